@@ -1,0 +1,101 @@
+# fanout: a parallel job runner.  `make` builds ./fanout; `make test` runs
+# the suite once per mode; `make check` runs it under sanitizers.
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+DESTDIR	?=
+
+CC	?= cc
+CFLAGS	?= -O2 -g
+WARN	 = -std=c17 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wwrite-strings -Wformat=2 -Wvla
+CPPFLAGS += -D_GNU_SOURCE -DFANOUT_HAVE_THREAD
+LDLIBS	+= -lpthread
+
+SRCS	 = $(filter-out src/loop_poll.c,$(wildcard src/*.c))
+OBJS	 = $(SRCS:src/%.c=build/%.o)
+HDRS	 = $(wildcard src/*.h)
+
+MODES	 = thread async
+BATS	?= bats
+TESTS	?= tests
+
+all: fanout
+
+fanout: $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+build/%.o: src/%.c $(HDRS) | build
+	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+build:
+	mkdir -p build
+
+test: fanout
+	@command -v $(BATS) >/dev/null || { echo "make test needs bats (bats-core): apt-get install bats" >&2; exit 1; }
+	@set -e; for m in $(MODES); do \
+		echo "== mode $$m"; \
+		FANOUT_MODE=$$m FANOUT=$(CURDIR)/fanout $(BATS) $(TESTS); \
+	done
+
+# Warnings as errors; the suite under ASan+UBSan in every mode, and under
+# TSan in thread mode.
+check: check-headers
+	$(MAKE) clean-sanitized
+	$(MAKE) fanout-asan fanout-tsan
+	@set -e; for m in $(MODES); do \
+		echo "== mode $$m (ASan+UBSan)"; \
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99 \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=99 \
+		FANOUT_MODE=$$m FANOUT=$(CURDIR)/fanout-asan $(BATS) $(TESTS); \
+	done
+	@echo "== mode thread (TSan)"; \
+	TSAN_OPTIONS=halt_on_error=1:exitcode=99 \
+	FANOUT_MODE=thread FANOUT=$(CURDIR)/fanout-tsan $(BATS) $(TESTS)
+
+fanout-asan: $(SRCS) $(HDRS)
+	$(CC) $(WARN) -Werror $(CPPFLAGS) -O1 -g -fno-omit-frame-pointer \
+		-fsanitize=address,undefined -fno-sanitize-recover=undefined \
+		-o $@ $(SRCS) $(LDLIBS)
+
+fanout-tsan: $(SRCS) $(HDRS)
+	$(CC) $(WARN) -Werror $(CPPFLAGS) -O1 -g -fsanitize=thread \
+		-o $@ $(SRCS) $(LDLIBS)
+
+check-headers:
+	@set -e; for h in $(HDRS); do \
+		echo "#include \"$$h\"" | $(CC) $(WARN) -Werror $(CPPFLAGS) \
+			-fsyntax-only -x c - ; \
+	done
+
+clean-sanitized:
+	rm -f fanout-asan fanout-tsan
+
+bench: fanout
+	@bench/run
+
+install: fanout
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 755 fanout $(DESTDIR)$(BINDIR)/fanout
+	install -m 644 man/fanout.1 $(DESTDIR)$(MANDIR)/man1/fanout.1
+	install -m 644 completions/fanout.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/fanout
+	install -m 644 completions/_fanout \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_fanout
+	install -m 644 completions/fanout.fish \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/fanout.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/fanout $(DESTDIR)$(MANDIR)/man1/fanout.1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/fanout \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_fanout \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/fanout.fish
+
+clean:
+	rm -rf build fanout fanout-asan fanout-tsan
+
+.PHONY: all test check check-headers clean-sanitized bench install uninstall clean

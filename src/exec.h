@@ -1,0 +1,84 @@
+/*
+ * exec: the executor interface that the three modes implement.  Every job
+ * is a child process in every mode; the modes differ in what waits for
+ * it, reads its output and hands back the result:
+ *
+ *	process	pre-forked worker processes, one per slot, started lazily
+ *	thread	worker threads, one per slot, started lazily
+ *	async	one thread, one event loop
+ *
+ * The caller's steps: exec_find(name), ops->init(), then start() a job
+ * whenever a slot is free and wait() in a loop; signal() to end jobs;
+ * release() at the end.  Everything observable (output order, reports,
+ * retries, timeouts, exit status) lives above this interface, so a mode
+ * can change only how fast and at what cost, never what the user sees.
+ *
+ * Threads: every function here is called from the scheduler's thread,
+ * and hooks are called only from inside wait(), on that same thread.
+ */
+#ifndef FANOUT_EXEC_H
+#define FANOUT_EXEC_H
+
+#include <stddef.h>
+
+struct config;
+struct job;
+struct exec;
+
+struct exec_hooks {
+	void	*ctx;
+	/* Live output of a job with job->live set; stream is 1 or 2. */
+	void	(*output)(void *ctx, struct job *, int stream,
+		    const char *, size_t);
+	/*
+	 * The job has ended and is reaped: its result fields are final, its
+	 * held output (when !live) is in job->out and job->err, and the
+	 * executor no longer touches it.
+	 */
+	void	(*done)(void *ctx, struct job *);
+};
+
+/* A descriptor wait() also watches for readability (input, signals). */
+struct exec_watch {
+	int	fd;
+	int	ready;		/* out: set when readable */
+};
+
+struct exec_ops {
+	const char *name;
+	/* 0 or -errno. */
+	int	(*init)(struct exec **, const struct config *,
+		    const struct exec_hooks *);
+	/*
+	 * Start a prepared job; never blocks.  A job that cannot be spawned
+	 * still comes back through done() (JOB_SPAWN_FAILED).  Returns -errno
+	 * only when the runner itself is short of a resource (EMFILE,
+	 * EAGAIN, ENOMEM): then the job was not taken, and the caller backs
+	 * off and tries again later.
+	 */
+	int	(*start)(struct exec *, struct job *);
+	/*
+	 * Block at most timeout_ms (-1: no limit) until something happens:
+	 * output, a job ended, or a watched descriptor became readable.
+	 * Returns the number of hooks called plus watches ready, or -errno.
+	 */
+	int	(*wait)(struct exec *, int timeout_ms, struct exec_watch *,
+		    size_t nwatch);
+	/*
+	 * Send signo to the job's whole process group.  Never signals a
+	 * group whose leader was reaped.  0 or -errno.
+	 */
+	int	(*signal)(struct exec *, struct job *, int signo);
+	void	(*release)(struct exec *);
+};
+
+/* The mode called name, or NULL. */
+const struct exec_ops *exec_find(const char *name);
+/* The names of all modes, space-separated, for messages. */
+const char *exec_names(void);
+
+extern const struct exec_ops exec_async_ops;
+extern const struct exec_ops exec_thread_ops;
+extern const struct exec_ops exec_process_ops;
+
+#endif

@@ -1,0 +1,424 @@
+/*
+ * exec_async: every running job supervised by one thread and one event
+ * loop.  Each job contributes up to three descriptors to the loop: the
+ * read ends of its stdout and stderr pipes and a pidfd that becomes
+ * readable when it exits.  Without pidfds (old kernels) exited jobs are
+ * found by polling waitpid(pid, WNOHANG) on each running job, never
+ * waitpid(-1), so children that are not ours are left alone.
+ *
+ * A job is finished when its process has exited: what is already in its
+ * pipes is taken without blocking, the pipes are closed, and descendants
+ * that keep them open cannot stall anything.  Finished jobs are collected
+ * while a batch of events is processed and handed back after it, so no
+ * event of the batch can refer to a job that is gone.
+ */
+#include "exec.h"
+#include "job.h"
+#include "loop.h"
+#include "options.h"
+#include "spawn.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+enum watch_kind { W_OUT, W_ERR, W_PID, W_EXT };
+
+struct ajob;
+
+struct awatch {
+	enum watch_kind	 kind;
+	struct ajob	*a;		/* W_OUT, W_ERR, W_PID */
+	size_t		 ext;		/* W_EXT: index in exec's watches */
+};
+
+struct ajob {
+	struct job	*job;
+	int		 fd[3];		/* out, err, pidfd; -1 when closed */
+	struct awatch	 w[3];
+	int		 exited;	/* reaped: never signal again */
+	struct ajob	*next;		/* free list, polled list, done list */
+};
+
+#define MAX_EXT	4
+
+struct exec {
+	const struct config	*cfg;
+	struct exec_hooks	 hooks;
+	struct loop		*loop;
+	int			 have_pidfd;
+	struct ajob		*free;		/* recycled job state */
+	struct ajob		*done;		/* finished, to hand back */
+	struct ajob		*polled;	/* running without a pidfd */
+	size_t			 npolled;
+	struct awatch		 ext[MAX_EXT];
+	int			 ext_fd[MAX_EXT];	/* registered, or -1 */
+};
+
+static int
+pidfd_open_(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+static int
+async_init(struct exec **ep, const struct config *cfg,
+    const struct exec_hooks *hooks)
+{
+	struct exec *e = xcalloc(1, sizeof(*e));
+	size_t i;
+	int fd, r;
+
+	e->cfg = cfg;
+	e->hooks = *hooks;
+	if ((r = loop_new(&e->loop)) < 0) {
+		free(e);
+		return r;
+	}
+	for (i = 0; i < MAX_EXT; i++) {
+		e->ext_fd[i] = -1;
+		e->ext[i].kind = W_EXT;
+		e->ext[i].ext = i;
+	}
+	fd = pidfd_open_(getpid());
+	if (fd >= 0) {
+		e->have_pidfd = 1;
+		close(fd);
+	}
+	*ep = e;
+	return 0;
+}
+
+static struct ajob *
+ajob_get(struct exec *e, struct job *job)
+{
+	struct ajob *a = e->free;
+	int i;
+
+	if (a != NULL)
+		e->free = a->next;
+	else
+		a = xcalloc(1, sizeof(*a));
+	memset(a, 0, sizeof(*a));
+	a->job = job;
+	for (i = 0; i < 3; i++) {
+		a->fd[i] = -1;
+		a->w[i].kind = (enum watch_kind)i;
+		a->w[i].a = a;
+	}
+	job->priv = a;
+	return a;
+}
+
+static void
+ajob_close(struct exec *e, struct ajob *a, int i)
+{
+	if (a->fd[i] < 0)
+		return;
+	loop_del(e->loop, a->fd[i]);
+	close(a->fd[i]);
+	a->fd[i] = -1;
+}
+
+static void
+ajob_put(struct exec *e, struct ajob *a)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		ajob_close(e, a, i);
+	a->job->priv = NULL;
+	a->next = e->free;
+	e->free = a;
+}
+
+static void
+finish(struct exec *e, struct ajob *a)
+{
+	a->job->end_ns = clock_mono_ns();
+	a->next = e->done;
+	e->done = a;
+}
+
+static int
+make_pipe(int fds[2])
+{
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	/* Only our end is non-blocking: the job's end must block. */
+	fd_nonblock(fds[0], 1);
+	return 0;
+}
+
+static int
+async_start(struct exec *e, struct job *job)
+{
+	int out[2] = { -1, -1 }, err[2] = { -1, -1 };
+	struct ajob *a;
+	int r;
+
+	if (!job->ungroup) {
+		if ((r = make_pipe(out)) < 0)
+			return r;
+		if ((r = make_pipe(err)) < 0) {
+			close(out[0]);
+			close(out[1]);
+			return r;
+		}
+	}
+	job->start_ns = clock_mono_ns();
+	job->start_wall_ns = clock_wall_ns();
+	r = spawn_job(job->path, job->argv, job->envp, out[1], err[1],
+	    &job->pid);
+	if (out[1] >= 0) {
+		close(out[1]);
+		close(err[1]);
+	}
+	if (r < 0 && spawn_err_transient(r)) {
+		if (out[0] >= 0) {
+			close(out[0]);
+			close(err[0]);
+		}
+		return r;
+	}
+	a = ajob_get(e, job);
+	if (r < 0) {
+		if (out[0] >= 0) {
+			close(out[0]);
+			close(err[0]);
+		}
+		job->end = JOB_SPAWN_FAILED;
+		job->spawn_err = r;
+		job->status = spawn_err_status(r);
+		a->exited = 1;
+		finish(e, a);
+		return 0;
+	}
+	a->fd[0] = out[0];
+	a->fd[1] = err[0];
+	if (e->have_pidfd)
+		a->fd[2] = pidfd_open_(job->pid);
+	for (r = 0; r < 3; r++)
+		if (a->fd[r] >= 0)
+			loop_add(e->loop, a->fd[r], &a->w[r]);
+	if (a->fd[2] < 0) {
+		a->next = e->polled;
+		e->polled = a;
+		e->npolled++;
+	}
+	return 0;
+}
+
+/*
+ * Read what the pipe holds now.  When the job has exited, bound the
+ * work: a descendant that keeps writing must not hold us here.
+ */
+static void
+drain(struct exec *e, struct ajob *a, int i, int final)
+{
+	char chunk[65536];
+	struct job *job = a->job;
+	size_t total = 0;
+	ssize_t n;
+
+	while (a->fd[i] >= 0) {
+		n = read(a->fd[i], chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0 || errno != EAGAIN)
+				ajob_close(e, a, i);
+			return;
+		}
+		if (i == 0)
+			job->out_bytes += (uint64_t)n;
+		else
+			job->err_bytes += (uint64_t)n;
+		if (job->live)
+			e->hooks.output(e->hooks.ctx, job, i + 1, chunk,
+			    (size_t)n);
+		else
+			spool_append(i == 0 ? &job->out : &job->err, chunk,
+			    (size_t)n);
+		total += (size_t)n;
+		if (!final || total >= 16 * sizeof(chunk))
+			return;
+	}
+}
+
+/* Reap the job if it has exited.  Returns 1 when it has. */
+static int
+reap(struct exec *e, struct ajob *a)
+{
+	struct job *job = a->job;
+	int st;
+	pid_t p;
+
+	do
+		p = wait4(job->pid, &st, WNOHANG, &job->ru);
+	while (p < 0 && errno == EINTR);
+	if (p == 0)
+		return 0;
+	if (p < 0) {
+		/* Someone else reaped it; report what we can. */
+		job->end = JOB_LOST;
+		job->status = -1;
+	} else if (WIFSIGNALED(st)) {
+		job->end = JOB_SIGNALED;
+		job->status = WTERMSIG(st);
+	} else {
+		job->end = JOB_EXITED;
+		job->status = WEXITSTATUS(st);
+	}
+	a->exited = 1;
+	drain(e, a, 0, 1);
+	drain(e, a, 1, 1);
+	ajob_close(e, a, 0);
+	ajob_close(e, a, 1);
+	ajob_close(e, a, 2);
+	finish(e, a);
+	return 1;
+}
+
+static void
+poll_exits(struct exec *e)
+{
+	struct ajob *a = e->polled, *next;
+
+	e->polled = NULL;
+	for (; a != NULL; a = next) {
+		next = a->next;
+		if (reap(e, a)) {
+			e->npolled--;
+			continue;
+		}
+		a->next = e->polled;
+		e->polled = a;
+	}
+}
+
+/* Make the registered extra descriptors match this call's watches. */
+static void
+set_watches(struct exec *e, struct exec_watch *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < MAX_EXT; i++) {
+		int want = i < n ? w[i].fd : -1;
+
+		if (e->ext_fd[i] == want)
+			continue;
+		if (e->ext_fd[i] >= 0)
+			loop_del(e->loop, e->ext_fd[i]);
+		e->ext_fd[i] = -1;
+		if (want >= 0 && loop_add(e->loop, want, &e->ext[i]) == 0)
+			e->ext_fd[i] = want;
+	}
+}
+
+static int
+async_wait(struct exec *e, int timeout_ms, struct exec_watch *w,
+    size_t nwatch)
+{
+	void *ready[256];
+	struct ajob *a, *done;
+	int i, n, count = 0;
+
+	if (nwatch > MAX_EXT)
+		BUG("too many watches");
+	set_watches(e, w, nwatch);
+	for (i = 0; i < (int)nwatch; i++)
+		w[i].ready = 0;
+	if (e->done != NULL)
+		timeout_ms = 0;
+	if (e->npolled > 0 && (timeout_ms < 0 || timeout_ms > 10))
+		timeout_ms = 10;
+	n = loop_wait(e->loop, timeout_ms, ready, ARRAY_SIZE(ready));
+	if (n < 0)
+		return n;
+	for (i = 0; i < n; i++) {
+		struct awatch *aw = ready[i];
+
+		switch (aw->kind) {
+		case W_EXT:
+			w[aw->ext].ready = 1;
+			count++;
+			break;
+		case W_PID:
+			reap(e, aw->a);
+			break;
+		default:
+			/* The job may have finished earlier in this batch. */
+			if (!aw->a->exited)
+				drain(e, aw->a, aw->kind, 0);
+			break;
+		}
+	}
+	if (e->npolled > 0)
+		poll_exits(e);
+	/* Hand back only after the batch: its events may name these jobs. */
+	done = e->done;
+	e->done = NULL;
+	while ((a = done) != NULL) {
+		struct job *job = a->job;
+
+		done = a->next;
+		ajob_put(e, a);
+		e->hooks.done(e->hooks.ctx, job);
+		count++;
+	}
+	return count;
+}
+
+static int
+signal_one(struct ajob *a, int signo)
+{
+	if (a == NULL || a->exited || a->job->pid <= 0)
+		return 0;
+	if (kill(-a->job->pid, signo) < 0 && errno != ESRCH)
+		return -errno;
+	return 0;
+}
+
+static int
+async_signal(struct exec *e, struct job *job, int signo)
+{
+	(void)e;
+	return signal_one(job->priv, signo);
+}
+
+static void
+async_release(struct exec *e)
+{
+	struct ajob *a;
+
+	if (e == NULL)
+		return;
+	while ((a = e->free) != NULL) {
+		e->free = a->next;
+		free(a);
+	}
+	loop_free(e->loop);
+	free(e);
+}
+
+const struct exec_ops exec_async_ops = {
+	.name = "async",
+	.init = async_init,
+	.start = async_start,
+	.wait = async_wait,
+	.signal = async_signal,
+	.release = async_release,
+};

@@ -1,0 +1,526 @@
+/*
+ * exec_thread: a pool of worker threads, one per slot, started lazily.
+ * A worker spawns its job, blocks in poll() on that job's two pipes and
+ * its pidfd (or polls waitpid on its own pid, never waitpid(-1)), and
+ * hands results to the scheduler's thread through a completion queue and
+ * one byte on a wake pipe.  Hooks run only on the scheduler's thread,
+ * inside wait().
+ *
+ * Ownership: the scheduler hands a job to a worker under the worker's
+ * mutex; from then until the completion is queued, only the worker
+ * touches the job's result fields and spools.  The queue's mutex orders
+ * the worker's writes before the scheduler's reads.  A job's pid may be
+ * signalled by the scheduler only under the worker's mutex and only
+ * until the worker has reaped it, so a reused pid is never signalled.
+ *
+ * This is the only file with locks.  Workers block every signal: the
+ * scheduler's thread alone takes them.
+ */
+#include "exec.h"
+#include "job.h"
+#include "options.h"
+#include "spawn.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CHUNK		65536
+#define STACK_SIZE	(256 * 1024)
+
+enum event_kind { EV_OUTPUT, EV_DONE };
+
+struct event {
+	enum event_kind	 kind;
+	struct job	*job;
+	int		 stream;
+	size_t		 len;
+	struct event	*next;
+	char		 data[];	/* EV_OUTPUT */
+};
+
+struct worker {
+	struct exec	*e;
+	pthread_t	 tid;
+	int		 started;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	struct job	*job;		/* handed over, or running */
+	pid_t		 pid;		/* signallable while > 0 */
+	int		 quit;
+};
+
+struct exec {
+	const struct config	*cfg;
+	struct exec_hooks	 hooks;
+	struct worker		**workers;	/* by slot; a worker never moves */
+	long			 nworkers;
+	pthread_mutex_t		 qmu;
+	struct event		*qhead, **qtail;
+	int			 wake[2];
+	int			 wake_pending;	/* under qmu */
+};
+
+static void
+queue_push(struct exec *e, struct event *ev)
+{
+	int poke;
+
+	ev->next = NULL;
+	pthread_mutex_lock(&e->qmu);
+	*e->qtail = ev;
+	e->qtail = &ev->next;
+	poke = !e->wake_pending;
+	e->wake_pending = 1;
+	pthread_mutex_unlock(&e->qmu);
+	if (poke)
+		(void)!write(e->wake[1], "", 1);
+}
+
+static struct event *
+queue_take(struct exec *e)
+{
+	struct event *list;
+	char junk[64];
+
+	pthread_mutex_lock(&e->qmu);
+	list = e->qhead;
+	e->qhead = NULL;
+	e->qtail = &e->qhead;
+	if (e->wake_pending) {
+		while (read(e->wake[0], junk, sizeof(junk)) > 0)
+			;
+		e->wake_pending = 0;
+	}
+	pthread_mutex_unlock(&e->qmu);
+	return list;
+}
+
+static void
+post_output(struct exec *e, struct job *job, int stream, const char *p,
+    size_t n)
+{
+	struct event *ev;
+
+	if (stream == 1)
+		job->out_bytes += n;
+	else
+		job->err_bytes += n;
+	if (!job->live) {
+		spool_append(stream == 1 ? &job->out : &job->err, p, n);
+		return;
+	}
+	ev = xmalloc(sizeof(*ev) + n);
+	ev->kind = EV_OUTPUT;
+	ev->job = job;
+	ev->stream = stream;
+	ev->len = n;
+	memcpy(ev->data, p, n);
+	queue_push(e, ev);
+}
+
+/* The job is over: free the worker for the next one, then tell. */
+static void
+post_done(struct worker *w, struct job *job)
+{
+	struct event *ev = xmalloc(sizeof(*ev));
+	struct exec *e = w->e;
+
+	job->end_ns = clock_mono_ns();
+	pthread_mutex_lock(&w->mu);
+	w->job = NULL;
+	pthread_mutex_unlock(&w->mu);
+	ev->kind = EV_DONE;
+	ev->job = job;
+	queue_push(e, ev);
+}
+
+static int
+make_pipe(int fds[2])
+{
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	return 0;
+}
+
+static void
+close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/*
+ * Spawn, retrying a shortage of resources here: the scheduler already
+ * counts this job as started, and a worker has time to wait.
+ */
+static int
+spawn_retrying(struct worker *w, struct job *job, int out, int err)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	pid_t pid;
+	int r;
+
+	for (;;) {
+		job->start_ns = clock_mono_ns();
+		job->start_wall_ns = clock_wall_ns();
+		pthread_mutex_lock(&w->mu);
+		r = spawn_job(job->path, job->argv, job->envp, out, err, &pid);
+		if (r == 0)
+			w->pid = job->pid = pid;
+		pthread_mutex_unlock(&w->mu);
+		if (r == 0 || !spawn_err_transient(r))
+			return r;
+		nanosleep(&ts, NULL);
+		if (ts.tv_nsec < 500 * 1000 * 1000)
+			ts.tv_nsec *= 2;
+	}
+}
+
+/* Read once from a pipe; close it at EOF.  Returns bytes read. */
+static ssize_t
+pump(struct exec *e, struct job *job, int *fd, int stream)
+{
+	char chunk[CHUNK];
+	ssize_t n;
+
+	do
+		n = read(*fd, chunk, sizeof(chunk));
+	while (n < 0 && errno == EINTR);
+	if (n > 0)
+		post_output(e, job, stream, chunk, (size_t)n);
+	else if (n == 0 || errno != EAGAIN)
+		close_fd(fd);
+	return n;
+}
+
+/*
+ * After the job has exited: take what its pipes hold now without
+ * blocking, and at most a bounded amount, since a descendant may keep
+ * writing.
+ */
+static void
+drain(struct exec *e, struct job *job, int fd[2])
+{
+	struct pollfd pfd[2];
+	size_t total = 0;
+	int i, n;
+
+	while ((fd[0] >= 0 || fd[1] >= 0) && total < 16 * CHUNK) {
+		for (i = 0; i < 2; i++) {
+			pfd[i].fd = fd[i];
+			pfd[i].events = POLLIN;
+		}
+		n = poll(pfd, 2, 0);
+		if (n <= 0)
+			break;
+		for (i = 0; i < 2; i++) {
+			if (pfd[i].revents == 0)
+				continue;
+			if (pump(e, job, &fd[i], i + 1) > 0)
+				total += CHUNK;
+		}
+	}
+	close_fd(&fd[0]);
+	close_fd(&fd[1]);
+}
+
+static void
+reap(struct worker *w, struct job *job)
+{
+	int st;
+	pid_t p;
+
+	/* Under the mutex, so that no signal can race the pid's reuse. */
+	pthread_mutex_lock(&w->mu);
+	do
+		p = wait4(job->pid, &st, 0, &job->ru);
+	while (p < 0 && errno == EINTR);
+	w->pid = 0;
+	pthread_mutex_unlock(&w->mu);
+	if (p < 0) {
+		job->end = JOB_LOST;
+		job->status = -1;
+	} else if (WIFSIGNALED(st)) {
+		job->end = JOB_SIGNALED;
+		job->status = WTERMSIG(st);
+	} else {
+		job->end = JOB_EXITED;
+		job->status = WEXITSTATUS(st);
+	}
+}
+
+static void
+run(struct worker *w, struct job *job)
+{
+	struct exec *e = w->e;
+	int out[2] = { -1, -1 }, err[2] = { -1, -1 }, fd[2], pidfd;
+	siginfo_t si;
+	struct pollfd pfd[3];
+	int r, i, exited = 0;
+
+	if (!job->ungroup && ((r = make_pipe(out)) < 0 ||
+	    (r = make_pipe(err)) < 0)) {
+		close_fd(&out[0]);
+		close_fd(&out[1]);
+		job->end = JOB_SPAWN_FAILED;
+		job->spawn_err = r;
+		job->status = spawn_err_status(r);
+		post_done(w, job);
+		return;
+	}
+	r = spawn_retrying(w, job, out[1], err[1]);
+	close_fd(&out[1]);
+	close_fd(&err[1]);
+	fd[0] = out[0];
+	fd[1] = err[0];
+	if (r < 0) {
+		close_fd(&fd[0]);
+		close_fd(&fd[1]);
+		job->end = JOB_SPAWN_FAILED;
+		job->spawn_err = r;
+		job->status = spawn_err_status(r);
+		post_done(w, job);
+		return;
+	}
+#ifdef SYS_pidfd_open
+	pidfd = (int)syscall(SYS_pidfd_open, job->pid, 0);
+#else
+	pidfd = -1;
+#endif
+	while (!exited) {
+		for (i = 0; i < 2; i++) {
+			pfd[i].fd = fd[i];
+			pfd[i].events = POLLIN;
+		}
+		pfd[2].fd = pidfd;
+		pfd[2].events = POLLIN;
+		/* Without a pidfd, look at our own child every 10 ms. */
+		r = poll(pfd, 3, pidfd >= 0 ? -1 : 10);
+		if (r < 0 && errno != EINTR)
+			break;
+		for (i = 0; r > 0 && i < 2; i++)
+			if (pfd[i].revents)
+				pump(e, job, &fd[i], i + 1);
+		/* Exited?  Leave it a zombie until reap() takes the lock. */
+		memset(&si, 0, sizeof(si));
+		if (pidfd < 0 || (r > 0 && pfd[2].revents))
+			if (waitid(P_PID, (id_t)job->pid, &si,
+			    WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid != 0)
+				exited = 1;
+	}
+	close_fd(&pidfd);
+	drain(e, job, fd);
+	reap(w, job);
+	post_done(w, job);
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct job *job;
+
+	for (;;) {
+		pthread_mutex_lock(&w->mu);
+		while (w->job == NULL && !w->quit)
+			pthread_cond_wait(&w->cv, &w->mu);
+		job = w->job;
+		pthread_mutex_unlock(&w->mu);
+		if (job == NULL)
+			break;
+		run(w, job);
+	}
+	return NULL;
+}
+
+static int
+thread_init(struct exec **ep, const struct config *cfg,
+    const struct exec_hooks *hooks)
+{
+	struct exec *e = xcalloc(1, sizeof(*e));
+
+	e->cfg = cfg;
+	e->hooks = *hooks;
+	e->qtail = &e->qhead;
+	pthread_mutex_init(&e->qmu, NULL);
+	if (pipe2(e->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
+		free(e);
+		return -errno;
+	}
+	*ep = e;
+	return 0;
+}
+
+static int
+worker_start(struct exec *e, struct worker *w)
+{
+	pthread_attr_t attr;
+	sigset_t all, old;
+	int r;
+
+	w->e = e;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, STACK_SIZE);
+	/* Workers block every signal; they inherit the mask at creation. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	r = pthread_create(&w->tid, &attr, worker_main, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
+	if (r != 0) {
+		pthread_mutex_destroy(&w->mu);
+		pthread_cond_destroy(&w->cv);
+		return -r;
+	}
+	w->started = 1;
+	return 0;
+}
+
+static int
+thread_start(struct exec *e, struct job *job)
+{
+	struct worker *w;
+	size_t cap;
+	long i;
+	int r;
+
+	if (job->slot > e->nworkers) {
+		cap = (size_t)e->nworkers;
+		i = e->nworkers;
+		e->workers = xgrow(e->workers, &cap, (size_t)job->slot,
+		    sizeof(*e->workers));
+		e->nworkers = (long)cap;
+		memset(e->workers + i, 0, (cap - (size_t)i) *
+		    sizeof(*e->workers));
+	}
+	if (e->workers[job->slot - 1] == NULL)
+		e->workers[job->slot - 1] = xcalloc(1, sizeof(*w));
+	w = e->workers[job->slot - 1];
+	if (!w->started && (r = worker_start(e, w)) < 0)
+		return r;
+	pthread_mutex_lock(&w->mu);
+	if (w->job != NULL)
+		BUG("slot %ld is busy", job->slot);
+	w->job = job;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	return 0;
+}
+
+static int
+thread_wait(struct exec *e, int timeout_ms, struct exec_watch *watch,
+    size_t nwatch)
+{
+	struct pollfd pfd[8];
+	struct event *ev, *next;
+	size_t i;
+	int n, count = 0;
+
+	if (nwatch + 1 > ARRAY_SIZE(pfd))
+		BUG("too many watches");
+	pfd[0].fd = e->wake[0];
+	pfd[0].events = POLLIN;
+	for (i = 0; i < nwatch; i++) {
+		pfd[i + 1].fd = watch[i].fd;
+		pfd[i + 1].events = POLLIN;
+		watch[i].ready = 0;
+	}
+	n = poll(pfd, nwatch + 1, timeout_ms);
+	if (n < 0)
+		return errno == EINTR ? 0 : -errno;
+	for (i = 0; i < nwatch; i++)
+		if (pfd[i + 1].revents) {
+			watch[i].ready = 1;
+			count++;
+		}
+	if (pfd[0].revents == 0)
+		return count;
+	for (ev = queue_take(e); ev != NULL; ev = next) {
+		next = ev->next;
+		if (ev->kind == EV_OUTPUT)
+			e->hooks.output(e->hooks.ctx, ev->job, ev->stream,
+			    ev->data, ev->len);
+		else
+			e->hooks.done(e->hooks.ctx, ev->job);
+		free(ev);
+		count++;
+	}
+	return count;
+}
+
+static int
+thread_signal(struct exec *e, struct job *job, int signo)
+{
+	struct worker *w;
+	int r = 0;
+
+	if (job->slot < 1 || job->slot > e->nworkers ||
+	    (w = e->workers[job->slot - 1]) == NULL)
+		return 0;
+	pthread_mutex_lock(&w->mu);
+	if (w->job == job && w->pid > 0 && kill(-w->pid, signo) < 0 &&
+	    errno != ESRCH)
+		r = -errno;
+	pthread_mutex_unlock(&w->mu);
+	return r;
+}
+
+static void
+thread_release(struct exec *e)
+{
+	struct event *ev;
+	long i;
+
+	if (e == NULL)
+		return;
+	for (i = 0; i < e->nworkers; i++) {
+		struct worker *w = e->workers[i];
+
+		if (w == NULL || !w->started) {
+			free(w);
+			continue;
+		}
+		pthread_mutex_lock(&w->mu);
+		w->quit = 1;
+		pthread_cond_signal(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		pthread_join(w->tid, NULL);
+		pthread_mutex_destroy(&w->mu);
+		pthread_cond_destroy(&w->cv);
+		free(w);
+	}
+	while ((ev = queue_take(e)) != NULL)
+		while (ev != NULL) {
+			struct event *next = ev->next;
+
+			free(ev);
+			ev = next;
+		}
+	pthread_mutex_destroy(&e->qmu);
+	close(e->wake[0]);
+	close(e->wake[1]);
+	free(e->workers);
+	free(e);
+}
+
+const struct exec_ops exec_thread_ops = {
+	.name = "thread",
+	.init = thread_init,
+	.start = thread_start,
+	.wait = thread_wait,
+	.signal = thread_signal,
+	.release = thread_release,
+};

@@ -1,0 +1,1380 @@
+/*
+ * input: the input sources turned into the argument lists of jobs.
+ *
+ * Every source yields records (bytes up to cfg->delim).  Each record is
+ * filtered (-E ends its source, -r drops blank records, --header takes
+ * the first as column names), split into columns (--colsep) and trimmed
+ * (--trim).  Sources form groups: a source linked to the previous one
+ * (":::+", "::::+", --link) joins its group, whose element i is record
+ * i mod n of each member.  Jobs take the combinations of the groups'
+ * elements, the first group varying slowest, one or several
+ * combinations per job (-n, -L, -X).
+ *
+ * When the first group is a single file or stdin it is streamed through
+ * one buffer.  A record is parsed in place: its delimiter and its
+ * column separators are overwritten with NUL, so every value is
+ * NUL-ended without a copy.  The buffer is compacted only before a read
+ * and keeps everything from the first record the job being built still
+ * needs.  Since a read may move the buffer, values are kept as spans
+ * (which buffer, offset, length) while a job is built and become
+ * pointers only when it is handed out.  Regex-split columns are copied
+ * into a second buffer, since an empty match leaves no byte to
+ * overwrite.  All other sources are held: read in input_open, their
+ * columns copied once into one buffer per source.  A streamed pipe,
+ * FIFO, socket or terminal is read only by input_fill(), one read(2)
+ * each, so input_next() never blocks on it; a regular file is read
+ * whenever a record is needed.
+ */
+#include "input.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <regex.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "util.h"
+
+#define READ_CHUNK	(64 * 1024)
+#define ERE_META	".[]()*+?{}|^$\\"
+
+/* Where a span's bytes are: the record's buffer, colbuf, "", source s. */
+enum { K_REC, K_COLS, K_EMPTY, K_HELD };	/* K_HELD + s */
+
+enum { COL_NONE, COL_LIT, COL_RE };
+
+struct span {
+	size_t		 kind;
+	size_t		 off;
+	size_t		 len;
+};
+
+struct spans {
+	struct span	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+struct reader {
+	int		 fd;		/* -1 when none */
+	int		 owned;		/* we opened it: close it */
+	int		 pollable;	/* not a regular file */
+	int		 eof;		/* read(2) returned 0 */
+	struct buf	 b;
+	size_t		 pos;		/* first byte not yet taken */
+	size_t		 scan;		/* no delimiter in [pos, scan) */
+	size_t		 keep;		/* bytes before it are garbage */
+};
+
+/*
+ * A source: its header, and when held, its records.  A held column c
+ * is data[coff[c], coff[c + 1] - 1), followed by its NUL.
+ */
+struct srcstate {
+	struct buf	 data;
+	size_t		*coff;		/* ncols + 1 */
+	size_t		 ncols, capcols;
+	size_t		*rec;		/* first column of record i */
+	size_t		 nrec, caprec;
+	unsigned char	*cont;		/* -L: record i ends in blank */
+	size_t		 capcont;
+	char		**hdr;		/* --header names */
+	size_t		 nhdr;
+	int		 hdr_done;
+};
+
+struct input {
+	const struct config *cfg;
+	const struct source *src;
+	struct source	 stdin_src;	/* when cfg names no source */
+	size_t		 nsrc;
+	struct srcstate	*ss;
+	size_t		 ngroups;
+	size_t		*gstart;	/* first source of group g */
+	size_t		*glen;		/* elements of group g */
+	size_t		*odo;		/* current element of group g */
+	size_t		 g0;		/* first held group */
+	size_t		 prod;		/* product of held glen */
+
+	int		 colmode;
+	char		*sep;		/* COL_LIT */
+	size_t		 seplen;
+	regex_t		 re;		/* COL_RE */
+	size_t		 eoflen;	/* SIZE_MAX: no -E */
+	int		 skip_blank;	/* -r, or -L as xargs */
+	int		 lines_mode;	/* -L with one source */
+	size_t		 per_job;	/* -n, or -L for several */
+
+	int		 streamed;
+	struct reader	 rd;
+	int		 sdone;		/* stream ended: EOF or -E */
+	int		 done;		/* no more combinations */
+	struct spans	 cur;		/* the streamed record */
+	int		 cur_active;	/* combinations of cur remain */
+	size_t		 cur_off;	/* cur's start in rd.b */
+	size_t		 cur_coff;	/* cur's start in colbuf */
+	int		 cur_cont, last_cont;
+	struct buf	 colbuf;
+	struct buf	 tmp;
+
+	/* The job being built: pend[0, job_end), then the carry. */
+	struct spans	 pend;
+	size_t		 job_end;
+	size_t		 njob;		/* combinations in it */
+	size_t		 nlines;	/* -L: lines ended in it */
+	size_t		 job_cost;
+	int		 carry;		/* -X: one that did not fit */
+	size_t		 carry_cost;
+	int		 carry_cont;
+	int		 open_line;	/* -L: last line continues */
+	int		 handed;	/* pend was handed out */
+	struct arg	*v;
+	size_t		 vcap;
+	size_t		 njobs_out;
+
+	input_cost_fn	*cost;
+	void		*ctx;
+	size_t		 budget;
+	int		 planned;	/* -X: cap decided */
+	size_t		 cap;		/* -X: most per job, 0 none */
+
+	char		**names;
+	size_t		 nnames;
+	long		 total;
+};
+
+/* For *msg: input_open's callers print it before they exit. */
+static char errmsg[PATH_MAX + 256];
+
+static void
+spans_push(struct spans *sv, size_t kind, size_t off, size_t len)
+{
+	struct span *s;
+
+	sv->v = xgrow(sv->v, &sv->cap, sv->n + 1, sizeof(*sv->v));
+	s = &sv->v[sv->n++];
+	s->kind = kind;
+	s->off = off;
+	s->len = len;
+}
+
+/* The bytes of sp; base is the buffer its record came from. */
+static char *
+span_ptr(struct input *in, char *base, const struct span *sp)
+{
+	static char empty[1];
+
+	switch (sp->kind) {
+	case K_REC:
+		return base + sp->off;
+	case K_COLS:
+		return in->colbuf.p + sp->off;
+	case K_EMPTY:
+		return empty;
+	default:
+		return in->ss[sp->kind - K_HELD].data.p + sp->off;
+	}
+}
+
+static int
+is_blank(const char *p, size_t len)
+{
+	for (; len > 0; p++, len--)
+		if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+			return 0;
+	return 1;
+}
+
+/*
+ * Compaction moves the live bytes of the stream to the front of its
+ * buffer, so every span and offset into it moves too.
+ */
+static void
+reader_compact(struct input *in, struct reader *rd)
+{
+	size_t shift = rd->keep, i;
+
+	if (shift == 0)
+		return;
+	memmove(rd->b.p, rd->b.p + shift, rd->b.len - shift + 1);
+	rd->b.len -= shift;
+	rd->pos -= shift;
+	rd->scan -= shift;
+	rd->keep = 0;
+	if (rd != &in->rd)
+		return;
+	for (i = 0; i < in->pend.n; i++)
+		if (in->pend.v[i].kind == K_REC)
+			in->pend.v[i].off -= shift;
+	if (in->cur_active) {
+		in->cur_off -= shift;
+		for (i = 0; i < in->cur.n; i++)
+			if (in->cur.v[i].kind == K_REC)
+				in->cur.v[i].off -= shift;
+	}
+}
+
+/*
+ * One read(2).  With wait, an interrupted or would-block read (a
+ * descriptor someone else made non-blocking) is retried after poll();
+ * without, it is simply reported as no progress.
+ */
+static int
+reader_fill(struct input *in, struct reader *rd, int wait)
+{
+	struct pollfd pfd;
+	ssize_t n;
+
+	reader_compact(in, rd);
+	buf_reserve(&rd->b, READ_CHUNK);
+	for (;;) {
+		n = read(rd->fd, rd->b.p + rd->b.len,
+		    rd->b.cap - rd->b.len - 1);
+		if (n >= 0)
+			break;
+		if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+			return -errno;
+		if (!wait)
+			return 0;
+		if (errno != EINTR) {
+			pfd.fd = rd->fd;
+			pfd.events = POLLIN;
+			(void)poll(&pfd, 1, -1);
+		}
+	}
+	if (n == 0)
+		rd->eof = 1;
+	rd->b.len += (size_t)n;
+	rd->b.p[rd->b.len] = '\0';
+	return 0;
+}
+
+/*
+ * The next raw record, NUL-ended in place.  1 and *off, *len; 0 at the
+ * end; -EAGAIN when a read is needed and may_block is not set.
+ */
+static int
+reader_record(struct input *in, struct reader *rd, size_t *off,
+    size_t *len, int may_block)
+{
+	char *q;
+	int r;
+
+	for (;;) {
+		q = memchr(rd->b.p + rd->scan, in->cfg->delim,
+		    rd->b.len - rd->scan);
+		if (q != NULL) {
+			*q = '\0';
+			*off = rd->pos;
+			*len = (size_t)(q - rd->b.p) - rd->pos;
+			rd->pos = rd->scan = *off + *len + 1;
+			return 1;
+		}
+		rd->scan = rd->b.len;
+		if (rd->eof) {
+			if (rd->pos == rd->b.len)
+				return 0;
+			*off = rd->pos;
+			*len = rd->b.len - rd->pos;
+			rd->pos = rd->scan = rd->b.len;
+			return 1;
+		}
+		if (!may_block)
+			return -EAGAIN;
+		if ((r = reader_fill(in, rd, 1)) < 0)
+			return r;
+	}
+}
+
+static const char *
+src_name(const struct source *src)
+{
+	if (src->kind == SOURCE_FILE && strcmp(src->path, "-") != 0)
+		return src->path;
+	return "standard input";
+}
+
+static int
+reader_open(struct reader *rd, const struct source *src)
+{
+	struct stat st;
+	int e;
+
+	rd->fd = 0;
+	if (src->kind == SOURCE_FILE && strcmp(src->path, "-") != 0) {
+		rd->fd = open(src->path, O_RDONLY | O_CLOEXEC);
+		if (rd->fd < 0) {
+			e = -errno;
+			snprintf(errmsg, sizeof(errmsg), "cannot open '%s'",
+			    src->path);
+			return e;
+		}
+		rd->owned = 1;
+	}
+	e = fstat(rd->fd, &st) < 0 ? -errno :
+	    S_ISDIR(st.st_mode) ? -EISDIR : 0;
+	if (e < 0) {
+		snprintf(errmsg, sizeof(errmsg), "cannot read '%s'",
+		    src_name(src));
+		return e;
+	}
+	rd->pollable = !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode);
+	buf_reserve(&rd->b, READ_CHUNK);
+	return 0;
+}
+
+static void
+reader_close(struct reader *rd)
+{
+	if (rd->owned)
+		close(rd->fd);
+	rd->fd = -1;
+	rd->owned = 0;
+	buf_free(&rd->b);
+}
+
+static void
+col_copy(struct input *in, const char *p, size_t len, struct spans *out)
+{
+	size_t off = in->colbuf.len;
+
+	buf_add(&in->colbuf, p, len);
+	buf_addc(&in->colbuf, '\0');
+	spans_push(out, K_COLS, off, len);
+}
+
+/*
+ * Split as Perl's split does: an empty match separates two characters,
+ * but never at the start of a field nor at the end of the record.
+ * Without REG_STARTEND a value is cut at its first NUL byte.
+ */
+static void
+split_re(struct input *in, const char *p, size_t len, struct spans *out)
+{
+	regmatch_t m;
+	size_t field = 0, from = 0, so, eo;
+
+#ifndef REG_STARTEND
+	len = strnlen(p, len);
+#endif
+	while (from <= len) {
+#ifdef REG_STARTEND
+		m.rm_so = (regoff_t)from;
+		m.rm_eo = (regoff_t)len;
+		if (regexec(&in->re, p, 1, &m,
+		    REG_STARTEND | (from ? REG_NOTBOL : 0)) != 0)
+			break;
+		so = (size_t)m.rm_so;
+		eo = (size_t)m.rm_eo;
+#else
+		if (regexec(&in->re, p + from, 1, &m,
+		    from ? REG_NOTBOL : 0) != 0)
+			break;
+		so = from + (size_t)m.rm_so;
+		eo = from + (size_t)m.rm_eo;
+#endif
+		if (so == eo && (so == field || so >= len)) {
+			from = so + 1;
+			continue;
+		}
+		col_copy(in, p + field, so - field, out);
+		field = from = eo;
+	}
+	col_copy(in, p + field, len - field, out);
+}
+
+static void
+split(struct input *in, char *base, size_t off, size_t len,
+    struct spans *out)
+{
+	char *s = base + off, *end = s + len, *q;
+
+	switch (in->colmode) {
+	case COL_NONE:
+		spans_push(out, K_REC, off, len);
+		break;
+	case COL_LIT:
+		for (;;) {
+			if (in->seplen == 1)
+				q = memchr(s, in->sep[0], (size_t)(end - s));
+			else
+				q = memmem(s, (size_t)(end - s), in->sep,
+				    in->seplen);
+			if (q == NULL)
+				break;
+			*q = '\0';
+			spans_push(out, K_REC, (size_t)(s - base),
+			    (size_t)(q - s));
+			s = q + in->seplen;
+		}
+		spans_push(out, K_REC, (size_t)(s - base), (size_t)(end - s));
+		break;
+	default:
+		split_re(in, s, len, out);
+		break;
+	}
+}
+
+/*
+ * Take one raw record of source s, at base + off, NUL-ended.  Returns
+ * -1 for the -E string (the source ends there), 0 when it was skipped or
+ * was the header, 1 when its columns were appended to out.
+ */
+static int
+record_in(struct input *in, size_t s, char *base, size_t off, size_t len,
+    struct spans *out)
+{
+	const struct config *cfg = in->cfg;
+	struct srcstate *ss = &in->ss[s];
+	const char *p = base + off;
+	size_t first = out->n, clen = in->colbuf.len, i;
+	struct span *sp;
+	char *q;
+
+	if (len == in->eoflen && memcmp(p, cfg->eof_str, len) == 0)
+		return -1;
+	if (in->skip_blank && is_blank(p, len))
+		return 0;
+	in->last_cont = len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t');
+	split(in, base, off, len, out);
+	for (i = first; i < out->n; i++) {
+		sp = &out->v[i];
+		q = span_ptr(in, base, sp);
+		while (cfg->trim_left && sp->len > 0 &&
+		    (*q == ' ' || *q == '\t')) {
+			q++;
+			sp->off++;
+			sp->len--;
+		}
+		while (cfg->trim_right && sp->len > 0 &&
+		    (q[sp->len - 1] == ' ' || q[sp->len - 1] == '\t'))
+			q[--sp->len] = '\0';
+	}
+	if (cfg->header && !ss->hdr_done) {
+		ss->nhdr = out->n - first;
+		ss->hdr = xcalloc(ss->nhdr, sizeof(*ss->hdr));
+		for (i = 0; i < ss->nhdr; i++) {
+			sp = &out->v[first + i];
+			ss->hdr[i] = xmemdup(span_ptr(in, base, sp), sp->len);
+		}
+		ss->hdr_done = 1;
+		out->n = first;
+		in->colbuf.len = clen;
+		return 0;
+	}
+	/* Pad to the header's width, so that {name} is always there. */
+	while (out->n - first < ss->nhdr)
+		spans_push(out, K_EMPTY, 0, 0);
+	return 1;
+}
+
+/* Keep a record's columns in source s's own buffer. */
+static void
+held_add(struct input *in, size_t s, char *base, struct spans *out)
+{
+	struct srcstate *ss = &in->ss[s];
+	const char *p;
+	size_t i;
+
+	ss->rec = xgrow(ss->rec, &ss->caprec, ss->nrec + 1,
+	    sizeof(*ss->rec));
+	ss->rec[ss->nrec] = ss->ncols;
+	if (in->lines_mode) {
+		ss->cont = xgrow(ss->cont, &ss->capcont, ss->nrec + 1, 1);
+		ss->cont[ss->nrec] = (unsigned char)in->last_cont;
+	}
+	ss->nrec++;
+	ss->coff = xgrow(ss->coff, &ss->capcols, ss->ncols + out->n + 1,
+	    sizeof(*ss->coff));
+	for (i = 0; i < out->n; i++) {
+		p = span_ptr(in, base, &out->v[i]);
+		ss->coff[ss->ncols++] = ss->data.len;
+		buf_add(&ss->data, p, out->v[i].len);
+		buf_addc(&ss->data, '\0');
+	}
+	ss->coff[ss->ncols] = ss->data.len;
+	out->n = 0;
+	buf_clear(&in->colbuf);
+}
+
+static int
+held_load(struct input *in, size_t s, struct reader *rd)
+{
+	const struct source *src = &in->src[s];
+	struct spans out = { 0 };
+	size_t i, off, len;
+	int r = 0;
+
+	if (src->kind == SOURCE_ARGS) {
+		for (i = 0; i < src->nwords && r >= 0; i++) {
+			buf_clear(&in->tmp);
+			buf_adds(&in->tmp, src->words[i]);
+			r = record_in(in, s, in->tmp.p, 0, in->tmp.len, &out);
+			if (r > 0)
+				held_add(in, s, in->tmp.p, &out);
+		}
+		free(out.v);
+		return 0;
+	}
+	for (;;) {
+		r = reader_record(in, rd, &off, &len, 1);
+		if (r < 0) {
+			snprintf(errmsg, sizeof(errmsg), "cannot read '%s'",
+			    src_name(src));
+			break;
+		}
+		if (r == 0)
+			break;
+		r = record_in(in, s, rd->b.p, off, len, &out);
+		if (r < 0) {
+			r = 0;
+			break;
+		}
+		if (r > 0)
+			held_add(in, s, rd->b.p, &out);
+		rd->keep = rd->pos;
+	}
+	free(out.v);
+	return r;
+}
+
+/*
+ * One escaped byte at s, just after its backslash: octal NNN (one to
+ * three digits) or hex xHH (one or two).  Returns the byte and sets *n
+ * to the characters used, or -1 when s is neither.
+ */
+static int
+esc_byte(const char *s, size_t *n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *d;
+	unsigned v = 0;
+	size_t i = 0;
+
+	if (*s >= '0' && *s <= '7') {
+		while (i < 3 && s[i] >= '0' && s[i] <= '7')
+			v = v * 8 + (unsigned)(s[i++] - '0');
+	} else if (*s == 'x') {
+		while (i < 2 && s[i + 1] != '\0' &&
+		    (d = strchr(hex, s[i + 1] | 0x20)) != NULL) {
+			v = v * 16 + (unsigned)(d - hex);
+			i++;
+		}
+		if (i++ == 0)
+			return -1;
+	} else {
+		return -1;
+	}
+	*n = i;
+	return (int)(v & 0xff);
+}
+
+/*
+ * What Perl's \s \d \w \S \D \W \t \n \r become in an ERE, inside a
+ * bracket expression (inbr) or outside, or NULL.  A negated class
+ * cannot be said inside POSIX brackets.
+ */
+static const char *
+re_class(char c, int inbr)
+{
+	switch (c) {
+	case 's':
+		return inbr ? "[:space:]" : "[[:space:]]";
+	case 'd':
+		return inbr ? "0-9" : "[0-9]";
+	case 'w':
+		return inbr ? "[:alnum:]_" : "[[:alnum:]_]";
+	case 'S':
+		return inbr ? NULL : "[^[:space:]]";
+	case 'D':
+		return inbr ? NULL : "[^0-9]";
+	case 'W':
+		return inbr ? NULL : "[^[:alnum:]_]";
+	case 't':
+		return "\t";
+	case 'n':
+		return "\n";
+	case 'r':
+		return "\r";
+	}
+	return NULL;
+}
+
+/*
+ * The literal bytes that s stands for, when it is only plain characters
+ * and escapes (\t \n \r \NNN \xHH, or a backslash before punctuation).
+ * Returns 0 when s needs a regex.
+ */
+static int
+lit_decode(const char *s, struct buf *out)
+{
+	size_t n;
+	int c;
+
+	for (; *s != '\0'; s++) {
+		if (*s != '\\') {
+			if (strchr(ERE_META, *s) != NULL)
+				return 0;
+			buf_addc(out, *s);
+			continue;
+		}
+		s++;
+		if ((c = esc_byte(s, &n)) >= 0) {
+			buf_addc(out, (char)c);
+			s += n - 1;
+		} else if (*s == 't' || *s == 'n' || *s == 'r') {
+			buf_addc(out, *re_class(*s, 0));
+		} else if (*s != '\0' && ispunct((unsigned char)*s)) {
+			buf_addc(out, *s);
+		} else {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/*
+ * Translate a Perl bracket expression starting at s[*i] == '['.  POSIX
+ * takes no escapes inside brackets: a literal ']' must come first, '-'
+ * last, '^' anywhere but first.  Returns 0, or -EINVAL on \S \D \W.
+ */
+static int
+re_bracket(const char *s, size_t *ip, struct buf *out)
+{
+	struct buf body = { 0 };
+	size_t i = *ip + 1, n;
+	int neg = 0, rbr = 0, dash = 0, caret = 0, c;
+	const char *cls, *e;
+
+	if (s[i] == '^') {
+		neg = 1;
+		i++;
+	}
+	if (s[i] == ']') {
+		rbr = 1;
+		i++;
+	}
+	for (; s[i] != ']'; i++) {
+		if (s[i] == '\0') {
+			/* Unterminated: let regcomp say so. */
+			buf_adds(out, s + *ip);
+			*ip = i - 1;
+			buf_free(&body);
+			return 0;
+		}
+		if (s[i] == '[' && s[i + 1] != '\0' &&
+		    strchr(":.=", s[i + 1]) != NULL) {
+			char end[3] = { s[i + 1], ']', '\0' };
+
+			e = strstr(s + i + 2, end);
+			if (e != NULL) {
+				buf_add(&body, s + i, (size_t)(e - s) + 2 - i);
+				i = (size_t)(e + 1 - s);
+				continue;
+			}
+		}
+		if (s[i] == '\\' && s[i + 1] != '\0') {
+			i++;
+			c = -1;
+			if (s[i] == 'x' || s[i] == '0')
+				c = esc_byte(s + i, &n);
+			if (c >= 0) {
+				i += n - 1;
+			} else if ((cls = re_class(s[i], 1)) != NULL) {
+				buf_adds(&body, cls);
+				continue;
+			} else {
+				c = strchr("SDW", s[i]) != NULL ? 0 :
+				    (unsigned char)s[i];
+			}
+			if (c == 0) {
+				buf_free(&body);
+				return -EINVAL;
+			}
+			if (c == ']')
+				rbr = 1;
+			else if (c == '-')
+				dash = 1;
+			else if (c == '^')
+				caret = 1;
+			else
+				buf_addc(&body, (char)c);
+			continue;
+		}
+		if (s[i] == '^' && body.len == 0)
+			caret = 1;
+		else
+			buf_addc(&body, s[i]);
+	}
+	*ip = i;
+	if (!neg && !rbr && body.len == 0 && !dash && caret) {
+		buf_adds(out, "\\^");
+	} else {
+		buf_adds(out, neg ? "[^" : "[");
+		if (rbr)
+			buf_addc(out, ']');
+		if (body.len > 0)
+			buf_add(out, body.p, body.len);
+		if (caret)
+			buf_addc(out, '^');
+		if (dash)
+			buf_addc(out, '-');
+		buf_addc(out, ']');
+	}
+	buf_free(&body);
+	return 0;
+}
+
+/* A Perl-flavoured pattern as a POSIX ERE. */
+static int
+re_translate(const char *s, struct buf *out)
+{
+	const char *cls;
+	size_t i, n;
+	int r, c;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] == '[') {
+			if ((r = re_bracket(s, &i, out)) < 0)
+				return r;
+		} else if (s[i] != '\\' || s[i + 1] == '\0') {
+			buf_addc(out, s[i]);
+		} else if ((cls = re_class(s[i + 1], 0)) != NULL) {
+			buf_adds(out, cls);
+			i++;
+		} else if ((s[i + 1] == 'x' || s[i + 1] == '0') &&
+		    (c = esc_byte(s + i + 1, &n)) >= 0) {
+			/* \1..\9 stay back-references, as in Perl. */
+			if (c == 0)
+				return -EINVAL;
+			if (strchr(ERE_META, c) != NULL)
+				buf_addc(out, '\\');
+			buf_addc(out, (char)c);
+			i += n;
+		} else {
+			buf_add(out, s + i, 2);
+			i++;
+		}
+	}
+	return 0;
+}
+
+static int
+colsep_compile(struct input *in, const char *sep)
+{
+	struct buf b = { 0 };
+	char err[256];
+	int r;
+
+	if (sep == NULL)
+		return 0;
+	if (sep[0] == '\0') {
+		snprintf(errmsg, sizeof(errmsg), "--colsep: empty separator");
+		return -EINVAL;
+	}
+	if (sep[1] == '\0')
+		buf_addc(&b, sep[0]);
+	if (b.len == 1 || lit_decode(sep, &b)) {
+		in->colmode = COL_LIT;
+		in->sep = b.p;
+		in->seplen = b.len;
+		return 0;
+	}
+	buf_clear(&b);
+	if (re_translate(sep, &b) < 0) {
+		buf_free(&b);
+		snprintf(errmsg, sizeof(errmsg), "--colsep: '%s': \\0, or "
+		    "\\S, \\D, \\W inside [...], are not supported", sep);
+		return -EINVAL;
+	}
+	r = regcomp(&in->re, b.p, REG_EXTENDED);
+	buf_free(&b);
+	if (r != 0) {
+		regerror(r, &in->re, err, sizeof(err));
+		snprintf(errmsg, sizeof(errmsg),
+		    "--colsep: invalid regular expression '%s': %s", sep, err);
+		return -EINVAL;
+	}
+	in->colmode = COL_RE;
+	return 0;
+}
+
+/* The next record of the streamed source into cur: 1, 0 at its end. */
+static int
+stream_record(struct input *in)
+{
+	struct reader *rd = &in->rd;
+	size_t off, len;
+	int r;
+
+	while (!in->sdone) {
+		r = reader_record(in, rd, &off, &len, !rd->pollable);
+		if (r == 0)
+			in->sdone = 1;
+		if (r <= 0)
+			return r;
+		in->cur.n = 0;
+		in->cur_coff = in->colbuf.len;
+		r = record_in(in, 0, rd->b.p, off, len, &in->cur);
+		if (r < 0)
+			in->sdone = 1;
+		if (r > 0) {
+			in->cur_off = off;
+			in->cur_cont = in->last_cont;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Step the odometer of the held groups; 1 when it wrapped around. */
+static int
+odo_step(struct input *in)
+{
+	size_t g;
+
+	for (g = in->ngroups; g-- > in->g0;) {
+		if (++in->odo[g] < in->glen[g])
+			return 0;
+		in->odo[g] = 0;
+	}
+	return 1;
+}
+
+/* Append the next combination's columns to pend. */
+static int
+combo_next(struct input *in, int *cont)
+{
+	struct srcstate *ss;
+	size_t g, s, r, c, end;
+	int rv;
+
+	if (in->done)
+		return 0;
+	*cont = 0;
+	if (in->streamed) {
+		if (!in->cur_active) {
+			if ((rv = stream_record(in)) <= 0) {
+				in->done = rv == 0;
+				return rv;
+			}
+			in->cur_active = 1;
+		}
+		for (c = 0; c < in->cur.n; c++)
+			spans_push(&in->pend, in->cur.v[c].kind,
+			    in->cur.v[c].off, in->cur.v[c].len);
+		*cont = in->lines_mode && in->cur_cont;
+	} else if (in->lines_mode) {
+		*cont = in->ss[0].cont[in->odo[0]];
+	}
+	for (g = in->g0; g < in->ngroups; g++) {
+		for (s = in->gstart[g]; s < in->gstart[g + 1]; s++) {
+			ss = &in->ss[s];
+			r = in->odo[g] % ss->nrec;
+			end = r + 1 < ss->nrec ? ss->rec[r + 1] : ss->ncols;
+			for (c = ss->rec[r]; c < end; c++)
+				spans_push(&in->pend, K_HELD + s, ss->coff[c],
+				    ss->coff[c + 1] - ss->coff[c] - 1);
+		}
+	}
+	if (odo_step(in)) {
+		if (in->streamed)
+			in->cur_active = 0;
+		else
+			in->done = 1;
+	}
+	return 1;
+}
+
+/*
+ * Counts what the streamed buffer holds from c->pos on, as records
+ * would be taken (-E, -r, -L continuation), without touching it.
+ */
+struct count {
+	size_t	 pos;
+	size_t	 nrec;
+	size_t	 nlines;
+	int	 open;		/* the last line continues */
+	int	 end;		/* all of the source was counted */
+};
+
+static void
+count_more(struct input *in, struct count *c)
+{
+	struct reader *rd = &in->rd;
+	const char *p, *q;
+	size_t len, next;
+
+	while (!c->end) {
+		p = rd->b.p + c->pos;
+		q = memchr(p, in->cfg->delim, rd->b.len - c->pos);
+		if (q == NULL && (!rd->eof || c->pos == rd->b.len)) {
+			c->end = rd->eof;
+			break;
+		}
+		len = q != NULL ? (size_t)(q - p) : rd->b.len - c->pos;
+		next = c->pos + len + (q != NULL);
+		if (len == in->eoflen &&
+		    memcmp(p, in->cfg->eof_str, len) == 0) {
+			c->end = 1;
+			break;
+		}
+		c->pos = next;
+		if (in->skip_blank && is_blank(p, len))
+			continue;
+		c->nrec++;
+		c->open = len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t');
+		c->nlines += !c->open;
+	}
+	if (c->end && c->open) {
+		c->nlines++;
+		c->open = 0;
+	}
+}
+
+static size_t
+sat_add(size_t a, size_t b)
+{
+	return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
+
+static size_t
+sat_mul(size_t a, size_t b)
+{
+	return b != 0 && a > SIZE_MAX / b ? SIZE_MAX : a * b;
+}
+
+static size_t
+ceil_div(size_t a, size_t b)
+{
+	return a / b + (a % b != 0);
+}
+
+/* Jobs for so many combinations and -L lines; -1 when not computable. */
+static long
+jobs_for(const struct input *in, size_t combos, size_t lines)
+{
+	const struct config *cfg = in->cfg;
+	size_t n;
+
+	if (cfg->xargs_fill || (in->lines_mode && cfg->max_args > 0))
+		return -1;
+	if (in->lines_mode)
+		n = ceil_div(lines, (size_t)cfg->max_lines);
+	else if (in->per_job > 0)
+		n = ceil_div(combos, in->per_job);
+	else
+		n = combos;
+	return n >= LONG_MAX ? -1 : (long)n;
+}
+
+/* Combinations of the current streamed record not yet made. */
+static size_t
+cur_left(const struct input *in)
+{
+	size_t g, lin = 0;
+
+	if (!in->cur_active)
+		return 0;
+	for (g = in->g0; g < in->ngroups; g++)
+		lin = lin * in->glen[g] + in->odo[g];
+	return in->prod - lin;
+}
+
+/*
+ * -X/-m spread the input over the job slots when it is small (GNU): if
+ * the whole input is known before the first job, each job takes at most
+ * ceil(combinations / jobs).  Reading ahead stops once more bytes than
+ * the budget are buffered: beyond that, jobs fill by budget anyway.
+ */
+static int
+xfill_plan(struct input *in)
+{
+	const struct config *cfg = in->cfg;
+	struct reader *rd = &in->rd;
+	struct count c = { 0 };
+	size_t combos, jobs;
+	int r, known = 1;
+
+	if (in->done) {
+		combos = 0;
+	} else if (!in->streamed) {
+		combos = in->prod;
+	} else {
+		while (!in->sdone && !rd->eof &&
+		    rd->b.len - rd->pos <= in->budget) {
+			if (rd->pollable)
+				return -EAGAIN;
+			if ((r = reader_fill(in, rd, 1)) < 0)
+				return r;
+		}
+		c.pos = rd->pos;
+		c.end = in->sdone;
+		count_more(in, &c);
+		known = c.end;
+		combos = sat_add(cur_left(in), sat_mul(c.nrec, in->prod));
+	}
+	jobs = cfg->jobs > 0 ? (size_t)cfg->jobs : 1;
+	if (known && combos > 0)
+		in->cap = ceil_div(combos, jobs);
+	if (cfg->max_args > 0 && (in->cap == 0 ||
+	    in->cap > (size_t)cfg->max_args))
+		in->cap = (size_t)cfg->max_args;
+	in->planned = 1;
+	return 0;
+}
+
+static size_t
+combo_cost(struct input *in, size_t from)
+{
+	struct arg a;
+	size_t i, sum = 0, c;
+
+	for (i = from; i < in->pend.n; i++) {
+		a.p = span_ptr(in, in->rd.b.p, &in->pend.v[i]);
+		a.len = in->pend.v[i].len;
+		c = in->cost != NULL ? in->cost(in->ctx, &a) : a.len + 1;
+		sum = c > SIZE_MAX - sum ? SIZE_MAX : sum + c;
+	}
+	return sum;
+}
+
+static int
+job_full(const struct input *in)
+{
+	const struct config *cfg = in->cfg;
+
+	if (in->njob == 0)
+		return 0;
+	if (in->lines_mode)
+		return in->nlines >= (size_t)cfg->max_lines ||
+		    (cfg->max_args > 0 && in->njob >= (size_t)cfg->max_args);
+	if (cfg->xargs_fill)
+		return in->cap > 0 && in->njob >= in->cap;
+	return in->per_job == 0 || in->njob >= in->per_job;
+}
+
+/*
+ * The job handed out last is gone: drop its spans, keep the carry, and
+ * let the buffers forget what no one points into any more.
+ */
+static void
+job_release(struct input *in)
+{
+	size_t ncarry = in->pend.n - in->job_end, i;
+	int live;
+
+	memmove(in->pend.v, in->pend.v + in->job_end,
+	    ncarry * sizeof(*in->pend.v));
+	in->pend.n = in->job_end = ncarry;
+	in->njob = in->carry;
+	in->job_cost = in->carry ? in->carry_cost : 0;
+	in->nlines = in->carry && !in->carry_cont;
+	live = in->cur_active || in->carry;
+	in->carry = 0;
+	in->handed = 0;
+	if (!in->streamed)
+		return;
+	in->rd.keep = live ? in->cur_off : in->rd.pos;
+	if (!live) {
+		buf_clear(&in->colbuf);
+		return;
+	}
+	/* Only cur's columns are still needed: move them to the front. */
+	if (in->cur_coff > 0) {
+		memmove(in->colbuf.p, in->colbuf.p + in->cur_coff,
+		    in->colbuf.len - in->cur_coff + 1);
+		in->colbuf.len -= in->cur_coff;
+		for (i = 0; i < in->pend.n; i++)
+			if (in->pend.v[i].kind == K_COLS)
+				in->pend.v[i].off -= in->cur_coff;
+		for (i = 0; in->cur_active && i < in->cur.n; i++)
+			if (in->cur.v[i].kind == K_COLS)
+				in->cur.v[i].off -= in->cur_coff;
+		in->cur_coff = 0;
+	}
+}
+
+int
+input_next(struct input *in, struct args *a)
+{
+	size_t start, cost, i;
+	int r, cont;
+
+	if (in->handed)
+		job_release(in);
+	if (in->cfg->xargs_fill && !in->planned &&
+	    (r = xfill_plan(in)) < 0)
+		return r;
+	while (!job_full(in)) {
+		start = in->pend.n;
+		if ((r = combo_next(in, &cont)) < 0)
+			return r;
+		if (r == 0)
+			break;
+		if (in->cfg->xargs_fill) {
+			cost = combo_cost(in, start);
+			if (in->njob > 0 && (cost > in->budget ||
+			    in->job_cost > in->budget - cost)) {
+				in->carry = 1;
+				in->carry_cost = cost;
+				in->carry_cont = cont;
+				break;
+			}
+			in->job_cost += cost;
+		}
+		in->job_end = in->pend.n;
+		in->njob++;
+		in->nlines += !cont;
+		in->open_line = cont;
+	}
+	if (in->njob == 0)
+		return 0;
+	in->v = xgrow(in->v, &in->vcap, in->job_end, sizeof(*in->v));
+	for (i = 0; i < in->job_end; i++) {
+		in->v[i].p = span_ptr(in, in->rd.b.p, &in->pend.v[i]);
+		in->v[i].len = in->pend.v[i].len;
+	}
+	a->v = in->v;
+	a->n = in->job_end;
+	a->nrecords = in->njob;
+	in->handed = 1;
+	in->njobs_out++;
+	return 1;
+}
+
+int
+input_fd(const struct input *in)
+{
+	if (!in->streamed || in->done || in->sdone || in->rd.eof ||
+	    !in->rd.pollable)
+		return -1;
+	return in->rd.fd;
+}
+
+int
+input_fill(struct input *in)
+{
+	if (input_fd(in) < 0)
+		return 0;
+	return reader_fill(in, &in->rd, 0);
+}
+
+int
+input_slurp(struct input *in)
+{
+	struct reader *rd = &in->rd;
+	struct count c = { 0 };
+	long n;
+	int r;
+
+	if (!in->streamed || in->total >= 0)
+		return 0;
+	/* Compact once now, so that c.pos stays valid while reading. */
+	reader_compact(in, rd);
+	c.pos = rd->pos;
+	c.open = in->open_line;
+	c.end = in->sdone || in->done;
+	for (;;) {
+		count_more(in, &c);
+		if (c.end)
+			break;
+		if ((r = reader_fill(in, rd, 1)) < 0)
+			return r;
+	}
+	n = jobs_for(in, sat_add(in->njob + (size_t)in->carry +
+	    cur_left(in), sat_mul(in->done ? 0 : c.nrec, in->prod)),
+	    in->nlines + (in->done ? 0 : c.nlines));
+	if (n >= 0 && in->njobs_out <= (size_t)(LONG_MAX - n))
+		in->total = (long)in->njobs_out + n;
+	return 0;
+}
+
+void
+input_set_budget(struct input *in, input_cost_fn *fn, void *ctx,
+    size_t budget)
+{
+	in->cost = fn;
+	in->ctx = ctx;
+	in->budget = budget;
+}
+
+const char *const *
+input_names(const struct input *in, size_t *n)
+{
+	*n = in->nnames;
+	return (const char *const *)in->names;
+}
+
+long
+input_total(const struct input *in)
+{
+	return in->total;
+}
+
+/* Groups, held sources, header of the stream, and what is known. */
+static int
+input_setup(struct input *in)
+{
+	const struct config *cfg = in->cfg;
+	struct srcstate *ss;
+	struct reader *rds;
+	size_t g, s, off, len, k, lines;
+	int r;
+
+	in->gstart = xcalloc(in->nsrc + 1, sizeof(*in->gstart));
+	for (s = 0; s < in->nsrc; s++)
+		if (s == 0 || (!in->src[s].linked && !cfg->link))
+			in->gstart[in->ngroups++] = s;
+	in->gstart[in->ngroups] = in->nsrc;
+	in->glen = xcalloc(in->ngroups, sizeof(*in->glen));
+	in->odo = xcalloc(in->ngroups, sizeof(*in->odo));
+	in->streamed = in->gstart[1] == 1 && in->src[0].kind != SOURCE_ARGS;
+	in->g0 = in->streamed;
+	if (in->streamed && (r = reader_open(&in->rd, &in->src[0])) < 0)
+		return r;
+	/* Open every file first, so that a bad name fails before a read. */
+	rds = xcalloc(in->nsrc, sizeof(*rds));
+	for (s = 0; s < in->nsrc; s++)
+		rds[s].fd = -1;
+	for (s = in->g0, r = 0; s < in->nsrc && r >= 0; s++)
+		if (in->src[s].kind != SOURCE_ARGS)
+			r = reader_open(&rds[s], &in->src[s]);
+	for (s = in->g0; s < in->nsrc && r >= 0; s++)
+		r = held_load(in, s, &rds[s]);
+	for (s = in->g0; s < in->nsrc; s++)
+		if (rds[s].fd >= 0)
+			reader_close(&rds[s]);
+	free(rds);
+	if (r < 0)
+		return r;
+	while (in->streamed && cfg->header && !in->ss[0].hdr_done &&
+	    !in->sdone) {
+		r = reader_record(in, &in->rd, &off, &len, 1);
+		if (r < 0) {
+			snprintf(errmsg, sizeof(errmsg), "cannot read '%s'",
+			    src_name(&in->src[0]));
+			return r;
+		}
+		if (r == 0 || record_in(in, 0, in->rd.b.p, off, len,
+		    &in->cur) < 0)
+			in->sdone = 1;
+		in->rd.keep = in->rd.pos;
+	}
+	buf_clear(&in->colbuf);
+	for (s = 0; s < in->nsrc; s++)
+		in->nnames += in->ss[s].nhdr;
+	if (cfg->header)
+		in->names = xcalloc(in->nnames, sizeof(*in->names));
+	for (s = 0, k = 0; s < in->nsrc; s++)
+		for (g = 0; g < in->ss[s].nhdr; g++)
+			in->names[k++] = in->ss[s].hdr[g];
+
+	in->prod = 1;
+	for (g = in->g0; g < in->ngroups; g++) {
+		for (s = in->gstart[g]; s < in->gstart[g + 1]; s++) {
+			if (in->ss[s].nrec == 0)
+				in->done = 1;
+			if (in->ss[s].nrec > in->glen[g])
+				in->glen[g] = in->ss[s].nrec;
+		}
+		if (in->glen[g] != 0 && in->prod > SIZE_MAX / in->glen[g]) {
+			snprintf(errmsg, sizeof(errmsg),
+			    "too many combinations of the input sources");
+			return -EOVERFLOW;
+		}
+		in->prod *= in->glen[g];
+	}
+	if (in->done) {
+		in->total = 0;
+		in->sdone = 1;
+	} else if (!in->streamed) {
+		ss = &in->ss[0];
+		for (k = 0, lines = 0; in->lines_mode && k < ss->nrec; k++)
+			lines += !ss->cont[k] || k + 1 == ss->nrec;
+		in->total = jobs_for(in, in->prod, lines);
+	}
+	return 0;
+}
+
+int
+input_open(struct input **inp, const struct config *cfg, const char **msg)
+{
+	struct input *in;
+	int r;
+
+	*inp = NULL;
+	*msg = NULL;
+	in = xcalloc(1, sizeof(*in));
+	in->cfg = cfg;
+	in->rd.fd = -1;
+	in->src = cfg->sources;
+	in->nsrc = cfg->nsources;
+	if (in->nsrc == 0) {
+		in->stdin_src.kind = SOURCE_STDIN;
+		in->src = &in->stdin_src;
+		in->nsrc = 1;
+	}
+	in->ss = xcalloc(in->nsrc, sizeof(*in->ss));
+	/* xargs: an empty -E string means no end-of-input marker. */
+	in->eoflen = cfg->eof_str != NULL && cfg->eof_str[0] != '\0' ?
+	    strlen(cfg->eof_str) : SIZE_MAX;
+	in->lines_mode = cfg->max_lines > 0 && in->nsrc == 1;
+	in->skip_blank = cfg->skip_empty || cfg->max_lines > 0;
+	if (cfg->max_args > 0)
+		in->per_job = (size_t)cfg->max_args;
+	else if (cfg->max_lines > 0)
+		in->per_job = (size_t)cfg->max_lines;
+	in->budget = SIZE_MAX;
+	in->total = -1;
+	if ((r = colsep_compile(in, cfg->colsep)) < 0 ||
+	    (r = input_setup(in)) < 0) {
+		*msg = errmsg;
+		input_close(in);
+		return r;
+	}
+	*inp = in;
+	return 0;
+}
+
+void
+input_close(struct input *in)
+{
+	size_t s, k;
+
+	if (in == NULL)
+		return;
+	for (s = 0; s < in->nsrc; s++) {
+		buf_free(&in->ss[s].data);
+		free(in->ss[s].coff);
+		free(in->ss[s].rec);
+		free(in->ss[s].cont);
+		for (k = 0; k < in->ss[s].nhdr; k++)
+			free(in->ss[s].hdr[k]);
+		free(in->ss[s].hdr);
+	}
+	free(in->ss);
+	free(in->gstart);
+	free(in->glen);
+	free(in->odo);
+	free(in->sep);
+	if (in->colmode == COL_RE)
+		regfree(&in->re);
+	if (in->rd.fd >= 0)
+		reader_close(&in->rd);
+	free(in->cur.v);
+	free(in->pend.v);
+	buf_free(&in->colbuf);
+	buf_free(&in->tmp);
+	free(in->v);
+	free(in->names);
+	free(in);
+}

@@ -1,0 +1,89 @@
+/*
+ * input: turns the input sources into the argument lists of jobs, in
+ * input order.  One source is streamed: a job's arguments are handed out
+ * as soon as its record has arrived, and memory does not grow with the
+ * number of records.  With several sources every combination is made,
+ * the first source varying slowest (GNU parallel's order); the sources
+ * after the first are held.  --link, ":::+" and "::::+" pair sources
+ * element by element instead, a shorter source wrapping around.
+ *
+ * Records are bytes: any byte but the delimiter passes through.  A final
+ * record without a delimiter still counts.
+ *
+ * Single-threaded: only the scheduler's thread calls these.
+ */
+#ifndef FANOUT_INPUT_H
+#define FANOUT_INPUT_H
+
+#include <stddef.h>
+
+struct config;
+
+/* One value: bytes and length; p[len] is always '\0'. */
+struct arg {
+	const char	*p;
+	size_t		 len;
+};
+
+/*
+ * A job's arguments: {1}..{n}.  With one source and no -n/-X, n is the
+ * number of columns (1 without --colsep).  With several sources, the
+ * columns of each source in order.  With -n N, up to N records.  With
+ * -X/-m, as many records as fit.  The memory belongs to the input and
+ * stays valid until the next input_next().
+ */
+struct args {
+	struct arg	*v;
+	size_t		 n;
+	size_t		 nrecords;	/* records consumed for this job */
+};
+
+struct input;
+
+/*
+ * Cost, in bytes of command line, of adding one value to a -X/-m job;
+ * the input packs values while the sum stays within the budget.
+ */
+typedef size_t	input_cost_fn(void *ctx, const struct arg *);
+
+/*
+ * Open the sources named by cfg.  Sources after the first, and --header
+ * lines, are read here.  Returns 0 or -errno; on error *msg (static or
+ * owned by the input, printable) names the file that failed.
+ */
+int	input_open(struct input **, const struct config *cfg,
+	    const char **msg);
+
+/* For -X/-m: how to measure values, and the room for them. */
+void	input_set_budget(struct input *, input_cost_fn *, void *ctx,
+	    size_t budget);
+
+/*
+ * The next job's arguments.  Returns 1 and fills *a; 0 at the end of the
+ * input; -EAGAIN when the next record needs a read that could block
+ * (a pipe or terminal): wait until input_fd() is readable, call
+ * input_fill(), and ask again; another -errno on a read error.
+ */
+int	input_next(struct input *, struct args *a);
+int	input_fd(const struct input *);
+/* One read(2) from the streamed source. 0, or -errno (-EAGAIN is fine). */
+int	input_fill(struct input *);
+
+/*
+ * The column names from --header, in argument order, or NULL.  Valid
+ * for the life of the input.
+ */
+const char *const *input_names(const struct input *, size_t *n);
+
+/*
+ * The total number of jobs when it is known without reading the streamed
+ * source (argument lists; held sources), else -1.
+ */
+long	input_total(const struct input *);
+
+/* Read everything now, so that input_total() is known ({##}). */
+int	input_slurp(struct input *);
+
+void	input_close(struct input *);
+
+#endif

@@ -1,0 +1,805 @@
+/*
+ * options: argv and the environment into a struct config.  getopt_long
+ * with a leading '+' stops at the first word that is not an option, so
+ * COMMAND's own flags are never ours.  Values are parsed strictly: a
+ * number is digits and nothing else, a duration a number with units.
+ * Every error names the option and the value and says what would work,
+ * and exits 255 before any job starts.
+ */
+#include "options.h"
+#include "exec.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define FANOUT_VERSION	"0.1.0"
+
+static const char usage_text[] =
+"usage: fanout [OPTIONS] [COMMAND [ARG...]] [::: VALUE...] [:::: FILE...]\n"
+"\n"
+"Run COMMAND once per input record, many at once.  Input is lines of\n"
+"standard input, or the values after :::, or the lines of the files\n"
+"after :::: .  Replacement strings in COMMAND take each record's value.\n"
+"\n"
+"Input:\n"
+"  ::: VALUE...          an input source made of these words\n"
+"  :::: FILE...          input sources read from files ('-' is stdin)\n"
+"  :::+ / ::::+          link the source with the previous one\n"
+"  -a, --arg-file FILE   an input source read from FILE\n"
+"  --link                pair all sources element by element\n"
+"  -0, --null            records end with NUL\n"
+"  -d, --delimiter D     records end with D (\\n \\t \\0 \\\\ \\NNN \\xHH)\n"
+"  -C, --colsep SEP      split records into columns {1} {2}...\n"
+"  -n, -N, --max-args N  N records per job\n"
+"  -X                    as many records per job as fit, with context\n"
+"  -m                    as many records per job as fit\n"
+"  -L, --max-lines N     N non-blank lines per job\n"
+"  -s, --max-chars N     command lines of at most N bytes\n"
+"  -E EOF                stop at a record equal to EOF\n"
+"  --trim l|r|lr|n       trim blanks from values\n"
+"  --header :            the first record names the columns: {name}\n"
+"  -r, --no-run-if-empty skip empty records\n"
+"  --arg-sep SEP         use SEP instead of :::\n"
+"  --arg-file-sep SEP    use SEP instead of ::::\n"
+"\n"
+"Command:\n"
+"  {} {.} {/} {//} {/.}  the value; without extension; basename;\n"
+"                        dirname; basename without extension\n"
+"  {#} {%} {##}          job number, job slot, number of jobs\n"
+"  {N} {N.} {N/}...      the same for column or source N\n"
+"  -I STR                use STR instead of {}\n"
+"  -q, --quote           quote COMMAND's words too\n"
+"  --shell[=PROG]        always run jobs through a shell (PROG)\n"
+"  --no-shell            never use a shell: run the program directly\n"
+"  --dry-run             print the commands, run nothing\n"
+"  -v, --verbose         print each command before its output\n"
+"  -t                    print each command on stderr as it starts\n"
+"\n"
+"Running:\n"
+"  --mode MODE           process, thread or async (default async)\n"
+"  -j, -P, --jobs N      at most N jobs at once: N, N%, +N, -N of the\n"
+"                        CPUs, or 0 for as many as the limits allow\n"
+"  --delay DUR           at least DUR between job starts\n"
+"  --timeout DUR|N%      end jobs that run longer\n"
+"  --termseq SIG,MS,...  how jobs are ended (TERM,200,TERM,100,TERM,50,KILL,25)\n"
+"  --retries N           run a failed job up to N times in all (0: no limit)\n"
+"  --retry-delay DUR     wait before a retry, doubling each time\n"
+"  --halt WHEN,WHAT=N    stop: now|soon, fail|success|done=N|N%\n"
+"\n"
+"Output:\n"
+"  --group               each job's output whole, as it ends (default)\n"
+"  -k, --keep-order      ... in input order\n"
+"  --line-buffer, --lb   whole lines as they come\n"
+"  -u, --ungroup         jobs write straight to stdout and stderr\n"
+"  --tag                 prefix lines with the job's values\n"
+"  --tagstring STR       prefix lines with STR (replacement strings work)\n"
+"  --tmpdir DIR          where held output spills (default $TMPDIR, /tmp)\n"
+"  --quiet               no failure list at the end\n"
+"\n"
+"  -h, --help            this text\n"
+"  -V, --version         fanout's version\n"
+"\n"
+"Durations: 1.5, 250ms, 2m, 1h30m (ms, s, m, h, d).  FANOUT_MODE sets the\n"
+"default mode.  Exit status: 0 all jobs succeeded, 1-100 that many failed,\n"
+"101 more, 255 fanout itself failed.  See fanout(1).\n";
+
+enum {
+	OPT_MODE = 256, OPT_LINK, OPT_TRIM, OPT_HEADER, OPT_ARG_SEP,
+	OPT_ARG_FILE_SEP, OPT_SHELL, OPT_NO_SHELL, OPT_DRY_RUN, OPT_DELAY,
+	OPT_TIMEOUT, OPT_TERMSEQ, OPT_RETRIES, OPT_RETRY_DELAY, OPT_HALT,
+	OPT_GROUP, OPT_LINE_BUFFER, OPT_TAG, OPT_TAGSTRING, OPT_TMPDIR,
+	OPT_QUIET, OPT_NOOP,
+};
+
+static const char short_opts[] = "+:a:0d:C:n:N:XmL:s:E:rI:qvtj:P:kuhV";
+
+static const struct option long_opts[] = {
+	{ "arg-file",		required_argument, NULL, 'a' },
+	{ "null",		no_argument,	   NULL, '0' },
+	{ "delimiter",		required_argument, NULL, 'd' },
+	{ "colsep",		required_argument, NULL, 'C' },
+	{ "max-args",		required_argument, NULL, 'n' },
+	{ "max-lines",		required_argument, NULL, 'L' },
+	{ "max-chars",		required_argument, NULL, 's' },
+	{ "no-run-if-empty",	no_argument,	   NULL, 'r' },
+	{ "quote",		no_argument,	   NULL, 'q' },
+	{ "verbose",		no_argument,	   NULL, 'v' },
+	{ "jobs",		required_argument, NULL, 'j' },
+	{ "max-procs",		required_argument, NULL, 'P' },
+	{ "keep-order",		no_argument,	   NULL, 'k' },
+	{ "ungroup",		no_argument,	   NULL, 'u' },
+	{ "help",		no_argument,	   NULL, 'h' },
+	{ "version",		no_argument,	   NULL, 'V' },
+	{ "mode",		required_argument, NULL, OPT_MODE },
+	{ "link",		no_argument,	   NULL, OPT_LINK },
+	{ "xapply",		no_argument,	   NULL, OPT_LINK },
+	{ "trim",		required_argument, NULL, OPT_TRIM },
+	{ "header",		required_argument, NULL, OPT_HEADER },
+	{ "arg-sep",		required_argument, NULL, OPT_ARG_SEP },
+	{ "arg-file-sep",	required_argument, NULL, OPT_ARG_FILE_SEP },
+	{ "shell",		optional_argument, NULL, OPT_SHELL },
+	{ "no-shell",		no_argument,	   NULL, OPT_NO_SHELL },
+	{ "dry-run",		no_argument,	   NULL, OPT_DRY_RUN },
+	{ "delay",		required_argument, NULL, OPT_DELAY },
+	{ "timeout",		required_argument, NULL, OPT_TIMEOUT },
+	{ "termseq",		required_argument, NULL, OPT_TERMSEQ },
+	{ "retries",		required_argument, NULL, OPT_RETRIES },
+	{ "retry-delay",	required_argument, NULL, OPT_RETRY_DELAY },
+	{ "halt",		required_argument, NULL, OPT_HALT },
+	{ "halt-on-error",	required_argument, NULL, OPT_HALT },
+	{ "group",		no_argument,	   NULL, OPT_GROUP },
+	{ "line-buffer",	no_argument,	   NULL, OPT_LINE_BUFFER },
+	{ "lb",			no_argument,	   NULL, OPT_LINE_BUFFER },
+	{ "tag",		no_argument,	   NULL, OPT_TAG },
+	{ "tagstring",		required_argument, NULL, OPT_TAGSTRING },
+	{ "tmpdir",		required_argument, NULL, OPT_TMPDIR },
+	{ "quiet",		no_argument,	   NULL, OPT_QUIET },
+	{ "will-cite",		no_argument,	   NULL, OPT_NOOP },
+	{ "no-notice",		no_argument,	   NULL, OPT_NOOP },
+	{ NULL,			0,		   NULL, 0 },
+};
+
+int
+options_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	if (s == NULL || !isdigit((unsigned char)s[s[0] == '-' || s[0] == '+']))
+		return -EINVAL;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*end != '\0')
+		return -EINVAL;
+	if (errno == ERANGE || v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int
+options_duration(const char *s, int64_t *ns)
+{
+	static const struct {
+		const char	*unit;
+		double		 ns;
+	} units[] = {
+		{ "ms", 1e6 }, { "s", 1e9 }, { "m", 60e9 }, { "h", 3600e9 },
+		{ "d", 86400e9 },
+	};
+	double total = 0, v;
+	const char *p = s;
+	char *end;
+	size_t i, n;
+
+	if (*p == '\0')
+		return -EINVAL;
+	while (*p != '\0') {
+		if (!isdigit((unsigned char)*p) && *p != '.')
+			return -EINVAL;
+		v = strtod(p, &end);
+		if (end == p || !isfinite(v) || v < 0)
+			return -EINVAL;
+		p = end;
+		for (i = 0; i < ARRAY_SIZE(units); i++) {
+			n = strlen(units[i].unit);
+			if (strncmp(p, units[i].unit, n) == 0 &&
+			    !isalpha((unsigned char)p[n]))
+				break;
+		}
+		if (i < ARRAY_SIZE(units)) {
+			v *= units[i].ns;
+			p += n;
+		} else if (*p == '\0' && p == end) {
+			v *= 1e9;
+		} else
+			return -EINVAL;
+		total += v;
+	}
+	if (total > 1e18)
+		return -ERANGE;
+	*ns = (int64_t)total;
+	return 0;
+}
+
+static _Noreturn void
+bad(const char *opt, const char *val, const char *want)
+{
+	util_die(0, "%s: '%s' %s", opt, val, want);
+}
+
+static long
+parse_count(const char *opt, const char *val, long min)
+{
+	long v;
+
+	if (options_long(val, min, LONG_MAX, &v) < 0) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "is not a whole number >= %ld",
+		    min);
+		bad(opt, val, want);
+	}
+	return v;
+}
+
+static int64_t
+parse_duration(const char *opt, const char *val)
+{
+	int64_t ns;
+
+	if (options_duration(val, &ns) < 0)
+		bad(opt, val, "is not a duration (try 1.5, 250ms, 2m, 1h30m)");
+	return ns;
+}
+
+static long
+cpus(void)
+{
+	cpu_set_t set;
+	long n;
+
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 &&
+	    (n = CPU_COUNT(&set)) > 0)
+		return n;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? n : 1;
+}
+
+static void
+parse_jobs(struct config *cfg, const char *opt, const char *val)
+{
+	const char *want = "is not a job count (use N, N%, +N, -N or 0)";
+	long n, c = cpus();
+	size_t len = strlen(val);
+
+	if (len > 1 && val[len - 1] == '%') {
+		char num[32];
+
+		if (len >= sizeof(num))
+			bad(opt, val, want);
+		memcpy(num, val, len - 1);
+		num[len - 1] = '\0';
+		if (!isdigit((unsigned char)num[0]) ||
+		    options_long(num, 0, 1000000, &n) < 0)
+			bad(opt, val, want);
+		n = c * n / 100;
+	} else if (val[0] == '+' || val[0] == '-') {
+		if (options_long(val + 1, 0, 1000000, &n) < 0 ||
+		    !isdigit((unsigned char)val[1]))
+			bad(opt, val, want);
+		n = val[0] == '+' ? c + n : c - n;
+	} else {
+		if (options_long(val, 0, 1000000, &n) < 0)
+			bad(opt, val, want);
+		if (n == 0) {
+			cfg->jobs_unbounded = 1;
+			cfg->jobs = 1000000;
+			return;
+		}
+	}
+	cfg->jobs_unbounded = 0;
+	cfg->jobs = n < 1 ? 1 : n;
+}
+
+/* A delimiter: one byte, or an escape. */
+static char
+parse_delim(const char *opt, const char *val)
+{
+	const char *want = "is not one character or escape (\\n \\t \\0 "
+	    "\\\\ \\NNN \\xHH)";
+	char *end;
+	long v;
+
+	if (val[0] == '\0')
+		bad(opt, val, "is empty (use -0 for NUL)");
+	if (val[0] != '\\') {
+		if (val[1] != '\0')
+			bad(opt, val, want);
+		return val[0];
+	}
+	switch (val[1]) {
+	case 'n': v = '\n'; break;
+	case 't': v = '\t'; break;
+	case 'r': v = '\r'; break;
+	case '\\': v = '\\'; break;
+	case 'x':
+		v = strtol(val + 2, &end, 16);
+		if (end == val + 2 || *end != '\0' || end - val > 4)
+			bad(opt, val, want);
+		return (char)v;
+	default:
+		if (val[1] < '0' || val[1] > '7')
+			bad(opt, val, want);
+		v = strtol(val + 1, &end, 8);
+		if (*end != '\0' || end - val > 4 || v > 255)
+			bad(opt, val, want);
+		return (char)v;
+	}
+	if (val[2] != '\0')
+		bad(opt, val, want);
+	return (char)v;
+}
+
+static int
+signal_number(const char *name)
+{
+	long v;
+	int s;
+
+	if (options_long(name, 1, NSIG - 1, &v) == 0)
+		return (int)v;
+	if (strncmp(name, "SIG", 3) == 0)
+		name += 3;
+	for (s = 1; s < NSIG; s++) {
+		const char *abbrev = sigabbrev_np(s);
+
+		if (abbrev != NULL && strcmp(abbrev, name) == 0)
+			return s;
+	}
+	return -1;
+}
+
+static void
+parse_termseq(struct config *cfg, const char *val)
+{
+	const char *want = "is not a termination sequence "
+	    "(SIG,MS,SIG,MS,...: TERM,200,TERM,100,TERM,50,KILL,25)";
+	char *copy = xstrdup(val), *tok, *save = NULL;
+	size_t n = 0;
+	int i = 0;
+	long ms;
+
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save), i++) {
+		if (i % 2 == 0) {
+			if (n >= ARRAY_SIZE(cfg->termseq))
+				bad("--termseq", val, "has too many steps");
+			cfg->termseq[n].signo = signal_number(tok);
+			if (cfg->termseq[n].signo < 0)
+				bad("--termseq", val, want);
+			cfg->termseq[n++].ms = 25;
+		} else {
+			if (options_long(tok, 0, 86400000, &ms) < 0)
+				bad("--termseq", val, want);
+			cfg->termseq[n - 1].ms = (int)ms;
+		}
+	}
+	free(copy);
+	if (n == 0)
+		bad("--termseq", val, want);
+	cfg->ntermseq = n;
+}
+
+static void
+parse_halt(struct config *cfg, const char *val)
+{
+	const char *want = "is not a halt rule (now|soon,fail|success|done=N "
+	    "or N%, or never)";
+	const char *p = val, *eq;
+	char num[32];
+	size_t len;
+	long n;
+
+	if (strcmp(val, "never") == 0 || strcmp(val, "0") == 0) {
+		cfg->halt_when = HALT_NEVER;
+		return;
+	}
+	/* GNU's old numeric forms. */
+	if (strcmp(val, "1") == 0 || strcmp(val, "2") == 0) {
+		cfg->halt_when = val[0] == '1' ? HALT_SOON : HALT_NOW;
+		cfg->halt_what = HALT_FAIL;
+		cfg->halt_count = 1;
+		return;
+	}
+	if (strncmp(p, "now,", 4) == 0)
+		cfg->halt_when = HALT_NOW, p += 4;
+	else if (strncmp(p, "soon,", 5) == 0)
+		cfg->halt_when = HALT_SOON, p += 5;
+	else
+		bad("--halt", val, want);
+	if (strncmp(p, "fail=", 5) == 0)
+		cfg->halt_what = HALT_FAIL;
+	else if (strncmp(p, "success=", 8) == 0)
+		cfg->halt_what = HALT_SUCCESS;
+	else if (strncmp(p, "done=", 5) == 0)
+		cfg->halt_what = HALT_DONE;
+	else
+		bad("--halt", val, want);
+	eq = strchr(p, '=') + 1;
+	len = strlen(eq);
+	if (len == 0 || len >= sizeof(num))
+		bad("--halt", val, want);
+	memcpy(num, eq, len + 1);
+	if (num[len - 1] == '%') {
+		num[len - 1] = '\0';
+		if (options_long(num, 1, 100, &n) < 0)
+			bad("--halt", val, want);
+		cfg->halt_pct = (double)n;
+	} else {
+		if (options_long(num, 1, LONG_MAX, &n) < 0)
+			bad("--halt", val, want);
+		cfg->halt_count = n;
+	}
+}
+
+static void
+parse_timeout(struct config *cfg, const char *val)
+{
+	size_t len = strlen(val);
+	char *end;
+	double pct;
+
+	if (len > 1 && val[len - 1] == '%') {
+		pct = strtod(val, &end);
+		if (end != val + len - 1 || !isdigit((unsigned char)val[0]) ||
+		    !(pct > 0) || !isfinite(pct))
+			bad("--timeout", val,
+			    "is not a duration or a percentage (2m, 200%)");
+		cfg->timeout_pct = pct;
+		cfg->timeout_ns = 0;
+		return;
+	}
+	cfg->timeout_ns = parse_duration("--timeout", val);
+	cfg->timeout_pct = 0;
+	if (cfg->timeout_ns == 0)
+		bad("--timeout", val, "is zero (leave it out for no limit)");
+}
+
+static void
+add_source(struct config *cfg, size_t *cap, struct source src)
+{
+	cfg->sources = xgrow(cfg->sources, cap, cfg->nsources + 1,
+	    sizeof(*cfg->sources));
+	cfg->sources[cfg->nsources++] = src;
+}
+
+/* Whether word is arg_sep or arg_file_sep, possibly with '+'. */
+static int
+separator(const char *word, const char *sep, int *linked)
+{
+	size_t n = strlen(sep);
+
+	if (strncmp(word, sep, n) != 0)
+		return 0;
+	if (word[n] == '\0') {
+		*linked = 0;
+		return 1;
+	}
+	if (word[n] == '+' && word[n + 1] == '\0') {
+		*linked = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* COMMAND, then the sources after it. */
+static void
+parse_rest(struct config *cfg, size_t *cap, int argc, char **argv, int i,
+    const char *arg_sep, const char *file_sep)
+{
+	struct source src;
+	int linked, is_file, first_linked;
+
+	cfg->cmd = argv + i;
+	while (i < argc && !separator(argv[i], arg_sep, &linked) &&
+	    !separator(argv[i], file_sep, &linked))
+		i++;
+	cfg->ncmd = (size_t)(argv + i - cfg->cmd);
+	while (i < argc) {
+		is_file = separator(argv[i], file_sep, &linked);
+		if (!is_file && !separator(argv[i], arg_sep, &linked))
+			BUG("not a separator: %s", argv[i]);
+		first_linked = linked;
+		i++;
+		memset(&src, 0, sizeof(src));
+		if (!is_file) {
+			src.kind = SOURCE_ARGS;
+			src.linked = first_linked;
+			src.words = argv + i;
+			while (i < argc && !separator(argv[i], arg_sep, &linked)
+			    && !separator(argv[i], file_sep, &linked))
+				i++;
+			src.nwords = (size_t)(argv + i - src.words);
+			add_source(cfg, cap, src);
+			continue;
+		}
+		if (i >= argc || separator(argv[i], arg_sep, &linked) ||
+		    separator(argv[i], file_sep, &linked))
+			util_die(0, "%s: expected a file name after it",
+			    argv[i - 1]);
+		while (i < argc && !separator(argv[i], arg_sep, &linked) &&
+		    !separator(argv[i], file_sep, &linked)) {
+			src.kind = SOURCE_FILE;
+			src.path = argv[i++];
+			src.linked = first_linked;
+			add_source(cfg, cap, src);
+		}
+	}
+}
+
+/* $SHELL only when it speaks POSIX sh; our quoting is for sh. */
+static const char *
+posix_shell(const char *sh)
+{
+	static const char *const ok[] = {
+		"sh", "bash", "dash", "ksh", "ksh93", "mksh", "pdksh", "zsh",
+		"ash", "busybox", "yash", "posh", "lksh", "oksh",
+	};
+	const char *base;
+	size_t i;
+
+	if (sh == NULL || sh[0] != '/')
+		return NULL;
+	base = strrchr(sh, '/') + 1;
+	for (i = 0; i < ARRAY_SIZE(ok); i++)
+		if (strcmp(base, ok[i]) == 0 && access(sh, X_OK) == 0)
+			return sh;
+	return NULL;
+}
+
+static void
+defaults(struct config *cfg)
+{
+	static const struct termstep termseq[] = {
+		{ SIGTERM, 200 }, { SIGTERM, 100 }, { SIGTERM, 50 },
+		{ SIGKILL, 25 },
+	};
+	const char *env;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->mode = "async";
+	env = getenv("FANOUT_MODE");
+	if (env != NULL && *env != '\0')
+		cfg->mode = env;
+	cfg->jobs = cpus();
+	cfg->delim = '\n';
+	cfg->replace = "{}";
+	cfg->total = -1;
+	cfg->retries = 1;
+	cfg->runs = 1;
+	memcpy(cfg->termseq, termseq, sizeof(termseq));
+	cfg->ntermseq = ARRAY_SIZE(termseq);
+	env = getenv("TMPDIR");
+	cfg->tmpdir = env != NULL && *env != '\0' ? env : "/tmp";
+}
+
+static void
+check(struct config *cfg)
+{
+	struct stat st;
+
+	if (exec_find(cfg->mode) == NULL)
+		util_die(0, "--mode: no mode '%s' (choose %s)", cfg->mode,
+		    exec_names());
+	if (cfg->tag && cfg->output == OUTPUT_UNGROUP)
+		util_die(0, "--tag does not work with -u: output is not "
+		    "split into lines (use --line-buffer)");
+	if (cfg->tagstring && cfg->output == OUTPUT_UNGROUP)
+		util_die(0, "--tagstring does not work with -u: output is not "
+		    "split into lines (use --line-buffer)");
+	if (stat(cfg->tmpdir, &st) < 0)
+		util_die(-errno, "--tmpdir: '%s'", cfg->tmpdir);
+	if (!S_ISDIR(st.st_mode))
+		util_die(0, "--tmpdir: '%s' is not a directory", cfg->tmpdir);
+	if (cfg->ncmd == 0 && cfg->quote_cmd)
+		util_die(0, "-q: there is no COMMAND to quote");
+}
+
+void
+options_parse(struct config *cfg, int argc, char **argv)
+{
+	const char *arg_sep = ":::", *file_sep = "::::", *psh;
+	size_t cap = 0;
+	struct source src;
+	int c, idx;
+
+	defaults(cfg);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, short_opts, long_opts, &idx))
+	    != -1) {
+		switch (c) {
+		case 'a':
+			memset(&src, 0, sizeof(src));
+			src.kind = SOURCE_FILE;
+			src.path = optarg;
+			add_source(cfg, &cap, src);
+			break;
+		case '0':
+			cfg->delim = '\0';
+			break;
+		case 'd':
+			cfg->delim = parse_delim("-d", optarg);
+			break;
+		case 'C':
+			if (optarg[0] == '\0')
+				bad("--colsep", optarg, "is empty");
+			cfg->colsep = optarg;
+			break;
+		case 'n':
+		case 'N':
+			cfg->max_args = parse_count(c == 'n' ? "-n" : "-N",
+			    optarg, 1);
+			break;
+		case 'X':
+			cfg->xargs_fill = 1;
+			cfg->context_replace = 1;
+			break;
+		case 'm':
+			cfg->xargs_fill = 1;
+			break;
+		case 'L':
+			cfg->max_lines = parse_count("-L", optarg, 1);
+			break;
+		case 's':
+			cfg->max_chars = parse_count("-s", optarg, 1);
+			break;
+		case 'E':
+			cfg->eof_str = optarg;
+			break;
+		case 'r':
+			cfg->skip_empty = 1;
+			break;
+		case 'I':
+			if (optarg[0] == '\0')
+				bad("-I", optarg, "is empty");
+			cfg->replace = optarg;
+			break;
+		case 'q':
+			cfg->quote_cmd = 1;
+			break;
+		case 'v':
+			cfg->verbose = 1;
+			break;
+		case 't':
+			cfg->trace = 1;
+			break;
+		case 'j':
+		case 'P':
+			parse_jobs(cfg, c == 'j' ? "-j" : "-P", optarg);
+			break;
+		case 'k':
+			cfg->keep_order = 1;
+			break;
+		case 'u':
+			cfg->output = OUTPUT_UNGROUP;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(0);
+		case 'V':
+			printf("fanout " FANOUT_VERSION "\n");
+			exit(0);
+		case OPT_MODE:
+			cfg->mode = optarg;
+			break;
+		case OPT_LINK:
+			cfg->link = 1;
+			break;
+		case OPT_TRIM:
+			if (strcmp(optarg, "n") == 0)
+				cfg->trim_left = cfg->trim_right = 0;
+			else if (strcmp(optarg, "l") == 0)
+				cfg->trim_left = 1;
+			else if (strcmp(optarg, "r") == 0)
+				cfg->trim_right = 1;
+			else if (strcmp(optarg, "lr") == 0 ||
+			    strcmp(optarg, "rl") == 0)
+				cfg->trim_left = cfg->trim_right = 1;
+			else
+				bad("--trim", optarg, "is not l, r, lr or n");
+			break;
+		case OPT_HEADER:
+			if (strcmp(optarg, ":") != 0)
+				bad("--header", optarg, "is not ':' (the first "
+				    "record of each source names its columns)");
+			cfg->header = 1;
+			break;
+		case OPT_ARG_SEP:
+		case OPT_ARG_FILE_SEP:
+			if (optarg[0] == '\0')
+				bad(c == OPT_ARG_SEP ? "--arg-sep" :
+				    "--arg-file-sep", optarg, "is empty");
+			if (c == OPT_ARG_SEP)
+				arg_sep = optarg;
+			else
+				file_sep = optarg;
+			break;
+		case OPT_SHELL:
+			cfg->shell_use = SHELL_ALWAYS;
+			if (optarg != NULL) {
+				if (optarg[0] == '\0')
+					bad("--shell", optarg, "is empty");
+				cfg->shell = optarg;
+			}
+			break;
+		case OPT_NO_SHELL:
+			cfg->shell_use = SHELL_NEVER;
+			break;
+		case OPT_DRY_RUN:
+			cfg->dry_run = 1;
+			break;
+		case OPT_DELAY:
+			cfg->delay_ns = parse_duration("--delay", optarg);
+			break;
+		case OPT_TIMEOUT:
+			parse_timeout(cfg, optarg);
+			break;
+		case OPT_TERMSEQ:
+			parse_termseq(cfg, optarg);
+			break;
+		case OPT_RETRIES:
+			cfg->retries = parse_count("--retries", optarg, 0);
+			break;
+		case OPT_RETRY_DELAY:
+			cfg->retry_delay_ns = parse_duration("--retry-delay",
+			    optarg);
+			break;
+		case OPT_HALT:
+			parse_halt(cfg, optarg);
+			break;
+		case OPT_GROUP:
+			cfg->output = OUTPUT_GROUP;
+			break;
+		case OPT_LINE_BUFFER:
+			cfg->output = OUTPUT_LINE;
+			break;
+		case OPT_TAG:
+			cfg->tag = 1;
+			break;
+		case OPT_TAGSTRING:
+			cfg->tagstring = optarg;
+			break;
+		case OPT_TMPDIR:
+			if (optarg[0] == '\0')
+				bad("--tmpdir", optarg, "is empty");
+			cfg->tmpdir = optarg;
+			break;
+		case OPT_QUIET:
+			cfg->quiet = 1;
+			break;
+		case OPT_NOOP:
+			break;
+		case ':':
+			util_die(0, "%s: expects a value (see fanout --help)",
+			    argv[optind - 1]);
+		default:
+			if (optopt >= 256)
+				util_die(0, "%s: takes no value", argv[optind - 1]);
+			if (optopt != 0)
+				util_die(0, "-%c: unknown option (see fanout "
+				    "--help)", optopt);
+			util_die(0, "%s: unknown option (see fanout --help)",
+			    argv[optind - 1]);
+		}
+	}
+	parse_rest(cfg, &cap, argc, argv, optind, arg_sep, file_sep);
+	if (cfg->shell == NULL) {
+		psh = getenv("PARALLEL_SHELL");
+		if (psh != NULL && *psh != '\0')
+			cfg->shell = psh;
+		else if ((psh = posix_shell(getenv("SHELL"))) != NULL)
+			cfg->shell = psh;
+		else
+			cfg->shell = "/bin/sh";
+	}
+	check(cfg);
+}
+
+void
+options_free(struct config *cfg)
+{
+	free(cfg->sources);
+	cfg->sources = NULL;
+}

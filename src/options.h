@@ -1,0 +1,136 @@
+/*
+ * options: the command line and environment, parsed once into a struct
+ * config that every other module reads and none writes.  Parsing stops
+ * at the first word that is not one of ours (or after "--"): that word
+ * starts COMMAND, whose own flags are never taken as options.  The input
+ * separators (":::", "::::", ":::+", "::::+", or what --arg-sep and
+ * --arg-file-sep name) end COMMAND and start input sources.
+ *
+ * Every malformed value is reported here, naming the option, and fanout
+ * exits 255 before any job starts.
+ */
+#ifndef FANOUT_OPTIONS_H
+#define FANOUT_OPTIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum output_mode {
+	OUTPUT_GROUP,		/* whole job output at its end (default) */
+	OUTPUT_LINE,		/* --line-buffer: whole lines as they come */
+	OUTPUT_UNGROUP,		/* -u: jobs write straight to our stdout */
+};
+
+enum shell_use {
+	SHELL_AUTO,		/* direct exec when provably equivalent */
+	SHELL_ALWAYS,		/* --shell with no value */
+	SHELL_NEVER,		/* --no-shell */
+};
+
+enum source_kind {
+	SOURCE_STDIN,		/* lines of standard input (no source given) */
+	SOURCE_ARGS,		/* ::: words */
+	SOURCE_FILE,		/* ::::, -a, --arg-file; "-" is stdin */
+};
+
+struct source {
+	enum source_kind kind;
+	int		 linked;	/* :::+ or ::::+: pair with the previous */
+	const char	*path;		/* SOURCE_FILE */
+	char *const	*words;		/* SOURCE_ARGS: points into argv */
+	size_t		 nwords;
+};
+
+enum halt_when { HALT_NEVER, HALT_SOON, HALT_NOW };
+enum halt_what { HALT_FAIL, HALT_SUCCESS, HALT_DONE };
+
+struct termstep {
+	int	signo;
+	int	ms;		/* wait this long before the next step */
+};
+
+struct config {
+	/* Execution. */
+	const char	*mode;		/* "async", "thread", "process" */
+	long		 jobs;		/* >= 1 after resolution */
+	int		 jobs_unbounded;	/* -j 0 */
+	int64_t		 delay_ns;	/* --delay */
+
+	/* Input. */
+	struct source	*sources;
+	size_t		 nsources;
+	int		 link;		/* --link: all sources linked */
+	char		 delim;		/* record end: '\n', or -0, -d */
+	const char	*colsep;	/* --colsep, NULL if none */
+	long		 max_args;	/* -n/-N; 0 = one record per job */
+	int		 xargs_fill;	/* -m or -X: pack records per job */
+	int		 context_replace;	/* -X */
+	long		 max_lines;	/* -L; 0 = unset */
+	long		 max_chars;	/* -s; 0 = system limit */
+	const char	*eof_str;	/* -E, NULL if none */
+	int		 trim_left, trim_right;	/* --trim */
+	int		 header;	/* --header : */
+	int		 skip_empty;	/* -r */
+	long		 total;		/* --total; -1 unknown */
+
+	/* Command. */
+	char *const	*cmd;		/* COMMAND words, ncmd of them */
+	size_t		 ncmd;
+	const char	*replace;	/* -I, default "{}" */
+	int		 quote_cmd;	/* -q */
+	enum shell_use	 shell_use;
+	const char	*shell;		/* job shell program */
+	int		 dry_run;
+	int		 verbose;	/* -v: command on stdout, grouped */
+	int		 trace;		/* -t: command on stderr at start */
+
+	/* Output. */
+	enum output_mode output;
+	int		 keep_order;	/* -k */
+	int		 tag;		/* --tag */
+	const char	*tagstring;	/* --tagstring, NULL if none */
+	const char	*tmpdir;
+	const char	*results;	/* --results DIR */
+
+	/* Failures. */
+	int64_t		 timeout_ns;	/* 0 = none */
+	double		 timeout_pct;	/* --timeout N%; 0 = none */
+	struct termstep	 termseq[16];
+	size_t		 ntermseq;
+	long		 retries;	/* attempts in all; 0 = unlimited */
+	int64_t		 retry_delay_ns;
+	enum halt_when	 halt_when;
+	enum halt_what	 halt_what;
+	long		 halt_count;	/* N, or... */
+	double		 halt_pct;	/* ...N% when > 0 */
+	int		 quiet;
+
+	/* Reports. */
+	const char	*joblog;	/* NULL if none */
+	int		 joblog_append;	/* --joblog +FILE */
+	int		 resume;	/* 1 --resume, 2 --resume-failed */
+	int		 retry_failed;
+	const char	*report;	/* --report FILE, "-" = stderr */
+	int		 summary;
+	int		 progress;	/* --progress */
+	int		 bar;		/* --bar */
+	int		 eta;		/* --eta */
+	const char	*compare;	/* --compare[=MODES], NULL if none */
+	long		 runs;		/* --runs */
+};
+
+/*
+ * Parse argv into cfg.  Exits 255 with a message on bad input, and 0
+ * after printing --help or --version.
+ */
+void	options_parse(struct config *cfg, int argc, char **argv);
+void	options_free(struct config *cfg);
+
+/*
+ * Strict parsers, shared with modules that read numbers from files.
+ * Each returns 0 or -EINVAL (-ERANGE when out of range).
+ */
+int	options_long(const char *s, long min, long max, long *out);
+int	options_duration(const char *s, int64_t *ns);
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * order: the output policy.  It decides when and how each job's output
+ * reaches fanout's stdout and stderr:
+ *
+ *	group	each job's stdout then stderr, whole, when it ends
+ *	-k	the same, in input order
+ *	line	whole lines as they come, never split (a line over 1 MiB is
+ *		written in pieces); with -k the oldest job streams and the
+ *		others follow in order
+ *	ungroup	jobs write straight to fanout's descriptors
+ *
+ * with --tag/--tagstring prefixes and -v.  When a job's output has been
+ * written, order calls hooks.delivered(job): only then may its log line
+ * be written and the job freed.
+ *
+ * Single-threaded: the scheduler's thread only.  Functions that write
+ * return 0 or -errno of the failed write (-EPIPE: downstream closed).
+ */
+#ifndef FANOUT_ORDER_H
+#define FANOUT_ORDER_H
+
+#include <stddef.h>
+
+struct config;
+struct job;
+struct order;
+
+struct order_hooks {
+	void	*ctx;
+	void	(*delivered)(void *ctx, struct job *);
+};
+
+int	order_new(struct order **, const struct config *,
+	    const struct order_hooks *);
+void	order_free(struct order *);
+
+/* Whether jobs must deliver output live (job->live). */
+int	order_live(const struct order *);
+
+/* A job starts for the first time (not on a retry). */
+int	order_started(struct order *, struct job *);
+/* Live output of a running job. */
+int	order_output(struct order *, struct job *, int stream,
+	    const char *, size_t);
+/*
+ * The job will not run again: write or hold its output.  A job that was
+ * ended by fanout (halt, signal) is passed with discard set: its partial
+ * output is dropped, but jobs after it still come out in order.
+ */
+int	order_done(struct order *, struct job *, int discard);
+/* Finished jobs waiting behind an unfinished one (-k back-pressure). */
+size_t	order_held(const struct order *);
+
+#endif

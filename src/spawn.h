@@ -1,0 +1,43 @@
+/*
+ * spawn: the only place that creates job processes.  posix_spawn (glibc
+ * uses clone(CLONE_VM|CLONE_VFORK), so the cost does not grow with
+ * fanout's memory) with: the job in its own new process group; stdin
+ * from /dev/null; stdout and stderr as asked; default dispositions for
+ * every signal fanout changed (but a SIGHUP ignored at fanout's start,
+ * under nohup, stays ignored); an empty signal mask.  Every descriptor
+ * fanout opens is close-on-exec, so a job inherits only 0, 1, 2 and what
+ * fanout itself inherited.
+ *
+ * Thread-safe after spawn_init().
+ */
+#ifndef FANOUT_SPAWN_H
+#define FANOUT_SPAWN_H
+
+#include <sys/types.h>
+
+/*
+ * Call once at start, before any signal handler is installed and before
+ * any thread: records whether SIGHUP was ignored.  shell runs scripts
+ * the kernel refuses (ENOEXEC).  0 or -errno.
+ */
+int	spawn_init(const char *shell);
+
+/*
+ * Start path with argv and envp.  out and err are the descriptors that
+ * become the job's 1 and 2 (-1: fanout's own).  Returns 0 and sets *pid,
+ * or -errno when the program could not be executed (ENOENT, EACCES,
+ * E2BIG...) or a resource is short (EAGAIN, ENOMEM, EMFILE).
+ */
+int	spawn_job(const char *path, char *const argv[], char *const envp[],
+	    int out, int err, pid_t *pid);
+
+/* Whether -errno from spawn_job is a shortage worth retrying later. */
+int	spawn_err_transient(int err);
+
+/* The exit status a shell gives a program that failed to execute. */
+int	spawn_err_status(int err);
+
+/* Signals the default dispositions are restored for (workers use it). */
+void	spawn_sigdefault(void);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * spool: one stream of a job's held output.  Bytes live in memory up to
+ * a threshold, then in an unlinked temp file created mode 0600
+ * (O_TMPFILE where the file system has it, else mkstemp + unlink), so
+ * nothing survives fanout, not even kill -9.
+ *
+ * A spool belongs to one thread at a time: the executor fills it while
+ * the job runs, the scheduler's thread drains it after the job is done.
+ * The hand-over happens through the executor's completion queue.
+ */
+#ifndef FANOUT_SPOOL_H
+#define FANOUT_SPOOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct spool {
+	char		*mem;
+	size_t		 len;		/* bytes in mem */
+	size_t		 cap;
+	int		 fd;		/* -1 until spilled */
+	uint64_t	 size;		/* all bytes, mem and file */
+	int		 err;		/* first -errno of a failed spill */
+};
+
+/* Memory a spool may hold before it spills; set once at start. */
+void	spool_set_limit(size_t bytes);
+/* Where spills go; set once at start. */
+void	spool_set_dir(const char *dir);
+
+void	spool_init(struct spool *);
+/*
+ * Append bytes.  Returns 0, or -errno when the spill file could not be
+ * written (disk full): the spool keeps err and drops further bytes.
+ */
+int	spool_append(struct spool *, const void *, size_t);
+/*
+ * Write the whole spool to fd (retrying short writes), using zero-copy
+ * transfer where the kernel allows.  0 or -errno.
+ */
+int	spool_write(struct spool *, int fd);
+/*
+ * Call fn on the spool's bytes in order, in chunks; stops at the first
+ * non-zero return and gives it back.  For filters like --tag.
+ */
+int	spool_each(struct spool *, int (*fn)(void *, const char *, size_t),
+	    void *ctx);
+/* Back to empty, keeping memory when small; closes the file. */
+void	spool_reset(struct spool *);
+void	spool_free(struct spool *);
+
+#endif

@@ -1,0 +1,972 @@
+/*
+ * tmpl: compiles COMMAND once into words of segments (literal text or a
+ * replacement string) and expands them per job into a shell line or an
+ * argv, without allocating beyond the caller's buffer.  Words are the
+ * blank-separated runs of the template (with -q, COMMAND's own words).
+ * One walk over the words drives three emitters that must agree: LINE
+ * writes literal text verbatim and each value quoted; QLINE (-q) quotes
+ * each resulting word as a whole, as GNU parallel spells it; ARGV writes
+ * the very words the shell would make of LINE's output.  A multi-valued
+ * string ({} {.} {/} {//} {/.}) splits its word between values, and
+ * under -X the whole word repeats once per value instead.
+ *
+ * Path rules, ours where GNU's are defects: {/} is basename(1), trailing
+ * slashes ignored ("/a/b/" -> "b", "/" -> "/"); {//} is dirname(1)
+ * ("c.txt" -> ".", "/a/b/" -> "/a", "/x" -> "/", "" -> "."); {.} drops
+ * the last ".ext" of the basename when the dot follows something other
+ * than dots ("dir/.x.y" -> "dir/.x", "a." -> "a"; ".bashrc", "..",
+ * "a.b/c" and anything ending in "/" stay whole); {/.} is {.} of {/}.
+ * {n} past the last argument is the empty value ''; so is {##} when the
+ * total is unknown.  {} with no argument at all yields nothing.
+ *
+ * A plain value that could complete a reserved word at a command
+ * position (line start, after ; & | ( ) newline backquote, or after then,
+ * do, if...) is quoted anyway: fanout {} ::: if runs 'if', never "if".
+ */
+#include "tmpl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "input.h"
+#include "options.h"
+#include "quote.h"
+#include "util.h"
+
+enum seg_kind { SEG_TEXT, SEG_ALL, SEG_ARG, SEG_SEQ, SEG_SLOT, SEG_TOTAL };
+/* In the order of mod_names[]. */
+enum seg_mod { MOD_NONE, MOD_NOEXT, MOD_BASE, MOD_DIR, MOD_BASENOEXT };
+
+struct seg {
+	enum seg_kind	 kind;
+	enum seg_mod	 mod;
+	size_t		 off, len;	/* SEG_TEXT: bytes in text */
+	size_t		 argn;		/* SEG_ARG: 0-based */
+};
+
+struct word {
+	size_t	 sep_off, sep_len;	/* the blanks before it, in text */
+	size_t	 seg0, nseg;
+	int	 repeat;		/* -X and multi-valued: once per arg */
+};
+
+struct tmpl {
+	char		*text;
+	struct seg	*segs;
+	struct word	*words;
+	size_t		 nwords;
+	size_t		 tail_off, tail_len;	/* blanks after the last word */
+	int		 raw;		/* no COMMAND: the args are the line */
+	int		 qwords;	/* -q */
+	int		 needs_total, uses_slot;
+	char		*direct;
+	size_t		 base_len;
+};
+
+#define NUM_COST	20	/* digits of a long, for size estimates */
+#define RESERVED_MAX	8	/* strlen("function") */
+
+static const char *const reserved[] = {
+	"!", "{", "}", "[[", "]]", "case", "coproc", "do", "done", "elif",
+	"else", "esac", "fi", "for", "function", "if", "in", "select", "then",
+	"time", "until", "while",
+};
+/* Reserved words after which a command starts. */
+static const char *const before_cmd[] = {
+	"!", "{", "do", "elif", "else", "if", "then", "time", "until", "while",
+};
+
+static int
+one_of(const char *const *set, size_t nset, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < nset; i++)
+		if (strlen(set[i]) == n && memcmp(set[i], s, n) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Bytes that end a shell word outside quotes. */
+static int
+word_end(char c)
+{
+	return c != '\0' && strchr(" \t\n;&|()<>`", c) != NULL;
+}
+
+/* Path views: each narrows [*p, *p + *n) or points at a constant. */
+static void
+path_base(const char **p, size_t *n)
+{
+	const char *s = *p;
+	size_t e = *n, b;
+
+	while (e > 1 && s[e - 1] == '/')
+		e--;
+	for (b = e; b > 0 && s[b - 1] != '/'; b--)
+		;
+	if (b == e && e > 0) {		/* only slashes: "/" */
+		*n = 1;
+		return;
+	}
+	*p = s + b;
+	*n = e - b;
+}
+
+static void
+path_dir(const char **p, size_t *n)
+{
+	const char *s = *p;
+	size_t e = *n, b;
+
+	while (e > 1 && s[e - 1] == '/')
+		e--;
+	for (b = e; b > 0 && s[b - 1] != '/'; b--)
+		;
+	if (b == e && e > 0) {		/* only slashes: "/" */
+		*n = 1;
+		return;
+	}
+	if (b == 0) {
+		*p = ".";
+		*n = 1;
+		return;
+	}
+	for (e = b; e > 1 && s[e - 1] == '/'; e--)
+		;
+	*n = e;
+}
+
+static void
+path_noext(const char **p, size_t *n)
+{
+	const char *s = *p;
+	size_t b, d, j;
+
+	if (*n == 0 || s[*n - 1] == '/')
+		return;
+	for (b = *n; b > 0 && s[b - 1] != '/'; b--)
+		;
+	for (d = *n; d > b && s[d - 1] != '.'; d--)
+		;
+	if (d == b)
+		return;
+	d--;				/* the dot */
+	for (j = b; j < d && s[j] == '.'; j++)
+		;
+	if (j < d)
+		*n = d;
+}
+
+static void
+apply_mod(const char **p, size_t *n, enum seg_mod mod)
+{
+	switch (mod) {
+	case MOD_NONE:
+		break;
+	case MOD_NOEXT:
+		path_noext(p, n);
+		break;
+	case MOD_BASE:
+		path_base(p, n);
+		break;
+	case MOD_DIR:
+		path_dir(p, n);
+		break;
+	case MOD_BASENOEXT:
+		path_base(p, n);
+		path_noext(p, n);
+		break;
+	}
+}
+
+static void
+arg_view(const struct args *a, size_t i, enum seg_mod mod, const char **p,
+    size_t *n)
+{
+	if (a == NULL || i >= a->n) {
+		*p = "";
+		*n = 0;
+	} else {
+		*p = a->v[i].p;
+		*n = a->v[i].len;
+	}
+	apply_mod(p, n, mod);
+}
+
+/*
+ * Emitters.  begin/end bracket each output word; brk is a word break
+ * inside one template word (between the values of {}).
+ */
+enum emit_mode { EMIT_LINE, EMIT_QLINE, EMIT_ARGV };
+
+struct emit {
+	struct buf	*out;
+	enum emit_mode	 mode;
+	int		 qwords;
+	size_t		 line;		/* where the line starts in out */
+	size_t		 word;		/* where the output word starts */
+	int		 keep;		/* ARGV: keep the word even if empty */
+	int		 value;		/* QLINE: the word holds a value */
+	size_t		 nwords;	/* words ended so far */
+};
+
+/*
+ * Whether line[0, w) leaves the word at w in a command position.  A
+ * false yes only adds quotes, so anything that might be one counts.
+ */
+static int
+cmd_position(const char *line, size_t w)
+{
+	size_t i, j;
+
+	for (i = w; i > 0 && blank(line[i - 1]); i--)
+		;
+	if (i == 0)
+		return 1;
+	if (line[i - 1] != '\0' && strchr(";&|()\n`{}!", line[i - 1]))
+		return 1;
+	for (j = i; j > 0 && !word_end(line[j - 1]); j--)
+		;
+	return one_of(before_cmd, ARRAY_SIZE(before_cmd), line + j, i - j);
+}
+
+/* Whether the plain value v, written bare, could make a reserved word. */
+static int
+needs_guard(const struct emit *e, const char *v, size_t vn)
+{
+	const char *line;
+	size_t end, w, i;
+
+	if (vn > RESERVED_MAX)
+		return 0;
+	end = e->out->len - e->line;
+	line = end > 0 ? e->out->p + e->line : "";
+	for (w = end; w > 0 && !word_end(line[w - 1]); w--)
+		if (end - w + 1 + vn > RESERVED_MAX)
+			return 0;
+	for (i = 0; i < ARRAY_SIZE(reserved); i++) {
+		if (strlen(reserved[i]) >= end - w + vn &&
+		    memcmp(reserved[i], line + w, end - w) == 0 &&
+		    memcmp(reserved[i] + end - w, v, vn) == 0)
+			return cmd_position(line, w);
+	}
+	return 0;
+}
+
+static void
+em_begin(struct emit *e)
+{
+	e->word = e->out->len;
+	e->keep = e->qwords;
+	e->value = 0;
+}
+
+static void
+em_end(struct emit *e)
+{
+	struct buf *o = e->out;
+	int force;
+
+	switch (e->mode) {
+	case EMIT_LINE:
+		break;
+	case EMIT_QLINE:
+		force = e->nwords == 0 && e->value &&
+		    one_of(reserved, ARRAY_SIZE(reserved), o->p + e->word,
+		    o->len - e->word);
+		quote_inplace(o, e->word, force);
+		break;
+	case EMIT_ARGV:
+		if (o->len == e->word && !e->keep)
+			return;		/* the shell drops an empty word */
+		buf_addc(o, '\0');
+		break;
+	}
+	e->nwords++;
+}
+
+static void
+em_text(struct emit *e, const char *p, size_t n)
+{
+	buf_add(e->out, p, n);
+}
+
+static void
+em_sep(struct emit *e, const char *p, size_t n)
+{
+	if (e->mode != EMIT_ARGV)
+		buf_add(e->out, p, n);
+}
+
+static void
+em_brk(struct emit *e)
+{
+	em_end(e);
+	em_sep(e, " ", 1);
+	em_begin(e);
+}
+
+static void
+em_value(struct emit *e, const char *p, size_t n)
+{
+	const char *nul;
+	size_t start;
+
+	switch (e->mode) {
+	case EMIT_LINE:
+		if (quote_is_plain(p, n) && needs_guard(e, p, n)) {
+			start = e->out->len;
+			buf_add(e->out, p, n);
+			quote_inplace(e->out, start, 1);
+		} else
+			quote_append(e->out, p, n);
+		break;
+	case EMIT_QLINE:
+		buf_add(e->out, p, n);
+		e->value = 1;
+		break;
+	case EMIT_ARGV:
+		/* argv cannot hold a NUL: the value ends there. */
+		if ((nul = memchr(p, '\0', n)) != NULL)
+			n = (size_t)(nul - p);
+		buf_add(e->out, p, n);
+		e->keep = 1;
+		break;
+	}
+}
+
+static void
+em_num(struct emit *e, long v)
+{
+	char num[32];
+	int n;
+
+	n = snprintf(num, sizeof(num), "%ld", v);
+	em_value(e, num, (size_t)n);
+}
+
+static void
+em_arg(struct emit *e, const struct args *a, size_t i, enum seg_mod mod)
+{
+	const char *p;
+	size_t n;
+
+	arg_view(a, i, mod, &p, &n);
+	em_value(e, p, n);
+}
+
+/* One pass of word w; k is the argument of a -X repetition, or SIZE_MAX. */
+static void
+expand_word(const struct tmpl *t, const struct word *w,
+    const struct tmpl_ctx *c, struct emit *e, size_t k)
+{
+	const struct seg *s;
+	size_t i, a, nargs = c->args ? c->args->n : 0;
+
+	for (i = 0; i < w->nseg; i++) {
+		s = &t->segs[w->seg0 + i];
+		switch (s->kind) {
+		case SEG_TEXT:
+			em_text(e, t->text + s->off, s->len);
+			break;
+		case SEG_ALL:
+			if (k != SIZE_MAX) {
+				em_arg(e, c->args, k, s->mod);
+				break;
+			}
+			for (a = 0; a < nargs; a++) {
+				if (a > 0)
+					em_brk(e);
+				em_arg(e, c->args, a, s->mod);
+			}
+			break;
+		case SEG_ARG:
+			em_arg(e, c->args, s->argn, s->mod);
+			break;
+		case SEG_SEQ:
+			em_num(e, c->seq);
+			break;
+		case SEG_SLOT:
+			em_num(e, c->slot);
+			break;
+		case SEG_TOTAL:
+			if (c->total < 0)
+				em_value(e, "", 0);
+			else
+				em_num(e, c->total);
+			break;
+		}
+	}
+}
+
+static void
+expand(const struct tmpl *t, const struct tmpl_ctx *c, struct emit *e)
+{
+	const struct word *w;
+	size_t i, k, nargs = c->args ? c->args->n : 0;
+
+	e->line = e->out->len;
+	for (i = 0; i < t->nwords; i++) {
+		w = &t->words[i];
+		em_sep(e, t->text + w->sep_off, w->sep_len);
+		if (!w->repeat) {
+			em_begin(e);
+			expand_word(t, w, c, e, SIZE_MAX);
+			em_end(e);
+			continue;
+		}
+		for (k = 0; k < nargs; k++) {
+			if (k > 0)
+				em_sep(e, " ", 1);
+			em_begin(e);
+			expand_word(t, w, c, e, k);
+			em_end(e);
+		}
+	}
+	em_sep(e, t->text + t->tail_off, t->tail_len);
+}
+
+void
+tmpl_line(const struct tmpl *t, const struct tmpl_ctx *c, struct buf *out)
+{
+	struct emit e = { .out = out, .qwords = t->qwords };
+	size_t i;
+
+	if (t->raw) {
+		for (i = 0; c->args && i < c->args->n; i++) {
+			if (i > 0)
+				buf_addc(out, ' ');
+			buf_add(out, c->args->v[i].p, c->args->v[i].len);
+		}
+		buf_reserve(out, 0);	/* keep the NUL promise when empty */
+		return;
+	}
+	e.mode = t->qwords ? EMIT_QLINE : EMIT_LINE;
+	expand(t, c, &e);
+}
+
+size_t
+tmpl_argv(const struct tmpl *t, const struct tmpl_ctx *c, struct buf *out)
+{
+	struct emit e = { .out = out, .mode = EMIT_ARGV, .qwords = t->qwords };
+
+	if (t->raw)
+		return 0;
+	expand(t, c, &e);
+	return e.nwords;
+}
+
+const char *
+tmpl_direct(const struct tmpl *t)
+{
+	return t->direct;
+}
+
+int
+tmpl_needs_total(const struct tmpl *t)
+{
+	return t->needs_total;
+}
+
+int
+tmpl_uses_slot(const struct tmpl *t)
+{
+	return t->uses_slot;
+}
+
+/*
+ * Sizes.  Upper bounds: under -q every piece counts as if quoted alone
+ * (quoting a concatenation never costs more), a number as NUM_COST
+ * bytes, and {n} as big as the value being added, since any value may
+ * be the n-th.
+ */
+static size_t
+word_fixed(const struct tmpl *t, const struct word *w, size_t argcost)
+{
+	const struct seg *s;
+	size_t i, n = t->qwords ? 2 : 0;
+
+	for (i = 0; i < w->nseg; i++) {
+		s = &t->segs[w->seg0 + i];
+		if (s->kind == SEG_TEXT)
+			n += t->qwords ? quote_len(t->text + s->off, s->len) :
+			    s->len;
+		else if (s->kind == SEG_ARG)
+			n += argcost;
+		else if (s->kind != SEG_ALL)
+			n += NUM_COST;
+	}
+	return n;
+}
+
+size_t
+tmpl_arg_cost(const struct tmpl *t, const char *p, size_t len)
+{
+	const struct word *w;
+	const struct seg *s;
+	const char *v;
+	size_t i, j, vn, per, cost = 0, qn = quote_len(p, len);
+
+	if (t->raw)
+		return len + 1;
+	for (i = 0; i < t->nwords; i++) {
+		w = &t->words[i];
+		per = 0;
+		for (j = 0; j < w->nseg; j++) {
+			s = &t->segs[w->seg0 + j];
+			if (s->kind == SEG_ALL) {
+				v = p;
+				vn = len;
+				apply_mod(&v, &vn, s->mod);
+				per += quote_len(v, vn) + 1;
+			} else if (s->kind == SEG_ARG && !w->repeat)
+				per += qn;
+		}
+		cost += per;
+		if (w->repeat)
+			cost += word_fixed(t, w, qn);
+	}
+	return cost;
+}
+
+size_t
+tmpl_base_len(const struct tmpl *t)
+{
+	return t->base_len;
+}
+
+/* Compilation. */
+struct build {
+	struct tmpl		*t;
+	struct buf		 text;
+	size_t			 nsegs, segcap, wordcap;
+	const char		*rep;
+	size_t			 replen;
+	const char *const	*names;
+	size_t			 nnames;
+	size_t			 nreps;
+};
+
+static const char *const mod_names[] = { "", ".", "/", "//", "/." };
+
+static void
+word_open(struct build *b, size_t sep_off, size_t sep_len)
+{
+	struct tmpl *t = b->t;
+	struct word *w;
+
+	t->words = xgrow(t->words, &b->wordcap, t->nwords + 1,
+	    sizeof(*t->words));
+	w = &t->words[t->nwords++];
+	memset(w, 0, sizeof(*w));
+	w->sep_off = sep_off;
+	w->sep_len = sep_len;
+	w->seg0 = b->nsegs;
+}
+
+static struct seg *
+seg_add(struct build *b, enum seg_kind kind)
+{
+	struct tmpl *t = b->t;
+	struct seg *s;
+
+	t->segs = xgrow(t->segs, &b->segcap, b->nsegs + 1, sizeof(*t->segs));
+	s = &t->segs[b->nsegs++];
+	memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	t->words[t->nwords - 1].nseg++;
+	return s;
+}
+
+/* Literal bytes of one word are contiguous in text: extend the last. */
+static void
+text_add(struct build *b, char c)
+{
+	struct word *w = &b->t->words[b->t->nwords - 1];
+	struct seg *s = NULL;
+
+	if (w->nseg > 0 && b->t->segs[b->nsegs - 1].kind == SEG_TEXT)
+		s = &b->t->segs[b->nsegs - 1];
+	if (s == NULL) {
+		s = seg_add(b, SEG_TEXT);
+		s->off = b->text.len;
+	}
+	buf_addc(&b->text, c);
+	s->len++;
+}
+
+/*
+ * The replacement string at s, if any: its length, with *sg filled.
+ * -I renames {} only; {n} wants no leading zero; a --header name is
+ * matched exactly, after everything else.
+ */
+static size_t
+match_rep(const struct build *b, const char *s, size_t n, struct seg *sg)
+{
+	static const struct {
+		const char	*body;
+		enum seg_kind	 kind;
+		enum seg_mod	 mod;
+	} fixed[] = {
+		{ ".", SEG_ALL, MOD_NOEXT }, { "/", SEG_ALL, MOD_BASE },
+		{ "//", SEG_ALL, MOD_DIR }, { "/.", SEG_ALL, MOD_BASENOEXT },
+		{ "#", SEG_SEQ, MOD_NONE }, { "%", SEG_SLOT, MOD_NONE },
+		{ "##", SEG_TOTAL, MOD_NONE },
+	};
+	const char *body, *close;
+	size_t bl, i, m, v;
+
+	memset(sg, 0, sizeof(*sg));
+	if (b->replen > 0 && n >= b->replen &&
+	    memcmp(s, b->rep, b->replen) == 0) {
+		sg->kind = SEG_ALL;
+		return b->replen;
+	}
+	if (s[0] != '{' || (close = memchr(s, '}', n)) == NULL)
+		return 0;
+	body = s + 1;
+	bl = (size_t)(close - body);
+	for (i = 0; i < ARRAY_SIZE(fixed); i++) {
+		if (strlen(fixed[i].body) == bl &&
+		    memcmp(fixed[i].body, body, bl) == 0) {
+			sg->kind = fixed[i].kind;
+			sg->mod = fixed[i].mod;
+			return bl + 2;
+		}
+	}
+	if (bl > 0 && body[0] >= '1' && body[0] <= '9') {
+		for (v = 0, i = 0; i < bl && body[i] >= '0' && body[i] <= '9';
+		    i++) {
+			if (v > (SIZE_MAX - 9) / 10)
+				goto names;
+			v = v * 10 + (size_t)(body[i] - '0');
+		}
+		for (m = 0; m < ARRAY_SIZE(mod_names); m++) {
+			if (strlen(mod_names[m]) == bl - i &&
+			    memcmp(mod_names[m], body + i, bl - i) == 0) {
+				sg->kind = SEG_ARG;
+				sg->mod = (enum seg_mod)m;
+				sg->argn = v - 1;
+				return bl + 2;
+			}
+		}
+	}
+names:
+	for (i = 0; b->names != NULL && i < b->nnames; i++) {
+		if (b->names[i] != NULL && strlen(b->names[i]) == bl &&
+		    memcmp(b->names[i], body, bl) == 0) {
+			sg->kind = SEG_ARG;
+			sg->argn = i;
+			return bl + 2;
+		}
+	}
+	return 0;
+}
+
+/* Text into the current word: replacement strings, else literal bytes. */
+static size_t
+parse_at(struct build *b, const char *s, size_t n)
+{
+	struct seg sg;
+	size_t m;
+
+	if ((m = match_rep(b, s, n, &sg)) > 0) {
+		*seg_add(b, sg.kind) = sg;
+		b->nreps++;
+		return m;
+	}
+	text_add(b, s[0]);
+	return 1;
+}
+
+/* Without -q: COMMAND's words joined by spaces, then split on blanks. */
+static void
+parse_joined(struct build *b, char *const *cmd, size_t ncmd)
+{
+	struct buf j = { 0 };
+	size_t i, sep_off, sep_len = 0;
+	int in_word = 0;
+
+	for (i = 0; i < ncmd; i++) {
+		if (i > 0)
+			buf_addc(&j, ' ');
+		buf_adds(&j, cmd[i]);
+	}
+	sep_off = b->text.len;
+	for (i = 0; i < j.len;) {
+		if (blank(j.p[i])) {
+			if (in_word) {
+				in_word = 0;
+				sep_off = b->text.len;
+				sep_len = 0;
+			}
+			buf_addc(&b->text, j.p[i++]);
+			sep_len++;
+			continue;
+		}
+		if (!in_word) {
+			word_open(b, sep_off, sep_len);
+			in_word = 1;
+		}
+		i += parse_at(b, j.p + i, j.len - i);
+	}
+	b->t->tail_off = in_word ? b->text.len : sep_off;
+	b->t->tail_len = in_word ? 0 : sep_len;
+	buf_free(&j);
+}
+
+/* With -q: each of COMMAND's words is one word, blanks and all. */
+static void
+parse_quoted(struct build *b, char *const *cmd, size_t ncmd)
+{
+	size_t i, k, n;
+
+	for (i = 0; i < ncmd; i++) {
+		if (i > 0)
+			buf_addc(&b->text, ' ');
+		word_open(b, b->text.len - (i > 0), i > 0);
+		n = strlen(cmd[i]);
+		for (k = 0; k < n;)
+			k += parse_at(b, cmd[i] + k, n - k);
+	}
+	b->t->tail_off = b->text.len;
+	b->t->tail_len = 0;
+}
+
+static int
+executable(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) == 0;
+}
+
+/*
+ * The file the shell would run for name, or NULL.  An empty PATH entry
+ * is the current directory, as in the shell; an unset or empty PATH
+ * leaves the choice to the shell.
+ */
+static char *
+path_lookup(const char *name)
+{
+	struct buf b = { 0 };
+	const char *path, *p, *q;
+
+	if (*name == '\0')
+		return NULL;
+	if (strchr(name, '/') != NULL)
+		return executable(name) ? xstrdup(name) : NULL;
+	if ((path = getenv("PATH")) == NULL || *path == '\0')
+		return NULL;
+	for (p = path;; p = q + 1) {
+		q = strchr(p, ':');
+		buf_clear(&b);
+		if (q == p || *p == '\0')
+			buf_addc(&b, '.');
+		else
+			buf_add(&b, p, q ? (size_t)(q - p) : strlen(p));
+		buf_addc(&b, '/');
+		buf_adds(&b, name);
+		if (executable(b.p))
+			return b.p;
+		if (q == NULL)
+			break;
+	}
+	buf_free(&b);
+	return NULL;
+}
+
+/* bash runs a function exported under this name instead of any file. */
+static int
+exported_function(const char *name)
+{
+	struct buf b = { 0 };
+	int found;
+
+	buf_addf(&b, "BASH_FUNC_%s%%%%", name);
+	found = getenv(b.p) != NULL;
+	buf_clear(&b);
+	buf_addf(&b, "BASH_FUNC_%s()", name);
+	found |= getenv(b.p) != NULL;
+	buf_free(&b);
+	return found;
+}
+
+/*
+ * Whether the literal text, values aside, holds nothing the shell would
+ * interpret.  Conservative: a multi-valued string may expand to nothing,
+ * so a word still "starts" after one; '~' after '=' or ':' is expanded
+ * by bash in any assignment-like word; '=' at a word start is zsh's.
+ */
+static int
+plain_template(const struct tmpl *t)
+{
+	const struct word *w;
+	const struct seg *s;
+	size_t i, j, k;
+	int start;
+	char c, prev;
+
+	for (i = 0; i < t->nwords; i++) {
+		w = &t->words[i];
+		start = 1;
+		prev = '\0';
+		for (j = 0; j < w->nseg; j++) {
+			s = &t->segs[w->seg0 + j];
+			if (s->kind == SEG_ALL)
+				continue;
+			if (s->kind != SEG_TEXT) {
+				start = 0;
+				prev = '\0';
+				continue;
+			}
+			for (k = 0; k < s->len; k++) {
+				c = t->text[s->off + k];
+				if (strchr("'\"$`\\|&;<>()*?[]{}!\n", c))
+					return 0;
+				if (start && (c == '#' || c == '~' || c == '='))
+					return 0;
+				if (c == '~' && (prev == '=' || prev == ':'))
+					return 0;
+				if (i == 0 && c == '=')
+					return 0;	/* NAME=value */
+				start = 0;
+				prev = c;
+			}
+		}
+	}
+	return 1;
+}
+
+/* Decide, once, whether jobs may skip the shell; sets t->direct. */
+static int
+choose_direct(struct tmpl *t, enum shell_use use, const char **msg)
+{
+	const struct word *w = t->nwords > 0 ? &t->words[0] : NULL;
+	const struct seg *s;
+	char *name;
+
+	if (use == SHELL_ALWAYS)
+		return 0;
+	/* The program must be literal (with -q, possibly empty). */
+	if (w == NULL || w->nseg > 1 ||
+	    (w->nseg == 1 && t->segs[w->seg0].kind != SEG_TEXT)) {
+		if (use != SHELL_NEVER)
+			return 0;
+		*msg = "--no-shell needs a program name, not a replacement "
+		    "string, as the command's first word";
+		return -EINVAL;
+	}
+	s = w->nseg > 0 ? &t->segs[w->seg0] : NULL;
+	name = s ? xmemdup(t->text + s->off, s->len) : xstrdup("");
+	if (use == SHELL_NEVER) {
+		if ((t->direct = path_lookup(name)) == NULL)
+			t->direct = name;	/* the job fails with 127 */
+		else
+			free(name);
+		return 0;
+	}
+	if (!one_of(reserved, ARRAY_SIZE(reserved), name, strlen(name)) &&
+	    !exported_function(name) && (t->qwords || plain_template(t)))
+		t->direct = path_lookup(name);
+	free(name);
+	return 0;
+}
+
+int
+tmpl_compile(struct tmpl **out, const struct config *cfg,
+    const char *const *names, size_t nnames, const char **msg)
+{
+	struct build b = { 0 };
+	struct tmpl *t;
+	struct word *w;
+	size_t i, j;
+	int err;
+
+	*out = NULL;
+	t = xcalloc(1, sizeof(*t));
+	if (cfg->ncmd == 0) {
+		if (cfg->shell_use == SHELL_NEVER) {
+			free(t);
+			*msg = "--no-shell needs a command: input lines are "
+			    "run by the shell";
+			return -EINVAL;
+		}
+		t->raw = 1;
+		*out = t;
+		return 0;
+	}
+	b.t = t;
+	b.rep = cfg->replace ? cfg->replace : "{}";
+	b.replen = strlen(b.rep);
+	b.names = names;
+	b.nnames = nnames;
+	t->qwords = cfg->quote_cmd;
+	if (t->qwords)
+		parse_quoted(&b, cfg->cmd, cfg->ncmd);
+	else
+		parse_joined(&b, cfg->cmd, cfg->ncmd);
+	if (b.nreps == 0) {
+		/* " {}" appended, after any trailing blanks. */
+		buf_addc(&b.text, ' ');
+		word_open(&b, t->tail_off, t->tail_len + 1);
+		seg_add(&b, SEG_ALL);
+		t->tail_off = b.text.len;
+		t->tail_len = 0;
+	}
+	buf_reserve(&b.text, 0);
+	t->text = b.text.p;
+	t->base_len = 2 + t->tail_len;	/* 2: a guard's quotes */
+	for (i = 0; i < t->nwords; i++) {
+		w = &t->words[i];
+		for (j = 0; j < w->nseg; j++) {
+			switch (t->segs[w->seg0 + j].kind) {
+			case SEG_ALL:
+				w->repeat = cfg->context_replace;
+				break;
+			case SEG_TOTAL:
+				t->needs_total = 1;
+				break;
+			case SEG_SLOT:
+				t->uses_slot = 1;
+				break;
+			default:
+				break;
+			}
+		}
+		t->base_len += w->sep_len + (w->repeat ? 0 :
+		    word_fixed(t, w, 2));
+	}
+	if ((err = choose_direct(t, cfg->shell_use, msg)) < 0) {
+		tmpl_free(t);
+		return err;
+	}
+	*out = t;
+	return 0;
+}
+
+void
+tmpl_free(struct tmpl *t)
+{
+	if (t == NULL)
+		return;
+	free(t->text);
+	free(t->segs);
+	free(t->words);
+	free(t->direct);
+	free(t);
+}

@@ -1,0 +1,76 @@
+/*
+ * tmpl: the command template.  It is compiled once from COMMAND's words
+ * (joined with single spaces, as GNU parallel does) and then expanded
+ * for each job, either into one shell command line in which every
+ * substituted value is quoted, or, when fanout can prove that the shell
+ * would do nothing but exec the program, into an argv for direct
+ * execution.  Both expansions always mean the same command.
+ *
+ * Replacement strings: {} {.} {/} {//} {/.} {#} {%} {##}, {n} and {n.}
+ * {n/} {n//} {n/.} for argument n, {name} for a --header column, and -I
+ * STR for {}.  A template without any gets " {}" appended.
+ *
+ * Pure: no I/O after tmpl_compile (which may look the program up in
+ * PATH), no globals; expansion may run on any thread.
+ */
+#ifndef FANOUT_TMPL_H
+#define FANOUT_TMPL_H
+
+#include <stddef.h>
+
+struct args;
+struct buf;
+struct config;
+
+/* What a job's expansion needs besides its arguments. */
+struct tmpl_ctx {
+	const struct args *args;
+	long		 seq;		/* {#} */
+	long		 slot;		/* {%} */
+	long		 total;		/* {##}; -1 unknown */
+};
+
+struct tmpl;
+
+/*
+ * Compile cfg's COMMAND.  names are --header column names (may be NULL).
+ * Returns 0 or -errno; on -EINVAL *msg says what is wrong.
+ */
+int	tmpl_compile(struct tmpl **, const struct config *cfg,
+	    const char *const *names, size_t nnames, const char **msg);
+void	tmpl_free(struct tmpl *);
+
+/*
+ * The command as one shell command line, values quoted, appended to out.
+ * This is what runs under the shell and what --dry-run, -v, -t and the
+ * reports show.
+ */
+void	tmpl_line(const struct tmpl *, const struct tmpl_ctx *,
+	    struct buf *out);
+
+/*
+ * Non-NULL when jobs run without a shell: the resolved path of the
+ * program.  Then tmpl_argv() gives the words.
+ */
+const char *tmpl_direct(const struct tmpl *);
+
+/*
+ * The argv of a direct job, appended to out as NUL-terminated words;
+ * returns their number (argv[0] included).
+ */
+size_t	tmpl_argv(const struct tmpl *, const struct tmpl_ctx *,
+	    struct buf *out);
+
+/* Whether the template uses {##} (the input must then be read first). */
+int	tmpl_needs_total(const struct tmpl *);
+/* Whether it uses {%} or {#} (so that a line depends on the slot). */
+int	tmpl_uses_slot(const struct tmpl *);
+
+/*
+ * For -X/-m: the bytes each value adds to the command line, and the
+ * bytes of the line with no values.
+ */
+size_t	tmpl_arg_cost(const struct tmpl *, const char *p, size_t len);
+size_t	tmpl_base_len(const struct tmpl *);
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * util: the small things every module needs.  Allocation that dies
+ * cleanly (fanout exits 255 rather than continue on a NULL), a growable
+ * byte buffer, writes that survive short counts and EINTR, and clocks.
+ * Everything here is safe to call from any thread.
+ */
+#ifndef FANOUT_UTIL_H
+#define FANOUT_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define BUG(...)	util_bug(__FILE__, __LINE__, __VA_ARGS__)
+
+/* Print "fanout: MSG" (and strerror(-err) when err < 0) to stderr. */
+void	util_warn(int err, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* As util_warn, then exit 255. */
+_Noreturn void util_die(int err, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+_Noreturn void util_bug(const char *file, int line, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xrealloc(void *, size_t);
+/* Grow an array to hold at least n elements of size sz; doubles. */
+void	*xgrow(void *, size_t *cap, size_t n, size_t sz);
+char	*xstrdup(const char *);
+char	*xmemdup(const void *, size_t);
+
+/*
+ * A growable byte buffer.  The zero value is an empty buffer.  The bytes
+ * are always followed by a NUL that len does not count, so p can be used
+ * as a C string when it holds none.
+ */
+struct buf {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+};
+
+void	buf_reserve(struct buf *, size_t extra);
+void	buf_add(struct buf *, const void *, size_t);
+void	buf_addc(struct buf *, char);
+void	buf_adds(struct buf *, const char *);
+void	buf_addf(struct buf *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	buf_clear(struct buf *);	/* len = 0, keeps the memory */
+void	buf_free(struct buf *);
+
+/* Write all of buf, retrying short writes and EINTR. 0 or -errno. */
+int	write_all(int fd, const void *, size_t);
+/* write_all to an explicit offset. 0 or -errno. */
+int	pwrite_all(int fd, const void *, size_t, off_t);
+
+/* Monotonic and wall-clock time in nanoseconds. */
+int64_t	clock_mono_ns(void);
+int64_t	clock_wall_ns(void);
+
+/* Set or clear O_NONBLOCK. 0 or -errno. */
+int	fd_nonblock(int fd, int on);
+
+#endif

@@ -1,0 +1,26 @@
+# Shared by every test file: the binary under test, a private temp dir as
+# the working directory, and the fixtures on PATH.  FANOUT_MODE (set by
+# `make test` for each mode) selects the mode under test.
+
+bats_require_minimum_version 1.5.0
+
+FANOUT=${FANOUT:-$BATS_TEST_DIRNAME/../fanout}
+FIXTURES=$BATS_TEST_DIRNAME/fixtures
+PATH=$FIXTURES:$PATH
+export FANOUT_MODE=${FANOUT_MODE:-async}
+# Jobs run under a known shell, whatever the tester's login shell is.
+export SHELL=/bin/sh
+unset PARALLEL_SHELL
+
+setup() {
+	cd "$BATS_TEST_TMPDIR" || return 1
+}
+
+fanout() {
+	"$FANOUT" "$@"
+}
+
+# The whole of stdin, with a trailing newline made visible.
+exact() {
+	od -An -c
+}
