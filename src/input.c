@@ -134,7 +134,6 @@ struct input {
 	int		 carry;		/* -X: one that did not fit */
 	size_t		 carry_cost;
 	int		 carry_cont;
-	int		 open_line;	/* -L: last line continues */
 	int		 handed;	/* pend was handed out */
 	struct arg	*v;
 	size_t		 vcap;
@@ -225,16 +224,27 @@ reader_compact(struct input *in, struct reader *rd)
 /*
  * One read(2).  With wait, an interrupted or would-block read (a
  * descriptor someone else made non-blocking) is retried after poll();
- * without, it is simply reported as no progress.
+ * without, it is simply reported as no progress.  Unless movable, the
+ * bytes stay where they are (a job handed out points into them), so
+ * the read only fills the room there is.
  */
 static int
-reader_fill(struct input *in, struct reader *rd, int wait)
+reader_fill(struct input *in, struct reader *rd, int wait, int movable)
 {
 	struct pollfd pfd;
 	ssize_t n;
 
-	reader_compact(in, rd);
-	buf_reserve(&rd->b, READ_CHUNK);
+	if (movable) {
+		reader_compact(in, rd);
+		/* After a huge record, give its memory back. */
+		if (rd->b.cap > 64 * READ_CHUNK && rd->b.len < rd->b.cap / 8) {
+			rd->b.cap = rd->b.len + 2 * READ_CHUNK;
+			rd->b.p = xrealloc(rd->b.p, rd->b.cap);
+		}
+		buf_reserve(&rd->b, READ_CHUNK);
+	} else if (rd->b.cap - rd->b.len - 1 == 0) {
+		return 0;
+	}
 	for (;;) {
 		n = read(rd->fd, rd->b.p + rd->b.len,
 		    rd->b.cap - rd->b.len - 1);
@@ -289,7 +299,7 @@ reader_record(struct input *in, struct reader *rd, size_t *off,
 		}
 		if (!may_block)
 			return -EAGAIN;
-		if ((r = reader_fill(in, rd, 1)) < 0)
+		if ((r = reader_fill(in, rd, 1, 1)) < 0)
 			return r;
 	}
 }
@@ -631,7 +641,8 @@ lit_decode(const char *s, struct buf *out)
 			buf_addc(out, (char)c);
 			s += n - 1;
 		} else if (*s == 't' || *s == 'n' || *s == 'r') {
-			buf_addc(out, *re_class(*s, 0));
+			buf_addc(out, *s == 't' ? '\t' :
+			    *s == 'n' ? '\n' : '\r');
 		} else if (*s != '\0' && ispunct((unsigned char)*s)) {
 			buf_addc(out, *s);
 		} else {
@@ -642,7 +653,7 @@ lit_decode(const char *s, struct buf *out)
 }
 
 /*
- * Translate a Perl bracket expression starting at s[*i] == '['.  POSIX
+ * Translate the Perl bracket expression at s[*ip] == '['.  POSIX
  * takes no escapes inside brackets: a literal ']' must come first, '-'
  * last, '^' anywhere but first.  Returns 0, or -EINVAL on \S \D \W.
  */
@@ -911,7 +922,7 @@ count_more(struct input *in, struct count *c)
 {
 	struct reader *rd = &in->rd;
 	const char *p, *q;
-	size_t len, next;
+	size_t len;
 
 	while (!c->end) {
 		p = rd->b.p + c->pos;
@@ -921,13 +932,12 @@ count_more(struct input *in, struct count *c)
 			break;
 		}
 		len = q != NULL ? (size_t)(q - p) : rd->b.len - c->pos;
-		next = c->pos + len + (q != NULL);
 		if (len == in->eoflen &&
 		    memcmp(p, in->cfg->eof_str, len) == 0) {
 			c->end = 1;
 			break;
 		}
-		c->pos = next;
+		c->pos += len + (q != NULL);
 		if (in->skip_blank && is_blank(p, len))
 			continue;
 		c->nrec++;
@@ -938,12 +948,6 @@ count_more(struct input *in, struct count *c)
 		c->nlines++;
 		c->open = 0;
 	}
-}
-
-static size_t
-sat_add(size_t a, size_t b)
-{
-	return a > SIZE_MAX - b ? SIZE_MAX : a + b;
 }
 
 static size_t
@@ -976,24 +980,12 @@ jobs_for(const struct input *in, size_t combos, size_t lines)
 	return n >= LONG_MAX ? -1 : (long)n;
 }
 
-/* Combinations of the current streamed record not yet made. */
-static size_t
-cur_left(const struct input *in)
-{
-	size_t g, lin = 0;
-
-	if (!in->cur_active)
-		return 0;
-	for (g = in->g0; g < in->ngroups; g++)
-		lin = lin * in->glen[g] + in->odo[g];
-	return in->prod - lin;
-}
-
 /*
  * -X/-m spread the input over the job slots when it is small (GNU): if
  * the whole input is known before the first job, each job takes at most
  * ceil(combinations / jobs).  Reading ahead stops once more bytes than
- * the budget are buffered: beyond that, jobs fill by budget anyway.
+ * the budget are buffered: such an input is not small, and its jobs
+ * just fill up to the budget.
  */
 static int
 xfill_plan(struct input *in)
@@ -1013,14 +1005,14 @@ xfill_plan(struct input *in)
 		    rd->b.len - rd->pos <= in->budget) {
 			if (rd->pollable)
 				return -EAGAIN;
-			if ((r = reader_fill(in, rd, 1)) < 0)
+			if ((r = reader_fill(in, rd, 1, 1)) < 0)
 				return r;
 		}
 		c.pos = rd->pos;
 		c.end = in->sdone;
 		count_more(in, &c);
 		known = c.end;
-		combos = sat_add(cur_left(in), sat_mul(c.nrec, in->prod));
+		combos = sat_mul(c.nrec, in->prod);
 	}
 	jobs = cfg->jobs > 0 ? (size_t)cfg->jobs : 1;
 	if (known && combos > 0)
@@ -1134,7 +1126,6 @@ input_next(struct input *in, struct args *a)
 		in->job_end = in->pend.n;
 		in->njob++;
 		in->nlines += !cont;
-		in->open_line = cont;
 	}
 	if (in->njob == 0)
 		return 0;
@@ -1165,7 +1156,7 @@ input_fill(struct input *in)
 {
 	if (input_fd(in) < 0)
 		return 0;
-	return reader_fill(in, &in->rd, 0);
+	return reader_fill(in, &in->rd, 0, !in->handed);
 }
 
 int
@@ -1173,28 +1164,22 @@ input_slurp(struct input *in)
 {
 	struct reader *rd = &in->rd;
 	struct count c = { 0 };
-	long n;
 	int r;
 
-	if (!in->streamed || in->total >= 0)
+	if (!in->streamed || in->total >= 0 || in->njobs_out > 0)
 		return 0;
 	/* Compact once now, so that c.pos stays valid while reading. */
 	reader_compact(in, rd);
 	c.pos = rd->pos;
-	c.open = in->open_line;
-	c.end = in->sdone || in->done;
+	c.end = in->sdone;
 	for (;;) {
 		count_more(in, &c);
 		if (c.end)
 			break;
-		if ((r = reader_fill(in, rd, 1)) < 0)
+		if ((r = reader_fill(in, rd, 1, 1)) < 0)
 			return r;
 	}
-	n = jobs_for(in, sat_add(in->njob + (size_t)in->carry +
-	    cur_left(in), sat_mul(in->done ? 0 : c.nrec, in->prod)),
-	    in->nlines + (in->done ? 0 : c.nlines));
-	if (n >= 0 && in->njobs_out <= (size_t)(LONG_MAX - n))
-		in->total = (long)in->njobs_out + n;
+	in->total = jobs_for(in, sat_mul(c.nrec, in->prod), c.nlines);
 	return 0;
 }
 

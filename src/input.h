@@ -81,7 +81,10 @@ const char *const *input_names(const struct input *, size_t *n);
  */
 long	input_total(const struct input *);
 
-/* Read everything now, so that input_total() is known ({##}). */
+/*
+ * Read everything now, so that input_total() is known ({##}).  Call it
+ * before the first input_next(): it may move the buffered values.
+ */
 int	input_slurp(struct input *);
 
 void	input_close(struct input *);

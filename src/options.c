@@ -517,7 +517,7 @@ parse_rest(struct config *cfg, size_t *cap, int argc, char **argv, int i,
 		}
 		if (i >= argc || separator(argv[i], arg_sep, &linked) ||
 		    separator(argv[i], file_sep, &linked))
-			util_die(0, "%s: expected a file name after it",
+			util_die(0, "'%s' must be followed by a file name",
 			    argv[i - 1]);
 		while (i < argc && !separator(argv[i], arg_sep, &linked) &&
 		    !separator(argv[i], file_sep, &linked)) {

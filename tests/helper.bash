@@ -4,7 +4,7 @@
 
 bats_require_minimum_version 1.5.0
 
-FANOUT=${FANOUT:-$BATS_TEST_DIRNAME/../fanout}
+export FANOUT=${FANOUT:-$BATS_TEST_DIRNAME/../fanout}
 FIXTURES=$BATS_TEST_DIRNAME/fixtures
 PATH=$FIXTURES:$PATH
 export FANOUT_MODE=${FANOUT_MODE:-async}

@@ -1,0 +1,181 @@
+#!/usr/bin/env bats
+# How jobs run: environment, stdin, descriptors, the shell or not, and
+# when a job counts as finished.
+
+load helper
+
+@test "every job gets FANOUT_SEQ, FANOUT_SLOT and GNU's PARALLEL_SEQ, PARALLEL_JOBSLOT" {
+	run fanout -j1 -k 'echo $FANOUT_SEQ $FANOUT_SLOT $PARALLEL_SEQ $PARALLEL_JOBSLOT $FANOUT_ATTEMPT {}' ::: a b
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '1 1 1 1 1 a\n2 1 2 1 1 b')" ]
+}
+
+@test "inherited FANOUT_SEQ does not leak into jobs" {
+	FANOUT_SEQ=99 PARALLEL_SEQ=98 run fanout -j1 'env; : {}' ::: x
+	[ "$(grep -c '^FANOUT_SEQ=' <<<"$output")" -eq 1 ]
+	grep -qx 'FANOUT_SEQ=1' <<<"$output"
+	grep -qx 'PARALLEL_SEQ=1' <<<"$output"
+}
+
+@test "slots stay between 1 and -j" {
+	run fanout -j3 'echo $FANOUT_SLOT; sleep 0.0{}' ::: 1 2 3 4 5 6 7 8 9
+	[ "$status" -eq 0 ]
+	[ "$(sort -u <<<"$output" | tr '\n' ' ')" = "1 2 3 " ]
+}
+
+@test "the job's stdin is /dev/null" {
+	run fanout 'cat; echo done' ::: 1 <<<"should not be read"
+	[ "$output" = "done 1" ]
+}
+
+@test "a job inherits no descriptor fanout opened" {
+	expected=$(fds | sort -n | tr '\n' ' ')
+	run fanout -k 'fds | sort -n | tr "\n" " "; : {}' ::: 1
+	[ "$status" -eq 0 ]
+	[ "$output" = "$expected" ]
+}
+
+@test "descriptors fanout inherited pass through to jobs" {
+	echo secret > f
+	exec 7<f
+	run fanout 'cat <&7; : {}' ::: 1
+	exec 7<&-
+	[ "$output" = "secret" ]
+}
+
+@test "a job is finished when its process exits, not its descendants" {
+	start=$SECONDS
+	run fanout 'sleep 30 & echo hi' ::: 1
+	[ "$status" -eq 0 ]
+	[ "$output" = "hi 1" ]
+	[ $((SECONDS - start)) -lt 20 ]
+	pkill -f 'sleep 30' || true
+}
+
+@test "a job that needs no shell runs directly, with identical arguments" {
+	run fanout -k argv x{}y '{}' ::: 'a b' "it's" '$HOME' '*' ''
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' '[xa by]' '[a b]' "[xit'sy]" "[it's]" '[x$HOMEy]' '[$HOME]' '[x*y]' '[*]' '[xy]' '[]')" ]
+}
+
+@test "shell syntax in the template runs through the shell" {
+	run fanout -k 'echo {} | tr a-z A-Z' ::: abc
+	[ "$output" = "ABC" ]
+	run fanout -k 'x=1; echo "$x"{}' ::: 2
+	[ "$output" = "12" ]
+}
+
+@test "a builtin without a file of that name goes to the shell" {
+	run fanout -k 'cd {} && pwd' ::: /
+	[ "$output" = "/" ]
+}
+
+@test "a function exported from bash works as a command" {
+	run bash -c 'f() { echo "f got $1"; }; export -f f; SHELL=/bin/bash "$FANOUT" f ::: a'
+	[ "$status" -eq 0 ]
+	[ "$output" = "f got a" ]
+}
+
+@test "--shell=PROG chooses the job shell" {
+	printf '#!/bin/sh\necho "via myshell: $2"\n' > myshell
+	chmod +x myshell
+	run fanout --shell="$PWD/myshell" 'echo {}' ::: a
+	[ "$output" = "via myshell: echo a" ]
+}
+
+@test "PARALLEL_SHELL chooses the job shell, and --shell=PROG wins" {
+	printf '#!/bin/sh\necho "sh1"\n' > sh1
+	printf '#!/bin/sh\necho "sh2"\n' > sh2
+	chmod +x sh1 sh2
+	PARALLEL_SHELL=$PWD/sh1 run fanout --shell 'echo {}' ::: a
+	[ "$output" = "sh1" ]
+	PARALLEL_SHELL=$PWD/sh1 run fanout --shell="$PWD/sh2" 'echo {}' ::: a
+	[ "$output" = "sh2" ]
+}
+
+@test "--shell forces a shell even for a plain command" {
+	printf '#!/bin/sh\necho "shell ran: $2"\n' > mysh
+	chmod +x mysh
+	PARALLEL_SHELL=$PWD/mysh run fanout --shell echo {} ::: a
+	[ "$output" = "shell ran: echo a" ]
+}
+
+@test "--no-shell runs the program directly, metacharacters as data" {
+	run fanout --no-shell argv '$x' '|' ::: a
+	[ "$output" = "$(printf '[$x]\n[|]\n[a]')" ]
+}
+
+@test "a missing program fails that job with 127 and names job and program" {
+	run --separate-stderr fanout --no-shell nosuchprog-xyz ::: a
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"job 1: nosuchprog-xyz: command not found"* ]]
+	[[ "$stderr" == *"fanout: 1 of 1 job failed"* ]]
+	[[ "$stderr" == *"job 1: exit 127"* ]]
+}
+
+@test "a missing program through the shell also fails with 127" {
+	run --separate-stderr fanout nosuchprog-xyz ::: a
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"nosuchprog-xyz"* ]]
+	[[ "$stderr" == *"job 1: exit 127"* ]]
+}
+
+@test "a file that is not executable fails with 126" {
+	printf 'echo hi\n' > noexec
+	run --separate-stderr fanout --no-shell ./noexec ::: a
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"job 1: exit 126"* ]]
+}
+
+@test "a script without #! runs through the shell, as a shell would" {
+	printf 'echo "script got $1"\n' > plain
+	chmod +x plain
+	run fanout ./plain ::: a
+	[ "$output" = "script got a" ]
+}
+
+@test "an argument list longer than the system allows fails that job only" {
+	head -c 3000000 /dev/zero | tr '\0' x > big
+	printf '\nsmall\n' >> big
+	run --separate-stderr fanout -k echo :::: big
+	[ "$status" -eq 1 ]
+	[ "$output" = "small" ]
+	[[ "$stderr" == *"job 1: argument list too long"* ]]
+	[[ "$stderr" == *"exit 126"* ]]
+}
+
+@test "-j 0 runs without a fixed bound" {
+	run fanout -j0 -k echo ::: a b c
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'a\nb\nc')" ]
+}
+
+@test "-j N% and -j +N and -j -N are relative to the CPUs" {
+	for j in 50% 100% 200% +1 -1 +0; do
+		run fanout -j "$j" -k echo ::: a b
+		[ "$status" -eq 0 ]
+		[ "$output" = "$(printf 'a\nb')" ]
+	done
+}
+
+@test "-j bounds the jobs running at once" {
+	run fanout -j2 'mkdir lock.$FANOUT_SLOT || echo clash; sleep 0.05; rmdir lock.$FANOUT_SLOT; ls -d lock.* 2>/dev/null | wc -l; : {}' ::: 1 2 3 4 5 6
+	[ "$status" -eq 0 ]
+	! grep -q clash <<<"$output"
+	! grep -qv '^[01]$' <<<"$output"
+}
+
+@test "-j 1000 runs a thousand jobs at once" {
+	start=$SECONDS
+	run fanout -j1000 'sleep 1; echo x' ::: $(seq 1000)
+	[ "$status" -eq 0 ]
+	[ "$(wc -l <<<"$output")" -eq 1000 ]
+	[ $((SECONDS - start)) -lt 60 ]
+}
+
+@test "-j beyond the descriptor limit is lowered with one warning" {
+	run --separate-stderr bash -c 'ulimit -n 200; "$FANOUT" -j 100 -k echo ::: a b'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'a\nb')" ]
+	[ "$(grep -c 'descriptor limit' <<<"$stderr")" -eq 1 ]
+}
