@@ -59,6 +59,7 @@ struct exec {
 	size_t			 npolled;
 	struct awatch		 ext[MAX_EXT];
 	int			 ext_fd[MAX_EXT];	/* registered, or -1 */
+	int			 ext_always[MAX_EXT];	/* epoll refused it */
 };
 
 static int
@@ -320,11 +321,19 @@ set_watches(struct exec *e, struct exec_watch *w, size_t n)
 
 		if (e->ext_fd[i] == want)
 			continue;
-		if (e->ext_fd[i] >= 0)
+		if (e->ext_fd[i] >= 0 && !e->ext_always[i])
 			loop_del(e->loop, e->ext_fd[i]);
 		e->ext_fd[i] = -1;
-		if (want >= 0 && loop_add(e->loop, want, &e->ext[i]) == 0)
-			e->ext_fd[i] = want;
+		e->ext_always[i] = 0;
+		if (want < 0)
+			continue;
+		e->ext_fd[i] = want;
+		/*
+		 * epoll refuses files whose reads never block (regular
+		 * files, /dev/null): they are always ready.
+		 */
+		if (loop_add(e->loop, want, &e->ext[i]) < 0)
+			e->ext_always[i] = 1;
 	}
 }
 
@@ -339,9 +348,11 @@ async_wait(struct exec *e, int timeout_ms, struct exec_watch *w,
 	if (nwatch > MAX_EXT)
 		BUG("too many watches");
 	set_watches(e, w, nwatch);
-	for (i = 0; i < (int)nwatch; i++)
-		w[i].ready = 0;
-	if (e->done != NULL)
+	for (i = 0; i < (int)nwatch; i++) {
+		w[i].ready = e->ext_always[i];
+		count += w[i].ready;
+	}
+	if (e->done != NULL || count > 0)
 		timeout_ms = 0;
 	if (e->npolled > 0 && (timeout_ms < 0 || timeout_ms > 10))
 		timeout_ms = 10;

@@ -1,0 +1,1075 @@
+/*
+ * exec_process: jobs supervised by a pool of pre-forked worker processes,
+ * one per slot, each forked the first time its slot is used and replaced
+ * after it dies.  A slot runs one job at a time, so worker k is simply the
+ * worker of slot k.  The coordinator (the scheduler's thread) holds one
+ * end of each worker's socket in its event loop; the worker holds the
+ * other end and, of our descriptors, nothing else that could keep a
+ * socket open, so a worker's death is an EOF.
+ *
+ * The sockets are SOCK_SEQPACKET: records keep their boundaries, so
+ * output comes back in messages read whole, with no framing to undo.  A
+ * record cannot exceed the socket's send buffer, so no message is longer
+ * than MSG_MAX and a long job (argv may be megabytes) goes out in pieces.
+ * Every message starts with its 32-bit type:
+ *
+ *	to a worker
+ *	M_START		struct msg_start, then the job's NUL-terminated
+ *			strings (path, argv, envp); when they do not fit,
+ *			M_MORE messages follow at once with the rest
+ *	M_SIGNAL	signal the job's process group, unless its leader
+ *			was reaped already
+ *	from a worker
+ *	M_STARTED	the job's pid, right after it was spawned
+ *	M_OUT		up to 64 KiB of its stdout (1) or stderr (2)
+ *	M_DONE		it ended and was reaped: how, its rusage, clocks
+ *
+ * A job that writes nothing costs one message in and two out.
+ *
+ * A worker ignores the signals a terminal sends (it shares fanout's
+ * process group; the coordinator owns signal policy), and leaves only by
+ * _exit: the stdio buffers it copied at fork must not be flushed twice.
+ * A spawn failure that is a passing shortage (EAGAIN, EMFILE...) is
+ * retried in the worker after 10 ms, doubling up to 1 s, because start()
+ * returned long before the worker knew; a signal that would end the job
+ * arriving meanwhile ends it as if it had run and died of it.
+ *
+ * The coordinator is a child subreaper, so when a worker dies its job is
+ * reparented to us: we SIGKILL the job's group (its pid came in
+ * M_STARTED; it is still unreaped, so the group cannot have been reused)
+ * and report it JOB_LOST once it is reaped.  Being a subreaper also makes
+ * the coordinator the parent of every orphan a job leaves behind; all
+ * our children are workers or such strays, so waitpid(-1) is ours to
+ * call, and a sweep reaps them now and then.  Finished jobs are collected
+ * while a batch of events is processed and handed back after it, as in
+ * exec_async.
+ */
+#include "exec.h"
+#include "job.h"
+#include "loop.h"
+#include "options.h"
+#include "spawn.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define CHUNK		65536		/* output bytes per M_OUT */
+#define MSG_MAX		(8 + CHUNK)	/* the longest message */
+#define SOCK_BUF	(4 * MSG_MAX)
+#define MS		1000000LL
+#define SWEEP_NS	(100 * MS)	/* how often strays are reaped */
+#define BACKOFF_MAX_MS	1000
+#define MAX_EXT		4
+
+enum msg_type { M_START = 1, M_MORE, M_SIGNAL, M_STARTED, M_OUT, M_DONE };
+
+#define F_LIVE		1
+#define F_UNGROUP	2
+
+struct msg_start {
+	uint32_t	 type;
+	uint32_t	 flags;
+	uint32_t	 argc;
+	uint32_t	 envc;
+	uint64_t	 len;		/* string bytes, over all pieces */
+};
+
+/* M_MORE and M_OUT (bytes follow), M_SIGNAL, M_STARTED. */
+struct msg_small {
+	uint32_t	 type;
+	int32_t		 arg;		/* signo, pid or stream */
+};
+
+struct msg_done {
+	uint32_t	 type;
+	int32_t		 end;		/* enum job_end */
+	int32_t		 status;
+	int32_t		 spawn_err;
+	int32_t		 pid;		/* 0: never spawned */
+	int32_t		 pad;
+	int64_t		 start_ns, start_wall_ns, end_ns;
+	uint64_t	 out_bytes, err_bytes;
+	struct rusage	 ru;
+};
+
+enum token_kind { T_WORKER, T_EXT };
+
+/* What the loop hands back; first in each thing registered. */
+struct token {
+	enum token_kind	 kind;
+	size_t		 ext;		/* T_EXT: index in the watches */
+};
+
+struct worker {
+	struct token	 tok;
+	pid_t		 pid;		/* 0: none (not forked, or reaped) */
+	int		 fd;		/* our end of its socket, or -1 */
+	struct job	*job;		/* in hand, or NULL */
+	pid_t		 job_pid;	/* from M_STARTED, or 0 */
+	int		 job_reaped;	/* job_pid reaped by our sweep */
+	struct job	*lost_job;	/* its worker died; awaits reaping */
+	struct worker	*lost_next;
+};
+
+struct exec {
+	const struct config	*cfg;
+	struct exec_hooks	 hooks;
+	struct loop		*loop;
+	struct worker		**w;		/* by slot - 1 */
+	size_t			 nw, capw;
+	struct job		**done;		/* finished, to hand back */
+	size_t			 ndone, capdone;
+	struct worker		*lost;		/* lost jobs not yet reaped */
+	struct buf		 msg;		/* an M_START being sent */
+	char			*rbuf;		/* a message received */
+	int64_t			 sweep_ns;	/* next sweep for strays */
+	struct token		 ext[MAX_EXT];
+	int			 ext_fd[MAX_EXT];
+};
+
+static int
+pidfd_open_(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+static uint32_t
+msg_type(const char *p)
+{
+	uint32_t t;
+
+	memcpy(&t, p, sizeof(t));
+	return t;
+}
+
+/* One whole record, two parts; blocks until there is room. */
+static int
+send_msg(int fd, const void *a, size_t alen, const void *b, size_t blen)
+{
+	struct iovec iov[2] = {
+		{ (void *)a, alen },
+		{ (void *)b, blen },
+	};
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = blen ? 2 : 1 };
+	ssize_t n;
+
+	do
+		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : 0;
+}
+
+/*
+ * The worker.  Everything from here to worker_main runs in the forked
+ * child, which is single-threaded, so malloc is safe; but it must never
+ * call exit() or util_die(), and returns from nothing: it ends in _exit.
+ */
+
+struct wk {
+	int		 sock;
+	char		*rbuf;		/* a message received */
+	char		*obuf;		/* an M_OUT being sent */
+	char		*str;		/* the job's strings */
+	size_t		 strcap;
+	char		**vec;		/* its argv, then its envp */
+	size_t		 veccap;
+	pid_t		 pid;		/* the job, once spawned */
+	int		 fd[3];		/* stdout, stderr, pidfd; -1: closed */
+	int		 reaped;
+	int		 stopped;	/* stopped before it was spawned */
+	struct msg_done	 done;
+};
+
+/* A malformed message: only a bug of ours can send one. */
+static _Noreturn void
+wk_fail(void)
+{
+	_exit(70);
+}
+
+static void *
+wk_grow(void *p, size_t *cap, size_t n, size_t sz)
+{
+	size_t c = *cap ? *cap : 64;
+
+	if (n <= *cap)
+		return p;
+	while (c < n)
+		c *= 2;
+	if ((p = realloc(p, c * sz)) == NULL)
+		_exit(71);	/* the coordinator sees a lost worker */
+	*cap = c;
+	return p;
+}
+
+static void
+wk_send(struct wk *w, const void *p, size_t len)
+{
+	/* Failing, the coordinator is gone, and so is our purpose. */
+	if (send_msg(w->sock, p, len, NULL, 0) < 0)
+		_exit(0);
+}
+
+/* A message's length, or 0 when none is waiting (with MSG_DONTWAIT). */
+static size_t
+wk_recv(struct wk *w, int flags)
+{
+	ssize_t n;
+
+	do
+		n = recv(w->sock, w->rbuf, MSG_MAX, flags);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return 0;
+	if (n <= 0)
+		_exit(0);	/* EOF: released, or the coordinator died */
+	if ((size_t)n < sizeof(struct msg_small))
+		wk_fail();
+	return (size_t)n;
+}
+
+static int
+sig_stops(int signo)
+{
+	return signo == SIGSTOP || signo == SIGTSTP || signo == SIGTTIN ||
+	    signo == SIGTTOU;
+}
+
+/* Whether signo's default action ends a process. */
+static int
+sig_ends(int signo)
+{
+	return !sig_stops(signo) && signo != 0 && signo != SIGCONT &&
+	    signo != SIGCHLD && signo != SIGURG && signo != SIGWINCH;
+}
+
+/*
+ * Take the signal requests waiting on the socket.  Before the job is
+ * spawned, a stop is remembered and a signal that would end it is
+ * returned: the job must then not run at all.
+ */
+static int
+wk_messages(struct wk *w)
+{
+	struct msg_small m;
+	size_t n;
+
+	while ((n = wk_recv(w, MSG_DONTWAIT)) > 0) {
+		memcpy(&m, w->rbuf, sizeof(m));
+		if (m.type != M_SIGNAL || n != sizeof(m))
+			wk_fail();
+		if (w->pid > 0) {
+			/* A reaped leader's pid may be anyone's now. */
+			if (!w->reaped)
+				kill(-w->pid, m.arg);
+		} else if (sig_stops(m.arg))
+			w->stopped = 1;
+		else if (m.arg == SIGCONT)
+			w->stopped = 0;
+		else if (sig_ends(m.arg))
+			return m.arg;
+	}
+	return 0;
+}
+
+/* Wait out a shortage for ms, minding signal requests meanwhile. */
+static int
+wk_backoff(struct wk *w, int ms)
+{
+	int64_t until = clock_mono_ns() + ms * MS, left;
+	struct pollfd p = { .fd = w->sock, .events = POLLIN };
+	int signo;
+
+	while ((left = until - clock_mono_ns()) > 0) {
+		if (poll(&p, 1, (int)((left + MS - 1) / MS)) > 0 &&
+		    (signo = wk_messages(w)) != 0)
+			return signo;
+	}
+	return 0;
+}
+
+static int
+wk_spawn(struct wk *w, const char *path, char **argv, char **envp,
+    int ungroup)
+{
+	int out[2] = { -1, -1 }, err[2] = { -1, -1 };
+	int r;
+
+	if (!ungroup) {
+		if (pipe2(out, O_CLOEXEC) < 0)
+			return -errno;
+		if (pipe2(err, O_CLOEXEC) < 0) {
+			r = -errno;
+			close(out[0]);
+			close(out[1]);
+			return r;
+		}
+	}
+	w->done.start_ns = clock_mono_ns();
+	w->done.start_wall_ns = clock_wall_ns();
+	r = spawn_job(path, argv, envp, out[1], err[1], &w->pid);
+	if (out[1] >= 0) {
+		close(out[1]);
+		close(err[1]);
+	}
+	if (r < 0) {
+		if (out[0] >= 0) {
+			close(out[0]);
+			close(err[0]);
+		}
+		w->pid = 0;
+		return r;
+	}
+	/* Only our ends are non-blocking: the job's must block. */
+	if (out[0] >= 0) {
+		fcntl(out[0], F_SETFL, O_NONBLOCK);
+		fcntl(err[0], F_SETFL, O_NONBLOCK);
+	}
+	w->fd[0] = out[0];
+	w->fd[1] = err[0];
+	w->fd[2] = pidfd_open_(w->pid);
+	return 0;
+}
+
+static void
+wk_close(struct wk *w, int i)
+{
+	if (w->fd[i] >= 0) {
+		close(w->fd[i]);
+		w->fd[i] = -1;
+	}
+}
+
+/*
+ * Forward what the pipe holds now, as exec_async's drain does: one chunk
+ * per wakeup while the job runs; once it has exited, until the pipe is
+ * empty but bounded, so that a descendant that keeps writing cannot hold
+ * us.
+ */
+static void
+wk_drain(struct wk *w, int i, int final)
+{
+	struct msg_small m = { .type = M_OUT, .arg = i + 1 };
+	size_t total = 0;
+	ssize_t n;
+
+	memcpy(w->obuf, &m, sizeof(m));
+	while (w->fd[i] >= 0) {
+		n = read(w->fd[i], w->obuf + sizeof(m), CHUNK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0 || errno != EAGAIN)
+				wk_close(w, i);
+			return;
+		}
+		if (i == 0)
+			w->done.out_bytes += (uint64_t)n;
+		else
+			w->done.err_bytes += (uint64_t)n;
+		wk_send(w, w->obuf, sizeof(m) + (size_t)n);
+		total += (size_t)n;
+		if (!final || total >= 16 * CHUNK)
+			return;
+	}
+}
+
+/* Reap the job if it has exited, and report it.  1 when it has. */
+static int
+wk_reap(struct wk *w)
+{
+	int st;
+	pid_t p;
+
+	do
+		p = wait4(w->pid, &st, WNOHANG, &w->done.ru);
+	while (p < 0 && errno == EINTR);
+	if (p == 0) {
+		/* A pidfd readable before the exit is reapable: poll. */
+		wk_close(w, 2);
+		return 0;
+	}
+	if (p < 0) {
+		w->done.end = JOB_LOST;
+		w->done.status = -1;
+	} else if (WIFSIGNALED(st)) {
+		w->done.end = JOB_SIGNALED;
+		w->done.status = WTERMSIG(st);
+	} else {
+		w->done.end = JOB_EXITED;
+		w->done.status = WEXITSTATUS(st);
+	}
+	w->reaped = 1;
+	wk_drain(w, 0, 1);
+	wk_drain(w, 1, 1);
+	wk_close(w, 0);
+	wk_close(w, 1);
+	wk_close(w, 2);
+	w->done.pid = w->pid;
+	w->done.end_ns = clock_mono_ns();
+	wk_send(w, &w->done, sizeof(w->done));
+	return 1;
+}
+
+static void
+wk_supervise(struct wk *w)
+{
+	struct pollfd p[4];
+	int i;
+
+	for (;;) {
+		p[0].fd = w->sock;
+		for (i = 0; i < 3; i++)
+			p[i + 1].fd = w->fd[i];
+		for (i = 0; i < 4; i++)
+			p[i].events = POLLIN;
+		/* Without a pidfd, look for the exit every 10 ms. */
+		if (poll(p, 4, w->fd[2] >= 0 ? -1 : 10) < 0 && errno != EINTR)
+			_exit(72);
+		if (p[0].revents)
+			wk_messages(w);
+		for (i = 0; i < 2; i++)
+			if (p[i + 1].revents && w->fd[i] >= 0)
+				wk_drain(w, i, 0);
+		if ((w->fd[2] < 0 || p[3].revents) && wk_reap(w))
+			return;
+	}
+}
+
+/* Take in the job that begins with the M_START of length n in rbuf. */
+static void
+wk_take(struct wk *w, size_t n, struct msg_start *h)
+{
+	size_t got, need, i;
+	char *p, *end, *nul;
+
+	memcpy(h, w->rbuf, sizeof(*h));
+	if (n < sizeof(*h) || n - sizeof(*h) > h->len ||
+	    h->len > SIZE_MAX / 2 || h->argc == 0 ||
+	    h->argc > h->len || h->envc > h->len)
+		wk_fail();
+	w->str = wk_grow(w->str, &w->strcap, h->len, 1);
+	got = n - sizeof(*h);
+	memcpy(w->str, w->rbuf + sizeof(*h), got);
+	while (got < h->len) {
+		n = wk_recv(w, 0);
+		if (msg_type(w->rbuf) != M_MORE ||
+		    n - sizeof(struct msg_small) > h->len - got)
+			wk_fail();
+		n -= sizeof(struct msg_small);
+		memcpy(w->str + got, w->rbuf + sizeof(struct msg_small), n);
+		got += n;
+	}
+	/* path, argv..., NULL, envp..., NULL */
+	need = 1 + (size_t)h->argc + 1 + (size_t)h->envc + 1;
+	w->vec = wk_grow(w->vec, &w->veccap, need, sizeof(*w->vec));
+	p = w->str;
+	end = w->str + h->len;
+	for (i = 0; i < need; i++) {
+		if (i == 1 + h->argc || i == need - 1) {
+			w->vec[i] = NULL;
+			continue;
+		}
+		if (p >= end || (nul = memchr(p, '\0', end - p)) == NULL)
+			wk_fail();
+		w->vec[i] = p;
+		p = nul + 1;
+	}
+	if (p != end)
+		wk_fail();
+}
+
+static void
+wk_run(struct wk *w, size_t n)
+{
+	struct msg_start h;
+	struct msg_small m = { .type = M_STARTED };
+	char **argv, **envp;
+	int delay = 10, r, signo;
+
+	wk_take(w, n, &h);
+	argv = w->vec + 1;
+	envp = argv + h.argc + 1;
+	memset(&w->done, 0, sizeof(w->done));
+	w->done.type = M_DONE;
+	w->pid = 0;
+	w->reaped = 0;
+	w->stopped = 0;
+	while ((r = wk_spawn(w, w->vec[0], argv, envp,
+	    h.flags & F_UNGROUP)) < 0 && spawn_err_transient(r)) {
+		if ((signo = wk_backoff(w, delay)) != 0) {
+			/* Ended before it could run: as if it died of it. */
+			w->done.end = JOB_SIGNALED;
+			w->done.status = signo;
+			w->done.end_ns = clock_mono_ns();
+			wk_send(w, &w->done, sizeof(w->done));
+			return;
+		}
+		delay = delay * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : delay * 2;
+	}
+	if (r < 0) {
+		w->done.end = JOB_SPAWN_FAILED;
+		w->done.spawn_err = r;
+		w->done.status = spawn_err_status(r);
+		w->done.end_ns = clock_mono_ns();
+		wk_send(w, &w->done, sizeof(w->done));
+		return;
+	}
+	m.arg = w->pid;
+	wk_send(w, &m, sizeof(m));
+	if (w->stopped)
+		kill(-w->pid, SIGSTOP);
+	wk_supervise(w);
+}
+
+static _Noreturn void
+worker_main(int sock)
+{
+	static const int ign[] = {
+		SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGUSR1, SIGPIPE,
+	};
+	struct wk w;
+	size_t i, n;
+
+	/*
+	 * Our handlers only feed the coordinator's self-pipe; here the
+	 * defaults come back (SIGCHLD's among them, for wait4), then the
+	 * signals a terminal sends to the whole group are ignored.  Jobs
+	 * get default dispositions from spawn_job whatever ours are.
+	 */
+	spawn_sigdefault();
+	for (i = 0; i < ARRAY_SIZE(ign); i++)
+		signal(ign[i], SIG_IGN);
+	memset(&w, 0, sizeof(w));
+	w.sock = sock;
+	w.fd[0] = w.fd[1] = w.fd[2] = -1;
+	w.rbuf = malloc(MSG_MAX);
+	w.obuf = malloc(MSG_MAX);
+	if (w.rbuf == NULL || w.obuf == NULL)
+		_exit(71);
+	for (;;) {
+		n = wk_recv(&w, 0);
+		switch (msg_type(w.rbuf)) {
+		case M_START:
+			wk_run(&w, n);
+			break;
+		case M_SIGNAL:
+			/* For a job that has ended since. */
+			break;
+		default:
+			wk_fail();
+		}
+	}
+}
+
+/*
+ * The coordinator.
+ */
+
+static int
+process_init(struct exec **ep, const struct config *cfg,
+    const struct exec_hooks *hooks)
+{
+	struct exec *e;
+	size_t i;
+	int r;
+
+	/* A lost worker's job must come to us, to be ended and reaped. */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		return -errno;
+	e = xcalloc(1, sizeof(*e));
+	e->cfg = cfg;
+	e->hooks = *hooks;
+	if ((r = loop_new(&e->loop)) < 0) {
+		free(e);
+		return r;
+	}
+	for (i = 0; i < MAX_EXT; i++) {
+		e->ext_fd[i] = -1;
+		e->ext[i].kind = T_EXT;
+		e->ext[i].ext = i;
+	}
+	e->rbuf = xmalloc(MSG_MAX);
+	*ep = e;
+	return 0;
+}
+
+static struct worker *
+worker_of(struct exec *e, long slot)
+{
+	size_t i = (size_t)slot - 1;
+	struct worker *w;
+
+	if (slot < 1)
+		BUG("slot %ld", slot);
+	if (i >= e->nw) {
+		e->w = xgrow(e->w, &e->capw, i + 1, sizeof(*e->w));
+		while (e->nw <= i)
+			e->w[e->nw++] = NULL;
+	}
+	if ((w = e->w[i]) == NULL) {
+		w = e->w[i] = xcalloc(1, sizeof(*w));
+		w->tok.kind = T_WORKER;
+		w->fd = -1;
+	}
+	return w;
+}
+
+static int
+worker_fork(struct exec *e, struct worker *w)
+{
+	int sv[2], size = SOCK_BUF, r;
+	size_t i;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	/* A record must fit the send buffer: make sure MSG_MAX does. */
+	for (i = 0; i < 2; i++)
+		setsockopt(sv[i], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		close(sv[0]);
+		close(sv[1]);
+		return r;
+	}
+	if (pid == 0) {
+		/*
+		 * The worker: keep only our own end.  Another worker's
+		 * socket held here would hide that worker's death.
+		 */
+		close(sv[0]);
+		for (i = 0; i < e->nw; i++)
+			if (e->w[i] != NULL && e->w[i]->fd >= 0)
+				close(e->w[i]->fd);
+		loop_free(e->loop);
+		worker_main(sv[1]);
+	}
+	close(sv[1]);
+	w->pid = pid;
+	w->fd = sv[0];
+	if ((r = loop_add(e->loop, w->fd, &w->tok)) < 0) {
+		close(w->fd);
+		w->fd = -1;
+		kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		w->pid = 0;
+		return r;
+	}
+	return 0;
+}
+
+/* Close our end and reap the worker; kill it first unless it will go. */
+static void
+worker_close(struct exec *e, struct worker *w, int kill_it)
+{
+	if (w->fd >= 0) {
+		loop_del(e->loop, w->fd);
+		close(w->fd);
+		w->fd = -1;
+	}
+	if (w->pid > 0) {
+		if (kill_it)
+			kill(w->pid, SIGKILL);
+		while (waitpid(w->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		w->pid = 0;
+	}
+}
+
+static void
+done_add(struct exec *e, struct job *job)
+{
+	e->done = xgrow(e->done, &e->capdone, e->ndone + 1,
+	    sizeof(*e->done));
+	e->done[e->ndone++] = job;
+}
+
+static void
+lost_done(struct exec *e, struct job *job, pid_t pid)
+{
+	if (pid > 0)
+		job->pid = pid;
+	job->end = JOB_LOST;
+	job->status = -1;
+	job->end_ns = clock_mono_ns();
+	done_add(e, job);
+}
+
+/* The worker died, or spoke nonsense: end its job as lost. */
+static void
+worker_lost(struct exec *e, struct worker *w)
+{
+	struct job *job = w->job;
+	siginfo_t si;
+
+	/* Once the worker is reaped, its living job is our child. */
+	worker_close(e, w, 1);
+	if (job == NULL)
+		return;
+	w->job = NULL;
+	job->priv = NULL;
+	memset(&si, 0, sizeof(si));
+	if (w->job_pid > 0 && !w->job_reaped &&
+	    waitid(P_PID, (id_t)w->job_pid, &si,
+	    WEXITED | WNOHANG | WNOWAIT) == 0) {
+		/* Ours and unreaped, so its group is still its own. */
+		kill(-w->job_pid, SIGKILL);
+		w->lost_job = job;
+		w->lost_next = e->lost;
+		e->lost = w;
+		return;
+	}
+	/* Reaped already (by the worker, or our sweep), or never known. */
+	lost_done(e, job, w->job_pid);
+}
+
+/* Whose pid this was, now that waitpid(-1) took it. */
+static void
+claim(struct exec *e, pid_t pid, const struct rusage *ru)
+{
+	struct worker **pp, *w;
+	size_t i;
+
+	for (pp = &e->lost; (w = *pp) != NULL; pp = &w->lost_next)
+		if (w->job_pid == pid) {
+			*pp = w->lost_next;
+			w->lost_job->ru = *ru;
+			lost_done(e, w->lost_job, pid);
+			w->lost_job = NULL;
+			w->job_pid = 0;
+			return;
+		}
+	for (i = 0; i < e->nw; i++) {
+		if ((w = e->w[i]) == NULL)
+			continue;
+		if (w->pid == pid) {
+			w->pid = 0;	/* dead: its EOF follows */
+			return;
+		}
+		if (w->job != NULL && w->job_pid == pid) {
+			w->job_reaped = 1;	/* its worker died */
+			return;
+		}
+	}
+	/* An orphan a job left behind. */
+}
+
+static void
+sweep(struct exec *e)
+{
+	struct rusage ru;
+	pid_t p;
+	int st;
+
+	for (;;) {
+		p = wait4(-1, &st, WNOHANG, &ru);
+		if (p < 0 && errno == EINTR)
+			continue;
+		if (p <= 0)
+			return;
+		claim(e, p, &ru);
+	}
+}
+
+/* Serialize the job and send it: M_START, then M_MORE if it is long. */
+static int
+send_job(struct exec *e, struct worker *w, const struct job *job)
+{
+	struct msg_start h = { .type = M_START };
+	struct msg_small more = { .type = M_MORE };
+	struct buf *b = &e->msg;
+	size_t off, n;
+	int r;
+
+	if (b->len == 0) {
+		buf_add(b, &h, sizeof(h));
+		buf_add(b, job->path, strlen(job->path) + 1);
+		for (; job->argv[h.argc] != NULL; h.argc++)
+			buf_add(b, job->argv[h.argc],
+			    strlen(job->argv[h.argc]) + 1);
+		for (; job->envp[h.envc] != NULL; h.envc++)
+			buf_add(b, job->envp[h.envc],
+			    strlen(job->envp[h.envc]) + 1);
+		h.flags = (job->live ? F_LIVE : 0) |
+		    (job->ungroup ? F_UNGROUP : 0);
+		h.len = b->len - sizeof(h);
+		memcpy(b->p, &h, sizeof(h));
+	}
+	n = b->len < MSG_MAX ? b->len : MSG_MAX;
+	if ((r = send_msg(w->fd, b->p, n, NULL, 0)) < 0)
+		return r;
+	for (off = n; off < b->len; off += n) {
+		n = b->len - off;
+		if (n > MSG_MAX - sizeof(more))
+			n = MSG_MAX - sizeof(more);
+		if ((r = send_msg(w->fd, &more, sizeof(more), b->p + off,
+		    n)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int
+process_start(struct exec *e, struct job *job)
+{
+	struct worker *w = worker_of(e, job->slot);
+	int tries, r = 0;
+
+	if (w->job != NULL || w->lost_job != NULL)
+		BUG("slot %ld is busy", job->slot);
+	buf_clear(&e->msg);
+	for (tries = 0; tries < 2; tries++) {
+		if (w->fd < 0 && (r = worker_fork(e, w)) < 0)
+			return r;
+		job->start_ns = clock_mono_ns();
+		job->start_wall_ns = clock_wall_ns();
+		if ((r = send_job(e, w, job)) == 0)
+			break;
+		/*
+		 * The idle worker died, or took part of a job: replace it.
+		 * Only a death is worth a second try at once.
+		 */
+		worker_close(e, w, 1);
+		if (r != -EPIPE && r != -ECONNRESET)
+			break;
+	}
+	if (r < 0)
+		return r;
+	w->job = job;
+	w->job_pid = 0;
+	w->job_reaped = 0;
+	job->priv = w;
+	return 0;
+}
+
+/* Act on one message from w.  1 after M_DONE, 0, or -EPROTO. */
+static int
+worker_msg(struct exec *e, struct worker *w, size_t n)
+{
+	struct job *job = w->job;
+	struct msg_small m;
+	struct msg_done d;
+	const char *p = e->rbuf + sizeof(m);
+
+	if (job == NULL || n < sizeof(m))
+		return -EPROTO;
+	memcpy(&m, e->rbuf, sizeof(m));
+	switch (m.type) {
+	case M_STARTED:
+		w->job_pid = job->pid = m.arg;
+		return 0;
+	case M_OUT:
+		n -= sizeof(m);
+		if (m.arg == 1)
+			job->out_bytes += n;
+		else if (m.arg == 2)
+			job->err_bytes += n;
+		else
+			return -EPROTO;
+		if (job->live)
+			e->hooks.output(e->hooks.ctx, job, m.arg, p, n);
+		else
+			spool_append(m.arg == 1 ? &job->out : &job->err, p, n);
+		return 0;
+	case M_DONE:
+		if (n != sizeof(d))
+			return -EPROTO;
+		memcpy(&d, e->rbuf, sizeof(d));
+		if (d.out_bytes != job->out_bytes ||
+		    d.err_bytes != job->err_bytes)
+			BUG("job %ld: output counts differ", job->seq);
+		job->end = (enum job_end)d.end;
+		job->status = d.status;
+		if (d.end == JOB_SPAWN_FAILED)
+			job->spawn_err = d.spawn_err;
+		if (d.pid > 0) {
+			job->pid = d.pid;
+			job->ru = d.ru;
+		}
+		job->start_ns = d.start_ns;
+		job->start_wall_ns = d.start_wall_ns;
+		job->end_ns = d.end_ns;
+		w->job = NULL;
+		w->job_pid = 0;
+		job->priv = NULL;
+		done_add(e, job);
+		return 1;
+	}
+	return -EPROTO;
+}
+
+static void
+worker_read(struct exec *e, struct worker *w)
+{
+	ssize_t n;
+	int i, r;
+
+	/* Bounded, so that one chatty worker cannot starve the others. */
+	for (i = 0; i < 64; i++) {
+		n = recv(w->fd, e->rbuf, MSG_MAX, MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n <= 0 || (r = worker_msg(e, w, (size_t)n)) < 0) {
+			worker_lost(e, w);
+			return;
+		}
+		/* After M_DONE the worker waits for us: nothing follows. */
+		if (r == 1)
+			return;
+	}
+}
+
+/* Make the registered extra descriptors match this call's watches. */
+static void
+set_watches(struct exec *e, struct exec_watch *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < MAX_EXT; i++) {
+		int want = i < n ? w[i].fd : -1;
+
+		if (e->ext_fd[i] == want)
+			continue;
+		if (e->ext_fd[i] >= 0)
+			loop_del(e->loop, e->ext_fd[i]);
+		e->ext_fd[i] = -1;
+		if (want >= 0 && loop_add(e->loop, want, &e->ext[i]) == 0)
+			e->ext_fd[i] = want;
+	}
+}
+
+static int
+process_wait(struct exec *e, int timeout_ms, struct exec_watch *w,
+    size_t nwatch)
+{
+	void *ready[256];
+	struct token *t;
+	size_t i, ndone;
+	int n, count = 0;
+	int64_t now;
+
+	if (nwatch > MAX_EXT)
+		BUG("too many watches");
+	set_watches(e, w, nwatch);
+	for (i = 0; i < nwatch; i++)
+		w[i].ready = 0;
+	/* A lost job's end is found by polling; it was sent SIGKILL. */
+	if (e->lost != NULL && (timeout_ms < 0 || timeout_ms > 10))
+		timeout_ms = 10;
+	n = loop_wait(e->loop, timeout_ms, ready, ARRAY_SIZE(ready));
+	if (n < 0)
+		return n;
+	for (i = 0; i < (size_t)n; i++) {
+		t = ready[i];
+		if (t->kind == T_EXT) {
+			w[t->ext].ready = 1;
+			count++;
+		} else if (((struct worker *)t)->fd >= 0)
+			worker_read(e, (struct worker *)t);
+	}
+	now = clock_mono_ns();
+	if (e->lost != NULL || now >= e->sweep_ns) {
+		sweep(e);
+		e->sweep_ns = now + SWEEP_NS;
+	}
+	/* Hand back only after the batch: its events may name these jobs. */
+	ndone = e->ndone;
+	e->ndone = 0;
+	for (i = 0; i < ndone; i++) {
+		e->hooks.done(e->hooks.ctx, e->done[i]);
+		count++;
+	}
+	return count;
+}
+
+static int
+signal_one(struct worker *w, int signo)
+{
+	struct msg_small m = { .type = M_SIGNAL, .arg = signo };
+	int r;
+
+	/* The worker signals only while the job's leader is unreaped. */
+	if (w == NULL || w->job == NULL || w->fd < 0)
+		return 0;
+	r = send_msg(w->fd, &m, sizeof(m), NULL, 0);
+	/* A dead worker: wait() will find its EOF and end the job. */
+	if (r == -EPIPE || r == -ECONNRESET)
+		return 0;
+	return r;
+}
+
+static int
+process_signal(struct exec *e, struct job *job, int signo)
+{
+	size_t i;
+	int r, first = 0;
+
+	if (job != NULL)
+		return signal_one(job->priv, signo);
+	for (i = 0; i < e->nw; i++)
+		if ((r = signal_one(e->w[i], signo)) < 0 && first == 0)
+			first = r;
+	return first;
+}
+
+static void
+process_release(struct exec *e)
+{
+	struct worker *w;
+	size_t i;
+	int st;
+
+	if (e == NULL)
+		return;
+	/* All at once: each sees EOF and leaves, then we reap them. */
+	for (i = 0; i < e->nw; i++)
+		if ((w = e->w[i]) != NULL && w->fd >= 0) {
+			loop_del(e->loop, w->fd);
+			close(w->fd);
+			w->fd = -1;
+		}
+	for (i = 0; i < e->nw; i++) {
+		if ((w = e->w[i]) != NULL)
+			worker_close(e, w, 0);
+		free(w);
+	}
+	while (waitpid(-1, &st, WNOHANG) > 0)
+		;
+	free(e->w);
+	free(e->done);
+	free(e->rbuf);
+	buf_free(&e->msg);
+	loop_free(e->loop);
+	free(e);
+}
+
+const struct exec_ops exec_process_ops = {
+	.name = "process",
+	.init = process_init,
+	.start = process_start,
+	.wait = process_wait,
+	.signal = process_signal,
+	.release = process_release,
+};
