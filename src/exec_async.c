@@ -179,8 +179,6 @@ async_start(struct exec *e, struct job *job)
 			return r;
 		}
 	}
-	job->start_ns = clock_mono_ns();
-	job->start_wall_ns = clock_wall_ns();
 	r = spawn_job(job->path, job->argv, job->envp, out[1], err[1],
 	    &job->pid);
 	if (out[1] >= 0) {

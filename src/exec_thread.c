@@ -172,8 +172,6 @@ spawn_retrying(struct worker *w, struct job *job, int out, int err)
 	int r;
 
 	for (;;) {
-		job->start_ns = clock_mono_ns();
-		job->start_wall_ns = clock_wall_ns();
 		pthread_mutex_lock(&w->mu);
 		r = spawn_job(job->path, job->argv, job->envp, out, err, &pid);
 		if (r == 0)

@@ -36,14 +36,15 @@ struct job {
 	int		 ungroup;	/* stdout/stderr are fanout's own */
 	char		*tag;		/* --tag/--tagstring prefix, or NULL */
 	size_t		 tag_len;
-	char		*args;		/* the values, NUL-separated */
+	char		*args;		/* the values, length-prefixed */
 	size_t		 nargs;
 	size_t		 args_len;
 
+	int64_t		 start_ns;	/* CLOCK_MONOTONIC, at start() */
+	int64_t		 start_wall_ns;	/* CLOCK_REALTIME, at start() */
+
 	/* The result, written by the executor. */
 	pid_t		 pid;
-	int64_t		 start_ns;	/* CLOCK_MONOTONIC */
-	int64_t		 start_wall_ns;	/* CLOCK_REALTIME */
 	int64_t		 end_ns;
 	enum job_end	 end;
 	int		 status;
@@ -55,6 +56,7 @@ struct job {
 	/* The scheduler's bookkeeping. */
 	struct job	*next;		/* in whichever list holds it */
 	int64_t		 deadline_ns;	/* next timer, 0 = none */
+	int64_t		 limit_ns;	/* its --timeout, 0 = none */
 	int		 term_step;	/* index in the termination sequence */
 	int		 timed_out;
 	int		 killed;	/* ended by fanout (halt, signal) */

@@ -69,7 +69,7 @@ failure_reason(const struct job *job)
 
 	if (job->timed_out)
 		buf_addf(&b, "timed out after %.1fs",
-		    (double)(job->end_ns - job->start_ns) / 1e9);
+		    (double)job->limit_ns / 1e9);
 	else if (job->end == JOB_SIGNALED) {
 		name = sigabbrev_np(job->status);
 		if (name)

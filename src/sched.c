@@ -499,12 +499,20 @@ check_halt(struct sched *s, const struct job *job)
 		hit = count >= cfg->halt_count;
 	if (!hit)
 		return;
-	if (cfg->halt_what == HALT_FAIL)
-		s->exit_override = job->timed_out ? 255 : job_exit_status(job);
-	else if (cfg->halt_what == HALT_SUCCESS)
+	/*
+	 * GNU's exit status on a halt: a single job that tripped it gives
+	 * its own status (128 + S when killed by signal S), a count gives
+	 * the count, a percentage the percentage, success 0.
+	 */
+	if (cfg->halt_what == HALT_SUCCESS)
 		s->exit_override = 0;
-	else
+	else if (cfg->halt_pct > 0)
+		s->exit_override = (int)cfg->halt_pct;
+	else if (cfg->halt_count == 1)
 		s->exit_override = job_exit_status(job);
+	else
+		s->exit_override = cfg->halt_count > 100 ? 101 :
+		    (int)cfg->halt_count;
 	if (cfg->halt_when == HALT_NOW)
 		end_run(s, 0);
 	else if (s->stop == RUNNING)
@@ -610,6 +618,9 @@ start(struct sched *s, struct job *job)
 		(void)!write(2, s->scratch.p, s->scratch.len);
 	}
 	running_add(s, job);
+	/* Stamped here, once, so that every mode measures alike. */
+	job->start_ns = clock_mono_ns();
+	job->start_wall_ns = clock_wall_ns();
 	r = s->ops->start(s->exec, job);
 	if (r < 0) {
 		running_del(s, job);
@@ -618,9 +629,10 @@ start(struct sched *s, struct job *job)
 	}
 	if (first)
 		s->st.started++;
-	if (s->timeout_ns > 0 || s->cfg->timeout_ns > 0)
-		job->deadline_ns = job->start_ns +
-		    (s->cfg->timeout_ns ? s->cfg->timeout_ns : s->timeout_ns);
+	job->limit_ns = s->cfg->timeout_ns ? s->cfg->timeout_ns :
+	    s->timeout_ns;
+	if (job->limit_ns > 0)
+		job->deadline_ns = job->start_ns + job->limit_ns;
 	return 0;
 }
 
