@@ -25,6 +25,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -894,6 +895,26 @@ finish(struct sched *s)
 	return s->st.failed > 100 ? 101 : (int)s->st.failed;
 }
 
+/* --dry-run has no engine: wait for input and signals alone. */
+static int
+wait_watches(int timeout_ms, struct exec_watch *w, size_t n)
+{
+	struct pollfd pfd[2];
+	size_t i;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		pfd[i].fd = w[i].fd;
+		pfd[i].events = POLLIN;
+	}
+	r = poll(pfd, n, timeout_ms);
+	if (r < 0)
+		return errno == EINTR ? 0 : -errno;
+	for (i = 0; i < n; i++)
+		w[i].ready = pfd[i].revents != 0;
+	return r;
+}
+
 static size_t
 arg_cost(void *tmpl, const struct arg *a)
 {
@@ -989,8 +1010,6 @@ sched_run(const struct config *cfg)
 		    s->pending == NULL && (s->eof || s->stop != RUNNING))
 			break;
 		timeout = fire_deadlines(s);
-		if (cfg->dry_run)
-			continue;
 		if (report_wants_ticks(s->report) &&
 		    (timeout < 0 || timeout > 100))
 			timeout = 100;
@@ -1000,7 +1019,8 @@ sched_run(const struct config *cfg)
 			w[nw].fd = input_fd(s->input);
 			nw++;
 		}
-		r = s->ops->wait(s->exec, timeout, w, nw);
+		r = s->ops ? s->ops->wait(s->exec, timeout, w, nw) :
+		    wait_watches(timeout, w, nw);
 		if (r < 0 && r != -EINTR)
 			util_die(r, "waiting for jobs");
 		if (w[0].ready)
