@@ -1,0 +1,61 @@
+# bash completion for fanout
+
+_fanout()
+{
+	local cur prev words cword
+	_init_completion || return
+
+	case $prev in
+	--mode)
+		COMPREPLY=($(compgen -W 'process thread async' -- "$cur"))
+		return ;;
+	-a | --arg-file | --joblog | --report | --results)
+		_filedir
+		return ;;
+	--tmpdir)
+		_filedir -d
+		return ;;
+	--trim)
+		COMPREPLY=($(compgen -W 'l r lr n' -- "$cur"))
+		return ;;
+	--header)
+		COMPREPLY=(:)
+		return ;;
+	--halt)
+		COMPREPLY=($(compgen -W 'now,fail=1 soon,fail=1 now,success=1 now,done=1 never' -- "$cur"))
+		return ;;
+	-j | -P | --jobs | --max-procs | -n | -N | --max-args | -L | --max-lines | \
+	-s | --max-chars | -E | -I | -d | --delimiter | -C | --colsep | \
+	--delay | --timeout | --termseq | --retries | --retry-delay | \
+	--tagstring | --arg-sep | --arg-file-sep | --total | --runs)
+		return ;;
+	esac
+
+	# After COMMAND starts, complete commands, then files.
+	local i
+	for ((i = 1; i < cword; i++)); do
+		case ${words[i]} in
+		:::: | ::::+)
+			_filedir
+			return ;;
+		::: | :::+)
+			return ;;
+		esac
+	done
+
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W '--arg-file --null --delimiter --colsep
+		    --max-args --max-lines --max-chars --no-run-if-empty --link
+		    --trim --header --arg-sep --arg-file-sep --quote --shell
+		    --no-shell --dry-run --verbose --mode --jobs --max-procs
+		    --delay --timeout --termseq --retries --retry-delay --halt
+		    --group --keep-order --line-buffer --lb --ungroup --tag
+		    --tagstring --tmpdir --quiet --will-cite --no-notice --help
+		    --version -a -0 -d -C -n -N -X -m -L -s -E -r -I -q -v -t -j
+		    -P -k -u -h -V' -- "$cur"))
+		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace
+		return
+	fi
+	COMPREPLY=($(compgen -c -- "$cur"))
+} &&
+	complete -F _fanout fanout
