@@ -128,6 +128,11 @@ ajob_close(struct exec *e, struct ajob *a, int i)
 {
 	if (a->fd[i] < 0)
 		return;
+	/*
+	 * Deregister before closing: a close alone does not always take
+	 * the file out of epoll at once, and a stale event would name a
+	 * recycled job.
+	 */
 	loop_del(e->loop, a->fd[i]);
 	close(a->fd[i]);
 	a->fd[i] = -1;
@@ -158,8 +163,15 @@ make_pipe(int fds[2])
 {
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return -errno;
-	/* Only our end is non-blocking: the job's end must block. */
-	fd_nonblock(fds[0], 1);
+	/*
+	 * Only our end is non-blocking: the job's end must block.  A new
+	 * pipe's read end has no other status flags to keep.
+	 */
+	if (fcntl(fds[0], F_SETFL, O_NONBLOCK) < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -errno;
+	}
 	return 0;
 }
 

@@ -156,3 +156,11 @@ load helper
 	[ "$(stat -c %s log)" -eq 6000006 ]
 	[ "$(head -1 log)" = first ]
 }
+
+@test "5,000 short jobs each deliver their output exactly once" {
+	seq 5000 | fanout -j2 echo > out
+	[ "$(wc -l < out)" -eq 5000 ]
+	[ "$(sort -n out | uniq | wc -l)" -eq 5000 ]
+	seq 5000 | fanout -j8 -k echo > out
+	[ "$(cat out)" = "$(seq 5000)" ]
+}
