@@ -339,6 +339,7 @@ worker_main(void *arg)
 			break;
 		run(w, job);
 	}
+	spawn_forget();
 	return NULL;
 }
 

@@ -1054,6 +1054,7 @@ sched_run(const struct config *cfg)
 	r = finish(s);
 	if (s->exec)
 		s->ops->release(s->exec);
+	spawn_forget();
 	order_free(s->order);
 	report_free(s->report);
 	tmpl_free(s->tmpl);

@@ -62,23 +62,68 @@ spawn_sigdefault(void)
 			signal(s, SIG_DFL);
 }
 
+/*
+ * Prepared file actions, by the pair of descriptors they install.  glibc
+ * checks each action against the descriptor limit (two getrlimit calls)
+ * and allocates; descriptor numbers recur from job to job, so a small
+ * per-thread cache saves that on nearly every spawn.
+ */
+#define FA_CACHE	32
+
+struct fa_entry {
+	int			 out, err;
+	int			 used;
+	posix_spawn_file_actions_t fa;
+};
+
+static _Thread_local struct fa_entry fa_cache[FA_CACHE];
+
+static posix_spawn_file_actions_t *
+file_actions(int out, int err)
+{
+	struct fa_entry *c = &fa_cache[((unsigned)out * 31u + (unsigned)err)
+	    % FA_CACHE];
+
+	if (c->used && c->out == out && c->err == err)
+		return &c->fa;
+	if (c->used)
+		posix_spawn_file_actions_destroy(&c->fa);
+	c->used = 0;
+	if (posix_spawn_file_actions_init(&c->fa) != 0)
+		return NULL;
+	if (posix_spawn_file_actions_adddup2(&c->fa, devnull, 0) != 0 ||
+	    (out >= 0 && posix_spawn_file_actions_adddup2(&c->fa, out, 1)) ||
+	    (err >= 0 && posix_spawn_file_actions_adddup2(&c->fa, err, 2))) {
+		posix_spawn_file_actions_destroy(&c->fa);
+		return NULL;
+	}
+	c->out = out;
+	c->err = err;
+	c->used = 1;
+	return &c->fa;
+}
+
+void
+spawn_forget(void)
+{
+	size_t i;
+
+	for (i = 0; i < FA_CACHE; i++)
+		if (fa_cache[i].used) {
+			posix_spawn_file_actions_destroy(&fa_cache[i].fa);
+			fa_cache[i].used = 0;
+		}
+}
+
 static int
 spawn_once(const char *path, char *const argv[], char *const envp[],
     int out, int err, pid_t *pid)
 {
-	posix_spawn_file_actions_t fa;
-	int r;
+	posix_spawn_file_actions_t *fa = file_actions(out, err);
 
-	if ((r = posix_spawn_file_actions_init(&fa)) != 0)
-		return -r;
-	posix_spawn_file_actions_adddup2(&fa, devnull, 0);
-	if (out >= 0)
-		posix_spawn_file_actions_adddup2(&fa, out, 1);
-	if (err >= 0)
-		posix_spawn_file_actions_adddup2(&fa, err, 2);
-	r = posix_spawn(pid, path, &fa, &attr, argv, envp);
-	posix_spawn_file_actions_destroy(&fa);
-	return -r;
+	if (fa == NULL)
+		return -ENOMEM;
+	return -posix_spawn(pid, path, fa, &attr, argv, envp);
 }
 
 int

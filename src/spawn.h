@@ -31,6 +31,9 @@ int	spawn_init(const char *shell);
 int	spawn_job(const char *path, char *const argv[], char *const envp[],
 	    int out, int err, pid_t *pid);
 
+/* Free this thread's prepared file actions (before it ends). */
+void	spawn_forget(void);
+
 /* Whether -errno from spawn_job is a shortage worth retrying later. */
 int	spawn_err_transient(int err);
 
