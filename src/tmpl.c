@@ -16,8 +16,9 @@
  * the last ".ext" of the basename when the dot follows something other
  * than dots ("dir/.x.y" -> "dir/.x", "a." -> "a"; ".bashrc", "..",
  * "a.b/c" and anything ending in "/" stay whole); {/.} is {.} of {/}.
- * {n} past the last argument is the empty value ''; so is {##} when the
- * total is unknown.  {} with no argument at all yields nothing.
+ * {n} past the last argument is the empty value ''; so are {##} when
+ * the total is unknown and {} for a job without arguments, so that
+ * every replacement string is at least one quoted word-piece.
  *
  * A plain value that could complete a reserved word at a command
  * position (line start, after ; & | ( ) newline backquote, or after then,
@@ -215,10 +216,8 @@ enum emit_mode { EMIT_LINE, EMIT_QLINE, EMIT_ARGV };
 struct emit {
 	struct buf	*out;
 	enum emit_mode	 mode;
-	int		 qwords;
 	size_t		 line;		/* where the line starts in out */
 	size_t		 word;		/* where the output word starts */
-	int		 keep;		/* ARGV: keep the word even if empty */
 	int		 value;		/* QLINE: the word holds a value */
 	size_t		 nwords;	/* words ended so far */
 };
@@ -243,9 +242,12 @@ cmd_position(const char *line, size_t w)
 	return one_of(before_cmd, ARRAY_SIZE(before_cmd), line + j, i - j);
 }
 
-/* Whether the plain value v, written bare, could make a reserved word. */
+/*
+ * Whether the plain value v, written bare, could make a reserved word:
+ * complete one when it ends the word (last), else start one.
+ */
 static int
-needs_guard(const struct emit *e, const char *v, size_t vn)
+needs_guard(const struct emit *e, const char *v, size_t vn, int last)
 {
 	const char *line;
 	size_t end, w, i;
@@ -258,7 +260,8 @@ needs_guard(const struct emit *e, const char *v, size_t vn)
 		if (end - w + 1 + vn > RESERVED_MAX)
 			return 0;
 	for (i = 0; i < ARRAY_SIZE(reserved); i++) {
-		if (strlen(reserved[i]) >= end - w + vn &&
+		if ((last ? strlen(reserved[i]) == end - w + vn :
+		    strlen(reserved[i]) >= end - w + vn) &&
 		    memcmp(reserved[i], line + w, end - w) == 0 &&
 		    memcmp(reserved[i] + end - w, v, vn) == 0)
 			return cmd_position(line, w);
@@ -270,7 +273,6 @@ static void
 em_begin(struct emit *e)
 {
 	e->word = e->out->len;
-	e->keep = e->qwords;
 	e->value = 0;
 }
 
@@ -290,8 +292,7 @@ em_end(struct emit *e)
 		quote_inplace(o, e->word, force);
 		break;
 	case EMIT_ARGV:
-		if (o->len == e->word && !e->keep)
-			return;		/* the shell drops an empty word */
+		/* Never an empty unquoted word: each has text or a value. */
 		buf_addc(o, '\0');
 		break;
 	}
@@ -320,14 +321,14 @@ em_brk(struct emit *e)
 }
 
 static void
-em_value(struct emit *e, const char *p, size_t n)
+em_value(struct emit *e, const char *p, size_t n, int last)
 {
 	const char *nul;
 	size_t start;
 
 	switch (e->mode) {
 	case EMIT_LINE:
-		if (quote_is_plain(p, n) && needs_guard(e, p, n)) {
+		if (quote_is_plain(p, n) && needs_guard(e, p, n, last)) {
 			start = e->out->len;
 			buf_add(e->out, p, n);
 			quote_inplace(e->out, start, 1);
@@ -343,7 +344,6 @@ em_value(struct emit *e, const char *p, size_t n)
 		if ((nul = memchr(p, '\0', n)) != NULL)
 			n = (size_t)(nul - p);
 		buf_add(e->out, p, n);
-		e->keep = 1;
 		break;
 	}
 }
@@ -355,17 +355,18 @@ em_num(struct emit *e, long v)
 	int n;
 
 	n = snprintf(num, sizeof(num), "%ld", v);
-	em_value(e, num, (size_t)n);
+	em_value(e, num, (size_t)n, 1);		/* digits: never reserved */
 }
 
 static void
-em_arg(struct emit *e, const struct args *a, size_t i, enum seg_mod mod)
+em_arg(struct emit *e, const struct args *a, size_t i, enum seg_mod mod,
+    int last)
 {
 	const char *p;
 	size_t n;
 
 	arg_view(a, i, mod, &p, &n);
-	em_value(e, p, n);
+	em_value(e, p, n, last);
 }
 
 /* One pass of word w; k is the argument of a -X repetition, or SIZE_MAX. */
@@ -375,26 +376,29 @@ expand_word(const struct tmpl *t, const struct word *w,
 {
 	const struct seg *s;
 	size_t i, a, nargs = c->args ? c->args->n : 0;
+	int last;
 
 	for (i = 0; i < w->nseg; i++) {
 		s = &t->segs[w->seg0 + i];
+		last = i + 1 == w->nseg;
 		switch (s->kind) {
 		case SEG_TEXT:
 			em_text(e, t->text + s->off, s->len);
 			break;
 		case SEG_ALL:
 			if (k != SIZE_MAX) {
-				em_arg(e, c->args, k, s->mod);
+				em_arg(e, c->args, k, s->mod, last);
 				break;
 			}
-			for (a = 0; a < nargs; a++) {
+			for (a = 0; a < nargs || a == 0; a++) {
 				if (a > 0)
 					em_brk(e);
-				em_arg(e, c->args, a, s->mod);
+				em_arg(e, c->args, a, s->mod,
+				    last || a + 1 < nargs);
 			}
 			break;
 		case SEG_ARG:
-			em_arg(e, c->args, s->argn, s->mod);
+			em_arg(e, c->args, s->argn, s->mod, last);
 			break;
 		case SEG_SEQ:
 			em_num(e, c->seq);
@@ -404,7 +408,7 @@ expand_word(const struct tmpl *t, const struct word *w,
 			break;
 		case SEG_TOTAL:
 			if (c->total < 0)
-				em_value(e, "", 0);
+				em_value(e, "", 0, 1);
 			else
 				em_num(e, c->total);
 			break;
@@ -442,7 +446,7 @@ expand(const struct tmpl *t, const struct tmpl_ctx *c, struct emit *e)
 void
 tmpl_line(const struct tmpl *t, const struct tmpl_ctx *c, struct buf *out)
 {
-	struct emit e = { .out = out, .qwords = t->qwords };
+	struct emit e = { .out = out };
 	size_t i;
 
 	if (t->raw) {
@@ -461,7 +465,7 @@ tmpl_line(const struct tmpl *t, const struct tmpl_ctx *c, struct buf *out)
 size_t
 tmpl_argv(const struct tmpl *t, const struct tmpl_ctx *c, struct buf *out)
 {
-	struct emit e = { .out = out, .mode = EMIT_ARGV, .qwords = t->qwords };
+	struct emit e = { .out = out, .mode = EMIT_ARGV };
 
 	if (t->raw)
 		return 0;
@@ -488,9 +492,10 @@ tmpl_uses_slot(const struct tmpl *t)
 }
 
 /*
- * Sizes.  Upper bounds: under -q every piece counts as if quoted alone
- * (quoting a concatenation never costs more), a number as NUM_COST
- * bytes, and {n} as big as the value being added, since any value may
+ * Sizes, as upper bounds.  Under -q a word is quoted whole, which costs
+ * at most its pieces quoted alone plus 2 each (GNU drops the '' at the
+ * ends of a quoted piece, not inside a word).  A number counts as
+ * NUM_COST bytes, and {n} as the value being added, since any value may
  * be the n-th.
  */
 static size_t
@@ -502,11 +507,13 @@ word_fixed(const struct tmpl *t, const struct word *w, size_t argcost)
 	for (i = 0; i < w->nseg; i++) {
 		s = &t->segs[w->seg0 + i];
 		if (s->kind == SEG_TEXT)
-			n += t->qwords ? quote_len(t->text + s->off, s->len) :
-			    s->len;
+			n += t->qwords ? quote_len(t->text + s->off, s->len) +
+			    2 : s->len;
 		else if (s->kind == SEG_ARG)
 			n += argcost;
-		else if (s->kind != SEG_ALL)
+		else if (s->kind == SEG_ALL)
+			n += 2;		/* '' when there is no argument */
+		else
 			n += NUM_COST;
 	}
 	return n;
@@ -519,9 +526,11 @@ tmpl_arg_cost(const struct tmpl *t, const char *p, size_t len)
 	const struct seg *s;
 	const char *v;
 	size_t i, j, vn, per, cost = 0, qn = quote_len(p, len);
+	size_t slack = t->qwords ? 2 : 0;
 
 	if (t->raw)
 		return len + 1;
+	qn += slack;
 	for (i = 0; i < t->nwords; i++) {
 		w = &t->words[i];
 		per = 0;
@@ -531,7 +540,7 @@ tmpl_arg_cost(const struct tmpl *t, const char *p, size_t len)
 				v = p;
 				vn = len;
 				apply_mod(&v, &vn, s->mod);
-				per += quote_len(v, vn) + 1;
+				per += quote_len(v, vn) + 1 + slack;
 			} else if (s->kind == SEG_ARG && !w->repeat)
 				per += qn;
 		}
@@ -808,9 +817,9 @@ exported_function(const char *name)
 
 /*
  * Whether the literal text, values aside, holds nothing the shell would
- * interpret.  Conservative: a multi-valued string may expand to nothing,
- * so a word still "starts" after one; '~' after '=' or ':' is expanded
- * by bash in any assignment-like word; '=' at a word start is zsh's.
+ * interpret.  Conservative: '~' after '=' or ':' is expanded by bash in
+ * any assignment-like word; '=' at a word start is zsh's.  A value is a
+ * quoted piece, never empty, so '#' or '~' after one is mid-word.
  */
 static int
 plain_template(const struct tmpl *t)
@@ -827,8 +836,6 @@ plain_template(const struct tmpl *t)
 		prev = '\0';
 		for (j = 0; j < w->nseg; j++) {
 			s = &t->segs[w->seg0 + j];
-			if (s->kind == SEG_ALL)
-				continue;
 			if (s->kind != SEG_TEXT) {
 				start = 0;
 				prev = '\0';

@@ -34,7 +34,9 @@ struct tmpl;
 
 /*
  * Compile cfg's COMMAND.  names are --header column names (may be NULL).
- * Returns 0 or -errno; on -EINVAL *msg says what is wrong.
+ * Returns 0 or -errno; on -EINVAL *msg says what is wrong: only
+ * --no-shell without COMMAND, or with a replacement string as its first
+ * word, is.
  */
 int	tmpl_compile(struct tmpl **, const struct config *cfg,
 	    const char *const *names, size_t nnames, const char **msg);
@@ -50,25 +52,30 @@ void	tmpl_line(const struct tmpl *, const struct tmpl_ctx *,
 
 /*
  * Non-NULL when jobs run without a shell: the resolved path of the
- * program.  Then tmpl_argv() gives the words.
+ * program (found once, at compile time).  Then tmpl_argv() gives the
+ * words.  Under --no-shell a program that was not found is returned as
+ * written (no '/'), so that its exec fails and the job exits 127: exec
+ * it with execve(), not execvp(), or ./NAME could run.
  */
 const char *tmpl_direct(const struct tmpl *);
 
 /*
  * The argv of a direct job, appended to out as NUL-terminated words;
- * returns their number (argv[0] included).
+ * returns their number (argv[0] included, as written, not resolved).
+ * A value holding a NUL is cut there.
  */
 size_t	tmpl_argv(const struct tmpl *, const struct tmpl_ctx *,
 	    struct buf *out);
 
 /* Whether the template uses {##} (the input must then be read first). */
 int	tmpl_needs_total(const struct tmpl *);
-/* Whether it uses {%} or {#} (so that a line depends on the slot). */
+/* Whether it uses {%} (so that a line depends on the slot). */
 int	tmpl_uses_slot(const struct tmpl *);
 
 /*
  * For -X/-m: the bytes each value adds to the command line, and the
- * bytes of the line with no values.
+ * bytes of the line with no values.  Upper bounds, except that {n}
+ * inside a -X context word is counted as large as the value being added.
  */
 size_t	tmpl_arg_cost(const struct tmpl *, const char *p, size_t len);
 size_t	tmpl_base_len(const struct tmpl *);
