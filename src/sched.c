@@ -50,6 +50,7 @@ struct sched {
 	struct exec		*exec;
 	struct input		*input;
 	struct tmpl		*tmpl;
+	struct tmpl		*tagtmpl;	/* --tagstring */
 	struct order		*order;
 	struct report		*report;
 	struct run_stats	 st;
@@ -607,6 +608,22 @@ on_done(void *ctx, struct job *job)
 		output_failed(s, r);
 }
 
+/* --tagstring: expanded at start, when {%} is known; then a TAB (GNU). */
+static void
+job_tagstring(struct sched *s, struct job *job)
+{
+	struct tmpl_ctx ctx;
+	struct args a;
+	struct buf t = { 0 };
+
+	tmpl_context(s, job, &a, &ctx);
+	tmpl_text(s->tagtmpl, &ctx, &t);
+	buf_addc(&t, '\t');
+	free(job->tag);
+	job->tag = t.p;
+	job->tag_len = t.len;
+}
+
 static int
 start(struct sched *s, struct job *job)
 {
@@ -635,6 +652,8 @@ start(struct sched *s, struct job *job)
 		buf_addc(&s->scratch, '\n');
 		(void)!write(2, s->scratch.p, s->scratch.len);
 	}
+	if (s->tagtmpl != NULL)
+		job_tagstring(s, job);
 	running_add(s, job);
 	/* Stamped here, once, so that every mode measures alike. */
 	job->start_ns = clock_mono_ns();
@@ -976,7 +995,11 @@ setup(struct sched *s, const struct config *cfg)
 		budget = budget > base ? budget - base : 1;
 		input_set_budget(s->input, arg_cost, s->tmpl, budget);
 	}
-	if (tmpl_needs_total(s->tmpl) && (r = input_slurp(s->input)) < 0)
+	if (cfg->tagstring != NULL)
+		tmpl_compile_text(&s->tagtmpl, cfg->tagstring, cfg, names,
+		    nnames);
+	if ((tmpl_needs_total(s->tmpl) || (s->tagtmpl &&
+	    tmpl_needs_total(s->tagtmpl))) && (r = input_slurp(s->input)) < 0)
 		util_die(r, "cannot read input");
 	s->st.total = cfg->total >= 0 ? cfg->total : input_total(s->input);
 	s->st.start_ns = clock_mono_ns();
@@ -1058,6 +1081,7 @@ sched_run(const struct config *cfg)
 	order_free(s->order);
 	report_free(s->report);
 	tmpl_free(s->tmpl);
+	tmpl_free(s->tagtmpl);
 	input_close(s->input);
 	free(s->free_slots);
 	free(s->env);

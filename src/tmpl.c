@@ -211,7 +211,7 @@ arg_view(const struct args *a, size_t i, enum seg_mod mod, const char **p,
  * Emitters.  begin/end bracket each output word; brk is a word break
  * inside one template word (between the values of {}).
  */
-enum emit_mode { EMIT_LINE, EMIT_QLINE, EMIT_ARGV };
+enum emit_mode { EMIT_LINE, EMIT_QLINE, EMIT_ARGV, EMIT_TEXT };
 
 struct emit {
 	struct buf	*out;
@@ -284,6 +284,7 @@ em_end(struct emit *e)
 
 	switch (e->mode) {
 	case EMIT_LINE:
+	case EMIT_TEXT:
 		break;
 	case EMIT_QLINE:
 		force = e->nwords == 0 && e->value &&
@@ -338,6 +339,9 @@ em_value(struct emit *e, const char *p, size_t n, int last)
 	case EMIT_QLINE:
 		buf_add(e->out, p, n);
 		e->value = 1;
+		break;
+	case EMIT_TEXT:
+		buf_add(e->out, p, n);
 		break;
 	case EMIT_ARGV:
 		/* argv cannot hold a NUL: the value ends there. */
@@ -460,6 +464,15 @@ tmpl_line(const struct tmpl *t, const struct tmpl_ctx *c, struct buf *out)
 	}
 	e.mode = t->qwords ? EMIT_QLINE : EMIT_LINE;
 	expand(t, c, &e);
+}
+
+void
+tmpl_text(const struct tmpl *t, const struct tmpl_ctx *c, struct buf *out)
+{
+	struct emit e = { .out = out, .mode = EMIT_TEXT };
+
+	expand(t, c, &e);
+	buf_reserve(out, 0);
 }
 
 size_t
@@ -962,6 +975,31 @@ tmpl_compile(struct tmpl **out, const struct config *cfg,
 		tmpl_free(t);
 		return err;
 	}
+	*out = t;
+	return 0;
+}
+
+int
+tmpl_compile_text(struct tmpl **out, const char *text,
+    const struct config *cfg, const char *const *names, size_t nnames)
+{
+	struct build b = { 0 };
+	char *words[1] = { (char *)text };
+	struct tmpl *t = xcalloc(1, sizeof(*t));
+	size_t i, j;
+
+	b.t = t;
+	b.rep = cfg->replace ? cfg->replace : "{}";
+	b.replen = strlen(b.rep);
+	b.names = names;
+	b.nnames = nnames;
+	parse_joined(&b, words, 1);
+	buf_reserve(&b.text, 0);
+	t->text = b.text.p;
+	for (i = 0; i < t->nwords; i++)
+		for (j = 0; j < t->words[i].nseg; j++)
+			if (t->segs[t->words[i].seg0 + j].kind == SEG_TOTAL)
+				t->needs_total = 1;
 	*out = t;
 	return 0;
 }

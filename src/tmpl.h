@@ -43,6 +43,17 @@ int	tmpl_compile(struct tmpl **, const struct config *cfg,
 void	tmpl_free(struct tmpl *);
 
 /*
+ * Compile a text with replacement strings, such as --tagstring: nothing
+ * is appended and values are never quoted (tmpl_text).  0 or -errno.
+ */
+int	tmpl_compile_text(struct tmpl **, const char *text,
+	    const struct config *cfg, const char *const *names,
+	    size_t nnames);
+/* Expand a text template: values as they are, appended to out. */
+void	tmpl_text(const struct tmpl *, const struct tmpl_ctx *,
+	    struct buf *out);
+
+/*
  * The command as one shell command line, values quoted, appended to out.
  * This is what runs under the shell and what --dry-run, -v, -t and the
  * reports show.

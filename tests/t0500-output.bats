@@ -164,3 +164,13 @@ load helper
 	seq 5000 | fanout -j8 -k echo > out
 	[ "$(cat out)" = "$(seq 5000)" ]
 }
+
+@test "--tagstring expands replacement strings, unquoted, then a TAB" {
+	run fanout -k --tagstring '{#}:{}:{%}' -j1 'echo x; : {}' ::: a 'b c'
+	[ "$output" = "$(printf '1:a:1\tx\n2:b c:1\tx')" ]
+}
+
+@test "--tagstring works with --line-buffer and {##}" {
+	run fanout -k --lb --tagstring '{1}/{##}' 'printf "1\n2\n"; : {}' ::: a b
+	[ "$output" = "$(printf 'a/2\t1\na/2\t2\nb/2\t1\nb/2\t2')" ]
+}
