@@ -320,7 +320,11 @@ poll_exits(struct exec *e)
 	}
 }
 
-/* Make the registered extra descriptors match this call's watches. */
+/*
+ * Make the registered extra descriptors match this call's watches: drop
+ * what changed first, then add, so a descriptor moving between slots is
+ * never registered twice.
+ */
 static void
 set_watches(struct exec *e, struct exec_watch *w, size_t n)
 {
@@ -329,20 +333,22 @@ set_watches(struct exec *e, struct exec_watch *w, size_t n)
 	for (i = 0; i < MAX_EXT; i++) {
 		int want = i < n ? w[i].fd : -1;
 
-		if (e->ext_fd[i] == want)
+		if (e->ext_fd[i] == want || e->ext_fd[i] < 0)
 			continue;
-		if (e->ext_fd[i] >= 0 && !e->ext_always[i])
+		if (!e->ext_always[i])
 			loop_del(e->loop, e->ext_fd[i]);
 		e->ext_fd[i] = -1;
 		e->ext_always[i] = 0;
-		if (want < 0)
+	}
+	for (i = 0; i < n; i++) {
+		if (w[i].fd < 0 || e->ext_fd[i] == w[i].fd)
 			continue;
-		e->ext_fd[i] = want;
+		e->ext_fd[i] = w[i].fd;
 		/*
 		 * epoll refuses files whose reads never block (regular
 		 * files, /dev/null): they are always ready.
 		 */
-		if (loop_add(e->loop, want, &e->ext[i]) < 0)
+		if (loop_add(e->loop, w[i].fd, &e->ext[i]) < 0)
 			e->ext_always[i] = 1;
 	}
 }

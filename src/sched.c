@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -69,6 +70,7 @@ struct sched {
 	int		 kills;		/* INT/TERM received */
 	int		 exit_override;	/* halt: exit with this, or -1 */
 	int		 fatal;		/* fanout itself failed: exit 255 */
+	int		 watch_stdout;	/* stdout is a pipe: notice its close */
 	int64_t		 next_start_ns;	/* --delay, or back-off after EMFILE */
 	int64_t		 backoff_ns;
 
@@ -173,7 +175,7 @@ static int
 wants_line(const struct config *cfg)
 {
 	return cfg->verbose || cfg->trace || cfg->joblog || cfg->report ||
-	    cfg->dry_run || cfg->results;
+	    cfg->dry_run || cfg->results || cfg->summary;
 }
 
 /* A new job from an argument list; copies the values. */
@@ -420,6 +422,7 @@ static void
 on_delivered(void *ctx, struct job *job)
 {
 	struct sched *s = ctx;
+	int r;
 
 	if (!job->killed) {
 		s->st.done++;
@@ -427,12 +430,23 @@ on_delivered(void *ctx, struct job *job)
 			s->st.failed++;
 		if (job->timed_out)
 			s->st.timed_out++;
-		if (report_job(s->report, job, &s->st) < 0 && !s->fatal) {
+		if ((r = report_job(s->report, job, &s->st)) < 0 &&
+		    !s->fatal) {
+			util_warn(r, "%s", report_what(s->report));
 			s->fatal = 1;
 			end_run(s, 0);
 		}
 	}
 	job_free(job);
+}
+
+/* Job output is about to reach fd: the progress line makes way. */
+static void
+on_writing(void *ctx, int fd)
+{
+	struct sched *s = ctx;
+
+	report_writing(s->report, fd);
 }
 
 /* The message a job that could not be executed gets, on its stderr. */
@@ -569,6 +583,7 @@ on_done(void *ctx, struct job *job)
 
 	running_del(s, job);
 	slot_give(s, job->slot);
+	report_attempt(s->report, job);
 	job->deadline_ns = 0;
 	if (job->end == JOB_SPAWN_FAILED)
 		spawn_message(job);
@@ -664,6 +679,7 @@ start(struct sched *s, struct job *job)
 		slot_give(s, job->slot);
 		return r;
 	}
+	report_started(s->report, job);
 	if (first)
 		s->st.started++;
 	job->limit_ns = s->cfg->timeout_ns ? s->cfg->timeout_ns :
@@ -704,6 +720,7 @@ start_jobs(struct sched *s, int *want_input)
 	int64_t now = clock_mono_ns();
 	struct args a;
 	struct job *job;
+	long seq = 0;
 	int r;
 
 	*want_input = 0;
@@ -717,7 +734,10 @@ start_jobs(struct sched *s, int *want_input)
 			job = s->pending;
 			s->pending = NULL;
 		} else if (!s->eof) {
-			r = input_next(s->input, &a);
+			/* --retry-failed: the joblog's commands, not the input. */
+			r = s->cfg->retry_failed ?
+			    report_next_failed(s->report, &a, &seq) :
+			    input_next(s->input, &a);
 			if (r == -EAGAIN) {
 				*want_input = 1;
 				return;
@@ -733,6 +753,12 @@ start_jobs(struct sched *s, int *want_input)
 				return;
 			}
 			job = job_new(s, &a);
+			if (s->cfg->retry_failed)
+				job->seq = seq;
+			else if (report_skip(s->report, job->seq)) {
+				job_free(job);
+				continue;
+			}
 			if (s->cfg->dry_run) {
 				dry_run(s, job);
 				continue;
@@ -935,7 +961,7 @@ finish(struct sched *s)
 static int
 wait_watches(int timeout_ms, struct exec_watch *w, size_t n)
 {
-	struct pollfd pfd[2];
+	struct pollfd pfd[3];
 	size_t i;
 	int r;
 
@@ -961,9 +987,10 @@ static void
 setup(struct sched *s, const struct config *cfg)
 {
 	const char *msg = NULL, *const *names;
-	struct order_hooks oh = { s, on_delivered };
+	struct order_hooks oh = { s, on_delivered, on_writing };
 	struct exec_hooks eh = { s, on_output, on_done };
 	size_t nnames, limit;
+	struct stat st;
 	long jobs, i;
 	int r;
 
@@ -1003,8 +1030,9 @@ setup(struct sched *s, const struct config *cfg)
 		util_die(r, "cannot read input");
 	s->st.total = cfg->total >= 0 ? cfg->total : input_total(s->input);
 	s->st.start_ns = clock_mono_ns();
+	s->watch_stdout = fstat(1, &st) == 0 && S_ISFIFO(st.st_mode);
 	if ((r = report_new(&s->report, cfg, &msg)) < 0)
-		util_die(r, "%s", msg);
+		util_die(r == -EINVAL ? 0 : r, "%s", msg);
 
 	jobs = cfg->dry_run ? cfg->jobs :
 	    fit_descriptors(cfg->jobs, cfg->jobs_unbounded);
@@ -1022,7 +1050,9 @@ setup(struct sched *s, const struct config *cfg)
 	spool_set_dir(cfg->tmpdir);
 	env_init(s);
 
-	if ((r = order_new(&s->order, cfg, &oh)) < 0)
+	if ((r = order_new(&s->order, cfg, &oh)) < 0 && cfg->results)
+		util_die(r, "--results: cannot use '%s'", cfg->results);
+	if (r < 0)
 		util_die(r, "cannot set up output");
 	if (cfg->dry_run)
 		return;
@@ -1037,7 +1067,7 @@ int
 sched_run(const struct config *cfg)
 {
 	struct sched sched = { 0 }, *s = &sched;
-	struct exec_watch w[2];
+	struct exec_watch w[3];
 	int want_input, timeout, r;
 	size_t nw;
 
@@ -1053,20 +1083,26 @@ sched_run(const struct config *cfg)
 		if (report_wants_ticks(s->report) &&
 		    (timeout < 0 || timeout > 100))
 			timeout = 100;
+		/*
+		 * Fixed slots: signals, stdout, input; -1 when unused.  A
+		 * pipe's write end reports an error once its reader is gone,
+		 * so jobs that hold their output a long time do not keep
+		 * fanout running for a reader that left.
+		 */
 		w[0].fd = sig_fd();
-		nw = 1;
-		if (want_input) {
-			w[nw].fd = input_fd(s->input);
-			nw++;
-		}
+		w[1].fd = s->watch_stdout && s->die_signal != SIGPIPE ? 1 : -1;
+		w[2].fd = want_input ? input_fd(s->input) : -1;
+		nw = 3;
 		r = s->ops ? s->ops->wait(s->exec, timeout, w, nw) :
 		    wait_watches(timeout, w, nw);
 		if (r < 0 && r != -EINTR)
 			util_die(r, "waiting for jobs");
 		if (w[0].ready)
 			handle_signals(s);
-		if (nw > 1 && w[1].ready && (r = input_fill(s->input)) < 0 &&
-		    r != -EAGAIN) {
+		if (w[1].fd >= 0 && w[1].ready)
+			end_run(s, SIGPIPE);
+		if (w[2].fd >= 0 && w[2].ready &&
+		    (r = input_fill(s->input)) < 0 && r != -EAGAIN) {
 			util_warn(r, "cannot read input");
 			s->fatal = 1;
 			s->eof = 1;

@@ -1,0 +1,63 @@
+#!/usr/bin/env bats
+# The three execution modes: identical observable behaviour, no leaks.
+# These tests name modes explicitly, so each pass of `make test` checks
+# all of them.
+
+load helper
+
+modes() {
+	for m in process thread async; do
+		if "$FANOUT" --mode "$m" --dry-run true ::: x >/dev/null 2>&1; then
+			echo "$m"
+		fi
+	done
+}
+
+@test "every mode gives the same stdout, stderr and status" {
+	cases=(
+		"-k both ::: a b c"
+		"-k exitwith ::: 0 3 0 5"
+		"-k --tag dieby ::: TERM"
+		"-k --lb lines ::: 1 2 ::: 3"
+		"-k -v echo ::: x y"
+		"--timeout 0.3 -k sleep ::: 0 5"
+		"--retries 2 -k sh -c 'exit \$FANOUT_ATTEMPT' ::: 1"
+		"-k --no-shell nosuchprog-xyz ::: a"
+		"-k -n2 argv ::: a b c"
+		"-j1 -k --halt now,fail=1 exitwith ::: 0 4 0"
+	)
+	for c in "${cases[@]}"; do
+		eval "set -- $c"
+		FANOUT_MODE=async "$FANOUT" "$@" > ref.out 2> ref.err && ref=0 || ref=$?
+		for m in $(modes); do
+			FANOUT_MODE=$m "$FANOUT" "$@" > got.out 2> got.err && st=0 || st=$?
+			cmp ref.out got.out || { echo "stdout differs in $m: $c"; false; }
+			cmp ref.err got.err || { echo "stderr differs in $m: $c"; diff ref.err got.err; false; }
+			[ "$st" -eq "$ref" ] || { echo "status $st != $ref in $m: $c"; false; }
+		done
+	done
+}
+
+@test "no mode leaks descriptors across 2,000 sequential jobs" {
+	for m in $(modes); do
+		FANOUT_MODE=$m "$FANOUT" -j1 -k 'if [ $(({} % 1000)) = 10 ]; then ls /proc/$PPID/fd | wc -l; fi' ::: $(seq 2000) > counts
+		[ "$(wc -l < counts)" -eq 2 ]
+		[ "$(sed -n 1p counts)" -eq "$(sed -n 2p counts)" ] || { echo "$m: $(cat counts)"; false; }
+	done
+}
+
+@test "every mode runs -j 1000 sleeping jobs at once" {
+	for m in $(modes); do
+		start=$SECONDS
+		FANOUT_MODE=$m "$FANOUT" -j1000 'sleep 1; : {}' ::: $(seq 1000)
+		[ $((SECONDS - start)) -lt 60 ]
+	done
+}
+
+@test "a job in any mode inherits only 0, 1, 2 and what fanout inherited" {
+	expected=$(fds | sort -n | tr '\n' ' ')
+	for m in $(modes); do
+		got=$(FANOUT_MODE=$m "$FANOUT" 'fds | sort -n | tr "\n" " "; : {}' ::: 1)
+		[ "$got" = "$expected" ] || { echo "$m: $got vs $expected"; false; }
+	done
+}
