@@ -147,7 +147,7 @@ int
 spool_write(struct spool *s, int fd)
 {
 	off_t off = 0;
-	ssize_t n;
+	ssize_t n = 0;
 
 	if (s->fd < 0)
 		return s->len ? write_all(fd, s->mem, s->len) : 0;
