@@ -16,6 +16,7 @@
 #include "input.h"
 #include "job.h"
 #include "options.h"
+#include "quote.h"
 #include "order.h"
 #include "report.h"
 #include "sig.h"
@@ -39,6 +40,11 @@ extern char **environ;
 #define MS	1000000LL
 #define RETRY_DELAY_MAX	(3600LL * 1000 * MS)
 
+/* -s: what each value adds to the command line besides its bytes. */
+struct xargs_count {
+	size_t	 per_value;
+};
+
 enum stop {
 	RUNNING,		/* starting jobs */
 	DRAINING,		/* no new jobs; running ones finish (HUP, halt soon) */
@@ -52,6 +58,7 @@ struct sched {
 	struct input		*input;
 	struct tmpl		*tmpl;
 	struct tmpl		*tagtmpl;	/* --tagstring */
+	struct xargs_count	 xcount;	/* -s */
 	struct order		*order;
 	struct report		*report;
 	struct run_stats	 st;
@@ -734,7 +741,7 @@ start_jobs(struct sched *s, int *want_input)
 			job = s->pending;
 			s->pending = NULL;
 		} else if (!s->eof) {
-			/* --retry-failed: the joblog's commands, not the input. */
+			/* --retry-failed: the joblog's commands. */
 			r = s->cfg->retry_failed ?
 			    report_next_failed(s->report, &a, &seq) :
 			    input_next(s->input, &a);
@@ -977,10 +984,53 @@ wait_watches(int timeout_ms, struct exec_watch *w, size_t n)
 	return r;
 }
 
+/*
+ * A value's cost against the argument limit: its bytes in the command
+ * line, and for a program run directly also the argv pointer the kernel
+ * counts for each argument.
+ */
 static size_t
 arg_cost(void *tmpl, const struct arg *a)
 {
-	return tmpl_arg_cost(tmpl, a->p, a->len);
+	return tmpl_arg_cost(tmpl, a->p, a->len) +
+	    (tmpl_direct(tmpl) != NULL ? sizeof(char *) : 0);
+}
+
+/*
+ * -s counts as xargs does: the bytes of the command line, each word with
+ * its terminating NUL.  Measure the real line for one and for two values
+ * to find the fixed part and what each value adds besides its own bytes.
+ */
+static size_t
+xargs_cost(void *ctx, const struct arg *a)
+{
+	const struct xargs_count *x = ctx;
+
+	return quote_len(a->p, a->len) + x->per_value;
+}
+
+static size_t
+xargs_base(const struct tmpl *t, struct xargs_count *x)
+{
+	struct arg v[2] = { { "x", 1 }, { "x", 1 } };
+	struct args a = { v, 1, 1 };
+	struct tmpl_ctx ctx = { &a, 1, 1, -1 };
+	struct buf b = { 0 };
+	size_t one, two;
+
+	tmpl_line(t, &ctx, &b);
+	one = b.len;
+	buf_clear(&b);
+	a.n = 2;
+	tmpl_line(t, &ctx, &b);
+	two = b.len;
+	buf_free(&b);
+	/*
+	 * line(n) = fixed + n * (per_value + value bytes); xargs counts the
+	 * line and its final NUL.
+	 */
+	x->per_value = two - one - 1;
+	return one - x->per_value;
 }
 
 static void
@@ -1017,10 +1067,16 @@ setup(struct sched *s, const struct config *cfg)
 		/* A shell line is one argument: the kernel caps it at 128 KiB. */
 		if (!tmpl_direct(s->tmpl) && budget > 131072 - 1)
 			budget = 131072 - 1;
-		if (cfg->max_chars > 0 && (size_t)cfg->max_chars < budget)
+		if (cfg->max_chars > 0) {
+			base = xargs_base(s->tmpl, &s->xcount);
 			budget = (size_t)cfg->max_chars;
-		budget = budget > base ? budget - base : 1;
-		input_set_budget(s->input, arg_cost, s->tmpl, budget);
+			budget = budget > base ? budget - base : 1;
+			input_set_budget(s->input, xargs_cost, &s->xcount,
+			    budget);
+		} else {
+			budget = budget > base ? budget - base : 1;
+			input_set_budget(s->input, arg_cost, s->tmpl, budget);
+		}
 	}
 	if (cfg->tagstring != NULL)
 		tmpl_compile_text(&s->tagtmpl, cfg->tagstring, cfg, names,

@@ -327,6 +327,12 @@ em_value(struct emit *e, const char *p, size_t n, int last)
 	const char *nul;
 	size_t start;
 
+	/*
+	 * Neither an argv string nor a shell line can hold a NUL: a value
+	 * ends there, alike in every expansion but plain text (tags).
+	 */
+	if (e->mode != EMIT_TEXT && (nul = memchr(p, '\0', n)) != NULL)
+		n = (size_t)(nul - p);
 	switch (e->mode) {
 	case EMIT_LINE:
 		if (quote_is_plain(p, n) && needs_guard(e, p, n, last)) {
@@ -341,12 +347,7 @@ em_value(struct emit *e, const char *p, size_t n, int last)
 		e->value = 1;
 		break;
 	case EMIT_TEXT:
-		buf_add(e->out, p, n);
-		break;
 	case EMIT_ARGV:
-		/* argv cannot hold a NUL: the value ends there. */
-		if ((nul = memchr(p, '\0', n)) != NULL)
-			n = (size_t)(nul - p);
 		buf_add(e->out, p, n);
 		break;
 	}
@@ -687,12 +688,20 @@ match_rep(const struct build *b, const char *s, size_t n, struct seg *sg)
 		}
 	}
 names:
+	/* A column name, then perhaps a path modifier, as for {n}. */
 	for (i = 0; b->names != NULL && i < b->nnames; i++) {
-		if (b->names[i] != NULL && strlen(b->names[i]) == bl &&
-		    memcmp(b->names[i], body, bl) == 0) {
-			sg->kind = SEG_ARG;
-			sg->argn = i;
-			return bl + 2;
+		size_t nl = b->names[i] != NULL ? strlen(b->names[i]) : 0;
+
+		if (nl == 0 || nl > bl || memcmp(b->names[i], body, nl) != 0)
+			continue;
+		for (m = 0; m < ARRAY_SIZE(mod_names); m++) {
+			if (strlen(mod_names[m]) == bl - nl &&
+			    memcmp(mod_names[m], body + nl, bl - nl) == 0) {
+				sg->kind = SEG_ARG;
+				sg->mod = (enum seg_mod)m;
+				sg->argn = i;
+				return bl + 2;
+			}
 		}
 	}
 	return 0;
