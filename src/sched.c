@@ -841,9 +841,10 @@ list_running(struct sched *s)
 
 	util_warn(0, "%ld jobs running", s->st.running);
 	for (job = s->running; job != NULL; job = job->next)
-		util_warn(0, "job %ld (slot %ld, pid %ld, %.1fs): %s",
-		    job->seq, job->slot, (long)job->pid,
-		    (double)(now - job->start_ns) / 1e9, job_line(s, job));
+		/* Not the pid: the executor owns it while the job runs. */
+		util_warn(0, "job %ld (slot %ld, %.1fs): %s", job->seq,
+		    job->slot, (double)(now - job->start_ns) / 1e9,
+		    job_line(s, job));
 }
 
 static void
