@@ -10,14 +10,14 @@ CC	?= cc
 CFLAGS	?= -O2 -g
 WARN	 = -std=c17 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wwrite-strings -Wformat=2 -Wvla
-CPPFLAGS += -D_GNU_SOURCE -DFANOUT_HAVE_THREAD
+CPPFLAGS += -D_GNU_SOURCE -DFANOUT_HAVE_THREAD -DFANOUT_HAVE_PROCESS
 LDLIBS	+= -lpthread
 
 SRCS	 = $(filter-out src/loop_poll.c,$(wildcard src/*.c))
 OBJS	 = $(SRCS:src/%.c=build/%.o)
 HDRS	 = $(wildcard src/*.h)
 
-MODES	 = thread async
+MODES	 = process thread async
 BATS	?= bats
 TESTS	?= tests
 

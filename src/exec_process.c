@@ -22,7 +22,7 @@
  *	from a worker
  *	M_STARTED	the job's pid, right after it was spawned
  *	M_OUT		up to 64 KiB of its stdout (1) or stderr (2)
- *	M_DONE		it ended and was reaped: how, its rusage, clocks
+ *	M_DONE		it ended and was reaped: how, its rusage, its end time
  *
  * A job that writes nothing costs one message in and two out.
  *
@@ -98,7 +98,7 @@ struct msg_done {
 	int32_t		 spawn_err;
 	int32_t		 pid;		/* 0: never spawned */
 	int32_t		 pad;
-	int64_t		 start_ns, start_wall_ns, end_ns;
+	int64_t		 end_ns;
 	uint64_t	 out_bytes, err_bytes;
 	struct rusage	 ru;
 };
@@ -135,7 +135,8 @@ struct exec {
 	char			*rbuf;		/* a message received */
 	int64_t			 sweep_ns;	/* next sweep for strays */
 	struct token		 ext[MAX_EXT];
-	int			 ext_fd[MAX_EXT];
+	int			 ext_fd[MAX_EXT];	/* registered, or -1 */
+	int			 ext_always[MAX_EXT];	/* epoll refused it */
 };
 
 static int
@@ -306,6 +307,26 @@ wk_backoff(struct wk *w, int ms)
 }
 
 static int
+wk_pipe(int fds[2])
+{
+	int r;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	/*
+	 * Only our end is non-blocking: the job's end must block.  A new
+	 * pipe's read end has no other status flags to keep.
+	 */
+	if (fcntl(fds[0], F_SETFL, O_NONBLOCK) < 0) {
+		r = -errno;
+		close(fds[0]);
+		close(fds[1]);
+		return r;
+	}
+	return 0;
+}
+
+static int
 wk_spawn(struct wk *w, const char *path, char **argv, char **envp,
     int ungroup)
 {
@@ -313,17 +334,14 @@ wk_spawn(struct wk *w, const char *path, char **argv, char **envp,
 	int r;
 
 	if (!ungroup) {
-		if (pipe2(out, O_CLOEXEC) < 0)
-			return -errno;
-		if (pipe2(err, O_CLOEXEC) < 0) {
-			r = -errno;
+		if ((r = wk_pipe(out)) < 0)
+			return r;
+		if ((r = wk_pipe(err)) < 0) {
 			close(out[0]);
 			close(out[1]);
 			return r;
 		}
 	}
-	w->done.start_ns = clock_mono_ns();
-	w->done.start_wall_ns = clock_wall_ns();
 	r = spawn_job(path, argv, envp, out[1], err[1], &w->pid);
 	if (out[1] >= 0) {
 		close(out[1]);
@@ -336,11 +354,6 @@ wk_spawn(struct wk *w, const char *path, char **argv, char **envp,
 		}
 		w->pid = 0;
 		return r;
-	}
-	/* Only our ends are non-blocking: the job's must block. */
-	if (out[0] >= 0) {
-		fcntl(out[0], F_SETFL, O_NONBLOCK);
-		fcntl(err[0], F_SETFL, O_NONBLOCK);
 	}
 	w->fd[0] = out[0];
 	w->fd[1] = err[0];
@@ -841,8 +854,6 @@ process_start(struct exec *e, struct job *job)
 	for (tries = 0; tries < 2; tries++) {
 		if (w->fd < 0 && (r = worker_fork(e, w)) < 0)
 			return r;
-		job->start_ns = clock_mono_ns();
-		job->start_wall_ns = clock_wall_ns();
 		if ((r = send_job(e, w, job)) == 0)
 			break;
 		/*
@@ -906,8 +917,6 @@ worker_msg(struct exec *e, struct worker *w, size_t n)
 			job->pid = d.pid;
 			job->ru = d.ru;
 		}
-		job->start_ns = d.start_ns;
-		job->start_wall_ns = d.start_wall_ns;
 		job->end_ns = d.end_ns;
 		w->job = NULL;
 		w->job_pid = 0;
@@ -941,7 +950,11 @@ worker_read(struct exec *e, struct worker *w)
 	}
 }
 
-/* Make the registered extra descriptors match this call's watches. */
+/*
+ * Make the registered extra descriptors match this call's watches, as
+ * exec_async does: drop what changed first, then add, so a descriptor
+ * moving between slots is never registered twice.
+ */
 static void
 set_watches(struct exec *e, struct exec_watch *w, size_t n)
 {
@@ -950,13 +963,23 @@ set_watches(struct exec *e, struct exec_watch *w, size_t n)
 	for (i = 0; i < MAX_EXT; i++) {
 		int want = i < n ? w[i].fd : -1;
 
-		if (e->ext_fd[i] == want)
+		if (e->ext_fd[i] == want || e->ext_fd[i] < 0)
 			continue;
-		if (e->ext_fd[i] >= 0)
+		if (!e->ext_always[i])
 			loop_del(e->loop, e->ext_fd[i]);
 		e->ext_fd[i] = -1;
-		if (want >= 0 && loop_add(e->loop, want, &e->ext[i]) == 0)
-			e->ext_fd[i] = want;
+		e->ext_always[i] = 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (w[i].fd < 0 || e->ext_fd[i] == w[i].fd)
+			continue;
+		e->ext_fd[i] = w[i].fd;
+		/*
+		 * epoll refuses files whose reads never block (regular
+		 * files, /dev/null): they are always ready.
+		 */
+		if (loop_add(e->loop, w[i].fd, &e->ext[i]) < 0)
+			e->ext_always[i] = 1;
 	}
 }
 
@@ -973,8 +996,12 @@ process_wait(struct exec *e, int timeout_ms, struct exec_watch *w,
 	if (nwatch > MAX_EXT)
 		BUG("too many watches");
 	set_watches(e, w, nwatch);
-	for (i = 0; i < nwatch; i++)
-		w[i].ready = 0;
+	for (i = 0; i < nwatch; i++) {
+		w[i].ready = e->ext_always[i];
+		count += w[i].ready;
+	}
+	if (count > 0)
+		timeout_ms = 0;
 	/* A lost job's end is found by polling; it was sent SIGKILL. */
 	if (e->lost != NULL && (timeout_ms < 0 || timeout_ms > 10))
 		timeout_ms = 10;
