@@ -26,7 +26,7 @@ all: fanout
 fanout: $(OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
-build/%.o: src/%.c $(HDRS) | build
+build/%.o: src/%.c $(HDRS) Makefile | build
 	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 build:
@@ -54,12 +54,12 @@ check: check-headers
 	TSAN_OPTIONS=halt_on_error=1:exitcode=99 \
 	FANOUT_MODE=thread FANOUT=$(CURDIR)/fanout-tsan $(BATS) $(TESTS)
 
-fanout-asan: $(SRCS) $(HDRS)
+fanout-asan: $(SRCS) $(HDRS) Makefile
 	$(CC) $(WARN) -Werror $(CPPFLAGS) -O1 -g -fno-omit-frame-pointer \
 		-fsanitize=address,undefined -fno-sanitize-recover=undefined \
 		-o $@ $(SRCS) $(LDLIBS)
 
-fanout-tsan: $(SRCS) $(HDRS)
+fanout-tsan: $(SRCS) $(HDRS) Makefile
 	$(CC) $(WARN) -Werror $(CPPFLAGS) -O1 -g -fsanitize=thread \
 		-o $@ $(SRCS) $(LDLIBS)
 
