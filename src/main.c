@@ -4,6 +4,7 @@
  * main is wiring only: make sure descriptors 0, 1 and 2 exist (so that no
  * descriptor we open lands on them), parse the options, run the jobs.
  */
+#include "compare.h"
 #include "options.h"
 #include "sched.h"
 #include "util.h"
@@ -31,7 +32,7 @@ main(int argc, char **argv)
 
 	std_fds();
 	options_parse(&cfg, argc, argv);
-	status = sched_run(&cfg);
+	status = cfg.compare != NULL ? compare_run(&cfg) : sched_run(&cfg);
 	options_free(&cfg);
 	return status;
 }

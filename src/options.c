@@ -12,6 +12,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -85,7 +86,28 @@ static const char usage_text[] =
 "  --tag                 prefix lines with the job's values\n"
 "  --tagstring STR       prefix lines with STR (replacement strings work)\n"
 "  --tmpdir DIR          where held output spills (default $TMPDIR, /tmp)\n"
+"  --results DIR         save output in DIR/<seq>/stdout, stderr, status\n"
 "  --quiet               no failure list at the end\n"
+"\n";
+
+/* In two parts: C only promises string literals of 4095 bytes. */
+static const char usage_tail[] =
+"Reports:\n"
+"  --joblog [+]FILE      log each finished job, GNU parallel's format\n"
+"                        (+FILE: append)\n"
+"  --resume              skip the jobs the joblog (or --results) has\n"
+"  --resume-failed       ... and run the failed ones again\n"
+"  --retry-failed        run only the joblog's failed commands again\n"
+"  --report FILE         one JSON object per job, then a summary ('-':\n"
+"                        stderr)\n"
+"  --summary             a table of counts, times and usage at the end\n"
+"  --progress            a status line on stderr: done, running, rate\n"
+"  --bar                 ... with a bar and an ETA\n"
+"  --eta                 ... with an ETA\n"
+"  --total N             the number of jobs, for the bar and the ETA\n"
+"  --compare[=MODES]     run the jobs once per mode, print a table of\n"
+"                        times and costs (default: every mode)\n"
+"  --runs K              with --compare: K runs per mode (default 1)\n"
 "\n"
 "  -h, --help            this text\n"
 "  -V, --version         fanout's version\n"
@@ -99,7 +121,10 @@ enum {
 	OPT_ARG_FILE_SEP, OPT_SHELL, OPT_NO_SHELL, OPT_DRY_RUN, OPT_DELAY,
 	OPT_TIMEOUT, OPT_TERMSEQ, OPT_RETRIES, OPT_RETRY_DELAY, OPT_HALT,
 	OPT_GROUP, OPT_LINE_BUFFER, OPT_TAG, OPT_TAGSTRING, OPT_TMPDIR,
-	OPT_QUIET, OPT_NOOP,
+	OPT_QUIET, OPT_NOOP, OPT_RESULTS, OPT_JOBLOG, OPT_RESUME,
+	OPT_RESUME_FAILED, OPT_RETRY_FAILED, OPT_REPORT, OPT_SUMMARY,
+	OPT_PROGRESS, OPT_BAR, OPT_ETA, OPT_TOTAL, OPT_COMPARE, OPT_RUNS,
+	OPT_STATS_FD,
 };
 
 static const char short_opts[] = "+:a:0d:C:n:N:XmL:s:E:rI:qvtj:P:kuhV";
@@ -147,6 +172,24 @@ static const struct option long_opts[] = {
 	{ "quiet",		no_argument,	   NULL, OPT_QUIET },
 	{ "will-cite",		no_argument,	   NULL, OPT_NOOP },
 	{ "no-notice",		no_argument,	   NULL, OPT_NOOP },
+	{ "results",		required_argument, NULL, OPT_RESULTS },
+	{ "res",		required_argument, NULL, OPT_RESULTS },
+	{ "joblog",		required_argument, NULL, OPT_JOBLOG },
+	{ "jl",			required_argument, NULL, OPT_JOBLOG },
+	{ "resume",		no_argument,	   NULL, OPT_RESUME },
+	{ "resume-failed",	no_argument,	   NULL, OPT_RESUME_FAILED },
+	{ "retry-failed",	no_argument,	   NULL, OPT_RETRY_FAILED },
+	{ "report",		required_argument, NULL, OPT_REPORT },
+	{ "summary",		no_argument,	   NULL, OPT_SUMMARY },
+	{ "progress",		no_argument,	   NULL, OPT_PROGRESS },
+	{ "bar",		no_argument,	   NULL, OPT_BAR },
+	{ "eta",		no_argument,	   NULL, OPT_ETA },
+	{ "total",		required_argument, NULL, OPT_TOTAL },
+	{ "total-jobs",		required_argument, NULL, OPT_TOTAL },
+	{ "compare",		optional_argument, NULL, OPT_COMPARE },
+	{ "runs",		required_argument, NULL, OPT_RUNS },
+	/* Internal: how a --compare pass reports to its parent. */
+	{ "stats-fd",		required_argument, NULL, OPT_STATS_FD },
 	{ NULL,			0,		   NULL, 0 },
 };
 
@@ -569,10 +612,83 @@ defaults(struct config *cfg)
 	cfg->total = -1;
 	cfg->retries = 1;
 	cfg->runs = 1;
+	cfg->stats_fd = -1;
 	memcpy(cfg->termseq, termseq, sizeof(termseq));
 	cfg->ntermseq = ARRAY_SIZE(termseq);
 	env = getenv("TMPDIR");
 	cfg->tmpdir = env != NULL && *env != '\0' ? env : "/tmp";
+}
+
+/*
+ * --stats-fd N: a descriptor our --compare parent opened for us.  It is
+ * ours now: close-on-exec, so that no job inherits it.
+ */
+static int
+parse_stats_fd(const char *val)
+{
+	long fd = parse_count("--stats-fd", val, 3);
+
+	if (fd > INT_MAX || fcntl((int)fd, F_SETFD, FD_CLOEXEC) < 0)
+		bad("--stats-fd", val, "is not an open descriptor");
+	return (int)fd;
+}
+
+/* --compare=MODES: a comma-separated list of modes this binary has. */
+static void
+check_compare(const struct config *cfg)
+{
+	const char *p = cfg->compare, *end, *refused;
+	char name[64];
+	size_t n;
+
+	refused = cfg->joblog ? "--joblog" : cfg->resume ? "--resume" :
+	    cfg->retry_failed ? "--retry-failed" :
+	    cfg->results ? "--results" : cfg->dry_run ? "--dry-run" :
+	    cfg->summary ? "--summary" : cfg->progress ? "--progress" :
+	    cfg->bar ? "--bar" : cfg->eta ? "--eta" : NULL;
+	if (refused != NULL)
+		util_die(0, "--compare cannot be combined with %s: the passes "
+		    "discard the jobs' output and keep no log", refused);
+	while (*p != '\0') {
+		end = strchr(p, ',');
+		n = end ? (size_t)(end - p) : strlen(p);
+		if (n == 0 || n >= sizeof(name))
+			break;
+		memcpy(name, p, n);
+		name[n] = '\0';
+		if (exec_find(name) == NULL)
+			break;
+		p += n;
+		if (*p == ',' && *++p == '\0')
+			break;
+	}
+	if (*p != '\0' || (p > cfg->compare && p[-1] == ','))
+		util_die(0, "--compare: '%s' is not a list of modes (choose "
+		    "from %s, comma-separated)", cfg->compare, exec_names());
+}
+
+static void
+check_reports(struct config *cfg)
+{
+	if (cfg->resume && cfg->joblog == NULL && cfg->results == NULL)
+		util_die(0, "--resume%s needs --joblog FILE or --results DIR: "
+		    "where the earlier run was recorded",
+		    cfg->resume == 2 ? "-failed" : "");
+	if (cfg->retry_failed && cfg->joblog == NULL)
+		util_die(0, "--retry-failed needs --joblog FILE: the earlier "
+		    "run's log");
+	if (cfg->results != NULL && cfg->output == OUTPUT_UNGROUP)
+		util_die(0, "--results does not work with -u: jobs would "
+		    "write straight to the terminal (leave out -u)");
+	if (cfg->compare != NULL)
+		check_compare(cfg);
+	if (cfg->retry_failed) {
+		/* GNU: the command line and the input are ignored. */
+		cfg->ncmd = 0;
+		cfg->nsources = 0;
+		cfg->header = 0;
+		cfg->quote_cmd = 0;
+	}
 }
 
 static void
@@ -595,20 +711,30 @@ check(struct config *cfg)
 		util_die(0, "--tmpdir: '%s' is not a directory", cfg->tmpdir);
 	if (cfg->ncmd == 0 && cfg->quote_cmd)
 		util_die(0, "-q: there is no COMMAND to quote");
+	check_reports(cfg);
 }
 
 void
 options_parse(struct config *cfg, int argc, char **argv)
 {
 	const char *arg_sep = ":::", *file_sep = "::::", *psh;
+	const char *runs_given = NULL;
 	size_t cap = 0;
 	struct source src;
-	int c, idx;
+	int c, idx, first, pass, i;
 
 	defaults(cfg);
+	cfg->argc = argc;
+	cfg->argv = argv;
+	cfg->not_passed = xcalloc((size_t)argc + 1, 1);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, short_opts, long_opts, &idx))
-	    != -1) {
+	for (;;) {
+		/* A long option starts a word: it spans [first, optind). */
+		first = optind;
+		pass = 1;
+		if ((c = getopt_long(argc, argv, short_opts, long_opts, &idx))
+		    == -1)
+			break;
 		switch (c) {
 		case 'a':
 			memset(&src, 0, sizeof(src));
@@ -677,12 +803,14 @@ options_parse(struct config *cfg, int argc, char **argv)
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
+			fputs(usage_tail, stdout);
 			exit(0);
 		case 'V':
 			printf("fanout " FANOUT_VERSION "\n");
 			exit(0);
 		case OPT_MODE:
 			cfg->mode = optarg;
+			pass = 0;
 			break;
 		case OPT_LINK:
 			cfg->link = 1;
@@ -771,6 +899,62 @@ options_parse(struct config *cfg, int argc, char **argv)
 			break;
 		case OPT_NOOP:
 			break;
+		case OPT_RESULTS:
+			if (optarg[0] == '\0')
+				bad("--results", optarg, "is empty");
+			cfg->results = optarg;
+			break;
+		case OPT_JOBLOG:
+			cfg->joblog_append = optarg[0] == '+';
+			cfg->joblog = optarg + cfg->joblog_append;
+			if (cfg->joblog[0] == '\0')
+				bad("--joblog", optarg, "names no file");
+			break;
+		case OPT_RESUME:
+			if (cfg->resume == 0)
+				cfg->resume = 1;
+			break;
+		case OPT_RESUME_FAILED:
+			cfg->resume = 2;
+			break;
+		case OPT_RETRY_FAILED:
+			cfg->retry_failed = 1;
+			break;
+		case OPT_REPORT:
+			if (optarg[0] == '\0')
+				bad("--report", optarg, "is empty (use - for "
+				    "stderr)");
+			cfg->report = optarg;
+			pass = 0;
+			break;
+		case OPT_SUMMARY:
+			cfg->summary = 1;
+			break;
+		case OPT_PROGRESS:
+			cfg->progress = 1;
+			break;
+		case OPT_BAR:
+			cfg->bar = 1;
+			break;
+		case OPT_ETA:
+			cfg->eta = 1;
+			break;
+		case OPT_TOTAL:
+			cfg->total = parse_count("--total", optarg, 0);
+			break;
+		case OPT_COMPARE:
+			cfg->compare = optarg != NULL ? optarg : "";
+			pass = 0;
+			break;
+		case OPT_RUNS:
+			cfg->runs = parse_count("--runs", optarg, 1);
+			runs_given = optarg;
+			pass = 0;
+			break;
+		case OPT_STATS_FD:
+			cfg->stats_fd = parse_stats_fd(optarg);
+			pass = 0;
+			break;
 		case ':':
 			util_die(0, "%s: expects a value (see fanout --help)",
 			    argv[optind - 1]);
@@ -783,7 +967,11 @@ options_parse(struct config *cfg, int argc, char **argv)
 			util_die(0, "%s: unknown option (see fanout --help)",
 			    argv[optind - 1]);
 		}
+		for (i = first; !pass && i < optind; i++)
+			cfg->not_passed[i] = 1;
 	}
+	if (runs_given != NULL && cfg->compare == NULL)
+		bad("--runs", runs_given, "needs --compare");
 	parse_rest(cfg, &cap, argc, argv, optind, arg_sep, file_sep);
 	if (cfg->shell == NULL) {
 		psh = getenv("PARALLEL_SHELL");
@@ -802,4 +990,6 @@ options_free(struct config *cfg)
 {
 	free(cfg->sources);
 	cfg->sources = NULL;
+	free(cfg->not_passed);
+	cfg->not_passed = NULL;
 }

@@ -117,6 +117,16 @@ struct config {
 	int		 eta;		/* --eta */
 	const char	*compare;	/* --compare[=MODES], NULL if none */
 	long		 runs;		/* --runs */
+	int		 stats_fd;	/* a --compare pass's report; -1 */
+
+	/*
+	 * The command line, for --compare's passes: argv[0..argc), and
+	 * which words are ours alone (--compare, --runs, --report, --mode
+	 * and their values), not passed on.
+	 */
+	int		 argc;
+	char		**argv;
+	unsigned char	*not_passed;	/* argc flags */
 };
 
 /*

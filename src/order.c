@@ -8,6 +8,7 @@
 #include "order.h"
 #include "job.h"
 #include "options.h"
+#include "results.h"
 #include "util.h"
 
 #include <errno.h>
@@ -23,6 +24,7 @@ struct order {
 	struct job		*head, *tail;	/* -k queue */
 	size_t			 held;
 	struct buf		 out;		/* tagged output being built */
+	struct results		*results;	/* --results DIR */
 };
 
 int
@@ -30,9 +32,15 @@ order_new(struct order **op, const struct config *cfg,
     const struct order_hooks *hooks)
 {
 	struct order *o = xcalloc(1, sizeof(*o));
+	int r;
 
 	o->cfg = cfg;
 	o->hooks = *hooks;
+	if (cfg->results != NULL &&
+	    (r = results_open(&o->results, cfg->results)) < 0) {
+		free(o);
+		return r;
+	}
 	*op = o;
 	return 0;
 }
@@ -43,13 +51,22 @@ order_free(struct order *o)
 	if (o == NULL)
 		return;
 	buf_free(&o->out);
+	results_close(o->results);
 	free(o);
 }
 
 int
 order_live(const struct order *o)
 {
-	return o->cfg->output == OUTPUT_LINE;
+	/* --results holds each job's output until it ends. */
+	return o->cfg->output == OUTPUT_LINE && o->results == NULL;
+}
+
+static void
+writing(struct order *o, int fd)
+{
+	if (o->hooks.writing != NULL)
+		o->hooks.writing(o->hooks.ctx, fd);
 }
 
 static int
@@ -69,7 +86,10 @@ emit(struct order *o, struct job *job, int stream, const char *p, size_t n)
 	const char *nl, *end = p + n;
 	int r;
 
-	if (!tagging(job) || n == 0)
+	if (n == 0)
+		return 0;
+	writing(o, fd);
+	if (!tagging(job))
 		return write_all(fd, p, n);
 	buf_clear(&o->out);
 	while (p < end) {
@@ -112,6 +132,8 @@ emit_spool(struct order *o, struct job *job, int stream)
 
 	if (s->err)
 		return s->err;
+	if (s->size > 0)
+		writing(o, stream);
 	if (!tagging(job))
 		r = spool_write(s, stream);
 	else
@@ -125,9 +147,11 @@ emit_command(struct order *o, struct job *job)
 {
 	int r;
 
-	if (!o->cfg->verbose || job->line == NULL || job->announced)
+	if (!o->cfg->verbose || job->line == NULL || job->announced ||
+	    o->results != NULL)
 		return 0;
 	job->announced = 1;
+	writing(o, 1);
 	if ((r = write_all(1, job->line, strlen(job->line))) < 0)
 		return r;
 	return write_all(1, "\n", 1);
@@ -142,6 +166,9 @@ deliver(struct order *o, struct job *job, int discard)
 	if (discard) {
 		spool_reset(&job->out);
 		spool_reset(&job->err);
+	} else if (o->results != NULL) {
+		r = results_save(o->results, job, job->line ? job->line :
+		    job->argv[0]);
 	} else if (o->cfg->output != OUTPUT_UNGROUP) {
 		r = emit_command(o, job);
 		if (r == 0)
@@ -165,7 +192,7 @@ order_started(struct order *o, struct job *job)
 		else
 			o->head = job;
 		o->tail = job;
-		if (o->head == job && o->cfg->output == OUTPUT_LINE)
+		if (o->head == job && order_live(o))
 			return emit_command(o, job);
 		return 0;
 	}
@@ -236,8 +263,7 @@ advance(struct order *o)
 		r = deliver(o, job, discard);
 		if (r < 0)
 			return r;
-		if (o->head != NULL && o->cfg->output == OUTPUT_LINE &&
-		    !o->head->finished) {
+		if (o->head != NULL && order_live(o) && !o->head->finished) {
 			/* The new head streams: first what it holds. */
 			if ((r = emit_command(o, o->head)) < 0 ||
 			    (r = emit_spool(o, o->head, 1)) < 0 ||

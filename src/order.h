@@ -9,7 +9,8 @@
  *		others follow in order
  *	ungroup	jobs write straight to fanout's descriptors
  *
- * with --tag/--tagstring prefixes and -v.  When a job's output has been
+ * with --tag/--tagstring prefixes and -v; or, with --results DIR, saved
+ * in files instead (results.h), nothing printed.  When a job's output has been
  * written, order calls hooks.delivered(job): only then may its log line
  * be written and the job freed.
  *
@@ -28,6 +29,8 @@ struct order;
 struct order_hooks {
 	void	*ctx;
 	void	(*delivered)(void *ctx, struct job *);
+	/* Optional: order is about to write job output to fd (1 or 2). */
+	void	(*writing)(void *ctx, int fd);
 };
 
 int	order_new(struct order **, const struct config *,

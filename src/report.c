@@ -1,18 +1,30 @@
 /*
- * report: the failure list, and the place where the joblog, the JSON
- * report, the summary and the progress display hang.  Every function
- * runs on the scheduler's thread.
+ * report: the failure list, and the hub for the joblog, the JSON Lines
+ * report, the summary, the progress line and --compare's figures.
+ * Every function runs on the scheduler's thread.  The joblog line and
+ * the JSON object of a job are each written with one write(2), after
+ * the job's output was delivered.
  */
 #include "report.h"
+#include "compare.h"
+#include "hist.h"
+#include "input.h"
 #include "job.h"
+#include "joblog.h"
+#include "json.h"
 #include "options.h"
+#include "progress.h"
+#include "results.h"
+#include "summary.h"
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define FAILURES_SHOWN	5
 #define COMMAND_SHOWN	200
@@ -27,16 +39,103 @@ struct report {
 	const struct config	*cfg;
 	struct failure		 shown[FAILURES_SHOWN];
 	size_t			 nshown;
+	char			 what[512];
+
+	struct joblog		*joblog;
+	struct joblog_seen	 seen;		/* --resume... */
+	int			 resuming;
+	size_t			 next_failed;	/* --retry-failed */
+	struct arg		 one;
+	long			 skipped;
+
+	int			 json_fd;	/* --report, -1 if none */
+	struct buf		 json;
+	struct summary		*summary;
+	struct progress		*progress;
+	long			 counted;	/* progress_count() */
+
+	/* Start latency and the jobs' own CPU, for --compare. */
+	int64_t			 run_start_ns;
+	int64_t			*slot_free;
+	size_t			 nslot;
+	struct hist		 latency;
+	int64_t			 jobs_user_ns, jobs_sys_ns;
 };
+
+/* Read the earlier run's log for --resume, --resume-failed, --retry-failed. */
+static int
+read_earlier(struct report *r)
+{
+	const struct config *cfg = r->cfg;
+	size_t bad = 0;
+	int e;
+
+	if (!cfg->resume && !cfg->retry_failed)
+		return 0;
+	r->resuming = 1;
+	if (cfg->joblog == NULL)
+		return 0;
+	/* Nothing to resume is fine; nothing to retry is a mistake. */
+	if (cfg->retry_failed && access(cfg->joblog, R_OK) < 0) {
+		e = -errno;
+		snprintf(r->what, sizeof(r->what), "--retry-failed: cannot "
+		    "read '%s'", cfg->joblog);
+		return e;
+	}
+	e = joblog_read(&r->seen, cfg->joblog, cfg->resume == 1 &&
+	    !cfg->retry_failed ? JOBLOG_LOGGED : JOBLOG_SUCCEEDED,
+	    cfg->retry_failed, &bad);
+	if (e == -EINVAL)
+		snprintf(r->what, sizeof(r->what), "--joblog: '%s' line %zu "
+		    "is not a joblog line (Seq Host Starttime JobRuntime Send "
+		    "Receive Exitval Signal Command, TAB-separated)",
+		    cfg->joblog, bad);
+	else if (e < 0)
+		snprintf(r->what, sizeof(r->what), "--joblog: cannot read "
+		    "'%s'", cfg->joblog);
+	return e;
+}
 
 int
 report_new(struct report **rp, const struct config *cfg, const char **what)
 {
 	struct report *r = xcalloc(1, sizeof(*r));
+	int e;
 
-	(void)what;
-	r->cfg = cfg;
 	*rp = r;
+	*what = r->what;
+	r->cfg = cfg;
+	r->json_fd = -1;
+	r->counted = -1;
+	r->run_start_ns = clock_mono_ns();
+	if ((e = read_earlier(r)) < 0)
+		return e;
+	if (cfg->joblog != NULL && !cfg->dry_run &&
+	    (e = joblog_open(&r->joblog, cfg->joblog, cfg->joblog_append ||
+	    cfg->resume || cfg->retry_failed)) < 0) {
+		snprintf(r->what, sizeof(r->what), "--joblog: cannot write "
+		    "'%s'", cfg->joblog);
+		return e;
+	}
+	if (cfg->report != NULL) {
+		if (strcmp(cfg->report, "-") == 0)
+			r->json_fd = 2;
+		else if ((r->json_fd = open(cfg->report, O_WRONLY | O_CREAT |
+		    O_TRUNC | O_APPEND | O_CLOEXEC, 0666)) < 0) {
+			e = -errno;
+			snprintf(r->what, sizeof(r->what), "--report: cannot "
+			    "write '%s'", cfg->report);
+			return e;
+		}
+	}
+	if (cfg->summary || cfg->report != NULL)
+		r->summary = summary_new(cfg->mode, cfg->jobs_unbounded ? 0 :
+		    cfg->jobs);
+	if (cfg->progress || cfg->bar || cfg->eta) {
+		r->progress = progress_new(cfg);
+		r->counted = cfg->retry_failed ? (long)r->seen.nfailed :
+		    progress_count(cfg);
+	}
 	return 0;
 }
 
@@ -51,13 +150,94 @@ report_free(struct report *r)
 		free(r->shown[i].why);
 		free(r->shown[i].command);
 	}
+	joblog_close(r->joblog);
+	joblog_seen_free(&r->seen);
+	if (r->json_fd > 2)
+		close(r->json_fd);
+	buf_free(&r->json);
+	summary_free(r->summary);
+	progress_free(r->progress);
+	free(r->slot_free);
+	hist_free(&r->latency);
 	free(r);
+}
+
+const char *
+report_what(const struct report *r)
+{
+	return r->what;
 }
 
 const char *
 report_command(const struct job *job)
 {
 	return job->line ? job->line : job->argv ? job->argv[0] : "";
+}
+
+int
+report_skip(struct report *r, long seq)
+{
+	const struct config *cfg = r->cfg;
+
+	if (!r->resuming || cfg->retry_failed)
+		return 0;
+	if (!joblog_seen_has(&r->seen, seq) && (cfg->results == NULL ||
+	    !results_was_run(cfg->results, seq, cfg->resume == 2)))
+		return 0;
+	r->skipped++;
+	if (r->summary)
+		summary_skipped(r->summary, 1);
+	return 1;
+}
+
+int
+report_next_failed(struct report *r, struct args *a, long *seq)
+{
+	struct joblog_cmd *c;
+
+	if (r->next_failed >= r->seen.nfailed)
+		return 0;
+	c = &r->seen.failed[r->next_failed++];
+	r->one.p = c->cmd;
+	r->one.len = strlen(c->cmd);
+	a->v = &r->one;
+	a->n = 1;
+	a->nrecords = 1;
+	*seq = c->seq;
+	return 1;
+}
+
+void
+report_started(struct report *r, const struct job *job)
+{
+	size_t slot = (size_t)job->slot;
+	int64_t freed;
+
+	if (r->cfg->stats_fd < 0 && r->cfg->report == NULL)
+		return;
+	freed = slot < r->nslot && r->slot_free[slot] ? r->slot_free[slot] :
+	    r->run_start_ns;
+	hist_add(&r->latency, job->start_ns - freed);
+}
+
+void
+report_attempt(struct report *r, const struct job *job)
+{
+	size_t slot = (size_t)job->slot, old = r->nslot;
+
+	if (r->cfg->stats_fd < 0 && r->cfg->report == NULL)
+		return;
+	if (slot >= r->nslot) {
+		r->slot_free = xgrow(r->slot_free, &r->nslot, slot + 1,
+		    sizeof(*r->slot_free));
+		memset(r->slot_free + old, 0,
+		    (r->nslot - old) * sizeof(*r->slot_free));
+	}
+	r->slot_free[slot] = job->end_ns;
+	r->jobs_user_ns += (int64_t)job->ru.ru_utime.tv_sec * 1000000000 +
+	    job->ru.ru_utime.tv_usec * 1000;
+	r->jobs_sys_ns += (int64_t)job->ru.ru_stime.tv_sec * 1000000000 +
+	    job->ru.ru_stime.tv_usec * 1000;
 }
 
 /* Why a job failed, in a few words. */
@@ -86,63 +266,195 @@ failure_reason(const struct job *job)
 	return b.p;
 }
 
+static void
+note_failure(struct report *r, const struct job *job)
+{
+	struct failure *f = &r->shown[r->nshown++];
+	const char *cmd = report_command(job);
+	struct buf b = { 0 };
+
+	f->seq = job->seq;
+	f->why = failure_reason(job);
+	if (strlen(cmd) > COMMAND_SHOWN) {
+		buf_add(&b, cmd, COMMAND_SHOWN);
+		buf_adds(&b, "...");
+		f->command = b.p;
+	} else
+		f->command = xstrdup(cmd);
+}
+
+static int64_t
+tv_ns(const struct timeval *tv)
+{
+	return (int64_t)tv->tv_sec * 1000000000 + tv->tv_usec * 1000;
+}
+
+/* The job's JSON object and newline, appended to b. */
+static void
+json_job(struct buf *b, const struct job *job, const char *mode)
+{
+	const char *p = job->args, *sig;
+	size_t i, len;
+
+	buf_addf(b, "{\"seq\":%ld,\"command\":", job->seq);
+	json_cstr(b, report_command(job));
+	buf_adds(b, ",\"args\":[");
+	for (i = 0; i < job->nargs; i++) {
+		memcpy(&len, p, sizeof(len));
+		p += sizeof(len);
+		if (i > 0)
+			buf_addc(b, ',');
+		json_str(b, p, len);
+		p += len + 1;
+	}
+	buf_adds(b, "],\"exit\":");
+	if (job->end == JOB_EXITED || job->end == JOB_SPAWN_FAILED)
+		buf_addf(b, "%d", job->status);
+	else
+		buf_adds(b, "null");
+	buf_adds(b, ",\"signal\":");
+	if (job->end == JOB_SIGNALED) {
+		sig = sigabbrev_np(job->status);
+		if (sig != NULL)
+			buf_addf(b, "\"SIG%s\"", sig);
+		else
+			buf_addf(b, "\"SIG%d\"", job->status);
+	} else
+		buf_adds(b, "null");
+	buf_adds(b, ",\"timed_out\":");
+	json_bool(b, job->timed_out);
+	buf_addf(b, ",\"attempts\":%d,\"start\":", job->attempt);
+	json_time(b, job->start_wall_ns);
+	buf_adds(b, ",\"runtime_s\":");
+	json_secs(b, job->end_ns - job->start_ns);
+	buf_adds(b, ",\"user_s\":");
+	json_secs(b, tv_ns(&job->ru.ru_utime));
+	buf_adds(b, ",\"sys_s\":");
+	json_secs(b, tv_ns(&job->ru.ru_stime));
+	buf_addf(b, ",\"maxrss_kb\":%ld,\"host\":\":\",\"slot\":%ld,"
+	    "\"stdout_bytes\":%llu,\"stderr_bytes\":%llu,\"mode\":",
+	    job->ru.ru_maxrss, job->slot,
+	    (unsigned long long)job->out_bytes,
+	    (unsigned long long)job->err_bytes);
+	json_cstr(b, mode);
+	buf_adds(b, "}\n");
+}
+
 int
 report_job(struct report *r, const struct job *job,
     const struct run_stats *st)
 {
-	struct failure *f;
-	const char *cmd;
-	size_t len;
+	int e;
 
 	(void)st;
-	if (job_failed(job) && r->nshown < FAILURES_SHOWN) {
-		f = &r->shown[r->nshown++];
-		f->seq = job->seq;
-		f->why = failure_reason(job);
-		cmd = report_command(job);
-		len = strlen(cmd);
-		if (len > COMMAND_SHOWN) {
-			struct buf b = { 0 };
-
-			buf_add(&b, cmd, COMMAND_SHOWN);
-			buf_adds(&b, "...");
-			f->command = b.p;
-		} else
-			f->command = xstrdup(cmd);
+	if (job_failed(job) && r->nshown < FAILURES_SHOWN)
+		note_failure(r, job);
+	if (r->summary != NULL)
+		summary_add(r->summary, job, report_command(job));
+	if (r->joblog != NULL &&
+	    (e = joblog_write(r->joblog, job, report_command(job))) < 0) {
+		snprintf(r->what, sizeof(r->what), "--joblog: cannot write "
+		    "'%s'", r->cfg->joblog);
+		return e;
+	}
+	if (r->json_fd >= 0) {
+		buf_clear(&r->json);
+		json_job(&r->json, job, r->cfg->mode);
+		if (r->json_fd == 2 && r->progress != NULL)
+			progress_erase(r->progress, 2);
+		if ((e = write_all(r->json_fd, r->json.p, r->json.len)) < 0) {
+			snprintf(r->what, sizeof(r->what), "--report: cannot "
+			    "write '%s'", r->cfg->report);
+			return e;
+		}
 	}
 	return 0;
+}
+
+static long
+total_of(const struct report *r, const struct run_stats *st)
+{
+	return st->total >= 0 && !r->cfg->retry_failed ? st->total :
+	    r->counted;
 }
 
 int
 report_wants_ticks(const struct report *r)
 {
-	(void)r;
-	return 0;
+	return r->progress != NULL && progress_live(r->progress);
 }
 
 void
 report_tick(struct report *r, const struct run_stats *st)
 {
-	(void)r;
-	(void)st;
+	if (r->progress != NULL && progress_live(r->progress))
+		progress_draw(r->progress, st, total_of(r, st), r->skipped, 0);
+}
+
+void
+report_writing(struct report *r, int fd)
+{
+	if (r->progress != NULL)
+		progress_erase(r->progress, fd);
+}
+
+/* The figures a --compare pass hands back. */
+static void
+stats_out(struct report *r, const struct run_stats *st)
+{
+	struct compare_stats cs = { 0 };
+	struct self_usage u;
+
+	summary_self(&u);
+	cs.done = st->done;
+	cs.failed = st->failed;
+	cs.jobs_user_ns = r->jobs_user_ns;
+	cs.jobs_sys_ns = r->jobs_sys_ns;
+	cs.lat_p50_ns = hist_quantile(&r->latency, 0.5);
+	cs.lat_p99_ns = hist_quantile(&r->latency, 0.99);
+	cs.rss_kb = u.maxrss_kb;
+	cs.workers = u.workers;
+	(void)compare_stats_write(r->cfg->stats_fd, &cs);
+}
+
+static void
+failure_list(struct report *r, const struct run_stats *st, struct buf *b)
+{
+	size_t i;
+
+	if (st->failed == 0 || r->cfg->quiet)
+		return;
+	buf_addf(b, "fanout: %ld of %ld job%s failed\n", st->failed,
+	    st->done, st->done == 1 ? "" : "s");
+	for (i = 0; i < r->nshown; i++)
+		buf_addf(b, "fanout:   job %ld: %s: %s\n", r->shown[i].seq,
+		    r->shown[i].why, r->shown[i].command);
+	if (st->failed > (long)r->nshown)
+		buf_addf(b, "fanout:   ... and %ld more\n",
+		    st->failed - (long)r->nshown);
 }
 
 void
 report_end(struct report *r, const struct run_stats *st)
 {
+	int64_t wall = clock_mono_ns() - st->start_ns;
 	struct buf b = { 0 };
-	size_t i;
 
-	if (st->failed == 0 || r->cfg->quiet)
-		return;
-	buf_addf(&b, "fanout: %ld of %ld job%s failed\n", st->failed,
-	    st->done, st->done == 1 ? "" : "s");
-	for (i = 0; i < r->nshown; i++)
-		buf_addf(&b, "fanout:   job %ld: %s: %s\n", r->shown[i].seq,
-		    r->shown[i].why, r->shown[i].command);
-	if (st->failed > (long)r->nshown)
-		buf_addf(&b, "fanout:   ... and %ld more\n",
-		    st->failed - (long)r->nshown);
-	(void)!write_all(2, b.p, b.len);
+	if (r->progress != NULL)
+		progress_draw(r->progress, st, total_of(r, st), r->skipped, 1);
+	failure_list(r, st, &b);
+	if (r->cfg->summary)
+		summary_table(r->summary, st, wall, &b);
+	if (b.len > 0)
+		(void)!write_all(2, b.p, b.len);
+	if (r->json_fd >= 0) {
+		buf_clear(&r->json);
+		summary_json(r->summary, st, wall,
+		    hist_quantile(&r->latency, 0.5),
+		    hist_quantile(&r->latency, 0.99), &r->json);
+		(void)!write_all(r->json_fd, r->json.p, r->json.len);
+	}
+	if (r->cfg->stats_fd >= 0)
+		stats_out(r, st);
 	buf_free(&b);
 }

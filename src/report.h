@@ -1,11 +1,33 @@
 /*
  * report: everything fanout tells about the jobs besides their output:
- * the failure list at the end, the joblog (GNU parallel's format), the
- * JSON Lines report, the summary table and the progress display.
+ * the failure list at the end, the joblog (GNU parallel's format,
+ * joblog.h), the JSON Lines report, the summary table (summary.h), the
+ * progress line (progress.h), and the figures a --compare pass hands
+ * back to its parent (compare.h).  It also answers --resume's question
+ * (did an earlier run do this job?) and feeds --retry-failed's jobs.
  *
- * Single-threaded: the scheduler's thread only.  report_job() is called
- * once per job, after its output has been delivered, so a log line never
- * claims output that was lost.
+ * The scheduler's steps: report_new() once the total is known;
+ * report_skip() for each new job (or report_next_failed() instead of
+ * the input under --retry-failed); report_started() after each start;
+ * report_attempt() when the executor hands an attempt back;
+ * report_job() once per job, after its output has been delivered, so a
+ * log line never claims output that was lost; report_tick() on every
+ * turn of the loop; report_end() at the end.
+ *
+ * The JSON Lines report (--report FILE, "-" for stderr) has one object
+ * per finished job:
+ *
+ *	seq, command, args (the input values), exit (the exit code, null
+ *	when the job did not exit: signal, worker lost), signal ("SIGKILL"
+ *	or null), timed_out, attempts, start (RFC 3339 UTC, milliseconds),
+ *	runtime_s, user_s, sys_s (the job's rusage), maxrss_kb, host (":"
+ *	for this machine, as in the joblog), slot, stdout_bytes,
+ *	stderr_bytes, mode
+ *
+ * and a last {"summary": {...}} object (summary.h).  Strings are valid
+ * JSON whatever the bytes (json.h: invalid UTF-8 becomes U+FFFD).
+ *
+ * Single-threaded: the scheduler's thread only.
  */
 #ifndef FANOUT_REPORT_H
 #define FANOUT_REPORT_H
@@ -13,6 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct args;
 struct config;
 struct job;
 struct report;
@@ -29,18 +52,41 @@ struct run_stats {
 	int64_t	 start_ns;	/* CLOCK_MONOTONIC at the start */
 };
 
-/* Opens the files the options name.  0 or -errno with *what naming it. */
-int	report_new(struct report **, const struct config *,
+/*
+ * Read what --resume, --resume-failed or --retry-failed need, and open
+ * the files the options name.  0 or -errno; on error *what says what
+ * failed, naming the option and the file (-EINVAL: a message alone).
+ * *rp is set even on error, so that *what stays valid; free it.
+ */
+int	report_new(struct report **rp, const struct config *,
 	    const char **what);
 void	report_free(struct report *);
-/* A job is finished for good and its output delivered. */
+/* Whether job seq is done already (--resume...): then skip it. */
+int	report_skip(struct report *, long seq);
+/*
+ * --retry-failed: the next failed job of the joblog: 1 with its command
+ * line as the one value in *a and its Seq, or 0 when there is none.
+ * *a stays valid until the next call.
+ */
+int	report_next_failed(struct report *, struct args *a, long *seq);
+/* A job (first attempt or retry) was handed to the executor. */
+void	report_started(struct report *, const struct job *);
+/* The executor handed an attempt back (retried or not). */
+void	report_attempt(struct report *, const struct job *);
+/*
+ * A job is finished for good and its output delivered.  0 or -errno,
+ * with report_what() naming what could not be written.
+ */
 int	report_job(struct report *, const struct job *,
 	    const struct run_stats *);
+const char *report_what(const struct report *);
 /* Whether report_tick() wants calling about 10 times a second. */
 int	report_wants_ticks(const struct report *);
 /* A moment passed (progress redraw); cheap when there is nothing to do. */
 void	report_tick(struct report *, const struct run_stats *);
-/* The end of the run: failure list, summary, closing lines. */
+/* fanout is about to write job output to fd (1 or 2). */
+void	report_writing(struct report *, int fd);
+/* The end of the run: progress line, failure list, summary, report. */
 void	report_end(struct report *, const struct run_stats *);
 /* The command line shown for a job in messages and logs. */
 const char *report_command(const struct job *);

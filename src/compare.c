@@ -1,0 +1,400 @@
+/*
+ * compare: the parent of --compare's passes.  It is single-threaded and
+ * starts no engine, so fork() then execv() is safe here; the child runs
+ * only async-signal-safe calls in between.  Every file it makes is an
+ * unlinked temp file, so nothing is left behind, even after kill -9.
+ */
+#include "compare.h"
+#include "compare_table.h"
+#include "exec.h"
+#include "json.h"
+#include "options.h"
+#include "summary.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct cmp {
+	const struct config	*cfg;
+	struct mode_row		 rows[COMPARE_MODES_MAX];
+	size_t			 nrows;
+	char			**argv;		/* the passes' */
+	size_t			 mode_at;	/* the mode's index */
+	int			 in_fd;		/* passes' stdin */
+	int			 stats_fd, err_fd, null_fd;
+	char			 stats_arg[32];
+	char			*subst;		/* rewritten word */
+};
+
+int
+compare_stats_write(int fd, const struct compare_stats *cs)
+{
+	char line[512];
+	int n;
+
+	n = snprintf(line, sizeof(line), "fanout-stats 1 done=%ld failed=%ld "
+	    "jobs_user_ns=%lld jobs_sys_ns=%lld lat_p50_ns=%lld "
+	    "lat_p99_ns=%lld rss_kb=%ld workers=%ld\n", cs->done, cs->failed,
+	    (long long)cs->jobs_user_ns, (long long)cs->jobs_sys_ns,
+	    (long long)cs->lat_p50_ns, (long long)cs->lat_p99_ns, cs->rss_kb,
+	    cs->workers);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return -EOVERFLOW;
+	return pwrite_all(fd, line, (size_t)n, 0);
+}
+
+static int
+stats_read(int fd, struct compare_stats *cs)
+{
+	char line[512];
+	long long u, s, l50, l99;
+	ssize_t n;
+
+	n = pread(fd, line, sizeof(line) - 1, 0);
+	if (n <= 0)
+		return -1;
+	line[n] = '\0';
+	if (sscanf(line, "fanout-stats 1 done=%ld failed=%ld jobs_user_ns=%lld "
+	    "jobs_sys_ns=%lld lat_p50_ns=%lld lat_p99_ns=%lld rss_kb=%ld "
+	    "workers=%ld", &cs->done, &cs->failed, &u, &s, &l50, &l99,
+	    &cs->rss_kb, &cs->workers) != 8)
+		return -1;
+	cs->jobs_user_ns = u;
+	cs->jobs_sys_ns = s;
+	cs->lat_p50_ns = l50;
+	cs->lat_p99_ns = l99;
+	return 0;
+}
+
+/* An unlinked read-write temp file in dir. */
+static int
+temp_open(const char *dir)
+{
+	char path[4096];
+	int fd;
+
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR &&
+	    errno != EINVAL && errno != ENOENT))
+		return fd >= 0 ? fd : -errno;
+	if ((size_t)snprintf(path, sizeof(path), "%s/fanout-cmp.XXXXXX",
+	    dir) >= sizeof(path))
+		return -ENAMETOOLONG;
+	if ((fd = mkostemp(path, O_CLOEXEC)) < 0)
+		return -errno;
+	unlink(path);
+	return fd;
+}
+
+static _Noreturn void
+too_large(const char *name)
+{
+	util_die(0, "--compare: %s is larger than 1 GiB, the most a "
+	    "comparison reads; compare on a sample (head -n ...)", name);
+}
+
+/* Copy all of from into a temp file, at most COMPARE_INPUT_MAX bytes. */
+static int
+slurp(struct cmp *c, int from, const char *name)
+{
+	char chunk[65536];
+	long long total = 0;
+	struct stat st;
+	off_t at;
+	ssize_t n;
+	int fd, r;
+
+	/* A file too large is refused before a byte is copied. */
+	if (fstat(from, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (at = lseek(from, 0, SEEK_CUR)) >= 0 &&
+	    st.st_size - at > COMPARE_INPUT_MAX)
+		too_large(name);
+	if ((fd = temp_open(c->cfg->tmpdir)) < 0)
+		util_die(fd, "--compare: cannot make a temp file in '%s'",
+		    c->cfg->tmpdir);
+	for (;;) {
+		n = read(from, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			util_die(-errno, "--compare: cannot read %s", name);
+		if (n == 0)
+			break;
+		total += n;
+		if (total > COMPARE_INPUT_MAX)
+			too_large(name);
+		if ((r = write_all(fd, chunk, (size_t)n)) < 0)
+			util_die(r, "--compare: cannot copy %s to '%s'", name,
+			    c->cfg->tmpdir);
+	}
+	return fd;
+}
+
+/*
+ * Whether path names one of our descriptors (/dev/stdin, /dev/fd/N from
+ * a shell's <(...)): a pass has other descriptors, so it cannot read it.
+ */
+static int
+names_descriptor(const char *path)
+{
+	return strcmp(path, "/dev/stdin") == 0 ||
+	    strncmp(path, "/dev/fd/", 8) == 0 ||
+	    strncmp(path, "/proc/self/fd/", 14) == 0;
+}
+
+/*
+ * The passes read the input again.  Standard input, or one source that
+ * is not a regular file (a pipe, <(...)), is read once here and handed
+ * to each pass as its standard input; regular files are read by the
+ * passes themselves.
+ */
+static void
+input_prepare(struct cmp *c, const char **subst_path)
+{
+	const struct config *cfg = c->cfg;
+	const char *stream = NULL;
+	struct stat st;
+	size_t i, n = 0;
+	int fd;
+
+	*subst_path = NULL;
+	if (cfg->nsources == 0)
+		stream = "-", n++;
+	for (i = 0; i < cfg->nsources; i++) {
+		if (cfg->sources[i].kind != SOURCE_FILE)
+			continue;
+		if (strcmp(cfg->sources[i].path, "-") == 0) {
+			stream = "-";
+			n++;
+		} else if (names_descriptor(cfg->sources[i].path) ||
+		    (stat(cfg->sources[i].path, &st) == 0 &&
+		    !S_ISREG(st.st_mode))) {
+			stream = cfg->sources[i].path;
+			n++;
+		}
+	}
+	if (n > 1)
+		util_die(0, "--compare: more than one input source is a pipe "
+		    "or standard input; save all but one to files first");
+	if (stream == NULL) {
+		c->in_fd = c->null_fd;
+		return;
+	}
+	if (strcmp(stream, "-") == 0) {
+		c->in_fd = slurp(c, 0, "standard input");
+		return;
+	}
+	if ((fd = open(stream, O_RDONLY | O_CLOEXEC)) < 0)
+		util_die(-errno, "--compare: cannot open '%s'", stream);
+	c->in_fd = slurp(c, fd, stream);
+	close(fd);
+	*subst_path = stream;
+}
+
+/* The passes' argv: ours, minus what is not passed, plus the mode. */
+static void
+argv_build(struct cmp *c)
+{
+	const struct config *cfg = c->cfg;
+	const char *subst;
+	size_t n = 0;
+	int i;
+
+	input_prepare(c, &subst);
+	c->argv = xcalloc((size_t)cfg->argc + 6, sizeof(*c->argv));
+	c->argv[n++] = cfg->argv[0];
+	c->argv[n++] = (char *)"--mode";
+	c->mode_at = n++;
+	snprintf(c->stats_arg, sizeof(c->stats_arg), "--stats-fd=%d",
+	    c->stats_fd);
+	c->argv[n++] = c->stats_arg;
+	for (i = 1; i < cfg->argc; i++) {
+		char *w = cfg->argv[i];
+
+		if (cfg->not_passed[i])
+			continue;
+		if (subst != NULL && subst >= w && subst < w + strlen(w)) {
+			/* That source is now the pass's standard input. */
+			struct buf b = { 0 };
+
+			buf_add(&b, w, (size_t)(subst - w));
+			buf_addc(&b, '-');
+			c->subst = b.p;
+			w = c->subst;
+			subst = NULL;
+		}
+		c->argv[n++] = w;
+	}
+	c->argv[n] = NULL;
+}
+
+/* What the pass wrote on its stderr, for when it failed. */
+static void
+show_stderr(struct cmp *c)
+{
+	char buf[2048];
+	ssize_t n;
+
+	n = pread(c->err_fd, buf, sizeof(buf), 0);
+	if (n > 0)
+		(void)!write_all(2, buf, (size_t)n);
+}
+
+static int64_t
+tv_ns(const struct timeval *tv)
+{
+	return (int64_t)tv->tv_sec * 1000000000 + tv->tv_usec * 1000;
+}
+
+static void
+run_pass(struct cmp *c, const char *mode, struct pass *p)
+{
+	struct rusage ru;
+	int64_t t0;
+	pid_t pid;
+	int st;
+
+	c->argv[c->mode_at] = (char *)mode;
+	if (lseek(c->in_fd, 0, SEEK_SET) < 0 && errno != ESPIPE)
+		util_die(-errno, "--compare: cannot rewind the input");
+	if (ftruncate(c->stats_fd, 0) < 0 || ftruncate(c->err_fd, 0) < 0 ||
+	    lseek(c->err_fd, 0, SEEK_SET) < 0)
+		util_die(-errno, "--compare: cannot reset a temp file");
+	t0 = clock_mono_ns();
+	if ((pid = fork()) < 0)
+		util_die(-errno, "--compare: cannot start a pass");
+	if (pid == 0) {
+		/* Only async-signal-safe calls until exec. */
+		if (dup2(c->in_fd, 0) < 0 || dup2(c->null_fd, 1) < 0 ||
+		    dup2(c->err_fd, 2) < 0 ||
+		    fcntl(c->stats_fd, F_SETFD, 0) < 0)
+			_exit(127);
+		execv("/proc/self/exe", c->argv);
+		_exit(127);
+	}
+	while (wait4(pid, &st, 0, &ru) < 0)
+		if (errno != EINTR)
+			util_die(-errno, "--compare: waiting for a pass");
+	p->wall_ns = clock_mono_ns() - t0;
+	if (WIFSIGNALED(st) || WEXITSTATUS(st) > 101 ||
+	    stats_read(c->stats_fd, &p->cs) < 0) {
+		show_stderr(c);
+		if (WIFSIGNALED(st))
+			util_die(0, "--compare: the %s pass died of SIG%s",
+			    mode, sigabbrev_np(WTERMSIG(st)) ?
+			    sigabbrev_np(WTERMSIG(st)) : "?");
+		util_die(0, "--compare: the %s pass failed (exit %d)", mode,
+		    WEXITSTATUS(st));
+	}
+	/* wait4 counts the pass, its workers and its jobs: less the jobs. */
+	p->user_ns = tv_ns(&ru.ru_utime) - p->cs.jobs_user_ns;
+	p->sys_ns = tv_ns(&ru.ru_stime) - p->cs.jobs_sys_ns;
+	if (p->user_ns < 0)
+		p->user_ns = 0;
+	if (p->sys_ns < 0)
+		p->sys_ns = 0;
+}
+
+static void
+modes_parse(struct cmp *c)
+{
+	const char *list = *c->cfg->compare ? c->cfg->compare : exec_names();
+	char *copy = xstrdup(list), *tok, *save = NULL;
+	const struct exec_ops *ops;
+	size_t i;
+
+	for (tok = strtok_r(copy, ", ", &save); tok != NULL;
+	    tok = strtok_r(NULL, ", ", &save)) {
+		if ((ops = exec_find(tok)) == NULL)
+			continue;
+		for (i = 0; i < c->nrows; i++)
+			if (strcmp(c->rows[i].name, ops->name) == 0)
+				break;
+		if (i == c->nrows && c->nrows < COMPARE_MODES_MAX)
+			c->rows[c->nrows++].name = ops->name;
+	}
+	free(copy);
+}
+
+/* -j as given: 0 for "as many as the limits allow". */
+static long
+slots(const struct config *cfg)
+{
+	return cfg->jobs_unbounded ? 0 : cfg->jobs;
+}
+
+static void
+write_report(struct cmp *c)
+{
+	const char *path = c->cfg->report;
+	struct buf b = { 0 };
+	int fd, r;
+
+	compare_json(c->rows, c->nrows, slots(c->cfg), &b);
+	if (strcmp(path, "-") == 0)
+		fd = 2;
+	else if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0666)) < 0)
+		util_die(-errno, "--report: cannot write '%s'", path);
+	r = write_all(fd, b.p, b.len);
+	if (fd != 2 && close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r < 0)
+		util_die(r, "--report: cannot write '%s'", path);
+	buf_free(&b);
+}
+
+int
+compare_run(const struct config *cfg)
+{
+	struct cmp cmp = { 0 }, *c = &cmp;
+	struct buf out = { 0 };
+	size_t run, i, nruns = (size_t)cfg->runs;
+	int r;
+
+	c->cfg = cfg;
+	modes_parse(c);
+	if (c->nrows == 0)
+		util_die(0, "--compare: no mode to run");
+	if ((c->null_fd = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
+		util_die(-errno, "--compare: cannot open /dev/null");
+	if ((c->stats_fd = temp_open(cfg->tmpdir)) < 0 ||
+	    (c->err_fd = temp_open(cfg->tmpdir)) < 0)
+		util_die(c->stats_fd < 0 ? c->stats_fd : c->err_fd,
+		    "--compare: cannot make a temp file in '%s'", cfg->tmpdir);
+	argv_build(c);
+	for (i = 0; i < c->nrows; i++)
+		c->rows[i].runs = xcalloc(nruns, sizeof(*c->rows[i].runs));
+	/* Interleaved, each run one mode later: no mode is always first. */
+	for (run = 0; run < nruns; run++)
+		for (i = 0; i < c->nrows; i++) {
+			struct mode_row *m = &c->rows[(run + i) % c->nrows];
+
+			run_pass(c, m->name, &m->runs[m->nruns++]);
+		}
+	compare_settle(c->rows, c->nrows);
+	compare_table(c->rows, c->nrows, slots(c->cfg), c->cfg->runs, &out);
+	if ((r = write_all(1, out.p, out.len)) < 0 && r != -EPIPE)
+		util_die(r, "cannot write output");
+	if (cfg->report != NULL)
+		write_report(c);
+	buf_free(&out);
+	for (i = 0; i < c->nrows; i++)
+		free(c->rows[i].runs);
+	free(c->argv);
+	free(c->subst);
+	if (c->in_fd != c->null_fd)
+		close(c->in_fd);
+	close(c->null_fd);
+	close(c->stats_fd);
+	close(c->err_fd);
+	return 0;
+}

@@ -1,0 +1,218 @@
+/*
+ * compare_table: medians and the table.  The table is built in two
+ * passes: every cell is formatted first, then each column is as wide as
+ * its widest cell, the mode left-aligned and the figures right-aligned.
+ */
+#include "compare_table.h"
+#include "json.h"
+#include "summary.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int
+cmp64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+enum field { F_WALL, F_USER, F_SYS, F_LAT50, F_LAT99, F_RSS };
+
+static int64_t
+field(const struct pass *p, enum field f)
+{
+	switch (f) {
+	case F_WALL:
+		return p->wall_ns;
+	case F_USER:
+		return p->user_ns;
+	case F_SYS:
+		return p->sys_ns;
+	case F_LAT50:
+		return p->cs.lat_p50_ns;
+	case F_LAT99:
+		return p->cs.lat_p99_ns;
+	case F_RSS:
+		break;
+	}
+	return p->cs.rss_kb;
+}
+
+/* The median over a mode's runs (the mean of the middle two if even). */
+static int64_t
+median(const struct mode_row *m, enum field f)
+{
+	int64_t *v = xcalloc(m->nruns, sizeof(*v)), r;
+	size_t i, h = m->nruns / 2;
+
+	for (i = 0; i < m->nruns; i++)
+		v[i] = field(&m->runs[i], f);
+	qsort(v, m->nruns, sizeof(*v), cmp64);
+	r = m->nruns % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
+	free(v);
+	return r;
+}
+
+void
+compare_settle(struct mode_row *rows, size_t nrows)
+{
+	struct mode_row *m, *best = NULL;
+	const struct pass *p;
+	size_t i, k;
+
+	for (i = 0; i < nrows; i++) {
+		m = &rows[i];
+		m->wall_med = median(m, F_WALL);
+		m->user = median(m, F_USER);
+		m->sys = median(m, F_SYS);
+		m->lat50 = median(m, F_LAT50);
+		m->lat99 = median(m, F_LAT99);
+		m->rss_kb = (long)median(m, F_RSS);
+		m->wall_min = m->wall_max = m->runs[0].wall_ns;
+		for (k = 0; k < m->nruns; k++) {
+			p = &m->runs[k];
+			if (p->wall_ns < m->wall_min)
+				m->wall_min = p->wall_ns;
+			if (p->wall_ns > m->wall_max)
+				m->wall_max = p->wall_ns;
+			if (p->cs.failed > m->failed)
+				m->failed = p->cs.failed;
+			if (p->cs.done > m->done)
+				m->done = p->cs.done;
+		}
+		if (best == NULL || m->wall_med < best->wall_med)
+			best = m;
+	}
+	if (best != NULL && nrows > 1)
+		best->fastest = 1;
+}
+
+#define NCOL	10
+
+static const char *const heads[NCOL] = {
+	"mode", "wall", "min-max", "jobs/s", "user", "sys", "peak RSS",
+	"failed", "start p50", "start p99",
+};
+
+/* The cells of a mode's row, each a NUL-terminated string in b. */
+static void
+row_cells(const struct mode_row *m, struct buf *b, size_t off[NCOL])
+{
+	size_t k = 0;
+
+	off[k++] = b->len;
+	buf_adds(b, m->name);
+	buf_addc(b, '\0');
+	off[k++] = b->len;
+	summary_dur(b, m->wall_med);
+	buf_addc(b, '\0');
+	off[k++] = b->len;
+	summary_dur(b, m->wall_min);
+	buf_addc(b, '-');
+	summary_dur(b, m->wall_max);
+	buf_addc(b, '\0');
+	off[k++] = b->len;
+	buf_addf(b, "%.1f", m->wall_med > 0 ? (double)m->done * 1e9 /
+	    (double)m->wall_med : 0.0);
+	buf_addc(b, '\0');
+	off[k++] = b->len;
+	summary_dur(b, m->user);
+	buf_addc(b, '\0');
+	off[k++] = b->len;
+	summary_dur(b, m->sys);
+	buf_addc(b, '\0');
+	off[k++] = b->len;
+	buf_addf(b, "%.1f MiB", (double)m->rss_kb / 1024);
+	buf_addc(b, '\0');
+	off[k++] = b->len;
+	buf_addf(b, "%ld", m->failed);
+	buf_addc(b, '\0');
+	off[k++] = b->len;
+	summary_dur(b, m->lat50);
+	buf_addc(b, '\0');
+	off[k++] = b->len;
+	summary_dur(b, m->lat99);
+	buf_addc(b, '\0');
+}
+
+void
+compare_table(const struct mode_row *rows, size_t nrows, long slots,
+    long runs, struct buf *out)
+{
+	struct buf cells = { 0 };
+	size_t (*off)[NCOL] = xcalloc(nrows, sizeof(*off));
+	size_t w[NCOL], i, k, n;
+	const char *cell;
+
+	for (k = 0; k < NCOL; k++)
+		w[k] = strlen(heads[k]);
+	for (i = 0; i < nrows; i++)
+		row_cells(&rows[i], &cells, off[i]);
+	for (i = 0; i < nrows; i++)
+		for (k = 0; k < NCOL; k++)
+			if ((n = strlen(cells.p + off[i][k])) > w[k])
+				w[k] = n;
+	n = nrows ? (size_t)rows[0].done : 0;
+	buf_addf(out, "%zu job%s, -j %ld, %ld run%s per mode; medians\n", n,
+	    n == 1 ? "" : "s", slots, runs, runs == 1 ? "" : "s");
+	for (k = 0; k < NCOL; k++)
+		buf_addf(out, k == 0 ? "%-*s" : "  %*s", (int)w[k], heads[k]);
+	buf_addc(out, '\n');
+	for (i = 0; i < nrows; i++) {
+		for (k = 0; k < NCOL; k++) {
+			cell = cells.p + off[i][k];
+			buf_addf(out, k == 0 ? "%-*s" : "  %*s", (int)w[k],
+			    cell);
+		}
+		if (rows[i].fastest)
+			buf_adds(out, "  <- fastest");
+		buf_addc(out, '\n');
+	}
+	buf_free(&cells);
+	free(off);
+}
+
+void
+compare_json(const struct mode_row *rows, size_t nrows, long slots,
+    struct buf *b)
+{
+	const struct mode_row *m;
+	size_t i, k;
+
+	for (i = 0; i < nrows; i++) {
+		m = &rows[i];
+		buf_adds(b, "{\"compare\":{\"mode\":");
+		json_cstr(b, m->name);
+		buf_addf(b, ",\"runs\":%zu,\"jobs\":%ld,\"slots\":%ld,"
+		    "\"wall_s\":{\"median\":", m->nruns, m->done, slots);
+		json_secs(b, m->wall_med);
+		buf_adds(b, ",\"min\":");
+		json_secs(b, m->wall_min);
+		buf_adds(b, ",\"max\":");
+		json_secs(b, m->wall_max);
+		buf_adds(b, ",\"runs\":[");
+		for (k = 0; k < m->nruns; k++) {
+			if (k > 0)
+				buf_addc(b, ',');
+			json_secs(b, m->runs[k].wall_ns);
+		}
+		buf_addf(b, "]},\"jobs_per_s\":%.3f,\"user_s\":",
+		    m->wall_med > 0 ? (double)m->done * 1e9 /
+		    (double)m->wall_med : 0.0);
+		json_secs(b, m->user);
+		buf_adds(b, ",\"sys_s\":");
+		json_secs(b, m->sys);
+		buf_addf(b, ",\"maxrss_kb\":%ld,\"failed\":%ld,"
+		    "\"start_latency_s\":{\"p50\":", m->rss_kb, m->failed);
+		json_secs(b, m->lat50);
+		buf_adds(b, ",\"p99\":");
+		json_secs(b, m->lat99);
+		buf_adds(b, "},\"fastest\":");
+		json_bool(b, m->fastest);
+		buf_adds(b, "}}\n");
+	}
+}
+

@@ -1,0 +1,50 @@
+/*
+ * compare_table: --compare's figures, from the passes' raw measures to
+ * what is shown: the medians over the runs of each mode (the mean of the
+ * middle two for an even number of runs), min and max wall time, the
+ * worst failure count, and which mode is fastest (lowest median wall
+ * time; marked only when there are two modes or more).  Then the
+ * aligned table for stdout and the {"compare": {...}} JSON lines.
+ *
+ * Pure: no I/O.
+ */
+#ifndef FANOUT_COMPARE_TABLE_H
+#define FANOUT_COMPARE_TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "compare.h"
+
+#define COMPARE_MODES_MAX	8
+
+struct buf;
+
+/* One pass: one mode, one run. */
+struct pass {
+	int64_t		 wall_ns;	/* fork() to wait4() */
+	int64_t		 user_ns, sys_ns; /* wait4()'s, less the jobs' */
+	struct compare_stats cs;	/* what the pass reported */
+};
+
+/* A mode: its runs, then the figures compare_settle() derives. */
+struct mode_row {
+	const char	*name;
+	struct pass	*runs;
+	size_t		 nruns;
+	int64_t		 wall_med, wall_min, wall_max, user, sys;
+	int64_t		 lat50, lat99;	/* medians of p50, p99 */
+	long		 rss_kb, failed, done;
+	int		 fastest;
+};
+
+/* Fill each row's figures from its runs; mark the fastest. */
+void	compare_settle(struct mode_row *, size_t nrows);
+/* The table for stdout, appended to out. */
+void	compare_table(const struct mode_row *, size_t nrows, long slots,
+	    long runs, struct buf *out);
+/* One {"compare": {...}} line per mode, appended to out. */
+void	compare_json(const struct mode_row *, size_t nrows, long slots,
+	    struct buf *out);
+
+#endif

@@ -1,0 +1,140 @@
+/*
+ * hist: exact values up to HIST_EXACT, then log-linear buckets.  Bucket
+ * i < 32 holds the value i; above, a value with its highest set bit at
+ * e (e >= 5) goes by its next five bits into one of 32 buckets per
+ * power of two.
+ */
+#include "hist.h"
+#include "util.h"
+
+#include <stdlib.h>
+
+#define SUB	32			/* buckets per power of two */
+#define NBUCKET	(SUB + (64 - 5) * SUB)
+
+static size_t
+bucket_of(uint64_t v)
+{
+	int e;
+
+	if (v < SUB)
+		return (size_t)v;
+	e = 63 - __builtin_clzll(v);
+	return SUB + (size_t)(e - 5) * SUB +
+	    (size_t)((v >> (e - 5)) & (SUB - 1));
+}
+
+/* The middle of bucket i. */
+static int64_t
+bucket_mid(size_t i)
+{
+	uint64_t e, lo, width;
+
+	if (i < SUB)
+		return (int64_t)i;
+	e = (i - SUB) / SUB + 5;
+	width = (uint64_t)1 << (e - 5);
+	lo = ((uint64_t)1 << e) + (uint64_t)((i - SUB) % SUB) * width;
+	return (int64_t)(lo + width / 2);
+}
+
+static void
+bucket_add(struct hist *h, int64_t v)
+{
+	h->bucket[bucket_of((uint64_t)v)]++;
+}
+
+void
+hist_add(struct hist *h, int64_t v)
+{
+	size_t i;
+
+	if (v < 0)
+		v = 0;
+	if (h->count == 0 || v < h->min)
+		h->min = v;
+	if (h->count == 0 || v > h->max)
+		h->max = v;
+	h->sum += (double)v;
+	if (h->bucket == NULL && h->count == HIST_EXACT) {
+		/* Memory stays bounded: from here on, buckets. */
+		h->bucket = xcalloc(NBUCKET, sizeof(*h->bucket));
+		for (i = 0; i < h->count; i++)
+			bucket_add(h, h->exact[i]);
+		free(h->exact);
+		h->exact = NULL;
+		h->cap = 0;
+	}
+	if (h->bucket != NULL)
+		bucket_add(h, v);
+	else {
+		h->exact = xgrow(h->exact, &h->cap, (size_t)h->count + 1,
+		    sizeof(*h->exact));
+		h->exact[h->count] = v;
+		h->sorted = 0;
+	}
+	h->count++;
+}
+
+static int
+cmp64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int64_t
+hist_quantile(struct hist *h, double q)
+{
+	uint64_t rank, seen = 0;
+	int64_t v;
+	size_t i;
+
+	if (h->count == 0)
+		return 0;
+	/* ceil(q * count), without libm. */
+	rank = (uint64_t)(q * (double)h->count);
+	if ((double)rank < q * (double)h->count)
+		rank++;
+	if (rank < 1)
+		rank = 1;
+	if (rank > h->count)
+		rank = h->count;
+	if (h->bucket == NULL) {
+		if (!h->sorted) {
+			qsort(h->exact, (size_t)h->count, sizeof(*h->exact),
+			    cmp64);
+			h->sorted = 1;
+		}
+		return h->exact[rank - 1];
+	}
+	for (i = 0; i < NBUCKET; i++) {
+		seen += h->bucket[i];
+		if (seen >= rank)
+			break;
+	}
+	v = bucket_mid(i < NBUCKET ? i : NBUCKET - 1);
+	if (v < h->min)
+		v = h->min;
+	if (v > h->max)
+		v = h->max;
+	return v;
+}
+
+int
+hist_is_exact(const struct hist *h)
+{
+	return h->bucket == NULL;
+}
+
+void
+hist_free(struct hist *h)
+{
+	free(h->exact);
+	free(h->bucket);
+	h->exact = NULL;
+	h->bucket = NULL;
+	h->count = 0;
+	h->cap = 0;
+}

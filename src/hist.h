@@ -1,0 +1,40 @@
+/*
+ * hist: quantiles of a stream of non-negative values (nanoseconds) in
+ * bounded memory.  The first HIST_EXACT values are kept as they are, so
+ * quantiles are exact for runs of up to that many jobs; past it, every
+ * value goes into a fixed table of logarithmic buckets (32 per power of
+ * two, about 15 KiB), and a quantile is the middle of its bucket: within
+ * about 1.6% of the true value.  min, max, count and sum stay exact.
+ *
+ * Quantiles use the nearest-rank definition: the smallest value with at
+ * least q of all values at or below it.
+ *
+ * Not thread-safe; the zero value is an empty histogram.
+ */
+#ifndef FANOUT_HIST_H
+#define FANOUT_HIST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HIST_EXACT	65536
+
+struct hist {
+	int64_t		*exact;		/* the first values */
+	size_t		 cap;
+	int		 sorted;
+	uint64_t	*bucket;	/* after */
+	uint64_t	 count;
+	int64_t		 min, max;
+	double		 sum;
+};
+
+/* Add a value; negative values count as 0. */
+void	hist_add(struct hist *, int64_t);
+/* The q-quantile (0 < q <= 1), or 0 when empty.  May sort in place. */
+int64_t	hist_quantile(struct hist *, double q);
+/* Whether quantiles are exact. */
+int	hist_is_exact(const struct hist *);
+void	hist_free(struct hist *);
+
+#endif

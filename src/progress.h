@@ -1,0 +1,52 @@
+/*
+ * progress: --progress, --bar and --eta, one status line on stderr:
+ *
+ *	fanout: [#######.............] 35% 42/120 done, 8 running,
+ *	    1 failed, 21.3/s, ETA 4s
+ *
+ * (one line; the bar with --bar, the ETA with --eta or --bar, both only
+ * when the total is known).  On a terminal the line is redrawn in place
+ * ("\r", erase to the end of the line), at most 10 times a second, cut
+ * to the terminal's width so that it never wraps, and erased before
+ * fanout writes job output to the terminal; it ends with a newline when
+ * the run ends.  Not on a terminal, only the final line is printed.
+ *
+ * The total is known for argument lists, with --total N, and for one
+ * input source that is a regular file: progress_count() counts its
+ * records with one read pass (pread(2), so standard input's offset does
+ * not move) that holds nothing in memory.  From a pipe there is no
+ * total: counts and rate only.
+ *
+ * Single-threaded; the scheduler's thread.
+ */
+#ifndef FANOUT_PROGRESS_H
+#define FANOUT_PROGRESS_H
+
+#include <stdint.h>
+
+struct config;
+struct progress;
+struct run_stats;
+
+struct progress *progress_new(const struct config *);
+void	progress_free(struct progress *);
+/* Whether the line is redrawn in place (stderr is a terminal). */
+int	progress_live(const struct progress *);
+/*
+ * Redraw if due (or always, with final).  total: the number of jobs, or
+ * -1; skipped: jobs an earlier run did (--resume), counted as done.
+ */
+void	progress_draw(struct progress *, const struct run_stats *,
+	    long total, long skipped, int final);
+/* Fanout is about to write to fd: erase the line if it is in the way. */
+void	progress_erase(struct progress *, int fd);
+
+/*
+ * The number of jobs in cfg's input when it is one regular file (or
+ * standard input redirected from one) and each job takes a known number
+ * of records (not -X, -m, -L), else -1.  Honours -0/-d, -r, -E, -n and
+ * --header.
+ */
+long	progress_count(const struct config *);
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * results: --results DIR, each finished job's output saved in files
+ * instead of printed:
+ *
+ *	DIR/<seq>/stdout	the job's standard output, byte for byte
+ *	DIR/<seq>/stderr	its standard error
+ *	DIR/<seq>/status	one line: exit=N signal=N start=EPOCH.mmm
+ *				runtime=SECS.mmm command=LINE
+ *
+ * exit and signal are the joblog's Exitval and Signal (joblog_status());
+ * start and runtime are seconds with 3 decimals; command is the command
+ * line with '\' written "\\" and a newline "\n", so that status stays
+ * one line.  Paths are made from the sequence number only, never from
+ * input values.  DIR is created if missing; an existing DIR is reused:
+ * a job's three files are replaced, nothing else is touched.  status is
+ * written last (to a temporary name, then renamed), so a job whose
+ * status exists has its output saved: --resume relies on it.
+ *
+ * Single-threaded; the scheduler's thread (through order).
+ */
+#ifndef FANOUT_RESULTS_H
+#define FANOUT_RESULTS_H
+
+struct job;
+struct results;
+
+/* Create or reuse dir.  0 or -errno. */
+int	results_open(struct results **, const char *dir);
+/*
+ * Save the job's held output and status; empties its spools.
+ * 0 or -errno.
+ */
+int	results_save(struct results *, struct job *, const char *cmd);
+void	results_close(struct results *);
+
+/*
+ * For --resume with --results: whether DIR/<seq>/status exists (and,
+ * with need_ok, says exit=0 signal=0).
+ */
+int	results_was_run(const char *dir, long seq, int need_ok);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * summary: the run in figures.  It is fed every finished job and gives,
+ * at the end, the --summary table (stderr) and the last object of the
+ * --report file:
+ *
+ *	jobs done, failed, timed out, retried (and skipped by --resume);
+ *	wall time; the sum of job runtimes and the speed-up it implies;
+ *	job runtime p50, p90, p99, max (exact up to HIST_EXACT jobs, then
+ *	within about 1.6%: see hist.h); the three slowest jobs; fanout's
+ *	own CPU time and peak memory; the mode and -j.
+ *
+ * Memory stays bounded whatever the number of jobs.
+ *
+ * fanout's own usage (summary_self()) is this process, all its threads,
+ * plus its live worker processes (the process mode's: children running
+ * the same executable), read from /proc at the end of the run.
+ *
+ * Single-threaded; the scheduler's thread.
+ */
+#ifndef FANOUT_SUMMARY_H
+#define FANOUT_SUMMARY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct buf;
+struct job;
+struct run_stats;
+struct summary;
+
+/* fanout's own resource usage so far. */
+struct self_usage {
+	int64_t	 user_ns, sys_ns;
+	long	 maxrss_kb;	/* our peak + our workers' peaks */
+	int	 workers;	/* worker processes counted */
+};
+
+struct summary *summary_new(const char *mode, long jobs);
+void	summary_free(struct summary *);
+/* A job finished for good; cmd is its command line. */
+void	summary_add(struct summary *, const struct job *, const char *cmd);
+/* Jobs skipped because an earlier run did them (--resume). */
+void	summary_skipped(struct summary *, long n);
+/* The table for --summary, appended to b. */
+void	summary_table(struct summary *, const struct run_stats *,
+	    int64_t wall_ns, struct buf *b);
+/*
+ * The {"summary": {...}} object with a newline, appended to b; lat_p50
+ * and lat_p99 are the start latency's quantiles (compare.h).
+ */
+void	summary_json(struct summary *, const struct run_stats *,
+	    int64_t wall_ns, int64_t lat_p50, int64_t lat_p99, struct buf *b);
+void	summary_self(struct self_usage *);
+/* A duration for people: 850us, 12.5ms, 3.042s, 2m05.3s, 1h02m03s. */
+void	summary_dur(struct buf *, int64_t ns);
+
+#endif

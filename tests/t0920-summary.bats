@@ -1,0 +1,74 @@
+#!/usr/bin/env bats
+# --summary: the table on stderr at the end of the run.
+
+load helper
+
+# The value part of the summary row NAME (after "fanout:   NAME").
+row() {
+	grep "^fanout:   $1 " <<<"$stderr" | sed "s/^fanout:   $1 *//"
+}
+
+@test "--summary prints a table on stderr and nothing more on stdout" {
+	run --separate-stderr fanout -k --summary echo ::: a b
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'a\nb')" ]
+	[ "${stderr%%$'\n'*}" = "fanout: summary" ]
+	for name in jobs 'wall time' 'job time' runtime slowest fanout mode; do
+		grep -q "^fanout:   $name " <<<"$stderr"
+	done
+}
+
+@test "the rows are aligned" {
+	run --separate-stderr fanout --summary echo ::: a
+	# Every value starts in the same column.
+	tail -n +2 <<<"$stderr" > table
+	awk '{ if (substr($0, 20, 1) != " " || substr($0, 21, 1) == " ") bad = 1 }
+	     END { exit bad }' table
+}
+
+@test "it counts jobs done, failed, timed out and retried" {
+	run --separate-stderr fanout --summary --timeout 2 --retries 2 'sleep {}; exit $(( {} == 1 ))' ::: 0 1 9
+	[ "$(row jobs)" = "3 done, 2 failed, 1 timed out, 2 retried" ]
+}
+
+@test "it gives wall time, job time and the speed-up" {
+	run --separate-stderr fanout -j4 --summary 'sleep 0.5; : {}' ::: 1 2 3 4
+	speedup=$(row 'job time' | sed 's/.*speed-up \([0-9.]*\)x/\1/')
+	awk -v s="$speedup" 'BEGIN { exit !(s > 2.5 && s <= 4.2) }'
+	[[ "$(row 'job time')" == 2.0[0-9][0-9]s" in all"* ]]
+}
+
+@test "it gives runtime p50, p90, p99 and max" {
+	run --separate-stderr fanout -j5 --summary 'sleep 0.{}' ::: 1 2 3 4 5
+	[[ "$(row runtime)" =~ ^p50\ 3[0-9][0-9]\.[0-9]ms,\ p90\ 5[0-9][0-9]\.[0-9]ms,\ p99\ 5[0-9][0-9]\.[0-9]ms,\ max\ 5[0-9][0-9]\.[0-9]ms$ ]]
+}
+
+@test "it lists the three slowest jobs, slowest first" {
+	run --separate-stderr fanout -j5 --summary 'sleep 0.{}' ::: 1 4 2 5 3
+	slow=$(grep -A2 '^fanout:   slowest ' <<<"$stderr" | sed 's/.*job \([0-9]*\): .*/\1/' | tr '\n' ' ')
+	[ "$slow" = "4 2 5 " ]
+	grep -q 'job 4: sleep 0.5$' <<<"$stderr"
+}
+
+@test "it shows fanout's own CPU and peak memory, the mode and -j" {
+	run --separate-stderr fanout -j3 --summary true ::: a
+	[[ "$(row fanout)" =~ ^user\ [0-9.]+(us|ms|s),\ sys\ [0-9.]+(us|ms|s),\ peak\ RSS\ [0-9]+\.[0-9]\ MiB ]]
+	[ "$(row mode)" = "$FANOUT_MODE, -j 3" ]
+}
+
+@test "it counts the jobs --resume skipped" {
+	fanout --joblog jl true ::: a b
+	run --separate-stderr fanout --summary --resume --joblog jl true ::: a b c
+	[ "$(row jobs)" = "1 done, 0 failed, 0 timed out, 0 retried, 2 skipped (already done)" ]
+}
+
+@test "the summary follows the failure list" {
+	run --separate-stderr fanout --summary 'exit {}' ::: 1
+	[[ "$stderr" == "fanout: 1 of 1 job failed"*"fanout: summary"* ]]
+}
+
+@test "--quiet keeps the summary but drops the failure list" {
+	run --separate-stderr fanout --quiet --summary 'exit {}' ::: 1
+	[ "$status" -eq 1 ]
+	[ "${stderr%%$'\n'*}" = "fanout: summary" ]
+}
