@@ -29,6 +29,8 @@ _fanout()
 	--delay | --timeout | --termseq | --retries | --retry-delay | \
 	--tagstring | --arg-sep | --arg-file-sep | --total | --runs)
 		return ;;
+	--compare=*)
+		return ;;
 	esac
 
 	# After COMMAND starts, complete commands, then files.
@@ -50,7 +52,10 @@ _fanout()
 		    --no-shell --dry-run --verbose --mode --jobs --max-procs
 		    --delay --timeout --termseq --retries --retry-delay --halt
 		    --group --keep-order --line-buffer --lb --ungroup --tag
-		    --tagstring --tmpdir --quiet --will-cite --no-notice --help
+		    --tagstring --tmpdir --quiet --joblog --resume --resume-failed
+		    --retry-failed --report --summary --progress --bar --eta
+		    --total --results --compare --compare= --runs
+		    --will-cite --no-notice --help
 		    --version -a -0 -d -C -n -N -X -m -L -s -E -r -I -q -v -t -j
 		    -P -k -u -h -V' -- "$cur"))
 		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace
