@@ -2,6 +2,8 @@
  * exec: the table of execution modes.
  */
 #include "exec.h"
+#include "loop.h"
+#include "util.h"
 
 #include <string.h>
 
@@ -37,4 +39,47 @@ exec_names(void)
 	    "thread, "
 #endif
 	    "async";
+}
+
+void
+exec_watches_init(struct exec_watches *ws, void *const data[])
+{
+	size_t i;
+
+	for (i = 0; i < EXEC_WATCH_MAX; i++) {
+		ws->fd[i] = -1;
+		ws->always[i] = 0;
+		ws->data[i] = data[i];
+	}
+}
+
+int
+exec_watches_set(struct loop *l, struct exec_watches *ws,
+    struct exec_watch *w, size_t n)
+{
+	size_t i;
+	int ready = 0;
+
+	if (n > EXEC_WATCH_MAX)
+		BUG("too many watches");
+	for (i = 0; i < EXEC_WATCH_MAX; i++) {
+		int want = i < n ? w[i].fd : -1;
+
+		if (ws->fd[i] == want || ws->fd[i] < 0)
+			continue;
+		if (!ws->always[i])
+			loop_del(l, ws->fd[i]);
+		ws->fd[i] = -1;
+		ws->always[i] = 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (w[i].fd >= 0 && ws->fd[i] != w[i].fd) {
+			ws->fd[i] = w[i].fd;
+			if (loop_add(l, w[i].fd, ws->data[i]) < 0)
+				ws->always[i] = 1;
+		}
+		w[i].ready = ws->always[i];
+		ready += w[i].ready;
+	}
+	return ready;
 }

@@ -72,6 +72,31 @@ struct exec_ops {
 	void	(*release)(struct exec *);
 };
 
+/*
+ * For engines built on a struct loop: the descriptors wait() is asked to
+ * watch, kept registered across calls in fixed slots.  Slot i comes back
+ * from loop_wait() as data[i].  A descriptor epoll refuses (a regular
+ * file, /dev/null) is always ready, since reading it never blocks.
+ */
+#define EXEC_WATCH_MAX	4
+
+struct loop;
+
+struct exec_watches {
+	int	 fd[EXEC_WATCH_MAX];	/* registered, or -1 */
+	int	 always[EXEC_WATCH_MAX];
+	void	*data[EXEC_WATCH_MAX];
+};
+
+void	exec_watches_init(struct exec_watches *, void *const data[]);
+/*
+ * Register this call's watches, dropping what changed first so that a
+ * descriptor moving between slots is never registered twice.  Sets
+ * w[i].ready for those always ready and returns their number.
+ */
+int	exec_watches_set(struct loop *, struct exec_watches *,
+	    struct exec_watch *w, size_t n);
+
 /* The mode called name, or NULL. */
 const struct exec_ops *exec_find(const char *name);
 /* The names of all modes, space-separated, for messages. */

@@ -46,7 +46,7 @@ struct ajob {
 	struct ajob	*next;		/* free list, polled list, done list */
 };
 
-#define MAX_EXT	4
+#define MAX_EXT	EXEC_WATCH_MAX
 
 struct exec {
 	const struct config	*cfg;
@@ -58,8 +58,7 @@ struct exec {
 	struct ajob		*polled;	/* running without a pidfd */
 	size_t			 npolled;
 	struct awatch		 ext[MAX_EXT];
-	int			 ext_fd[MAX_EXT];	/* registered, or -1 */
-	int			 ext_always[MAX_EXT];	/* epoll refused it */
+	struct exec_watches	 watches;
 };
 
 static int
@@ -79,6 +78,7 @@ async_init(struct exec **ep, const struct config *cfg,
     const struct exec_hooks *hooks)
 {
 	struct exec *e = xcalloc(1, sizeof(*e));
+	void *data[MAX_EXT];
 	size_t i;
 	int fd, r;
 
@@ -89,10 +89,11 @@ async_init(struct exec **ep, const struct config *cfg,
 		return r;
 	}
 	for (i = 0; i < MAX_EXT; i++) {
-		e->ext_fd[i] = -1;
 		e->ext[i].kind = W_EXT;
 		e->ext[i].ext = i;
+		data[i] = &e->ext[i];
 	}
+	exec_watches_init(&e->watches, data);
 	fd = pidfd_open_(getpid());
 	if (fd >= 0) {
 		e->have_pidfd = 1;
@@ -320,39 +321,6 @@ poll_exits(struct exec *e)
 	}
 }
 
-/*
- * Make the registered extra descriptors match this call's watches: drop
- * what changed first, then add, so a descriptor moving between slots is
- * never registered twice.
- */
-static void
-set_watches(struct exec *e, struct exec_watch *w, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < MAX_EXT; i++) {
-		int want = i < n ? w[i].fd : -1;
-
-		if (e->ext_fd[i] == want || e->ext_fd[i] < 0)
-			continue;
-		if (!e->ext_always[i])
-			loop_del(e->loop, e->ext_fd[i]);
-		e->ext_fd[i] = -1;
-		e->ext_always[i] = 0;
-	}
-	for (i = 0; i < n; i++) {
-		if (w[i].fd < 0 || e->ext_fd[i] == w[i].fd)
-			continue;
-		e->ext_fd[i] = w[i].fd;
-		/*
-		 * epoll refuses files whose reads never block (regular
-		 * files, /dev/null): they are always ready.
-		 */
-		if (loop_add(e->loop, w[i].fd, &e->ext[i]) < 0)
-			e->ext_always[i] = 1;
-	}
-}
-
 static int
 async_wait(struct exec *e, int timeout_ms, struct exec_watch *w,
     size_t nwatch)
@@ -361,13 +329,7 @@ async_wait(struct exec *e, int timeout_ms, struct exec_watch *w,
 	struct ajob *a, *done;
 	int i, n, count = 0;
 
-	if (nwatch > MAX_EXT)
-		BUG("too many watches");
-	set_watches(e, w, nwatch);
-	for (i = 0; i < (int)nwatch; i++) {
-		w[i].ready = e->ext_always[i];
-		count += w[i].ready;
-	}
+	count = exec_watches_set(e->loop, &e->watches, w, nwatch);
 	if (e->done != NULL || count > 0)
 		timeout_ms = 0;
 	if (e->npolled > 0 && (timeout_ms < 0 || timeout_ms > 10))

@@ -70,7 +70,7 @@
 #define MS		1000000LL
 #define SWEEP_NS	(100 * MS)	/* how often strays are reaped */
 #define BACKOFF_MAX_MS	1000
-#define MAX_EXT		4
+#define MAX_EXT	EXEC_WATCH_MAX
 
 enum msg_type { M_START = 1, M_MORE, M_SIGNAL, M_STARTED, M_OUT, M_DONE };
 
@@ -135,8 +135,7 @@ struct exec {
 	char			*rbuf;		/* a message received */
 	int64_t			 sweep_ns;	/* next sweep for strays */
 	struct token		 ext[MAX_EXT];
-	int			 ext_fd[MAX_EXT];	/* registered, or -1 */
-	int			 ext_always[MAX_EXT];	/* epoll refused it */
+	struct exec_watches	 watches;
 };
 
 static int
@@ -601,6 +600,7 @@ process_init(struct exec **ep, const struct config *cfg,
     const struct exec_hooks *hooks)
 {
 	struct exec *e;
+	void *data[MAX_EXT];
 	size_t i;
 	int r;
 
@@ -615,10 +615,11 @@ process_init(struct exec **ep, const struct config *cfg,
 		return r;
 	}
 	for (i = 0; i < MAX_EXT; i++) {
-		e->ext_fd[i] = -1;
 		e->ext[i].kind = T_EXT;
 		e->ext[i].ext = i;
+		data[i] = &e->ext[i];
 	}
+	exec_watches_init(&e->watches, data);
 	e->rbuf = xmalloc(MSG_MAX);
 	*ep = e;
 	return 0;
@@ -950,39 +951,6 @@ worker_read(struct exec *e, struct worker *w)
 	}
 }
 
-/*
- * Make the registered extra descriptors match this call's watches, as
- * exec_async does: drop what changed first, then add, so a descriptor
- * moving between slots is never registered twice.
- */
-static void
-set_watches(struct exec *e, struct exec_watch *w, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < MAX_EXT; i++) {
-		int want = i < n ? w[i].fd : -1;
-
-		if (e->ext_fd[i] == want || e->ext_fd[i] < 0)
-			continue;
-		if (!e->ext_always[i])
-			loop_del(e->loop, e->ext_fd[i]);
-		e->ext_fd[i] = -1;
-		e->ext_always[i] = 0;
-	}
-	for (i = 0; i < n; i++) {
-		if (w[i].fd < 0 || e->ext_fd[i] == w[i].fd)
-			continue;
-		e->ext_fd[i] = w[i].fd;
-		/*
-		 * epoll refuses files whose reads never block (regular
-		 * files, /dev/null): they are always ready.
-		 */
-		if (loop_add(e->loop, w[i].fd, &e->ext[i]) < 0)
-			e->ext_always[i] = 1;
-	}
-}
-
 static int
 process_wait(struct exec *e, int timeout_ms, struct exec_watch *w,
     size_t nwatch)
@@ -993,13 +961,7 @@ process_wait(struct exec *e, int timeout_ms, struct exec_watch *w,
 	int n, count = 0;
 	int64_t now;
 
-	if (nwatch > MAX_EXT)
-		BUG("too many watches");
-	set_watches(e, w, nwatch);
-	for (i = 0; i < nwatch; i++) {
-		w[i].ready = e->ext_always[i];
-		count += w[i].ready;
-	}
+	count = exec_watches_set(e->loop, &e->watches, w, nwatch);
 	if (count > 0)
 		timeout_ms = 0;
 	/* A lost job's end is found by polling; it was sent SIGKILL. */
