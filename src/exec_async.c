@@ -24,7 +24,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -62,18 +61,6 @@ struct exec {
 };
 
 static int
-pidfd_open_(pid_t pid)
-{
-#ifdef SYS_pidfd_open
-	return (int)syscall(SYS_pidfd_open, pid, 0);
-#else
-	(void)pid;
-	errno = ENOSYS;
-	return -1;
-#endif
-}
-
-static int
 async_init(struct exec **ep, const struct config *cfg,
     const struct exec_hooks *hooks)
 {
@@ -94,7 +81,7 @@ async_init(struct exec **ep, const struct config *cfg,
 		data[i] = &e->ext[i];
 	}
 	exec_watches_init(&e->watches, data);
-	fd = pidfd_open_(getpid());
+	fd = spawn_pidfd(getpid());
 	if (fd >= 0) {
 		e->have_pidfd = 1;
 		close(fd);
@@ -221,7 +208,7 @@ async_start(struct exec *e, struct job *job)
 	a->fd[0] = out[0];
 	a->fd[1] = err[0];
 	if (e->have_pidfd)
-		a->fd[2] = pidfd_open_(job->pid);
+		a->fd[2] = spawn_pidfd(job->pid);
 	for (r = 0; r < 3; r++)
 		if (a->fd[r] >= 0)
 			loop_add(e->loop, a->fd[r], &a->w[r]);

@@ -60,7 +60,6 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -137,18 +136,6 @@ struct exec {
 	struct token		 ext[MAX_EXT];
 	struct exec_watches	 watches;
 };
-
-static int
-pidfd_open_(pid_t pid)
-{
-#ifdef SYS_pidfd_open
-	return (int)syscall(SYS_pidfd_open, pid, 0);
-#else
-	(void)pid;
-	errno = ENOSYS;
-	return -1;
-#endif
-}
 
 static uint32_t
 msg_type(const char *p)
@@ -356,7 +343,7 @@ wk_spawn(struct wk *w, const char *path, char **argv, char **envp,
 	}
 	w->fd[0] = out[0];
 	w->fd[1] = err[0];
-	w->fd[2] = pidfd_open_(w->pid);
+	w->fd[2] = spawn_pidfd(w->pid);
 	return 0;
 }
 

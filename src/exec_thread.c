@@ -29,7 +29,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -291,11 +290,7 @@ run(struct worker *w, struct job *job)
 		post_done(w, job);
 		return;
 	}
-#ifdef SYS_pidfd_open
-	pidfd = (int)syscall(SYS_pidfd_open, job->pid, 0);
-#else
-	pidfd = -1;
-#endif
+	pidfd = spawn_pidfd(job->pid);
 	while (!exited) {
 		for (i = 0; i < 2; i++) {
 			pfd[i].fd = fd[i];

@@ -12,6 +12,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static posix_spawnattr_t attr;
@@ -163,4 +164,16 @@ int
 spawn_err_status(int err)
 {
 	return err == -ENOENT || err == -ENOTDIR ? 127 : 126;
+}
+
+int
+spawn_pidfd(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	errno = ENOSYS;
+	return -1;
+#endif
 }

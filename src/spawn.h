@@ -31,6 +31,12 @@ int	spawn_init(const char *shell);
 int	spawn_job(const char *path, char *const argv[], char *const envp[],
 	    int out, int err, pid_t *pid);
 
+/*
+ * A descriptor that becomes readable when child pid exits (pidfd_open),
+ * or -1 with errno set where the kernel has none: then poll waitpid.
+ */
+int	spawn_pidfd(pid_t pid);
+
 /* Free this thread's prepared file actions (before it ends). */
 void	spawn_forget(void);
 
