@@ -65,7 +65,7 @@ struct tmpl {
 	size_t		 tail_off, tail_len;	/* blanks after the last word */
 	int		 raw;		/* no COMMAND: the args are the line */
 	int		 qwords;	/* -q */
-	int		 needs_total, uses_slot;
+	int		 needs_total;
 	char		*direct;
 	size_t		 base_len;
 };
@@ -497,12 +497,6 @@ int
 tmpl_needs_total(const struct tmpl *t)
 {
 	return t->needs_total;
-}
-
-int
-tmpl_uses_slot(const struct tmpl *t)
-{
-	return t->uses_slot;
 }
 
 /*
@@ -969,9 +963,6 @@ tmpl_compile(struct tmpl **out, const struct config *cfg,
 				break;
 			case SEG_TOTAL:
 				t->needs_total = 1;
-				break;
-			case SEG_SLOT:
-				t->uses_slot = 1;
 				break;
 			default:
 				break;

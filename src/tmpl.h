@@ -80,8 +80,6 @@ size_t	tmpl_argv(const struct tmpl *, const struct tmpl_ctx *,
 
 /* Whether the template uses {##} (the input must then be read first). */
 int	tmpl_needs_total(const struct tmpl *);
-/* Whether it uses {%} (so that a line depends on the slot). */
-int	tmpl_uses_slot(const struct tmpl *);
 
 /*
  * For -X/-m: the bytes each value adds to the command line, and the

@@ -5,7 +5,6 @@
 #include "util.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -257,17 +256,4 @@ int64_t
 clock_wall_ns(void)
 {
 	return clock_ns(CLOCK_REALTIME);
-}
-
-int
-fd_nonblock(int fd, int on)
-{
-	int fl = fcntl(fd, F_GETFL);
-
-	if (fl < 0)
-		return -errno;
-	fl = on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK;
-	if (fcntl(fd, F_SETFL, fl) < 0)
-		return -errno;
-	return 0;
 }

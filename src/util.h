@@ -60,7 +60,4 @@ int	pwrite_all(int fd, const void *, size_t, off_t);
 int64_t	clock_mono_ns(void);
 int64_t	clock_wall_ns(void);
 
-/* Set or clear O_NONBLOCK. 0 or -errno. */
-int	fd_nonblock(int fd, int on);
-
 #endif
