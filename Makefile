@@ -32,7 +32,12 @@ build/%.o: src/%.c $(HDRS) Makefile | build
 build:
 	mkdir -p build
 
-test: fanout
+# A test-only LD_PRELOAD library that makes chosen libc calls fail.
+build/fault.so: tests/fault.c Makefile | build
+	$(CC) -std=gnu17 -Wall -Wextra -Werror $(CPPFLAGS) -O2 -fPIC -shared \
+		-o $@ $< -ldl
+
+test: fanout build/fault.so
 	@command -v $(BATS) >/dev/null || { echo "make test needs bats (bats-core): apt-get install bats" >&2; exit 1; }
 	@set -e; for m in $(MODES); do \
 		echo "== mode $$m"; \
@@ -41,7 +46,7 @@ test: fanout
 
 # Warnings as errors; the suite under ASan+UBSan in every mode, and under
 # TSan in thread mode.
-check: check-headers
+check: check-headers build/fault.so
 	$(MAKE) clean-sanitized
 	$(MAKE) fanout-asan fanout-tsan
 	@set -e; for m in $(MODES); do \

@@ -12,6 +12,18 @@ export FANOUT_MODE=${FANOUT_MODE:-async}
 export SHELL=/bin/sh
 unset PARALLEL_SHELL
 
+# with_faults SPEC cmd...: run cmd with the fault library preloaded, so
+# that the calls SPEC names fail (see tests/fault.c for SPEC).
+FAULT_LIB=$BATS_TEST_DIRNAME/../build/fault.so
+with_faults() {
+	local spec=$1
+	shift
+	[ -r "$FAULT_LIB" ] || { echo "no $FAULT_LIB: run make test" >&2; return 1; }
+	FANOUT_FAULTS=$spec LD_PRELOAD=$FAULT_LIB \
+	    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+	    "$@"
+}
+
 setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1
 }
