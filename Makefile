@@ -13,7 +13,9 @@ WARN	 = -std=c17 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 CPPFLAGS += -D_GNU_SOURCE -DFANOUT_HAVE_THREAD -DFANOUT_HAVE_PROCESS
 LDLIBS	+= -lpthread
 
-SRCS	 = $(filter-out src/loop_poll.c,$(wildcard src/*.c))
+# The event loop's backend: epoll (Linux) or poll (any POSIX system).
+LOOP	?= epoll
+SRCS	 = $(filter-out src/loop_%.c,$(wildcard src/*.c)) src/loop_$(LOOP).c
 OBJS	 = $(SRCS:src/%.c=build/%.o)
 HDRS	 = $(wildcard src/*.h)
 
@@ -23,8 +25,13 @@ TESTS	?= tests
 
 all: fanout
 
-fanout: $(OBJS)
+fanout: $(OBJS) build/loop
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+# Names the backend the objects were linked with, so that changing LOOP
+# relinks.
+build/loop: FORCE | build
+	@echo '$(LOOP)' | cmp -s - $@ || echo '$(LOOP)' >$@
 
 build/%.o: src/%.c $(HDRS) Makefile | build
 	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
@@ -48,7 +55,7 @@ test: fanout build/fault.so
 # TSan in thread mode.
 check: check-headers build/fault.so
 	$(MAKE) clean-sanitized
-	$(MAKE) fanout-asan fanout-tsan
+	$(MAKE) fanout-asan fanout-tsan fanout-poll
 	@set -e; for m in $(MODES); do \
 		echo "== mode $$m (ASan+UBSan)"; \
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99 \
@@ -58,6 +65,8 @@ check: check-headers build/fault.so
 	@echo "== mode thread (TSan)"; \
 	TSAN_OPTIONS=halt_on_error=1:exitcode=99 \
 	FANOUT_MODE=thread FANOUT=$(CURDIR)/fanout-tsan $(BATS) $(TESTS)
+	@echo "== mode async (poll backend)"; \
+	FANOUT_MODE=async FANOUT=$(CURDIR)/fanout-poll $(BATS) $(TESTS)
 
 fanout-asan: $(SRCS) $(HDRS) Makefile
 	$(CC) $(WARN) -Werror $(CPPFLAGS) -O1 -g -fno-omit-frame-pointer \
@@ -68,6 +77,12 @@ fanout-tsan: $(SRCS) $(HDRS) Makefile
 	$(CC) $(WARN) -Werror $(CPPFLAGS) -O1 -g -fsanitize=thread \
 		-o $@ $(SRCS) $(LDLIBS)
 
+# What a system without epoll and pidfds (the BSDs, macOS) runs: the poll
+# backend, and exits found by waitpid.
+fanout-poll: $(SRCS) $(HDRS) Makefile
+	$(CC) $(WARN) -Werror $(CPPFLAGS) -DFANOUT_NO_PIDFD $(CFLAGS) -o $@ \
+		$(filter-out src/loop_%.c,$(SRCS)) src/loop_poll.c $(LDLIBS)
+
 check-headers:
 	@set -e; for h in $(HDRS); do \
 		echo "#include \"$$h\"" | $(CC) $(WARN) -Werror $(CPPFLAGS) \
@@ -75,7 +90,7 @@ check-headers:
 	done
 
 clean-sanitized:
-	rm -f fanout-asan fanout-tsan
+	rm -f fanout-asan fanout-tsan fanout-poll
 
 bench: fanout
 	@bench/run
@@ -101,6 +116,6 @@ uninstall:
 		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/fanout.fish
 
 clean:
-	rm -rf build fanout fanout-asan fanout-tsan
+	rm -rf build fanout fanout-asan fanout-tsan fanout-poll
 
-.PHONY: all test check check-headers clean-sanitized bench install uninstall clean
+.PHONY: FORCE all test check check-headers clean-sanitized bench install uninstall clean

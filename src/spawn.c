@@ -169,7 +169,7 @@ spawn_err_status(int err)
 int
 spawn_pidfd(pid_t pid)
 {
-#ifdef SYS_pidfd_open
+#if defined(SYS_pidfd_open) && !defined(FANOUT_NO_PIDFD)
 	return (int)syscall(SYS_pidfd_open, pid, 0);
 #else
 	(void)pid;
