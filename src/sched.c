@@ -9,7 +9,11 @@
  * Every job is in exactly one place: being prepared (pending), with the
  * executor (running), waiting for a retry (retry list), or held by the
  * output policy until its output is delivered; then it is reported and
- * freed.  Only this thread touches any of it.
+ * freed.  The output policy learns of a job when it is first offered to
+ * the executor, so with -k a job in any of the first three places is
+ * also in its queue: a job leaves for good only through order_done(),
+ * which frees it once everything before it has been delivered.  Only
+ * this thread touches any of it.
  */
 #include "sched.h"
 #include "exec.h"
@@ -935,11 +939,17 @@ drop_waiting(struct sched *s)
 	struct job *job;
 	int r;
 
-	if (s->pending != NULL) {
-		/* Made but never started: it has no output and no log line. */
-		s->seq--;
-		job_free(s->pending);
+	if ((job = s->pending) != NULL) {
+		/*
+		 * Made but never started: it has no output and no log line.
+		 * The output policy holds it too (-k may have jobs before it
+		 * still to deliver), so it leaves through there.
+		 */
 		s->pending = NULL;
+		s->seq--;
+		job->killed = 1;
+		if ((r = order_done(s->order, job, 1)) < 0)
+			output_failed(s, r);
 	}
 	while ((job = s->retry) != NULL) {
 		s->retry = job->next;
