@@ -85,6 +85,13 @@ struct sched {
 	int64_t		 next_start_ns;	/* --delay, or back-off after EMFILE */
 	int64_t		 backoff_ns;
 
+	/*
+	 * Jobs that ended for good and were not ended by fanout, counted
+	 * when they end: --halt depends on jobs finishing, never on when -k
+	 * lets their output out (st counts at delivery).
+	 */
+	long		 ended, ended_failed;
+
 	/* --timeout N%: runtimes of the jobs that succeeded. */
 	int64_t		*ok_runtimes;
 	size_t		 nok, capok;
@@ -510,7 +517,7 @@ note_success(struct sched *s, int64_t runtime)
 		s->timeout_ns = MS;
 }
 
-/* --halt: is it time to stop, after this job? */
+/* --halt: is it time to stop, after this job?  It is counted in ended. */
 static void
 check_halt(struct sched *s, const struct job *job)
 {
@@ -524,21 +531,21 @@ check_halt(struct sched *s, const struct job *job)
 	case HALT_FAIL:
 		if (!failed)
 			return;
-		count = s->st.failed + 1;
+		count = s->ended_failed;
 		break;
 	case HALT_SUCCESS:
 		if (failed)
 			return;
-		count = s->st.done + 1 - s->st.failed;
+		count = s->ended - s->ended_failed;
 		break;
 	default:
-		count = s->st.done + 1;
+		count = s->ended;
 		break;
 	}
 	if (cfg->halt_pct > 0) {
-		base = s->st.total > 0 ? s->st.total : s->st.done + 1;
+		base = s->st.total > 0 ? s->st.total : s->ended;
 		hit = count * 100.0 >= cfg->halt_pct * (double)base &&
-		    s->st.done + 1 >= 3;
+		    s->ended >= 3;
 	} else
 		hit = count >= cfg->halt_count;
 	if (!hit)
@@ -622,7 +629,10 @@ on_done(void *ctx, struct job *job)
 		return;
 	}
 	if (!job->killed) {
-		if (!job_failed(job))
+		s->ended++;
+		if (job_failed(job))
+			s->ended_failed++;
+		else
 			note_success(s, job->end_ns - job->start_ns);
 		check_halt(s, job);
 	}

@@ -32,3 +32,29 @@ start_fault() {
 	[ ! -e ran.3 ]
 	[[ "$stderr" != *AddressSanitizer* ]]
 }
+
+@test "-k: --halt now,fail=2 halts when two jobs failed, though the head runs on" {
+	mkfifo never
+	# Job 1 (the head) blocks opening a fifo nobody writes; 2 and 3
+	# fail; from 4 on jobs mark that they started and block too.
+	run --separate-stderr timeout -k 5 30 "$FANOUT" -k -j3 --halt now,fail=2 \
+	    'case {} in 1) cat never;; 2|3) echo out {}; exit 1;; *) touch started.{}; cat never;; esac' \
+	    ::: 1 2 3 4 5 6 7
+	[ "$status" -eq 2 ]
+	[ "$output" = "$(printf 'out 2\nout 3')" ]
+	[ ! -e started.5 ]
+	[ ! -e started.6 ]
+	[ ! -e started.7 ]
+}
+
+@test "-k: --halt now,success=2 halts when two jobs succeeded, though the head runs on" {
+	mkfifo never
+	run --separate-stderr timeout -k 5 30 "$FANOUT" -k -j3 --halt now,success=2 \
+	    'case {} in 1) cat never;; 2|3) echo out {};; *) touch started.{}; cat never;; esac' \
+	    ::: 1 2 3 4 5 6 7
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'out 2\nout 3')" ]
+	[ ! -e started.5 ]
+	[ ! -e started.6 ]
+	[ ! -e started.7 ]
+}
