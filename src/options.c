@@ -477,19 +477,29 @@ parse_halt(struct config *cfg, const char *val)
 	}
 }
 
+/* --timeout N%: 10000 times the median is more than any run needs. */
+#define TIMEOUT_PCT_MAX		1000000
+#define TIMEOUT_PCT_MAX_S	"1000000"
+
 static void
 parse_timeout(struct config *cfg, const char *val)
 {
 	size_t len = strlen(val);
-	char *end;
+	const char *end;
 	double pct;
 
 	if (len > 1 && val[len - 1] == '%') {
-		pct = strtod(val, &end);
-		if (end != val + len - 1 || !isdigit((unsigned char)val[0]) ||
-		    !(pct > 0) || !isfinite(pct))
+		/* GNU's form: digits, maybe a fraction; no sign, no exponent. */
+		end = val + strspn(val, "0123456789");
+		if (end > val && *end == '.' && isdigit((unsigned char)end[1]))
+			end += 1 + strspn(end + 1, "0123456789");
+		if (end == val || end != val + len - 1)
 			bad("--timeout", val,
 			    "is not a duration or a percentage (2m, 200%)");
+		pct = strtod(val, NULL);
+		if (!(pct > 0) || pct > TIMEOUT_PCT_MAX)
+			bad("--timeout", val, "is not a percentage above 0 "
+			    "and at most " TIMEOUT_PCT_MAX_S "%");
 		cfg->timeout_pct = pct;
 		cfg->timeout_ns = 0;
 		return;

@@ -17,6 +17,7 @@
  */
 #include "sched.h"
 #include "exec.h"
+#include "hist.h"
 #include "input.h"
 #include "job.h"
 #include "options.h"
@@ -43,6 +44,7 @@ extern char **environ;
 
 #define MS	1000000LL
 #define RETRY_DELAY_MAX	(3600LL * 1000 * MS)
+#define TIMEOUT_MAX	(1000000000LL * 1000 * MS)	/* as a duration's */
 
 /* -s: what each value adds to the command line besides its bytes. */
 struct xargs_count {
@@ -93,8 +95,7 @@ struct sched {
 	long		 ended, ended_failed;
 
 	/* --timeout N%: runtimes of the jobs that succeeded. */
-	int64_t		*ok_runtimes;
-	size_t		 nok, capok;
+	struct hist	 ok_runtimes;
 	int64_t		 timeout_ns;	/* in force now; 0 = none */
 
 	const char	*shell;
@@ -490,31 +491,21 @@ spawn_message(struct job *job)
 	buf_free(&m);
 }
 
-static int64_t
-median_ok(struct sched *s)
-{
-	/* Insertion keeps ok_runtimes sorted; lookups are O(1). */
-	return s->ok_runtimes[s->nok / 2];
-}
-
 static void
 note_success(struct sched *s, int64_t runtime)
 {
 	const struct config *cfg = s->cfg;
-	size_t i;
+	double t;
 
 	if (cfg->timeout_pct <= 0)
 		return;
-	s->ok_runtimes = xgrow(s->ok_runtimes, &s->capok, s->nok + 1,
-	    sizeof(*s->ok_runtimes));
-	for (i = s->nok; i > 0 && s->ok_runtimes[i - 1] > runtime; i--)
-		s->ok_runtimes[i] = s->ok_runtimes[i - 1];
-	s->ok_runtimes[i] = runtime;
-	s->nok++;
-	s->timeout_ns = (int64_t)((double)median_ok(s) * cfg->timeout_pct /
-	    100.0);
-	if (s->timeout_ns < MS)
-		s->timeout_ns = MS;
+	hist_add(&s->ok_runtimes, runtime);
+	t = (double)hist_quantile(&s->ok_runtimes, 0.5) * cfg->timeout_pct /
+	    100.0;
+	/* Far beyond any run, and start_ns + limit cannot overflow. */
+	if (t > (double)TIMEOUT_MAX)
+		t = (double)TIMEOUT_MAX;
+	s->timeout_ns = t < MS ? MS : (int64_t)t;
 }
 
 /* --halt: is it time to stop, after this job?  It is counted in ended. */
@@ -1198,7 +1189,7 @@ sched_run(const struct config *cfg)
 	input_close(s->input);
 	free(s->free_slots);
 	free(s->env);
-	free(s->ok_runtimes);
+	hist_free(&s->ok_runtimes);
 	free(s->argv_view);
 	buf_free(&s->scratch);
 	buf_free(&s->linebuf);

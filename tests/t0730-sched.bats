@@ -58,3 +58,15 @@ start_fault() {
 	[ ! -e started.6 ]
 	[ ! -e started.7 ]
 }
+
+@test "--timeout N% refuses a percentage out of range, naming the option" {
+	for v in 1e20% 1000001% 0% -5% 0x10% .5%; do
+		run --separate-stderr fanout --timeout "$v" echo ::: 1
+		[ "$status" -eq 255 ]
+		[ -z "$output" ]
+		[[ "$stderr" == *"--timeout: '$v'"* ]]
+	done
+	run fanout -k --timeout 1000000% echo ::: 1 2
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '1\n2')" ]
+}
