@@ -835,6 +835,12 @@ fire_deadlines(struct sched *s)
 		return -1;
 	if (next <= now)
 		return 0;
+	/*
+	 * A wait takes an int of ms, about 24.8 days: wake up then and look
+	 * again rather than let a later deadline wrap around.
+	 */
+	if ((next - now + MS - 1) / MS > INT_MAX)
+		return INT_MAX;
 	return (int)((next - now + MS - 1) / MS);
 }
 

@@ -70,3 +70,26 @@ start_fault() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '1\n2')" ]
 }
+
+@test "a deadline weeks away does not wrap the wait's timeout" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	strace -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
+	# LeakSanitizer cannot run under ptrace (make check's ASan build).
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+	    run --separate-stderr strace -f -qq -o trace \
+	    -e trace=poll,epoll_wait,epoll_pwait \
+	    "$FANOUT" --timeout 30d 'sleep 0.2; echo {}' ::: 1
+	[ "$status" -eq 0 ]
+	[ "$output" = "1" ]
+	grep -q 'poll\|epoll_wait' trace
+	# Waits get -1 (no deadline) or a timeout that fits an int of ms.
+	run grep -E 'poll.*, -[0-9]{2,}(\)| <unfinished)' trace
+	[ "$status" -eq 1 ]
+}
+
+@test "--timeout 30d lets a short job end normally" {
+	run --separate-stderr timeout -k 5 30 "$FANOUT" -k --timeout 30d \
+	    'sleep 0.1; echo {}' ::: a b
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'a\nb')" ]
+}
