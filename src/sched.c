@@ -895,16 +895,20 @@ handle_signals(struct sched *s)
 		list_running(s);
 }
 
-/* Raise the descriptor limit for -j jobs, or lower -j. */
+/*
+ * Raise the descriptor limit for -j jobs, or lower -j.  Jobs keep the
+ * limit fanout was started with.
+ */
 static long
 fit_descriptors(long jobs, int unbounded)
 {
 	struct rlimit rl;
-	rlim_t need, room;
+	rlim_t need, room, start;
 	long fit;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
 		return jobs;
+	start = rl.rlim_cur;
 	/* Per job: 3 running descriptors, 4 while spawning, spills held. */
 	need = (rlim_t)jobs * 8 + 64;
 	if (unbounded || rl.rlim_cur < need) {
@@ -918,6 +922,9 @@ fit_descriptors(long jobs, int unbounded)
 			getrlimit(RLIMIT_NOFILE, &rl);
 		}
 	}
+	/* The raise is for fanout's descriptors, not for the jobs. */
+	if (rl.rlim_cur > start)
+		spawn_set_nofile(start);
 	room = rl.rlim_cur > 64 ? rl.rlim_cur - 64 : 0;
 	fit = (long)(room / 8);
 	if (fit < 1)

@@ -93,3 +93,15 @@ start_fault() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf 'a\nb')" ]
 }
+
+@test "jobs get the descriptor limit fanout was started with, not the one it raised" {
+	[ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -gt 1024 ] ||
+	    skip "the hard descriptor limit leaves no room to raise"
+	# -j 200 needs more than 256 descriptors; -j0 raises to the hard limit.
+	for j in 200 0; do
+		run --separate-stderr sh -c \
+		    'ulimit -Sn 256 && exec "$FANOUT" -j '$j' "ulimit -n; : {}" ::: x y'
+		[ "$status" -eq 0 ]
+		[ "$output" = "$(printf '256\n256')" ]
+	done
+}
