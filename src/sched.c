@@ -610,8 +610,8 @@ on_done(void *ctx, struct job *job)
 			delay *= 2;
 		if (delay > RETRY_DELAY_MAX)
 			delay = RETRY_DELAY_MAX;
-		spool_reset(&job->out);
-		spool_reset(&job->err);
+		if ((r = order_retry(s->order, job)) < 0)
+			output_failed(s, r);
 		job->out_bytes = job->err_bytes = 0;
 		job->attempt++;
 		job->term_step = 0;

@@ -105,3 +105,22 @@ start_fault() {
 		[ "$output" = "$(printf '256\n256')" ]
 	done
 }
+
+@test "-k --lb: a retried job's failed attempt is shown whether or not it was the head" {
+	mkfifo b2
+	# Job a's first attempt, the head, waits until b's second attempt
+	# runs, so b's first attempt failed while b was not the head.
+	run --separate-stderr timeout -k 5 30 "$FANOUT" -k --lb -j2 --retries 2 \
+	    'echo try {} $FANOUT_ATTEMPT
+	     case {}$FANOUT_ATTEMPT in a1) read x < b2; exit 1;; b1) exit 1;;
+	     b2) echo > b2;; esac' ::: a b
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'try a 1\ntry a 2\ntry b 1\ntry b 2')" ]
+}
+
+@test "--lb without -k: a retried job's partial last line comes out at its attempt's end" {
+	run --separate-stderr fanout --lb -j1 --retries 2 \
+	    'printf "try {} $FANOUT_ATTEMPT;"; [ $FANOUT_ATTEMPT = 2 ]' ::: a
+	[ "$status" -eq 0 ]
+	[ "$output" = "try a 1;try a 2;" ]
+}
