@@ -8,6 +8,7 @@
 #include "util.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define SUB	32			/* buckets per power of two */
 #define NBUCKET	(SUB + (64 - 5) * SUB)
@@ -44,6 +45,28 @@ bucket_add(struct hist *h, int64_t v)
 	h->bucket[bucket_of((uint64_t)v)]++;
 }
 
+/*
+ * Once a quantile was asked for, the values stay sorted: a caller that
+ * asks after every value (--timeout N%) pays a move of at most
+ * HIST_EXACT values for each, not a sort.
+ */
+static void
+insert_sorted(struct hist *h, int64_t v)
+{
+	size_t lo = 0, hi = (size_t)h->count, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (h->exact[mid] <= v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	memmove(h->exact + lo + 1, h->exact + lo,
+	    ((size_t)h->count - lo) * sizeof(*h->exact));
+	h->exact[lo] = v;
+}
+
 void
 hist_add(struct hist *h, int64_t v)
 {
@@ -70,8 +93,10 @@ hist_add(struct hist *h, int64_t v)
 	else {
 		h->exact = xgrow(h->exact, &h->cap, (size_t)h->count + 1,
 		    sizeof(*h->exact));
-		h->exact[h->count] = v;
-		h->sorted = 0;
+		if (h->sorted)
+			insert_sorted(h, v);
+		else
+			h->exact[h->count] = v;
 	}
 	h->count++;
 }

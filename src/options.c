@@ -72,7 +72,8 @@ static const char usage_text[] =
 "  -j, -P, --jobs N      at most N jobs at once: N, N%, +N, -N of the\n"
 "                        CPUs, or 0 for as many as the limits allow\n"
 "  --delay DUR           at least DUR between job starts\n"
-"  --timeout DUR|N%      end jobs that run longer\n"
+"  --timeout DUR|N%      end jobs that run longer (N%: of the median\n"
+"                        runtime of the successes, N up to 1000000)\n"
 "  --termseq SIG,MS,...  how jobs are ended (TERM,200,TERM,100,TERM,50,KILL,25)\n"
 "  --retries N           run a failed job up to N times in all (0: no limit)\n"
 "  --retry-delay DUR     wait before a retry, doubling each time\n"
@@ -477,19 +478,29 @@ parse_halt(struct config *cfg, const char *val)
 	}
 }
 
+/* --timeout N%: 10000 times the median is more than any run needs. */
+#define TIMEOUT_PCT_MAX		1000000
+#define TIMEOUT_PCT_MAX_S	"1000000"
+
 static void
 parse_timeout(struct config *cfg, const char *val)
 {
 	size_t len = strlen(val);
-	char *end;
+	const char *end;
 	double pct;
 
 	if (len > 1 && val[len - 1] == '%') {
-		pct = strtod(val, &end);
-		if (end != val + len - 1 || !isdigit((unsigned char)val[0]) ||
-		    !(pct > 0) || !isfinite(pct))
+		/* GNU's form: digits, maybe a fraction; no sign, no exponent. */
+		end = val + strspn(val, "0123456789");
+		if (end > val && *end == '.' && isdigit((unsigned char)end[1]))
+			end += 1 + strspn(end + 1, "0123456789");
+		if (end == val || end != val + len - 1)
 			bad("--timeout", val,
 			    "is not a duration or a percentage (2m, 200%)");
+		pct = strtod(val, NULL);
+		if (!(pct > 0) || pct > TIMEOUT_PCT_MAX)
+			bad("--timeout", val, "is not a percentage above 0 "
+			    "and at most " TIMEOUT_PCT_MAX_S "%");
 		cfg->timeout_pct = pct;
 		cfg->timeout_ns = 0;
 		return;

@@ -247,6 +247,22 @@ order_output(struct order *o, struct job *job, int stream, const char *p,
 	return 0;
 }
 
+int
+order_retry(struct order *o, struct job *job)
+{
+	int r = 0;
+
+	if (!job->live) {
+		spool_reset(&job->out);
+		spool_reset(&job->err);
+		return 0;
+	}
+	/* -k: the head wrote all; the others keep theirs for their turn. */
+	if (!o->cfg->keep_order && (r = emit_spool(o, job, 1)) == 0)
+		r = emit_spool(o, job, 2);
+	return r;
+}
+
 /* -k: deliver finished jobs from the head; start the next head live. */
 static int
 advance(struct order *o)

@@ -46,6 +46,13 @@ int	order_started(struct order *, struct job *);
 int	order_output(struct order *, struct job *, int stream,
 	    const char *, size_t);
 /*
+ * The job's attempt failed and it runs again.  Output that was live
+ * (--line-buffer) is the user's already, or will be in its turn under
+ * -k, whichever job streams at the moment: it stays, and a partial last
+ * line comes out as at any job's end.  Held output is dropped.
+ */
+int	order_retry(struct order *, struct job *);
+/*
  * The job will not run again: write or hold its output.  A job that was
  * ended by fanout (halt, signal) is passed with discard set: its partial
  * output is dropped, but jobs after it still come out in order.

@@ -9,10 +9,15 @@
  * Every job is in exactly one place: being prepared (pending), with the
  * executor (running), waiting for a retry (retry list), or held by the
  * output policy until its output is delivered; then it is reported and
- * freed.  Only this thread touches any of it.
+ * freed.  The output policy learns of a job when it is first offered to
+ * the executor, so with -k a job in any of the first three places is
+ * also in its queue: a job leaves for good only through order_done(),
+ * which frees it once everything before it has been delivered.  Only
+ * this thread touches any of it.
  */
 #include "sched.h"
 #include "exec.h"
+#include "hist.h"
 #include "input.h"
 #include "job.h"
 #include "options.h"
@@ -39,6 +44,7 @@ extern char **environ;
 
 #define MS	1000000LL
 #define RETRY_DELAY_MAX	(3600LL * 1000 * MS)
+#define TIMEOUT_MAX	(1000000000LL * 1000 * MS)	/* as a duration's */
 
 /* -s: what each value adds to the command line besides its bytes. */
 struct xargs_count {
@@ -81,9 +87,15 @@ struct sched {
 	int64_t		 next_start_ns;	/* --delay, or back-off after EMFILE */
 	int64_t		 backoff_ns;
 
+	/*
+	 * Jobs that ended for good and were not ended by fanout, counted
+	 * when they end: --halt depends on jobs finishing, never on when -k
+	 * lets their output out (st counts at delivery).
+	 */
+	long		 ended, ended_failed;
+
 	/* --timeout N%: runtimes of the jobs that succeeded. */
-	int64_t		*ok_runtimes;
-	size_t		 nok, capok;
+	struct hist	 ok_runtimes;
 	int64_t		 timeout_ns;	/* in force now; 0 = none */
 
 	const char	*shell;
@@ -479,34 +491,24 @@ spawn_message(struct job *job)
 	buf_free(&m);
 }
 
-static int64_t
-median_ok(struct sched *s)
-{
-	/* Insertion keeps ok_runtimes sorted; lookups are O(1). */
-	return s->ok_runtimes[s->nok / 2];
-}
-
 static void
 note_success(struct sched *s, int64_t runtime)
 {
 	const struct config *cfg = s->cfg;
-	size_t i;
+	double t;
 
 	if (cfg->timeout_pct <= 0)
 		return;
-	s->ok_runtimes = xgrow(s->ok_runtimes, &s->capok, s->nok + 1,
-	    sizeof(*s->ok_runtimes));
-	for (i = s->nok; i > 0 && s->ok_runtimes[i - 1] > runtime; i--)
-		s->ok_runtimes[i] = s->ok_runtimes[i - 1];
-	s->ok_runtimes[i] = runtime;
-	s->nok++;
-	s->timeout_ns = (int64_t)((double)median_ok(s) * cfg->timeout_pct /
-	    100.0);
-	if (s->timeout_ns < MS)
-		s->timeout_ns = MS;
+	hist_add(&s->ok_runtimes, runtime);
+	t = (double)hist_quantile(&s->ok_runtimes, 0.5) * cfg->timeout_pct /
+	    100.0;
+	/* Far beyond any run, and start_ns + limit cannot overflow. */
+	if (t > (double)TIMEOUT_MAX)
+		t = (double)TIMEOUT_MAX;
+	s->timeout_ns = t < MS ? MS : (int64_t)t;
 }
 
-/* --halt: is it time to stop, after this job? */
+/* --halt: is it time to stop, after this job?  It is counted in ended. */
 static void
 check_halt(struct sched *s, const struct job *job)
 {
@@ -520,21 +522,21 @@ check_halt(struct sched *s, const struct job *job)
 	case HALT_FAIL:
 		if (!failed)
 			return;
-		count = s->st.failed + 1;
+		count = s->ended_failed;
 		break;
 	case HALT_SUCCESS:
 		if (failed)
 			return;
-		count = s->st.done + 1 - s->st.failed;
+		count = s->ended - s->ended_failed;
 		break;
 	default:
-		count = s->st.done + 1;
+		count = s->ended;
 		break;
 	}
 	if (cfg->halt_pct > 0) {
-		base = s->st.total > 0 ? s->st.total : s->st.done + 1;
+		base = s->st.total > 0 ? s->st.total : s->ended;
 		hit = count * 100.0 >= cfg->halt_pct * (double)base &&
-		    s->st.done + 1 >= 3;
+		    s->ended >= 3;
 	} else
 		hit = count >= cfg->halt_count;
 	if (!hit)
@@ -608,8 +610,8 @@ on_done(void *ctx, struct job *job)
 			delay *= 2;
 		if (delay > RETRY_DELAY_MAX)
 			delay = RETRY_DELAY_MAX;
-		spool_reset(&job->out);
-		spool_reset(&job->err);
+		if ((r = order_retry(s->order, job)) < 0)
+			output_failed(s, r);
 		job->out_bytes = job->err_bytes = 0;
 		job->attempt++;
 		job->term_step = 0;
@@ -618,7 +620,10 @@ on_done(void *ctx, struct job *job)
 		return;
 	}
 	if (!job->killed) {
-		if (!job_failed(job))
+		s->ended++;
+		if (job_failed(job))
+			s->ended_failed++;
+		else
 			note_success(s, job->end_ns - job->start_ns);
 		check_halt(s, job);
 	}
@@ -830,6 +835,12 @@ fire_deadlines(struct sched *s)
 		return -1;
 	if (next <= now)
 		return 0;
+	/*
+	 * A wait takes an int of ms, about 24.8 days: wake up then and look
+	 * again rather than let a later deadline wrap around.
+	 */
+	if ((next - now + MS - 1) / MS > INT_MAX)
+		return INT_MAX;
 	return (int)((next - now + MS - 1) / MS);
 }
 
@@ -884,16 +895,20 @@ handle_signals(struct sched *s)
 		list_running(s);
 }
 
-/* Raise the descriptor limit for -j jobs, or lower -j. */
+/*
+ * Raise the descriptor limit for -j jobs, or lower -j.  Jobs keep the
+ * limit fanout was started with.
+ */
 static long
 fit_descriptors(long jobs, int unbounded)
 {
 	struct rlimit rl;
-	rlim_t need, room;
+	rlim_t need, room, start;
 	long fit;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
 		return jobs;
+	start = rl.rlim_cur;
 	/* Per job: 3 running descriptors, 4 while spawning, spills held. */
 	need = (rlim_t)jobs * 8 + 64;
 	if (unbounded || rl.rlim_cur < need) {
@@ -907,6 +922,9 @@ fit_descriptors(long jobs, int unbounded)
 			getrlimit(RLIMIT_NOFILE, &rl);
 		}
 	}
+	/* The raise is for fanout's descriptors, not for the jobs. */
+	if (rl.rlim_cur > start)
+		spawn_set_nofile(start);
 	room = rl.rlim_cur > 64 ? rl.rlim_cur - 64 : 0;
 	fit = (long)(room / 8);
 	if (fit < 1)
@@ -935,11 +953,17 @@ drop_waiting(struct sched *s)
 	struct job *job;
 	int r;
 
-	if (s->pending != NULL) {
-		/* Made but never started: it has no output and no log line. */
-		s->seq--;
-		job_free(s->pending);
+	if ((job = s->pending) != NULL) {
+		/*
+		 * Made but never started: it has no output and no log line.
+		 * The output policy holds it too (-k may have jobs before it
+		 * still to deliver), so it leaves through there.
+		 */
 		s->pending = NULL;
+		s->seq--;
+		job->killed = 1;
+		if ((r = order_done(s->order, job, 1)) < 0)
+			output_failed(s, r);
 	}
 	while ((job = s->retry) != NULL) {
 		s->retry = job->next;
@@ -1178,7 +1202,7 @@ sched_run(const struct config *cfg)
 	input_close(s->input);
 	free(s->free_slots);
 	free(s->env);
-	free(s->ok_runtimes);
+	hist_free(&s->ok_runtimes);
 	free(s->argv_view);
 	buf_free(&s->scratch);
 	buf_free(&s->linebuf);

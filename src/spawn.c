@@ -8,17 +8,21 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static posix_spawnattr_t attr;
 static int	 devnull = -1;
 static const char *job_shell = "/bin/sh";
 static sigset_t	 sigdef;
+static struct rlimit job_nofile;	/* when job_nofile_set */
+static int	 job_nofile_set;
 
 int
 spawn_init(const char *shell)
@@ -116,13 +120,104 @@ spawn_forget(void)
 		}
 }
 
+void
+spawn_set_nofile(rlim_t soft)
+{
+	if (getrlimit(RLIMIT_NOFILE, &job_nofile) < 0)
+		return;
+	job_nofile.rlim_cur = soft;
+	job_nofile_set = 1;
+}
+
+/* Make fd the descriptor to, kept open across execve. */
+static int
+child_dup(int fd, int to)
+{
+	if (fd == to)
+		return fcntl(fd, F_SETFD, 0);
+	return dup2(fd, to);
+}
+
+/*
+ * The child's side of spawn_limited: what posix_spawn does with our
+ * attribute and file actions, plus the descriptor limit.  Only
+ * async-signal-safe calls.  Returns errno when the job cannot run.
+ */
+static int
+child_exec(const char *path, char *const argv[], char *const envp[],
+    int out, int err)
+{
+	struct sigaction sa = { 0 };
+	sigset_t none;
+	int s;
+
+	if (setpgid(0, 0) < 0)
+		return errno;
+	/* Every handler fanout installs is for a signal in sigdef. */
+	sa.sa_handler = SIG_DFL;
+	for (s = 1; s < NSIG; s++)
+		if (sigismember(&sigdef, s) == 1)
+			sigaction(s, &sa, NULL);
+	if (child_dup(devnull, 0) < 0 ||
+	    (out >= 0 && child_dup(out, 1) < 0) ||
+	    (err >= 0 && child_dup(err, 2) < 0) ||
+	    setrlimit(RLIMIT_NOFILE, &job_nofile) < 0)
+		return errno;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	execve(path, argv, envp);
+	return errno;
+}
+
+/*
+ * posix_spawn cannot set a limit in the child, so when jobs need another
+ * RLIMIT_NOFILE than fanout's, spawn by hand with vfork: like glibc's
+ * posix_spawn it shares our memory and suspends only this thread until
+ * the child has called execve or _exit, so the cost stays that of a
+ * posix_spawn.  The child runs on this thread's stack and must not
+ * return from here; it reports a failure through child_err.  Every
+ * signal stays blocked until the child has restored the defaults, so no
+ * handler of ours runs in it.
+ */
+static int
+spawn_limited(const char *path, char *const argv[], char *const envp[],
+    int out, int err, pid_t *pid)
+{
+	volatile int child_err = 0;
+	sigset_t all, old;
+	pid_t p;
+	int e;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	p = vfork();
+	if (p == 0) {
+		child_err = child_exec(path, argv, envp, out, err);
+		_exit(127);
+	}
+	e = errno;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (p < 0)
+		return -e;
+	if (child_err != 0) {
+		/* It never ran the job: reap it here, as posix_spawn does. */
+		while (waitpid(p, NULL, 0) < 0 && errno == EINTR)
+			;
+		return -child_err;
+	}
+	*pid = p;
+	return 0;
+}
+
 static int
 spawn_once(const char *path, char *const argv[], char *const envp[],
     int out, int err, pid_t *pid)
 {
-	posix_spawn_file_actions_t *fa = file_actions(out, err);
+	posix_spawn_file_actions_t *fa;
 
-	if (fa == NULL)
+	if (job_nofile_set)
+		return spawn_limited(path, argv, envp, out, err, pid);
+	if ((fa = file_actions(out, err)) == NULL)
 		return -ENOMEM;
 	return -posix_spawn(pid, path, fa, &attr, argv, envp);
 }

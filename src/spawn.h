@@ -13,6 +13,7 @@
 #ifndef FANOUT_SPAWN_H
 #define FANOUT_SPAWN_H
 
+#include <sys/resource.h>
 #include <sys/types.h>
 
 /*
@@ -36,6 +37,14 @@ int	spawn_job(const char *path, char *const argv[], char *const envp[],
  * or -1 with errno set where the kernel has none: then poll waitpid.
  */
 int	spawn_pidfd(pid_t pid);
+
+/*
+ * Jobs get soft as their RLIMIT_NOFILE soft limit: the one fanout was
+ * started with, once fanout raised its own for the descriptors it needs.
+ * Call before any spawn, thread or worker.  Until it is called a spawn
+ * costs no system call for this; after, one more in the child.
+ */
+void	spawn_set_nofile(rlim_t soft);
 
 /* Free this thread's prepared file actions (before it ends). */
 void	spawn_forget(void);
