@@ -144,7 +144,12 @@ spawn_job(const char *path, char *const argv[], char *const envp[],
 	 */
 	for (n = 0; argv[n] != NULL; n++)
 		;
-	sh_argv = xcalloc(n + 2, sizeof(*sh_argv));
+	/*
+	 * Workers call this: a shortage of memory is returned, to be
+	 * waited out like any other, never fatal here.
+	 */
+	if ((sh_argv = calloc(n + 2, sizeof(*sh_argv))) == NULL)
+		return -ENOMEM;
 	sh_argv[0] = (char *)job_shell;
 	sh_argv[1] = (char *)path;
 	memcpy(sh_argv + 2, argv + 1, n * sizeof(*sh_argv));

@@ -26,7 +26,8 @@ int	spawn_init(const char *shell);
  * Start path with argv and envp.  out and err are the descriptors that
  * become the job's 1 and 2 (-1: fanout's own).  Returns 0 and sets *pid,
  * or -errno when the program could not be executed (ENOENT, EACCES,
- * E2BIG...) or a resource is short (EAGAIN, ENOMEM, EMFILE).
+ * E2BIG...) or a resource is short (EAGAIN, ENOMEM, EMFILE).  Never
+ * exits, so workers may call it.
  */
 int	spawn_job(const char *path, char *const argv[], char *const envp[],
 	    int out, int err, pid_t *pid);
