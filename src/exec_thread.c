@@ -143,12 +143,13 @@ post_done(struct worker *w, struct job *job)
 	queue_push(e, ev);
 }
 
-static int
-make_pipe(int fds[2])
+static void
+sleep_ms(int ms)
 {
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return -errno;
-	return 0;
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
 }
 
 static void
@@ -160,27 +161,25 @@ close_fd(int *fd)
 }
 
 /*
- * Spawn, retrying a shortage of resources here: the scheduler already
- * counts this job as started, and a worker has time to wait.
+ * Spawn with the output on pipes in fd[], waiting out a shortage (of
+ * pipes as of processes) here: the scheduler already counts this job as
+ * started, and a worker has time to wait.  0 or -errno.
  */
 static int
-spawn_retrying(struct worker *w, struct job *job, int out, int err)
+spawn_retrying(struct worker *w, struct job *job, int fd[2])
 {
-	struct timespec ts = { 0, 10 * 1000 * 1000 };
-	pid_t pid;
-	int r;
+	int ms = 0, r;
 
 	for (;;) {
 		pthread_mutex_lock(&w->mu);
-		r = spawn_job(job->path, job->argv, job->envp, out, err, &pid);
+		r = spawn_job_piped(job->path, job->argv, job->envp,
+		    job->ungroup, fd, &job->pid);
 		if (r == 0)
-			w->pid = job->pid = pid;
+			w->pid = job->pid;
 		pthread_mutex_unlock(&w->mu);
 		if (r == 0 || !spawn_err_transient(r))
 			return r;
-		nanosleep(&ts, NULL);
-		if (ts.tv_nsec < 500 * 1000 * 1000)
-			ts.tv_nsec *= 2;
+		sleep_ms(ms = spawn_backoff_ms(ms));
 	}
 }
 
@@ -261,29 +260,13 @@ static void
 run(struct worker *w, struct job *job)
 {
 	struct exec *e = w->e;
-	int out[2] = { -1, -1 }, err[2] = { -1, -1 }, fd[2], pidfd;
+	int fd[2], pidfd;
 	siginfo_t si;
 	struct pollfd pfd[3];
 	int r, i, exited = 0;
 
-	if (!job->ungroup && ((r = make_pipe(out)) < 0 ||
-	    (r = make_pipe(err)) < 0)) {
-		close_fd(&out[0]);
-		close_fd(&out[1]);
-		job->end = JOB_SPAWN_FAILED;
-		job->spawn_err = r;
-		job->status = spawn_err_status(r);
-		post_done(w, job);
-		return;
-	}
-	r = spawn_retrying(w, job, out[1], err[1]);
-	close_fd(&out[1]);
-	close_fd(&err[1]);
-	fd[0] = out[0];
-	fd[1] = err[0];
+	r = spawn_retrying(w, job, fd);
 	if (r < 0) {
-		close_fd(&fd[0]);
-		close_fd(&fd[1]);
 		job->end = JOB_SPAWN_FAILED;
 		job->spawn_err = r;
 		job->status = spawn_err_status(r);

@@ -33,6 +33,27 @@ int	spawn_job(const char *path, char *const argv[], char *const envp[],
 	    int out, int err, pid_t *pid);
 
 /*
+ * spawn_job with the job's stdout and stderr on two new pipes, or on
+ * fanout's own when ungroup (then fd[] is -1).  Returns 0 with fd[0] and
+ * fd[1] the pipes' read ends (close-on-exec, non-blocking) and *pid set,
+ * or -errno with nothing left open.  Running out of pipes (EMFILE,
+ * ENFILE) is a shortage like any of spawning's: spawn_err_transient.
+ */
+int	spawn_job_piped(const char *path, char *const argv[],
+	    char *const envp[], int ungroup, int fd[2], pid_t *pid);
+
+/*
+ * The one policy for a shortage (spawn_err_transient): never the job's
+ * failure; wait and try again, first after SPAWN_BACKOFF_MIN_MS, then
+ * twice as long each time up to SPAWN_BACKOFF_MAX_MS.  spawn_backoff_ms
+ * gives the next wait after last_ms (0 before the first).
+ */
+#define SPAWN_BACKOFF_MIN_MS	10
+#define SPAWN_BACKOFF_MAX_MS	1000
+
+int	spawn_backoff_ms(int last_ms);
+
+/*
  * A descriptor that becomes readable when child pid exits (pidfd_open),
  * or -1 with errno set where the kernel has none: then poll waitpid.
  */

@@ -7,6 +7,24 @@
 
 load helper
 
+@test "a job's pipes that cannot be made yet are waited for, not its failure" {
+	# pipe2 from the third call on is the jobs', in every mode.
+	run --separate-stderr with_faults pipe2:EMFILE:3:4 \
+	    "$FANOUT" -j2 -k 'echo out-{}; echo err-{} >&2' ::: 1 2 3 4 5
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'out-%s\n' 1 2 3 4 5)" ]
+	[ "$stderr" = "$(printf 'err-%s\n' 1 2 3 4 5)" ]
+}
+
+@test "a file table that is full is waited for, not a job's failure" {
+	run --separate-stderr with_faults pipe2:ENFILE:3:6 \
+	    "$FANOUT" -j2 -k --joblog log 'echo {}' ::: 1 2 3 4 5
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' 1 2 3 4 5)" ]
+	[ -z "$stderr" ]
+	[ "$(cut -f7 log | sort | uniq -c | tr -s ' ')" = "$(printf ' 5 0\n 1 Exitval')" ]
+}
+
 @test "a script without #! runs through the shell while spawns are short" {
 	printf 'echo "via sh: $1"\n' > noshebang
 	chmod +x noshebang
