@@ -13,6 +13,12 @@
  * signalled by the scheduler only under the worker's mutex and only
  * until the worker has reaped it, so a reused pid is never signalled.
  *
+ * A shortage while spawning (no pipes, no processes, no memory) is
+ * waited out in the worker, by the policy in spawn.h.  A signal that
+ * arrives meanwhile has no pid to reach; it is kept in the worker, and
+ * the spawn, also made under the mutex, looks at it first: a job ended
+ * before it got a pid never runs.
+ *
  * This is the only file with locks.  Workers block every signal: the
  * scheduler's thread alone takes them.
  */
@@ -55,6 +61,8 @@ struct worker {
 	pthread_cond_t	 cv;
 	struct job	*job;		/* handed over, or running */
 	pid_t		 pid;		/* signallable while > 0 */
+	int		 end_signo;	/* ends it before it has a pid */
+	int		 stopped;	/* stop it once it has a pid */
 	int		 quit;
 };
 
@@ -144,15 +152,6 @@ post_done(struct worker *w, struct job *job)
 }
 
 static void
-sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
-static void
 close_fd(int *fd)
 {
 	if (*fd >= 0)
@@ -161,26 +160,52 @@ close_fd(int *fd)
 }
 
 /*
- * Spawn with the output on pipes in fd[], waiting out a shortage (of
- * pipes as of processes) here: the scheduler already counts this job as
- * started, and a worker has time to wait.  0 or -errno.
+ * Spawn with the output on pipes in fd[], waiting out a shortage here:
+ * the scheduler already counts this job as started, and a worker has
+ * time to wait.  Returns 0 once spawned, -errno when the job cannot be,
+ * or the signal that ended it before it was spawned: it never runs.
  */
 static int
 spawn_retrying(struct worker *w, struct job *job, int fd[2])
 {
+	struct timespec until;
 	int ms = 0, r;
 
+	/*
+	 * Under the mutex, so that a signal either finds the pid or is
+	 * kept for us to see before the next attempt; the wait lets go of
+	 * it, and a signal cuts the wait short.
+	 */
+	pthread_mutex_lock(&w->mu);
 	for (;;) {
-		pthread_mutex_lock(&w->mu);
+		if (w->end_signo != 0) {
+			r = w->end_signo;
+			break;
+		}
 		r = spawn_job_piped(job->path, job->argv, job->envp,
 		    job->ungroup, fd, &job->pid);
-		if (r == 0)
+		if (r == 0) {
 			w->pid = job->pid;
-		pthread_mutex_unlock(&w->mu);
-		if (r == 0 || !spawn_err_transient(r))
-			return r;
-		sleep_ms(ms = spawn_backoff_ms(ms));
+			if (w->stopped)
+				kill(-w->pid, SIGSTOP);
+			break;
+		}
+		if (!spawn_err_transient(r))
+			break;
+		ms = spawn_backoff_ms(ms);
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += ms / 1000;
+		until.tv_nsec += (long)(ms % 1000) * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		while (w->end_signo == 0 &&
+		    pthread_cond_timedwait(&w->cv, &w->mu, &until) != ETIMEDOUT)
+			;
 	}
+	pthread_mutex_unlock(&w->mu);
+	return r;
 }
 
 /* Read once from a pipe; close it at EOF.  Returns bytes read. */
@@ -266,6 +291,13 @@ run(struct worker *w, struct job *job)
 	int r, i, exited = 0;
 
 	r = spawn_retrying(w, job, fd);
+	if (r > 0) {
+		/* Ended before it could run: as if it died of it. */
+		job->end = JOB_SIGNALED;
+		job->status = r;
+		post_done(w, job);
+		return;
+	}
 	if (r < 0) {
 		job->end = JOB_SPAWN_FAILED;
 		job->spawn_err = r;
@@ -343,12 +375,17 @@ static int
 worker_start(struct exec *e, struct worker *w)
 {
 	pthread_attr_t attr;
+	pthread_condattr_t ca;
 	sigset_t all, old;
 	int r;
 
 	w->e = e;
 	pthread_mutex_init(&w->mu, NULL);
-	pthread_cond_init(&w->cv, NULL);
+	/* Back-off deadlines must not move with the wall clock. */
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->cv, &ca);
+	pthread_condattr_destroy(&ca);
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, STACK_SIZE);
 	/* Workers block every signal; they inherit the mask at creation. */
@@ -392,6 +429,8 @@ thread_start(struct exec *e, struct job *job)
 	if (w->job != NULL)
 		BUG("slot %ld is busy", job->slot);
 	w->job = job;
+	w->end_signo = 0;
+	w->stopped = 0;
 	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 	return 0;
@@ -438,6 +477,24 @@ thread_wait(struct exec *e, int timeout_ms, struct exec_watch *watch,
 	return count;
 }
 
+/*
+ * A signal for the worker's job while it has no pid: not spawned yet, or
+ * reaped already (then nothing reads this again).  Under w->mu.
+ */
+static void
+hold_signal(struct worker *w, int signo)
+{
+	if (spawn_sig_ends(signo)) {
+		if (w->end_signo == 0)
+			w->end_signo = signo;
+		/* Cut a back-off short. */
+		pthread_cond_signal(&w->cv);
+	} else if (spawn_sig_stops(signo))
+		w->stopped = 1;
+	else if (signo == SIGCONT)
+		w->stopped = 0;
+}
+
 static int
 thread_signal(struct exec *e, struct job *job, int signo)
 {
@@ -448,9 +505,11 @@ thread_signal(struct exec *e, struct job *job, int signo)
 	    (w = e->workers[job->slot - 1]) == NULL)
 		return 0;
 	pthread_mutex_lock(&w->mu);
-	if (w->job == job && w->pid > 0 && kill(-w->pid, signo) < 0 &&
-	    errno != ESRCH)
-		r = -errno;
+	if (w->job == job && w->pid > 0) {
+		if (kill(-w->pid, signo) < 0 && errno != ESRCH)
+			r = -errno;
+	} else if (w->job == job)
+		hold_signal(w, signo);
 	pthread_mutex_unlock(&w->mu);
 	return r;
 }

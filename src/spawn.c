@@ -245,3 +245,17 @@ spawn_backoff_ms(int last_ms)
 	return last_ms >= SPAWN_BACKOFF_MAX_MS / 2 ? SPAWN_BACKOFF_MAX_MS :
 	    last_ms * 2;
 }
+
+int
+spawn_sig_stops(int signo)
+{
+	return signo == SIGSTOP || signo == SIGTSTP || signo == SIGTTIN ||
+	    signo == SIGTTOU;
+}
+
+int
+spawn_sig_ends(int signo)
+{
+	return !spawn_sig_stops(signo) && signo != 0 && signo != SIGCONT &&
+	    signo != SIGCHLD && signo != SIGURG && signo != SIGWINCH;
+}

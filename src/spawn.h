@@ -54,6 +54,16 @@ int	spawn_job_piped(const char *path, char *const argv[],
 int	spawn_backoff_ms(int last_ms);
 
 /*
+ * A signal for a job that is still waiting out a shortage has no process
+ * to reach.  One whose default action ends a process (spawn_sig_ends)
+ * means the job must never run: it is reported as if it had run and
+ * died of that signal.  A stop (spawn_sig_stops) is applied as soon as
+ * the job is spawned, unless a SIGCONT came after it.
+ */
+int	spawn_sig_ends(int signo);
+int	spawn_sig_stops(int signo);
+
+/*
  * A descriptor that becomes readable when child pid exits (pidfd_open),
  * or -1 with errno set where the kernel has none: then poll waitpid.
  */
