@@ -17,7 +17,8 @@
  * waited out in the worker, by the policy in spawn.h.  A signal that
  * arrives meanwhile has no pid to reach; it is kept in the worker, and
  * the spawn, also made under the mutex, looks at it first: a job ended
- * before it got a pid never runs.
+ * before it got a pid never runs.  A worker never exits the program:
+ * what it cannot get it waits for, and what fails it reports.
  *
  * This is the only file with locks.  Workers block every signal: the
  * scheduler's thread alone takes them.
@@ -63,6 +64,7 @@ struct worker {
 	pid_t		 pid;		/* signallable while > 0 */
 	int		 end_signo;	/* ends it before it has a pid */
 	int		 stopped;	/* stop it once it has a pid */
+	struct event	*done;		/* every job's EV_DONE */
 	int		 quit;
 };
 
@@ -113,10 +115,20 @@ queue_take(struct exec *e)
 }
 
 static void
+sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static void
 post_output(struct exec *e, struct job *job, int stream, const char *p,
     size_t n)
 {
 	struct event *ev;
+	int ms = 0;
 
 	if (stream == 1)
 		job->out_bytes += n;
@@ -126,7 +138,9 @@ post_output(struct exec *e, struct job *job, int stream, const char *p,
 		spool_append(stream == 1 ? &job->out : &job->err, p, n);
 		return;
 	}
-	ev = xmalloc(sizeof(*ev) + n);
+	/* Short of memory: wait, as for any shortage; the job's pipe holds. */
+	while ((ev = malloc(sizeof(*ev) + n)) == NULL)
+		sleep_ms(ms = spawn_backoff_ms(ms));
 	ev->kind = EV_OUTPUT;
 	ev->job = job;
 	ev->stream = stream;
@@ -135,11 +149,15 @@ post_output(struct exec *e, struct job *job, int stream, const char *p,
 	queue_push(e, ev);
 }
 
-/* The job is over: free the worker for the next one, then tell. */
+/*
+ * The job is over: free the worker for the next one, then tell.  The
+ * event is the worker's own, allocated with it, so telling cannot fail;
+ * the worker gets its next job only after the scheduler has taken this.
+ */
 static void
 post_done(struct worker *w, struct job *job)
 {
-	struct event *ev = xmalloc(sizeof(*ev));
+	struct event *ev = w->done;
 	struct exec *e = w->e;
 
 	job->end_ns = clock_mono_ns();
@@ -380,6 +398,8 @@ worker_start(struct exec *e, struct worker *w)
 	int r;
 
 	w->e = e;
+	if (w->done == NULL)
+		w->done = xmalloc(sizeof(*w->done));
 	pthread_mutex_init(&w->mu, NULL);
 	/* Back-off deadlines must not move with the wall clock. */
 	pthread_condattr_init(&ca);
@@ -466,12 +486,13 @@ thread_wait(struct exec *e, int timeout_ms, struct exec_watch *watch,
 		return count;
 	for (ev = queue_take(e); ev != NULL; ev = next) {
 		next = ev->next;
-		if (ev->kind == EV_OUTPUT)
+		/* An EV_DONE is its worker's, not ours to free. */
+		if (ev->kind == EV_OUTPUT) {
 			e->hooks.output(e->hooks.ctx, ev->job, ev->stream,
 			    ev->data, ev->len);
-		else
+			free(ev);
+		} else
 			e->hooks.done(e->hooks.ctx, ev->job);
-		free(ev);
 		count++;
 	}
 	return count;
@@ -525,10 +546,8 @@ thread_release(struct exec *e)
 	for (i = 0; i < e->nworkers; i++) {
 		struct worker *w = e->workers[i];
 
-		if (w == NULL || !w->started) {
-			free(w);
+		if (w == NULL || !w->started)
 			continue;
-		}
 		pthread_mutex_lock(&w->mu);
 		w->quit = 1;
 		pthread_cond_signal(&w->cv);
@@ -536,14 +555,20 @@ thread_release(struct exec *e)
 		pthread_join(w->tid, NULL);
 		pthread_mutex_destroy(&w->mu);
 		pthread_cond_destroy(&w->cv);
-		free(w);
 	}
+	/* Before the workers go: a queued EV_DONE is one of theirs. */
 	while ((ev = queue_take(e)) != NULL)
 		while (ev != NULL) {
 			struct event *next = ev->next;
 
-			free(ev);
+			if (ev->kind == EV_OUTPUT)
+				free(ev);
 			ev = next;
+		}
+	for (i = 0; i < e->nworkers; i++)
+		if (e->workers[i] != NULL) {
+			free(e->workers[i]->done);
+			free(e->workers[i]);
 		}
 	pthread_mutex_destroy(&e->qmu);
 	close(e->wake[0]);
