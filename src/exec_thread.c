@@ -13,6 +13,13 @@
  * signalled by the scheduler only under the worker's mutex and only
  * until the worker has reaped it, so a reused pid is never signalled.
  *
+ * A shortage while spawning (no pipes, no processes, no memory) is
+ * waited out in the worker, by the policy in spawn.h.  A signal that
+ * arrives meanwhile has no pid to reach; it is kept in the worker, and
+ * the spawn, also made under the mutex, looks at it first: a job ended
+ * before it got a pid never runs.  A worker never exits the program:
+ * what it cannot get it waits for, and what fails it reports.
+ *
  * This is the only file with locks.  Workers block every signal: the
  * scheduler's thread alone takes them.
  */
@@ -55,6 +62,9 @@ struct worker {
 	pthread_cond_t	 cv;
 	struct job	*job;		/* handed over, or running */
 	pid_t		 pid;		/* signallable while > 0 */
+	int		 end_signo;	/* ends it before it has a pid */
+	int		 stopped;	/* stop it once it has a pid */
+	struct event	*done;		/* every job's EV_DONE */
 	int		 quit;
 };
 
@@ -105,10 +115,20 @@ queue_take(struct exec *e)
 }
 
 static void
+sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static void
 post_output(struct exec *e, struct job *job, int stream, const char *p,
     size_t n)
 {
 	struct event *ev;
+	int ms = 0;
 
 	if (stream == 1)
 		job->out_bytes += n;
@@ -118,7 +138,9 @@ post_output(struct exec *e, struct job *job, int stream, const char *p,
 		spool_append(stream == 1 ? &job->out : &job->err, p, n);
 		return;
 	}
-	ev = xmalloc(sizeof(*ev) + n);
+	/* Short of memory: wait, as for any shortage; the job's pipe holds. */
+	while ((ev = malloc(sizeof(*ev) + n)) == NULL)
+		sleep_ms(ms = spawn_backoff_ms(ms));
 	ev->kind = EV_OUTPUT;
 	ev->job = job;
 	ev->stream = stream;
@@ -127,11 +149,15 @@ post_output(struct exec *e, struct job *job, int stream, const char *p,
 	queue_push(e, ev);
 }
 
-/* The job is over: free the worker for the next one, then tell. */
+/*
+ * The job is over: free the worker for the next one, then tell.  The
+ * event is the worker's own, allocated with it, so telling cannot fail;
+ * the worker gets its next job only after the scheduler has taken this.
+ */
 static void
 post_done(struct worker *w, struct job *job)
 {
-	struct event *ev = xmalloc(sizeof(*ev));
+	struct event *ev = w->done;
 	struct exec *e = w->e;
 
 	job->end_ns = clock_mono_ns();
@@ -143,14 +169,6 @@ post_done(struct worker *w, struct job *job)
 	queue_push(e, ev);
 }
 
-static int
-make_pipe(int fds[2])
-{
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return -errno;
-	return 0;
-}
-
 static void
 close_fd(int *fd)
 {
@@ -160,28 +178,52 @@ close_fd(int *fd)
 }
 
 /*
- * Spawn, retrying a shortage of resources here: the scheduler already
- * counts this job as started, and a worker has time to wait.
+ * Spawn with the output on pipes in fd[], waiting out a shortage here:
+ * the scheduler already counts this job as started, and a worker has
+ * time to wait.  Returns 0 once spawned, -errno when the job cannot be,
+ * or the signal that ended it before it was spawned: it never runs.
  */
 static int
-spawn_retrying(struct worker *w, struct job *job, int out, int err)
+spawn_retrying(struct worker *w, struct job *job, int fd[2])
 {
-	struct timespec ts = { 0, 10 * 1000 * 1000 };
-	pid_t pid;
-	int r;
+	struct timespec until;
+	int ms = 0, r;
 
+	/*
+	 * Under the mutex, so that a signal either finds the pid or is
+	 * kept for us to see before the next attempt; the wait lets go of
+	 * it, and a signal cuts the wait short.
+	 */
+	pthread_mutex_lock(&w->mu);
 	for (;;) {
-		pthread_mutex_lock(&w->mu);
-		r = spawn_job(job->path, job->argv, job->envp, out, err, &pid);
-		if (r == 0)
-			w->pid = job->pid = pid;
-		pthread_mutex_unlock(&w->mu);
-		if (r == 0 || !spawn_err_transient(r))
-			return r;
-		nanosleep(&ts, NULL);
-		if (ts.tv_nsec < 500 * 1000 * 1000)
-			ts.tv_nsec *= 2;
+		if (w->end_signo != 0) {
+			r = w->end_signo;
+			break;
+		}
+		r = spawn_job_piped(job->path, job->argv, job->envp,
+		    job->ungroup, fd, &job->pid);
+		if (r == 0) {
+			w->pid = job->pid;
+			if (w->stopped)
+				kill(-w->pid, SIGSTOP);
+			break;
+		}
+		if (!spawn_err_transient(r))
+			break;
+		ms = spawn_backoff_ms(ms);
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += ms / 1000;
+		until.tv_nsec += (long)(ms % 1000) * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		while (w->end_signo == 0 &&
+		    pthread_cond_timedwait(&w->cv, &w->mu, &until) != ETIMEDOUT)
+			;
 	}
+	pthread_mutex_unlock(&w->mu);
+	return r;
 }
 
 /* Read once from a pipe; close it at EOF.  Returns bytes read. */
@@ -261,29 +303,20 @@ static void
 run(struct worker *w, struct job *job)
 {
 	struct exec *e = w->e;
-	int out[2] = { -1, -1 }, err[2] = { -1, -1 }, fd[2], pidfd;
+	int fd[2], pidfd;
 	siginfo_t si;
 	struct pollfd pfd[3];
 	int r, i, exited = 0;
 
-	if (!job->ungroup && ((r = make_pipe(out)) < 0 ||
-	    (r = make_pipe(err)) < 0)) {
-		close_fd(&out[0]);
-		close_fd(&out[1]);
-		job->end = JOB_SPAWN_FAILED;
-		job->spawn_err = r;
-		job->status = spawn_err_status(r);
+	r = spawn_retrying(w, job, fd);
+	if (r > 0) {
+		/* Ended before it could run: as if it died of it. */
+		job->end = JOB_SIGNALED;
+		job->status = r;
 		post_done(w, job);
 		return;
 	}
-	r = spawn_retrying(w, job, out[1], err[1]);
-	close_fd(&out[1]);
-	close_fd(&err[1]);
-	fd[0] = out[0];
-	fd[1] = err[0];
 	if (r < 0) {
-		close_fd(&fd[0]);
-		close_fd(&fd[1]);
 		job->end = JOB_SPAWN_FAILED;
 		job->spawn_err = r;
 		job->status = spawn_err_status(r);
@@ -360,12 +393,19 @@ static int
 worker_start(struct exec *e, struct worker *w)
 {
 	pthread_attr_t attr;
+	pthread_condattr_t ca;
 	sigset_t all, old;
 	int r;
 
 	w->e = e;
+	if (w->done == NULL)
+		w->done = xmalloc(sizeof(*w->done));
 	pthread_mutex_init(&w->mu, NULL);
-	pthread_cond_init(&w->cv, NULL);
+	/* Back-off deadlines must not move with the wall clock. */
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->cv, &ca);
+	pthread_condattr_destroy(&ca);
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, STACK_SIZE);
 	/* Workers block every signal; they inherit the mask at creation. */
@@ -409,6 +449,8 @@ thread_start(struct exec *e, struct job *job)
 	if (w->job != NULL)
 		BUG("slot %ld is busy", job->slot);
 	w->job = job;
+	w->end_signo = 0;
+	w->stopped = 0;
 	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 	return 0;
@@ -444,15 +486,34 @@ thread_wait(struct exec *e, int timeout_ms, struct exec_watch *watch,
 		return count;
 	for (ev = queue_take(e); ev != NULL; ev = next) {
 		next = ev->next;
-		if (ev->kind == EV_OUTPUT)
+		/* An EV_DONE is its worker's, not ours to free. */
+		if (ev->kind == EV_OUTPUT) {
 			e->hooks.output(e->hooks.ctx, ev->job, ev->stream,
 			    ev->data, ev->len);
-		else
+			free(ev);
+		} else
 			e->hooks.done(e->hooks.ctx, ev->job);
-		free(ev);
 		count++;
 	}
 	return count;
+}
+
+/*
+ * A signal for the worker's job while it has no pid: not spawned yet, or
+ * reaped already (then nothing reads this again).  Under w->mu.
+ */
+static void
+hold_signal(struct worker *w, int signo)
+{
+	if (spawn_sig_ends(signo)) {
+		if (w->end_signo == 0)
+			w->end_signo = signo;
+		/* Cut a back-off short. */
+		pthread_cond_signal(&w->cv);
+	} else if (spawn_sig_stops(signo))
+		w->stopped = 1;
+	else if (signo == SIGCONT)
+		w->stopped = 0;
 }
 
 static int
@@ -465,9 +526,11 @@ thread_signal(struct exec *e, struct job *job, int signo)
 	    (w = e->workers[job->slot - 1]) == NULL)
 		return 0;
 	pthread_mutex_lock(&w->mu);
-	if (w->job == job && w->pid > 0 && kill(-w->pid, signo) < 0 &&
-	    errno != ESRCH)
-		r = -errno;
+	if (w->job == job && w->pid > 0) {
+		if (kill(-w->pid, signo) < 0 && errno != ESRCH)
+			r = -errno;
+	} else if (w->job == job)
+		hold_signal(w, signo);
 	pthread_mutex_unlock(&w->mu);
 	return r;
 }
@@ -483,10 +546,8 @@ thread_release(struct exec *e)
 	for (i = 0; i < e->nworkers; i++) {
 		struct worker *w = e->workers[i];
 
-		if (w == NULL || !w->started) {
-			free(w);
+		if (w == NULL || !w->started)
 			continue;
-		}
 		pthread_mutex_lock(&w->mu);
 		w->quit = 1;
 		pthread_cond_signal(&w->cv);
@@ -494,14 +555,20 @@ thread_release(struct exec *e)
 		pthread_join(w->tid, NULL);
 		pthread_mutex_destroy(&w->mu);
 		pthread_cond_destroy(&w->cv);
-		free(w);
 	}
+	/* Before the workers go: a queued EV_DONE is one of theirs. */
 	while ((ev = queue_take(e)) != NULL)
 		while (ev != NULL) {
 			struct event *next = ev->next;
 
-			free(ev);
+			if (ev->kind == EV_OUTPUT)
+				free(ev);
 			ev = next;
+		}
+	for (i = 0; i < e->nworkers; i++)
+		if (e->workers[i] != NULL) {
+			free(e->workers[i]->done);
+			free(e->workers[i]);
 		}
 	pthread_mutex_destroy(&e->qmu);
 	close(e->wake[0]);

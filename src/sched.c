@@ -831,6 +831,13 @@ fire_deadlines(struct sched *s)
 	if (s->next_start_ns > now && s->next_start_ns < next &&
 	    s->stop == RUNNING)
 		next = s->next_start_ns;
+	/*
+	 * A job held back by a shortage is due even when its back-off
+	 * passed while we got here: waiting for nothing would hang.
+	 */
+	if (s->pending != NULL && s->stop == RUNNING &&
+	    s->next_start_ns < next)
+		next = s->next_start_ns;
 	if (next == INT64_MAX)
 		return -1;
 	if (next <= now)

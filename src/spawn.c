@@ -239,7 +239,12 @@ spawn_job(const char *path, char *const argv[], char *const envp[],
 	 */
 	for (n = 0; argv[n] != NULL; n++)
 		;
-	sh_argv = xcalloc(n + 2, sizeof(*sh_argv));
+	/*
+	 * Workers call this: a shortage of memory is returned, to be
+	 * waited out like any other, never fatal here.
+	 */
+	if ((sh_argv = calloc(n + 2, sizeof(*sh_argv))) == NULL)
+		return -ENOMEM;
 	sh_argv[0] = (char *)job_shell;
 	sh_argv[1] = (char *)path;
 	memcpy(sh_argv + 2, argv + 1, n * sizeof(*sh_argv));
@@ -271,4 +276,81 @@ spawn_pidfd(pid_t pid)
 	errno = ENOSYS;
 	return -1;
 #endif
+}
+
+/* A pipe for a job's output: only our end, the read end, is non-blocking. */
+static int
+job_pipe(int fds[2])
+{
+	int r;
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	/* A new pipe's read end has no other status flags to keep. */
+	if (fcntl(fds[0], F_SETFL, O_NONBLOCK) < 0) {
+		r = -errno;
+		close(fds[0]);
+		close(fds[1]);
+		return r;
+	}
+	return 0;
+}
+
+int
+spawn_job_piped(const char *path, char *const argv[], char *const envp[],
+    int ungroup, int fd[2], pid_t *pid)
+{
+	int out[2] = { -1, -1 }, err[2] = { -1, -1 };
+	pid_t p;
+	int r;
+
+	fd[0] = fd[1] = -1;
+	if (!ungroup) {
+		if ((r = job_pipe(out)) < 0)
+			return r;
+		if ((r = job_pipe(err)) < 0) {
+			close(out[0]);
+			close(out[1]);
+			return r;
+		}
+	}
+	r = spawn_job(path, argv, envp, out[1], err[1], &p);
+	if (!ungroup) {
+		close(out[1]);
+		close(err[1]);
+	}
+	if (r < 0) {
+		if (!ungroup) {
+			close(out[0]);
+			close(err[0]);
+		}
+		return r;
+	}
+	fd[0] = out[0];
+	fd[1] = err[0];
+	*pid = p;
+	return 0;
+}
+
+int
+spawn_backoff_ms(int last_ms)
+{
+	if (last_ms <= 0)
+		return SPAWN_BACKOFF_MIN_MS;
+	return last_ms >= SPAWN_BACKOFF_MAX_MS / 2 ? SPAWN_BACKOFF_MAX_MS :
+	    last_ms * 2;
+}
+
+int
+spawn_sig_stops(int signo)
+{
+	return signo == SIGSTOP || signo == SIGTSTP || signo == SIGTTIN ||
+	    signo == SIGTTOU;
+}
+
+int
+spawn_sig_ends(int signo)
+{
+	return !spawn_sig_stops(signo) && signo != 0 && signo != SIGCONT &&
+	    signo != SIGCHLD && signo != SIGURG && signo != SIGWINCH;
 }

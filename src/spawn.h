@@ -27,10 +27,42 @@ int	spawn_init(const char *shell);
  * Start path with argv and envp.  out and err are the descriptors that
  * become the job's 1 and 2 (-1: fanout's own).  Returns 0 and sets *pid,
  * or -errno when the program could not be executed (ENOENT, EACCES,
- * E2BIG...) or a resource is short (EAGAIN, ENOMEM, EMFILE).
+ * E2BIG...) or a resource is short (EAGAIN, ENOMEM, EMFILE).  Never
+ * exits, so workers may call it.
  */
 int	spawn_job(const char *path, char *const argv[], char *const envp[],
 	    int out, int err, pid_t *pid);
+
+/*
+ * spawn_job with the job's stdout and stderr on two new pipes, or on
+ * fanout's own when ungroup (then fd[] is -1).  Returns 0 with fd[0] and
+ * fd[1] the pipes' read ends (close-on-exec, non-blocking) and *pid set,
+ * or -errno with nothing left open.  Running out of pipes (EMFILE,
+ * ENFILE) is a shortage like any of spawning's: spawn_err_transient.
+ */
+int	spawn_job_piped(const char *path, char *const argv[],
+	    char *const envp[], int ungroup, int fd[2], pid_t *pid);
+
+/*
+ * The one policy for a shortage (spawn_err_transient): never the job's
+ * failure; wait and try again, first after SPAWN_BACKOFF_MIN_MS, then
+ * twice as long each time up to SPAWN_BACKOFF_MAX_MS.  spawn_backoff_ms
+ * gives the next wait after last_ms (0 before the first).
+ */
+#define SPAWN_BACKOFF_MIN_MS	10
+#define SPAWN_BACKOFF_MAX_MS	1000
+
+int	spawn_backoff_ms(int last_ms);
+
+/*
+ * A signal for a job that is still waiting out a shortage has no process
+ * to reach.  One whose default action ends a process (spawn_sig_ends)
+ * means the job must never run: it is reported as if it had run and
+ * died of that signal.  A stop (spawn_sig_stops) is applied as soon as
+ * the job is spawned, unless a SIGCONT came after it.
+ */
+int	spawn_sig_ends(int signo);
+int	spawn_sig_stops(int signo);
 
 /*
  * A descriptor that becomes readable when child pid exits (pidfd_open),
