@@ -1,0 +1,36 @@
+#!/usr/bin/env bats
+# Shortages of the event loop, the self figures of --summary, and the
+# durability of --results.
+
+load helper
+
+@test "every job finishes when epoll refuses to watch its descriptors" {
+	# Each rule refuses three registrations in a row from the n-th on:
+	# a job's pipes and pidfd, a worker's socket, or the signal pipe.
+	for err in ENOMEM ENOSPC; do
+		for n in 1 2 3 4 5 6 7 8 9 10 11 12; do
+			run --separate-stderr with_faults \
+			    "epoll_ctl:$err:$n:3" timeout -k 5 60 \
+			    "$FANOUT" -j4 -k 'echo {}' ::: $(seq 20)
+			echo "$err from call $n: status $status"
+			[ "$status" -eq 0 ]
+			[ "$output" = "$(seq 20)" ]
+			[ -z "$stderr" ]
+		done
+	done
+}
+
+@test "a refused watch on stdout does not end the run as a closed pipe" {
+	export FAULT_LIB
+	export -f with_faults
+	for n in 1 2 3 4 5 6 7 8; do
+		# timeout watches fanout itself, so that a hang ends in a kill.
+		run --separate-stderr bash -c 'with_faults "$1" \
+		    timeout -k 5 60 "$FANOUT" -j1 echo ::: 1 2 3 | cat
+		    exit "${PIPESTATUS[0]}"' _ "epoll_ctl:ENOMEM:$n:1"
+		echo "call $n: status $status"
+		[ "$status" -eq 0 ]
+		[ "$output" = "$(printf '1\n2\n3')" ]
+		[ -z "$stderr" ]
+	done
+}
