@@ -34,3 +34,22 @@ load helper
 		[ -z "$stderr" ]
 	done
 }
+
+@test "--summary counts every worker, however many" {
+	# Past about 700 pids /proc's list of children no longer fits 4 KiB.
+	[ "$(ulimit -u)" = unlimited ] || [ "$(ulimit -u)" -ge 4000 ] ||
+	    skip "needs a process limit of 4000 (ulimit -u)"
+	run --separate-stderr fanout -j1000 --summary 'echo $FANOUT_SLOT' \
+	    ::: $(seq 1000)
+	[ "$status" -eq 0 ]
+	slots=$(sort -u <<<"$output" | wc -l)
+	line=$(grep '^fanout:   fanout ' <<<"$stderr")
+	echo "$slots slots; $line"
+	if [ "$FANOUT_MODE" = process ]; then
+		# One worker per slot used, alive to the end.
+		[ "$slots" -gt 700 ]
+		[[ "$line" == *"(with $slots workers)" ]]
+	else
+		[[ "$line" != *worker* ]]
+	fi
+}
