@@ -53,3 +53,44 @@ load helper
 		[[ "$line" != *worker* ]]
 	fi
 }
+
+@test "--results makes no status when saving the job's files fails to sync" {
+	# fsync 1 and 2 are the job's stdout and stderr, 3 its status.
+	for n in 1 2 3; do
+		rm -rf R
+		run --separate-stderr with_faults "fsync:EIO:$n:1" \
+		    "$FANOUT" --results R echo ::: a
+		echo "fsync $n: status $status: $stderr"
+		[ "$status" -ne 0 ]
+		[[ "$stderr" == *"cannot write output: Input/output error"* ]]
+		[ ! -e R/1/status ]
+		[ ! -e R/1/.status.tmp ]
+	done
+}
+
+@test "--results reports a failure to sync the directory of a status" {
+	run --separate-stderr with_faults "fsync:EIO:4:1" \
+	    "$FANOUT" --results R echo ::: a
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"cannot write output: Input/output error"* ]]
+}
+
+@test "--results files are complete and --resume trusts them" {
+	# That a status survives power loss cannot be shown here; that the
+	# files are whole and nothing temporary is left can.
+	run --separate-stderr fanout -j8 --results R \
+	    'printf "%s\n" out{}; printf "%s\n" err{} >&2' ::: $(seq 40)
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	for i in $(seq 40); do
+		[ "$(cat R/$i/stdout)" = "out$i" ]
+		[ "$(cat R/$i/stderr)" = "err$i" ]
+		[[ "$(cat R/$i/status)" == "exit=0 signal=0 "*" command=printf "* ]]
+	done
+	[ -z "$(find R -name '.status.tmp')" ]
+	run --separate-stderr fanout --resume --results R 'echo again {}' \
+	    ::: $(seq 41)
+	[ "$status" -eq 0 ]
+	[ "$(cat R/41/stdout)" = "again 41" ]
+	[ "$(cat R/1/stdout)" = out1 ]
+}
