@@ -5,6 +5,7 @@
 #include "loop.h"
 #include "util.h"
 
+#include <errno.h>
 #include <string.h>
 
 static const struct exec_ops *const modes[] = {
@@ -58,7 +59,7 @@ exec_watches_set(struct loop *l, struct exec_watches *ws,
     struct exec_watch *w, size_t n)
 {
 	size_t i;
-	int ready = 0;
+	int r, ready = 0;
 
 	if (n > EXEC_WATCH_MAX)
 		BUG("too many watches");
@@ -73,10 +74,22 @@ exec_watches_set(struct loop *l, struct exec_watches *ws,
 		ws->always[i] = 0;
 	}
 	for (i = 0; i < n; i++) {
+		w[i].ready = 0;
 		if (w[i].fd >= 0 && ws->fd[i] != w[i].fd) {
+			r = loop_add(l, w[i].fd, ws->data[i]);
+			if (r == -ENOMEM) {
+				/*
+				 * Short of memory, not a descriptor that
+				 * never blocks: saying it is ready could
+				 * end the run (a closed stdout).  Try
+				 * again next call, and have the caller not
+				 * block on a watch it does not have.
+				 */
+				ready++;
+				continue;
+			}
 			ws->fd[i] = w[i].fd;
-			if (loop_add(l, w[i].fd, ws->data[i]) < 0)
-				ws->always[i] = 1;
+			ws->always[i] = r < 0;
 		}
 		w[i].ready = ws->always[i];
 		ready += w[i].ready;

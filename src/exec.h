@@ -92,7 +92,9 @@ void	exec_watches_init(struct exec_watches *, void *const data[]);
 /*
  * Register this call's watches, dropping what changed first so that a
  * descriptor moving between slots is never registered twice.  Sets
- * w[i].ready for those always ready and returns their number.
+ * w[i].ready for those always ready and returns their number, plus the
+ * number of watches the loop had no memory for: those are not ready,
+ * are tried again on the next call, and the caller must not block.
  */
 int	exec_watches_set(struct loop *, struct exec_watches *,
 	    struct exec_watch *w, size_t n);

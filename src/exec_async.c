@@ -168,7 +168,7 @@ async_start(struct exec *e, struct job *job)
 {
 	int out[2] = { -1, -1 }, err[2] = { -1, -1 };
 	struct ajob *a;
-	int r;
+	int i, r;
 
 	if (!job->ungroup) {
 		if ((r = make_pipe(out)) < 0)
@@ -179,6 +179,22 @@ async_start(struct exec *e, struct job *job)
 			return r;
 		}
 	}
+	/*
+	 * Watch the pipes before the job exists: when the loop cannot take
+	 * them, nothing has run yet and the caller can simply try later.
+	 */
+	a = ajob_get(e, job);
+	a->fd[0] = out[0];
+	a->fd[1] = err[0];
+	for (i = 0; i < 2; i++)
+		if (a->fd[i] >= 0 &&
+		    (r = loop_add(e->loop, a->fd[i], &a->w[i])) < 0) {
+			/* Closes the read ends. */
+			ajob_put(e, a);
+			close(out[1]);
+			close(err[1]);
+			return r;
+		}
 	r = spawn_job(job->path, job->argv, job->envp, out[1], err[1],
 	    &job->pid);
 	if (out[1] >= 0) {
@@ -186,18 +202,12 @@ async_start(struct exec *e, struct job *job)
 		close(err[1]);
 	}
 	if (r < 0 && spawn_err_transient(r)) {
-		if (out[0] >= 0) {
-			close(out[0]);
-			close(err[0]);
-		}
+		ajob_put(e, a);
 		return r;
 	}
-	a = ajob_get(e, job);
 	if (r < 0) {
-		if (out[0] >= 0) {
-			close(out[0]);
-			close(err[0]);
-		}
+		ajob_close(e, a, 0);
+		ajob_close(e, a, 1);
 		job->end = JOB_SPAWN_FAILED;
 		job->spawn_err = r;
 		job->status = spawn_err_status(r);
@@ -205,13 +215,13 @@ async_start(struct exec *e, struct job *job)
 		finish(e, a);
 		return 0;
 	}
-	a->fd[0] = out[0];
-	a->fd[1] = err[0];
+	/* Without a pidfd the job's exit is found by polling. */
 	if (e->have_pidfd)
 		a->fd[2] = spawn_pidfd(job->pid);
-	for (r = 0; r < 3; r++)
-		if (a->fd[r] >= 0)
-			loop_add(e->loop, a->fd[r], &a->w[r]);
+	if (a->fd[2] >= 0 && loop_add(e->loop, a->fd[2], &a->w[2]) < 0) {
+		close(a->fd[2]);
+		a->fd[2] = -1;
+	}
 	if (a->fd[2] < 0) {
 		a->next = e->polled;
 		e->polled = a;

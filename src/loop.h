@@ -13,7 +13,13 @@ struct loop;
 
 int	loop_new(struct loop **);
 void	loop_free(struct loop *);
-/* Watch fd for input; data comes back from loop_wait. 0 or -errno. */
+/*
+ * Watch fd for input; data comes back from loop_wait.  A backend short
+ * of its own resources (epoll's memory or max_user_watches) still
+ * watches fd, by polling it, until it can take it.  0, -ENOMEM when
+ * even that cannot be done (try again later), or another -errno for a
+ * descriptor that cannot be watched at all (-EPERM: a regular file).
+ */
 int	loop_add(struct loop *, int fd, void *data);
 /* Stop watching fd (before closing it). 0 or -errno. */
 int	loop_del(struct loop *, int fd);

@@ -55,6 +55,9 @@ save_spool(struct results *res, const char *seqdir, const char *name,
 	if (fd < 0)
 		return -errno;
 	r = s->err ? s->err : spool_write(s, fd);
+	/* On disk before the status that vouches for it. */
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
 	spool_reset(s);
@@ -88,14 +91,30 @@ status_line(struct buf *b, const struct job *job, const char *cmd)
 	buf_addc(b, '\n');
 }
 
+/* Make what a rename or mkdir changed in directory name durable. */
+static int
+sync_dir(int dirfd, const char *name)
+{
+	int fd, r = 0;
+
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
 int
 results_save(struct results *res, struct job *job, const char *cmd)
 {
 	char seqdir[32], tmp[64], final[64];
-	int fd, r, r2;
+	int fd, r, r2, made;
 
 	snprintf(seqdir, sizeof(seqdir), "%ld", job->seq);
-	if (mkdirat(res->dirfd, seqdir, 0777) < 0 && errno != EEXIST) {
+	made = mkdirat(res->dirfd, seqdir, 0777) == 0;
+	if (!made && errno != EEXIST) {
 		r = -errno;
 		spool_reset(&job->out);
 		spool_reset(&job->err);
@@ -115,10 +134,25 @@ results_save(struct results *res, struct job *job, const char *cmd)
 	    O_CLOEXEC, 0666);
 	if (fd < 0)
 		return -errno;
+	/*
+	 * --resume takes a status as proof that the job's files are
+	 * whole, so it must never reach the disk before them, nor a
+	 * renamed name before its contents: the usual durable rename.
+	 */
 	r = write_all(fd, res->status.p, res->status.len);
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
 	if (r == 0 && renameat(res->dirfd, tmp, res->dirfd, final) < 0)
+		r = -errno;
+	if (r < 0) {
+		unlinkat(res->dirfd, tmp, 0);
+		return r;
+	}
+	/* Then make the rename itself, and a new <seq>, last. */
+	r = sync_dir(res->dirfd, seqdir);
+	if (r == 0 && made && fsync(res->dirfd) < 0)
 		r = -errno;
 	return r;
 }

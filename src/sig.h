@@ -17,12 +17,18 @@ int	sig_init(void);
 /* The self-pipe's read end, to watch. */
 int	sig_fd(void);
 /*
- * Drain the pipe and return how many of signo arrived since the last
- * call for it.
+ * Drain the self-pipe.  Call it when the pipe is readable, before
+ * sig_take(): a signal that arrives after the drain leaves a byte in
+ * the pipe, so it is seen on the next wake even if a sig_take() of
+ * this round already counted it.
+ */
+void	sig_drain(void);
+/*
+ * How many of signo arrived since the last call for it.  Only reads the
+ * counts, never the pipe (one sig_drain() serves every sig_take() that
+ * follows it).
  */
 int	sig_take(int signo);
-/* Drain the self-pipe. */
-void	sig_drain(void);
 /*
  * Die of signo: restore its default action, unblock it and raise it,
  * so the caller's shell sees the signal.

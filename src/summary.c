@@ -182,10 +182,34 @@ is_worker(const char *pid, const char *self)
 	return strcmp(exe, self) == 0;
 }
 
+/* Count the workers among the children listed in f, one pid at a time. */
+static void
+add_workers(struct self_usage *u, FILE *f, const char *self)
+{
+	char *tok = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	/*
+	 * Read by pid, not by buffer: the list grows with -j (a thousand
+	 * workers pass 4 KiB) and no pid may be cut in two.
+	 */
+	while ((n = getdelim(&tok, &cap, ' ', f)) > 0) {
+		if (tok[n - 1] == ' ' || tok[n - 1] == '\n')
+			tok[--n] = '\0';
+		if (n == 0 || !is_worker(tok, self) ||
+		    proc_times(tok, &u->user_ns, &u->sys_ns) < 0)
+			continue;
+		u->maxrss_kb += proc_hwm_kb(tok);
+		u->workers++;
+	}
+	free(tok);
+}
+
 void
 summary_self(struct self_usage *u)
 {
-	char self[PATH_MAX], path[64], kids[4096], *tok, *save;
+	char self[PATH_MAX], path[64];
 	struct rusage ru;
 	struct dirent *d;
 	ssize_t n;
@@ -211,17 +235,8 @@ summary_self(struct self_usage *u)
 		    d->d_name);
 		if ((f = fopen(path, "re")) == NULL)
 			continue;
-		if (fgets(kids, sizeof(kids), f) == NULL)
-			kids[0] = '\0';
+		add_workers(u, f, self);
 		fclose(f);
-		for (tok = strtok_r(kids, " \n", &save); tok != NULL;
-		    tok = strtok_r(NULL, " \n", &save)) {
-			if (!is_worker(tok, self) ||
-			    proc_times(tok, &u->user_ns, &u->sys_ns) < 0)
-				continue;
-			u->maxrss_kb += proc_hwm_kb(tok);
-			u->workers++;
-		}
 	}
 	closedir(dir);
 }

@@ -12,8 +12,8 @@
  *	FANOUT_FAULTS=pipe2:EMFILE:3:4,epoll_ctl:ENOMEM:10
  *
  * Calls: pipe2, socketpair, posix_spawn, pthread_create, epoll_ctl (only
- * EPOLL_CTL_ADD is counted and failed), open (only O_TMPFILE opens) and
- * mkostemp.  ERRNO is one of the names in errnos[] below.  A forked
+ * EPOLL_CTL_ADD is counted and failed), open (only O_TMPFILE opens),
+ * mkostemp and fsync.  ERRNO is one of the names in errnos[] below.  A forked
  * worker inherits its parent's counts at the fork.
  */
 #include <dlfcn.h>
@@ -29,11 +29,11 @@
 #include <sys/socket.h>
 
 enum { PIPE2, SOCKETPAIR, POSIX_SPAWN, PTHREAD_CREATE, EPOLL_CTL, OPEN,
-    MKOSTEMP, NCALLS };
+    MKOSTEMP, FSYNC, NCALLS };
 
 static const char *const names[NCALLS] = {
 	"pipe2", "socketpair", "posix_spawn", "pthread_create", "epoll_ctl",
-	"open", "mkostemp",
+	"open", "mkostemp", "fsync",
 };
 
 static const struct {
@@ -223,4 +223,17 @@ mkostemp(char *template, int flags)
 	if (real == NULL)
 		real = next("mkostemp");
 	return real(template, flags);
+}
+
+int
+fsync(int fd)
+{
+	static int (*real)(int);
+	int e;
+
+	if ((e = fault(FSYNC)) != 0)
+		return errno = e, -1;
+	if (real == NULL)
+		real = next("fsync");
+	return real(fd);
 }
