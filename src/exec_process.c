@@ -4,8 +4,9 @@
  * after it dies.  A slot runs one job at a time, so worker k is simply the
  * worker of slot k.  The coordinator (the scheduler's thread) holds one
  * end of each worker's socket in its event loop; the worker holds the
- * other end and, of our descriptors, nothing else that could keep a
- * socket open, so a worker's death is an EOF.
+ * other end and, of the descriptors fanout opened, nothing else (no
+ * other worker's socket, so a worker's death is an EOF; no spill file,
+ * joblog or input, whose life it would prolong).
  *
  * The sockets are SOCK_SEQPACKET: records keep their boundaries, so
  * output comes back in messages read whole, with no framing to undo.  A
@@ -36,13 +37,14 @@
  *
  * The coordinator is a child subreaper, so when a worker dies its job is
  * reparented to us: we SIGKILL the job's group (its pid came in
- * M_STARTED; it is still unreaped, so the group cannot have been reused)
- * and report it JOB_LOST once it is reaped.  Being a subreaper also makes
- * the coordinator the parent of every orphan a job leaves behind; all
- * our children are workers or such strays, so waitpid(-1) is ours to
- * call, and a sweep reaps them now and then.  Finished jobs are collected
- * while a batch of events is processed and handed back after it, as in
- * exec_async.
+ * M_STARTED, or, when the worker died before sending it, is found among
+ * our children; it is still unreaped, so the group cannot have been
+ * reused) and report it JOB_LOST once it is reaped.  Being a subreaper
+ * also makes the coordinator the parent of every orphan a job leaves
+ * behind; all our children are workers or such strays, so waitpid(-1)
+ * is ours to call, and a sweep reaps them now and then.  Finished jobs
+ * are collected while a batch of events is processed and handed back
+ * after it, as in exec_async.
  */
 #include "exec.h"
 #include "job.h"
@@ -51,11 +53,14 @@
 #include "spawn.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -538,6 +543,56 @@ wk_run(struct wk *w, size_t n)
 	wk_supervise(w);
 }
 
+/*
+ * Close fd if the coordinator opened it.  fanout creates every descriptor
+ * close-on-exec, and one it inherited across exec cannot carry the flag,
+ * so the flag tells fanout's own from those that pass through to jobs.
+ */
+static void
+wk_close_ours(int fd, int sock)
+{
+	int fl;
+
+	if (fd <= 2 || fd == sock || fd == spawn_devnull())
+		return;
+	if ((fl = fcntl(fd, F_GETFD)) >= 0 && (fl & FD_CLOEXEC))
+		close(fd);
+}
+
+/*
+ * Let go of what the coordinator held when it forked us: other workers'
+ * sockets (held here, they would hide those workers' deaths), its event
+ * loop, the joblog, the report, the input, and other jobs' unlinked
+ * spill files, whose disk space we would pin for as long as we live.
+ * Kept: 0, 1 and 2 (an ungrouped job writes straight to them), our
+ * socket, spawn's /dev/null, and what fanout inherited.  close_range()
+ * cannot skip the inherited, which may lie anywhere, so walk the open
+ * descriptors; without /proc, try every number below the limit.
+ */
+static void
+wk_close_all(int sock)
+{
+	struct dirent *d;
+	DIR *dir;
+	long fd, max;
+	char *end;
+
+	if ((dir = opendir("/proc/self/fd")) != NULL) {
+		while ((d = readdir(dir)) != NULL) {
+			fd = strtol(d->d_name, &end, 10);
+			if (end != d->d_name && *end == '\0' &&
+			    fd != dirfd(dir))
+				wk_close_ours((int)fd, sock);
+		}
+		closedir(dir);
+		return;
+	}
+	if ((max = sysconf(_SC_OPEN_MAX)) < 0 || max > INT_MAX)
+		max = INT_MAX;
+	for (fd = 3; fd < max; fd++)
+		wk_close_ours((int)fd, sock);
+}
+
 static _Noreturn void
 worker_main(int sock)
 {
@@ -653,15 +708,8 @@ worker_fork(struct exec *e, struct worker *w)
 		return r;
 	}
 	if (pid == 0) {
-		/*
-		 * The worker: keep only our own end.  Another worker's
-		 * socket held here would hide that worker's death.
-		 */
-		close(sv[0]);
-		for (i = 0; i < e->nw; i++)
-			if (e->w[i] != NULL && e->w[i]->fd >= 0)
-				close(e->w[i]->fd);
-		loop_free(e->loop);
+		/* The worker: of our descriptors, only its own end. */
+		wk_close_all(sv[1]);
 		worker_main(sv[1]);
 	}
 	close(sv[1]);
@@ -716,6 +764,96 @@ lost_done(struct exec *e, struct job *job, pid_t pid)
 	done_add(e, job);
 }
 
+/* Append the whole of a /proc file to b.  0 or -errno. */
+static int
+proc_read(const char *path, struct buf *b)
+{
+	ssize_t n;
+	int fd, r = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -errno;
+	for (;;) {
+		buf_reserve(b, 4096);
+		n = read(fd, b->p + b->len, 4096);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			r = n < 0 ? -errno : 0;
+			break;
+		}
+		b->len += (size_t)n;
+	}
+	b->p[b->len] = '\0';
+	close(fd);
+	return r;
+}
+
+/* Whether the NUL-separated list [p, end) holds the string s. */
+static int
+env_has(const char *p, const char *end, const char *s)
+{
+	for (; p < end; p += strlen(p) + 1)
+		if (strcmp(p, s) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether our child pid leads its own group and runs job's attempt. */
+static int
+orphan_is(pid_t pid, const struct job *job, struct buf *b)
+{
+	char path[64], seq[64], att[64];
+	const char *p;
+	int ppid, pgrp;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	buf_clear(b);
+	/* The name may hold spaces and ')': skip to the last ')'. */
+	if (proc_read(path, b) < 0 || (p = strrchr(b->p, ')')) == NULL ||
+	    sscanf(p + 1, " %*c %d %d", &ppid, &pgrp) != 2 ||
+	    ppid != getpid() || pgrp != pid)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
+	snprintf(seq, sizeof(seq), "FANOUT_SEQ=%ld", job->seq);
+	snprintf(att, sizeof(att), "FANOUT_ATTEMPT=%d", job->attempt);
+	buf_clear(b);
+	return proc_read(path, b) == 0 &&
+	    env_has(b->p, b->p + b->len, seq) &&
+	    env_has(b->p, b->p + b->len, att);
+}
+
+/*
+ * The pid of a lost worker's job that it never reported: the worker
+ * died between spawning it and sending M_STARTED.  Reaped, the worker
+ * left the job to us (we are a subreaper): it is a child of ours that
+ * leads its own process group (spawn_job makes every job do so) and
+ * carries this attempt's FANOUT_SEQ and FANOUT_ATTEMPT.  Our children
+ * are listed under our only thread: no thread may exist where workers
+ * are forked.  0 when there is none (never spawned, or reaped already).
+ */
+static pid_t
+orphan_find(const struct job *job)
+{
+	struct buf kids = { 0 }, b = { 0 };
+	char path[64], *tok, *save;
+	pid_t found = 0;
+	long pid;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children",
+	    (int)getpid());
+	if (proc_read(path, &kids) == 0)
+		for (tok = strtok_r(kids.p, " \n", &save);
+		    tok != NULL && found == 0;
+		    tok = strtok_r(NULL, " \n", &save))
+			if ((pid = strtol(tok, NULL, 10)) > 0 &&
+			    orphan_is((pid_t)pid, job, &b))
+				found = (pid_t)pid;
+	buf_free(&kids);
+	buf_free(&b);
+	return found;
+}
+
 /* The worker died, or spoke nonsense: end its job as lost. */
 static void
 worker_lost(struct exec *e, struct worker *w)
@@ -729,6 +867,8 @@ worker_lost(struct exec *e, struct worker *w)
 		return;
 	w->job = NULL;
 	job->priv = NULL;
+	if (w->job_pid == 0)
+		w->job_pid = orphan_find(job);
 	memset(&si, 0, sizeof(si));
 	if (w->job_pid > 0 && !w->job_reaped &&
 	    waitid(P_PID, (id_t)w->job_pid, &si,
