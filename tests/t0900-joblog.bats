@@ -198,6 +198,7 @@ seqs() {
 	run --separate-stderr fanout --joblog jl 'exit {}' ::: 0 0 5
 	[ "$status" -eq 1 ]
 	run fanout --retry-failed --joblog jl
+	[ "$status" -eq 1 ]
 	[ "$(tail -1 jl | cut -f1)" = 3 ]
 	[ "$(tail -1 jl | cut -f9)" = "exit 5" ]
 }
