@@ -36,3 +36,78 @@ fanout() {
 exact() {
 	od -An -c
 }
+
+# Synchronisation.  Tests wait for a condition, polled often up to a
+# generous limit, never for a fixed time: the suite must pass while another
+# copy of it loads the machine.
+
+# wait_until SECS cmd...: run cmd until it succeeds, at most SECS seconds;
+# fail the test, saying what it waited for, if it never does.
+wait_until() {
+	local limit=$1 end
+	shift
+	end=$((SECONDS + limit + 1))
+	until "$@"; do
+		if [ "$SECONDS" -ge "$end" ]; then
+			echo "waited ${limit}s in vain for: $*" >&2
+			return 1
+		fi
+		sleep 0.02
+	done
+}
+
+# wait_for_file PATH [SECS]: wait until PATH exists (default 20 s).
+wait_for_file() {
+	wait_until "${2:-20}" test -e "$1"
+}
+
+# wait_for_lines FILE N [SECS]: wait until FILE has at least N lines.
+wait_for_lines() {
+	wait_until "${3:-20}" has_lines "$1" "$2"
+}
+
+has_lines() {
+	[ -f "$1" ] && [ "$(wc -l < "$1")" -ge "$2" ]
+}
+
+# Processes a test started, recorded by the `recordpid FILE` fixture as
+# "pid starttime", so that neither a test nor its clean-up can ever touch
+# another process that happens to reuse the pid.
+
+# running FILE: the process recorded in FILE exists and is not a zombie.
+running() {
+	local pid start stat
+	read -r pid start < "$1" || return 1
+	stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	set -- $stat
+	[ "$1" != Z ] && [ "${20}" = "$start" ]
+}
+
+# gone FILE...: every recorded process ends within 10 s.
+gone() {
+	local f
+	for f in "$@"; do
+		wait_until 10 not running "$f"
+	done
+}
+
+not() {
+	! "$@"
+}
+
+# Kill what a failed test left running: only the processes it recorded.
+kill_recorded() {
+	local f pid start
+	for f in "$BATS_TEST_TMPDIR"/*.pid; do
+		[ -f "$f" ] || continue
+		if running "$f"; then
+			read -r pid start < "$f"
+			kill -KILL "$pid" 2>/dev/null || :
+		fi
+	done
+}
+
+teardown() {
+	kill_recorded
+}

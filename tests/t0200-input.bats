@@ -464,10 +464,11 @@ load helper
 # Streaming and memory
 
 @test "input streams: a job runs as soon as its record has arrived" {
-	# b comes 2 s after a; a must be out well before (1.5 s is generous).
-	exec 5< <( (echo a; sleep 2; echo b) | "$FANOUT" echo 3>&- )
-	read -r -t 1.5 first <&5
-	read -r -t 10 second <&5
+	# b comes only once a's output has been read.
+	exec 5< <( (echo a; waitfor got-a; echo b) | "$FANOUT" echo 3>&- )
+	read -r -t 20 first <&5 || :
+	touch got-a
+	read -r -t 20 second <&5 || :
 	exec 5<&-
 	[ "$first" = a ]
 	[ "$second" = b ]

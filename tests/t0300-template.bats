@@ -67,7 +67,8 @@ hostile_out() {
 }
 
 @test "{%}: jobs running at once have distinct slots from 1 to -j" {
-	run --separate-stderr fanout -j3 'echo {%}; sleep 1' ::: a b c
+	# Each job ends only once all three run.
+	run --separate-stderr fanout -j3 'echo {%}; touch on-{}; waitfor on-a on-b on-c' ::: a b c
 	[ "$status" -eq 0 ]
 	[ "$(sort <<<"$output")" = "$(printf '%s\n' 1 2 3)" ]
 }

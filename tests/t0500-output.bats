@@ -54,22 +54,22 @@ load helper
 
 @test "held output spills into --tmpdir as an unlinked 0600 file" {
 	mkdir spill
-	"$FANOUT" --tmpdir spill 'head -c 3000000 /dev/zero; sleep 2; : {}' ::: 1 > /dev/null &
+	"$FANOUT" --tmpdir spill 'head -c 3000000 /dev/zero; waitfor seen; : {}' ::: 1 > /dev/null &
 	pid=$!
-	found= mode=
-	for i in $(seq 40); do
-		found=$(ls -l /proc/$pid/fd 2>/dev/null | grep "$PWD/spill" || true)
-		if [ -n "$found" ]; then
-			fd=$(awk '{ print $9 }' <<<"$found")
-			mode=$(stat -L -c %a /proc/$pid/fd/$fd)
-			break
-		fi
-		sleep 0.1
-	done
+	wait_until 20 spilled "$pid"
+	touch seen
 	wait $pid
 	[[ "$found" == *"(deleted)"* ]]
 	[ "$mode" = 600 ]
 	[ -z "$(ls -A spill)" ]
+}
+
+# spilled PID: PID holds a file in ./spill; sets $found and its $mode.
+spilled() {
+	local fd
+	found=$(ls -l "/proc/$1/fd" 2>/dev/null | grep "$PWD/spill") || return 1
+	fd=$(awk '{ print $9 }' <<<"$found")
+	mode=$(stat -L -c %a "/proc/$1/fd/$fd")
 }
 
 @test "8 jobs of 200,000 lines each: no line lost or split, every mode of output" {
@@ -87,13 +87,22 @@ load helper
 }
 
 @test "--line-buffer writes lines as they come" {
-	run fanout -j2 --lb 'echo {}-start; sleep 0.{}; echo {}-end' ::: 3 6
-	[ "$output" = "$(printf '3-start\n6-start\n3-end\n6-end')" ] || \
-	[ "$output" = "$(printf '6-start\n3-start\n3-end\n6-end')" ]
+	# Each job's first line must reach the file while the job still runs.
+	"$FANOUT" -j2 --lb 'echo {}-start; waitfor go-{}; echo {}-end' ::: a b > out &
+	pid=$!
+	wait_until 20 grep -qx a-start out
+	wait_until 20 grep -qx b-start out
+	touch go-a
+	wait_until 20 grep -qx a-end out
+	touch go-b
+	wait $pid
+	[ "$(sed -n 3,4p out)" = "$(printf 'a-end\nb-end')" ]
+	[ "$(sed -n 1,2p out | sort)" = "$(printf 'a-start\nb-start')" ]
 }
 
 @test "--line-buffer keeps a partial last line whole and uninvented" {
-	run fanout -j2 --lb 'printf "%s-a" {}; sleep 0.2; printf "%s-b" {}' ::: x y
+	# Both jobs have written their first half before either ends.
+	run fanout -j2 --lb 'printf "%s-a" {}; touch half-{}; waitfor half-x half-y; printf "%s-b" {}' ::: x y
 	[ "$output" = "x-ax-by-ay-b" ] || [ "$output" = "y-ay-bx-ax-b" ]
 }
 
@@ -141,13 +150,25 @@ load helper
 }
 
 @test "-k stops starting jobs while too much waits behind a slow one" {
-	"$FANOUT" -j2 -k 'if [ {} = 1 ]; then sleep 2; fi; touch started.{}; echo {}' ::: $(seq 200) > out &
+	# Job 1 runs until the test has seen fanout stop starting jobs: the
+	# count of started jobs holds still for a second.
+	"$FANOUT" -j2 -k 'if [ {} = 1 ]; then waitfor go; fi; touch started.{}; echo {}' ::: $(seq 200) > out &
 	pid=$!
-	sleep 1.2
-	n=$(ls started.* 2>/dev/null | wc -l)
+	wait_for_file started.2
+	wait_until 30 steady
+	touch go
 	wait $pid
 	[ "$n" -lt 60 ]
 	[ "$(cat out)" = "$(seq 200)" ]
+}
+
+# steady: the number of started jobs, $n, is the same a second apart.
+steady() {
+	local before
+	before=$(ls started.* | wc -l)
+	sleep 1
+	n=$(ls started.* | wc -l)
+	[ "$n" -eq "$before" ]
 }
 
 @test "output to a file opened for append comes through whole" {

@@ -19,16 +19,18 @@ seqs() {
 }
 
 @test "the joblog is GNU parallel's format, byte for byte" {
-	printf '%s\n' 'echo hello' 'exit 3' 'kill -9 $$' 'sleep 5' |
-	    fanout -j1 --timeout 1 --joblog jl >/dev/null 2>&1 || true
+	printf '%s\n' 'echo hello' 'exit 3' 'kill -9 $$' 'sleep 5' > cmds
+	run --separate-stderr fanout -j1 --timeout 1 --joblog jl < cmds
+	[ "$status" -eq 3 ]
 	shape jl > got
 	diff "$FIXTURES/joblog.expected" got
 }
 
 @test "GNU parallel writes the same joblog shape" {
 	command -v parallel >/dev/null || skip "GNU parallel is not installed"
-	printf '%s\n' 'echo hello' 'exit 3' 'kill -9 $$' 'sleep 5' |
-	    parallel --will-cite -j1 --timeout 1 --joblog jl >/dev/null 2>&1 || true
+	printf '%s\n' 'echo hello' 'exit 3' 'kill -9 $$' 'sleep 5' > cmds
+	run --separate-stderr parallel --will-cite -j1 --timeout 1 --joblog jl < cmds
+	[ "$status" -eq 3 ]
 	shape jl > got
 	diff "$FIXTURES/joblog.expected" got
 }
@@ -81,7 +83,9 @@ seqs() {
 }
 
 @test "a retried job is logged once, with its last attempt" {
-	fanout --retries 3 --joblog jl 'echo try $FANOUT_ATTEMPT; exit 1; : {}' ::: a >/dev/null 2>&1 || true
+	run --separate-stderr fanout --retries 3 --joblog jl 'echo try $FANOUT_ATTEMPT; exit 1; : {}' ::: a
+	[ "$status" -eq 1 ]
+	[ "$output" = "try 3" ]
 	[ "$(wc -l < jl)" -eq 2 ]
 	[ "$(tail -1 jl | cut -f7)" = 1 ]
 }
@@ -94,16 +98,18 @@ seqs() {
 
 @test "jobs ended by a signal to fanout are not logged" {
 	set -m
-	"$FANOUT" -j2 --joblog jl 'sleep {}; echo {}' ::: 0.1 30 > out 2> err &
+	"$FANOUT" -j2 --joblog jl 'if [ {} = 2 ]; then recordpid job.pid; exec sleep 900; fi; echo {}' ::: 1 2 > out 2> err &
 	pid=$!
 	set +m
-	for _ in $(seq 100); do
-		[ "$(wc -l < jl 2>/dev/null || echo 0)" -ge 2 ] && break
-		sleep 0.1
-	done
+	wait_for_lines jl 2
+	wait_for_file job.pid
 	kill -TERM "$pid"
-	wait "$pid" || true
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 143 ]
 	[ "$(seqs jl)" = 1 ]
+	[ "$(cat out)" = 1 ]
+	gone job.pid
 }
 
 @test "--dry-run leaves the joblog alone" {
@@ -128,20 +134,21 @@ seqs() {
 }
 
 @test "after kill -9, --resume runs exactly the jobs not logged" {
+	# Job 100 cannot end before the kill, so the first run cannot finish.
 	set -m
-	"$FANOUT" -j10 --joblog jl 'sleep 0.0$((RANDOM % 5)); echo {}' ::: $(seq 300) > out1 2>/dev/null &
+	"$FANOUT" -j10 --joblog jl 'if [ {} = 100 ]; then waitfor killed; fi; sleep 0.0$((RANDOM % 5)); echo {}' ::: $(seq 300) > out1 2>/dev/null &
 	pid=$!
 	set +m
-	for _ in $(seq 200); do
-		[ "$(wc -l < jl 2>/dev/null || echo 0)" -ge 60 ] && break
-		sleep 0.05
-	done
+	wait_for_lines jl 61
 	kill -9 "$pid"
-	wait "$pid" || true
+	status=0
+	wait "$pid" || status=$?
+	touch killed
+	[ "$status" -eq 137 ]
 	seqs jl | sort -n > first
 	[ "$(wc -l < first)" -ge 59 ]
 	[ "$(wc -l < first)" -lt 300 ]
-	fanout -j10 --resume --joblog jl 'sleep 0.0$((RANDOM % 5)); echo {}' ::: $(seq 300) > out2
+	fanout -j10 --resume --joblog jl 'if [ {} = 100 ]; then waitfor killed; fi; sleep 0.0$((RANDOM % 5)); echo {}' ::: $(seq 300) > out2
 	# The second run ran exactly the rest...
 	tail -n +$(( $(wc -l < first) + 2 )) jl | cut -f1 | sort -n > second
 	[ -z "$(comm -12 first second)" ]
@@ -170,7 +177,8 @@ seqs() {
 }
 
 @test "--resume-failed runs the failed and the unlogged jobs again" {
-	fanout -k --joblog jl 'echo {}; [ {} != b ]' ::: a b c >/dev/null 2>&1 || true
+	run --separate-stderr fanout -k --joblog jl 'echo {}; [ {} != b ]' ::: a b c
+	[ "$status" -eq 1 ]
 	run fanout -k --resume-failed --joblog jl 'echo again {}' ::: a b c d
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf 'again b\nagain d')" ]
@@ -178,7 +186,8 @@ seqs() {
 }
 
 @test "--retry-failed runs the logged failed commands again, ignoring input" {
-	fanout -k --joblog jl 'echo {}; exit {}' ::: 0 1 0 2 >/dev/null 2>&1 || true
+	run --separate-stderr fanout -k --joblog jl 'echo {}; exit {}' ::: 0 1 0 2
+	[ "$status" -eq 2 ]
 	run --separate-stderr fanout -k --retry-failed --joblog jl 'echo ignored {}' ::: x y z
 	[ "$status" -eq 2 ]
 	[ "$output" = "$(printf '1\n2')" ]
@@ -186,8 +195,10 @@ seqs() {
 }
 
 @test "--retry-failed keeps each job's Seq" {
-	fanout --joblog jl 'exit {}' ::: 0 0 5 >/dev/null 2>&1 || true
+	run --separate-stderr fanout --joblog jl 'exit {}' ::: 0 0 5
+	[ "$status" -eq 1 ]
 	run fanout --retry-failed --joblog jl
+	[ "$status" -eq 1 ]
 	[ "$(tail -1 jl | cut -f1)" = 3 ]
 	[ "$(tail -1 jl | cut -f9)" = "exit 5" ]
 }
@@ -210,7 +221,8 @@ seqs() {
 
 @test "GNU parallel --resume accepts fanout's joblog" {
 	command -v parallel >/dev/null || skip "GNU parallel is not installed"
-	fanout -k --joblog jl 'echo {}; exit {}' ::: 0 1 >/dev/null 2>&1 || true
+	run --separate-stderr fanout -k --joblog jl 'echo {}; exit {}' ::: 0 1
+	[ "$status" -eq 1 ]
 	run parallel --will-cite -k --resume --joblog jl 'echo again {}' ::: 0 1 2
 	[ "$output" = "again 2" ]
 	run parallel --will-cite -k --resume-failed --joblog jl 'echo again {}' ::: 0 1 2

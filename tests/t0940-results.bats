@@ -18,7 +18,8 @@ load helper
 
 @test "status is one line of exit, signal, start, runtime, command" {
 	before=$(date +%s)
-	fanout --results R 'sleep 0.3; exit {}' ::: 3 2>/dev/null || true
+	run --separate-stderr fanout --results R 'sleep 0.3; exit {}' ::: 3
+	[ "$status" -eq 1 ]
 	read -r line < R/1/status
 	[ "$(wc -l < R/1/status)" -eq 1 ]
 	[[ "$line" =~ ^exit=3\ signal=0\ start=([0-9]+)\.[0-9]{3}\ runtime=([0-9]+\.[0-9]{3})\ command=sleep\ 0\.3\;\ exit\ 3$ ]]
@@ -27,8 +28,9 @@ load helper
 }
 
 @test "status records a signal and a time-out as the joblog does" {
-	printf '%s\n' 'kill -9 $$' 'sleep 5' |
-	    fanout --results R --timeout 0.3 2>/dev/null || true
+	printf '%s\n' 'kill -9 $$' 'sleep 5' > cmds
+	run --separate-stderr fanout --results R --timeout 0.3 < cmds
+	[ "$status" -eq 2 ]
 	[[ "$(cat R/1/status)" == "exit=0 signal=9 "* ]]
 	[[ "$(cat R/2/status)" == "exit=-1 signal=15 "* ]]
 }
@@ -94,7 +96,8 @@ load helper
 }
 
 @test "--resume-failed with --results runs failed jobs again" {
-	fanout --results R 'echo {}; exit {}' ::: 0 1 2>/dev/null || true
+	run --separate-stderr fanout --results R 'echo {}; exit {}' ::: 0 1
+	[ "$status" -eq 1 ]
 	fanout --resume-failed --results R 'echo again {}' ::: 0 1
 	[ "$(cat R/1/stdout)" = 0 ]
 	[ "$(cat R/2/stdout)" = "again 1" ]

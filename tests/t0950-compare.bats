@@ -84,6 +84,7 @@ rows() {
 
 @test "--compare --report writes one valid JSON object per mode" {
 	run --separate-stderr fanout --compare --report r.json true ::: a b
+	[ "$status" -eq 0 ]
 	[ "$(wc -l < r.json)" -eq "$(modes | wc -l)" ]
 	jq -e '.compare | (.mode | type) == "string" and .runs == 1 and .jobs == 2
 	    and .wall_s.median > 0 and .wall_s.min <= .wall_s.median
