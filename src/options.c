@@ -222,18 +222,27 @@ options_duration(const char *s, int64_t *ns)
 		{ "d", 86400e9 },
 	};
 	double total = 0, v;
-	const char *p = s;
+	const char *p = s, *digits;
 	char *end;
 	size_t i, n;
 
 	if (*p == '\0')
 		return -EINVAL;
 	while (*p != '\0') {
-		if (!isdigit((unsigned char)*p) && *p != '.')
+		/*
+		 * Decimal digits with at most one '.': strtod alone would
+		 * also take 0x10 and 1e3, which SPEC's durations are not.
+		 */
+		digits = p + strspn(p, "0123456789");
+		if (*digits == '.')
+			digits += 1 + strspn(digits + 1, "0123456789");
+		if (digits == p || (digits == p + 1 && *p == '.'))
 			return -EINVAL;
 		v = strtod(p, &end);
-		if (end == p || !isfinite(v) || v < 0)
+		if (end != digits)
 			return -EINVAL;
+		if (!isfinite(v))
+			return -ERANGE;
 		p = end;
 		for (i = 0; i < ARRAY_SIZE(units); i++) {
 			n = strlen(units[i].unit);
@@ -363,8 +372,11 @@ options_delim(const char *val, char *out)
 	case 'r': v = '\r'; break;
 	case '\\': v = '\\'; break;
 	case 'x':
+		/* Hex digits only: strtol would take a sign and blanks. */
+		if (!isxdigit((unsigned char)val[2]))
+			return -EINVAL;
 		v = strtol(val + 2, &end, 16);
-		if (end == val + 2 || *end != '\0' || end - val > 4)
+		if (*end != '\0' || end - val > 4)
 			return -EINVAL;
 		*out = (char)v;
 		return 0;

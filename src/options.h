@@ -141,6 +141,11 @@ void	options_free(struct config *cfg);
  * Each returns 0 or -EINVAL (-ERANGE when out of range).
  */
 int	options_long(const char *s, long min, long max, long *out);
+/*
+ * A duration: decimal numbers (digits, at most one '.') each followed
+ * by a unit (ms s m h d; the last may omit it, meaning s), summed, in
+ * nanoseconds.  No sign, exponent, hex or blanks.
+ */
 int	options_duration(const char *s, int64_t *ns);
 
 /*
