@@ -88,15 +88,19 @@ FUZZ_CC	?= clang
 FUZZ_NAMES = $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_BINS = $(FUZZ_NAMES:%=build/fuzz_%)
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
-FUZZ_FLAGS = $(WARN) -Wno-format-nonliteral -Werror $(CPPFLAGS) -O1 -g -fno-omit-frame-pointer
-FUZZ_OBJS = $(filter-out build/fuzz-obj/main.o,$(SRCS:src/%.c=build/fuzz-obj/%.o))
+FUZZ_FLAGS = $(WARN) -Wno-format-nonliteral -Werror $(CPPFLAGS) -O1 -g \
+	     -fno-omit-frame-pointer
+FUZZ_OBJS = $(filter-out build/fuzz-obj/main.o, \
+	    $(SRCS:src/%.c=build/fuzz-obj/%.o))
 FUZZ_TIME ?= 20
 .SECONDARY: $(FUZZ_OBJS) build/fuzz-obj/shell.o
 
 fuzz: fuzz-cc $(FUZZ_BINS)
 
 fuzz-cc:
-	@command -v $(FUZZ_CC) >/dev/null || { echo "make fuzz needs clang: apt-get install clang" >&2; exit 1; }
+	@command -v $(FUZZ_CC) >/dev/null || { \
+		echo "make fuzz needs clang: apt-get install clang" >&2; \
+		exit 1; }
 
 build/fuzz-obj/%.o: src/%.c $(HDRS) Makefile | fuzz-cc
 	@mkdir -p build/fuzz-obj
@@ -109,7 +113,8 @@ build/fuzz-obj/shell.o: fuzz/shell.c fuzz/shell.h Makefile | fuzz-cc
 
 build/fuzz_%: fuzz/fuzz_%.c $(FUZZ_OBJS) build/fuzz-obj/shell.o \
     fuzz/shell.h $(HDRS) Makefile | fuzz-cc
-	$(FUZZ_CC) $(FUZZ_FLAGS) -iquote src -iquote fuzz -fsanitize=fuzzer $(FUZZ_SAN) \
+	$(FUZZ_CC) $(FUZZ_FLAGS) -iquote src -iquote fuzz -fsanitize=fuzzer \
+		$(FUZZ_SAN) \
 		-o $@ $< $(FUZZ_OBJS) build/fuzz-obj/shell.o $(LDLIBS)
 
 # Each harness for FUZZ_TIME seconds on its seeds; what it finds goes to
@@ -117,12 +122,15 @@ build/fuzz_%: fuzz/fuzz_%.c $(FUZZ_OBJS) build/fuzz-obj/shell.o \
 fuzz-smoke: fuzz
 	@set -e; for n in $(FUZZ_NAMES); do \
 		echo "== fuzz $$n ($(FUZZ_TIME) s)"; \
-		rm -rf build/fuzz-run/$$n; mkdir -p build/fuzz-run/$$n build/fuzz-crash; \
+		rm -rf build/fuzz-run/$$n; \
+		mkdir -p build/fuzz-run/$$n build/fuzz-crash; \
 		build/fuzz_$$n -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
 			-artifact_prefix=build/fuzz-crash/$$n- \
-			build/fuzz-run/$$n fuzz/corpus/$$n 2>build/fuzz-run/$$n.log || \
+			build/fuzz-run/$$n fuzz/corpus/$$n \
+			2>build/fuzz-run/$$n.log || \
 			{ tail -n 40 build/fuzz-run/$$n.log; exit 1; }; \
-		grep -E '^stat::number_of_executed_units|^#[0-9]+.*DONE' build/fuzz-run/$$n.log | tail -n 2; \
+		grep -E '^stat::number_of_executed_units|^#[0-9]+.*DONE' \
+			build/fuzz-run/$$n.log | tail -n 2; \
 	done
 
 install: fanout

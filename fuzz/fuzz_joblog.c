@@ -67,8 +67,9 @@ read_any(const uint8_t *data, size_t size)
 			r = joblog_read(&s, path, want ? JOBLOG_SUCCEEDED :
 			    JOBLOG_LOGGED, keep, &bad);
 			if (r == -EINVAL) {
+				/* Line 1 may be a header, never wrong. */
 				if (bad < 2)
-					abort();	/* line 1 may be a header */
+					abort();
 				continue;
 			}
 			if (r < 0)

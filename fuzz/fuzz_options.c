@@ -124,7 +124,9 @@ check_duration(const char *s)
 	    1000000000), (long long)(ns % 1000000000));
 	if (options_duration(back, &again) < 0)
 		abort();
-	if (llabs((long long)(again - ns)) > 2 + (long long)(ns / 1000000000000LL))
+	/* Nine decimals of seconds are more than a double holds. */
+	if (llabs((long long)(again - ns)) >
+	    2 + (long long)(ns / 1000000000000))
 		abort();
 }
 
