@@ -1,5 +1,6 @@
 # fanout: a parallel job runner.  `make` builds ./fanout; `make test` runs
-# the suite once per mode; `make check` runs it under sanitizers.
+# the suite once per mode; `make check` runs it under sanitizers and each
+# fuzz harness briefly; `make fuzz` builds the libFuzzer harnesses.
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
@@ -53,7 +54,7 @@ test: fanout build/fault.so
 
 # Warnings as errors; the suite under ASan+UBSan in every mode, and under
 # TSan in thread mode.
-check: check-headers build/fault.so
+check: check-headers build/fault.so fuzz-smoke
 	$(MAKE) clean-sanitized
 	$(MAKE) fanout-asan fanout-tsan fanout-poll
 	@set -e; for m in $(MODES); do \
@@ -95,6 +96,58 @@ clean-sanitized:
 bench: fanout
 	@bench/run
 
+# libFuzzer harnesses, one per parser that takes a user's bytes:
+# fuzz/fuzz_NAME.c becomes build/fuzz_NAME, its seeds in fuzz/corpus/NAME.
+# The modules are built again with the fuzzer's coverage and sanitizers.
+FUZZ_CC	?= clang
+FUZZ_NAMES = $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_BINS = $(FUZZ_NAMES:%=build/fuzz_%)
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_FLAGS = $(WARN) -Wno-format-nonliteral -Werror $(CPPFLAGS) -O1 -g \
+	     -fno-omit-frame-pointer
+FUZZ_OBJS = $(filter-out build/fuzz-obj/main.o, \
+	    $(SRCS:src/%.c=build/fuzz-obj/%.o))
+FUZZ_TIME ?= 20
+.SECONDARY: $(FUZZ_OBJS) build/fuzz-obj/shell.o
+
+fuzz: fuzz-cc $(FUZZ_BINS)
+
+fuzz-cc:
+	@command -v $(FUZZ_CC) >/dev/null || { \
+		echo "make fuzz needs clang: apt-get install clang" >&2; \
+		exit 1; }
+
+build/fuzz-obj/%.o: src/%.c $(HDRS) Makefile | fuzz-cc
+	@mkdir -p build/fuzz-obj
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(FUZZ_SAN) \
+		-c -o $@ $<
+
+build/fuzz-obj/shell.o: fuzz/shell.c fuzz/shell.h Makefile | fuzz-cc
+	@mkdir -p build/fuzz-obj
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_SAN) -c -o $@ $<
+
+build/fuzz_%: fuzz/fuzz_%.c $(FUZZ_OBJS) build/fuzz-obj/shell.o \
+    fuzz/shell.h $(HDRS) Makefile | fuzz-cc
+	$(FUZZ_CC) $(FUZZ_FLAGS) -iquote src -iquote fuzz -fsanitize=fuzzer \
+		$(FUZZ_SAN) \
+		-o $@ $< $(FUZZ_OBJS) build/fuzz-obj/shell.o $(LDLIBS)
+
+# Each harness for FUZZ_TIME seconds on its seeds; what it finds goes to
+# build/fuzz-crash/, new inputs to a scratch copy of the corpus.
+fuzz-smoke: fuzz
+	@set -e; for n in $(FUZZ_NAMES); do \
+		echo "== fuzz $$n ($(FUZZ_TIME) s)"; \
+		rm -rf build/fuzz-run/$$n; \
+		mkdir -p build/fuzz-run/$$n build/fuzz-crash; \
+		build/fuzz_$$n -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+			-artifact_prefix=build/fuzz-crash/$$n- \
+			build/fuzz-run/$$n fuzz/corpus/$$n \
+			2>build/fuzz-run/$$n.log || \
+			{ tail -n 40 build/fuzz-run/$$n.log; exit 1; }; \
+		grep -E '^stat::number_of_executed_units|^#[0-9]+.*DONE' \
+			build/fuzz-run/$$n.log | tail -n 2; \
+	done
+
 install: fanout
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
@@ -118,4 +171,5 @@ uninstall:
 clean:
 	rm -rf build fanout fanout-asan fanout-tsan fanout-poll
 
-.PHONY: FORCE all test check check-headers clean-sanitized bench install uninstall clean
+.PHONY: FORCE all test check check-headers clean-sanitized bench install uninstall \
+	clean fuzz fuzz-cc fuzz-smoke

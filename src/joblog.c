@@ -247,6 +247,9 @@ failed_settle(struct joblog_seen *s)
 {
 	size_t i, n = 0;
 
+	/* qsort's array may not be NULL, even when empty. */
+	if (s->nfailed == 0)
+		return;
 	qsort(s->failed, s->nfailed, sizeof(*s->failed), cmd_cmp);
 	for (i = 0; i < s->nfailed; i++) {
 		struct joblog_cmd *c = &s->failed[i];

@@ -223,18 +223,27 @@ options_duration(const char *s, int64_t *ns)
 		{ "d", 86400e9 },
 	};
 	double total = 0, v;
-	const char *p = s;
+	const char *p = s, *digits;
 	char *end;
 	size_t i, n;
 
 	if (*p == '\0')
 		return -EINVAL;
 	while (*p != '\0') {
-		if (!isdigit((unsigned char)*p) && *p != '.')
+		/*
+		 * Decimal digits with at most one '.': strtod alone would
+		 * also take 0x10 and 1e3, which SPEC's durations are not.
+		 */
+		digits = p + strspn(p, "0123456789");
+		if (*digits == '.')
+			digits += 1 + strspn(digits + 1, "0123456789");
+		if (digits == p || (digits == p + 1 && *p == '.'))
 			return -EINVAL;
 		v = strtod(p, &end);
-		if (end == p || !isfinite(v) || v < 0)
+		if (end != digits)
 			return -EINVAL;
+		if (!isfinite(v))
+			return -ERANGE;
 		p = end;
 		for (i = 0; i < ARRAY_SIZE(units); i++) {
 			n = strlen(units[i].unit);
@@ -301,57 +310,62 @@ cpus(void)
 	return n > 0 ? n : 1;
 }
 
-static void
-parse_jobs(struct config *cfg, const char *opt, const char *val)
+int
+options_jobs(const char *val, long ncpu, long *jobs, int *unbounded)
 {
-	const char *want = "is not a job count (use N, N%, +N, -N or 0)";
-	long n, c = cpus();
+	long n, c = ncpu;
 	size_t len = strlen(val);
 
 	if (len > 1 && val[len - 1] == '%') {
 		char num[32];
 
 		if (len >= sizeof(num))
-			bad(opt, val, want);
+			return -EINVAL;
 		memcpy(num, val, len - 1);
 		num[len - 1] = '\0';
 		if (!isdigit((unsigned char)num[0]) ||
 		    options_long(num, 0, 1000000, &n) < 0)
-			bad(opt, val, want);
+			return -EINVAL;
 		n = c * n / 100;
 	} else if (val[0] == '+' || val[0] == '-') {
 		if (options_long(val + 1, 0, 1000000, &n) < 0 ||
 		    !isdigit((unsigned char)val[1]))
-			bad(opt, val, want);
+			return -EINVAL;
 		n = val[0] == '+' ? c + n : c - n;
 	} else {
 		if (options_long(val, 0, 1000000, &n) < 0)
-			bad(opt, val, want);
+			return -EINVAL;
 		if (n == 0) {
-			cfg->jobs_unbounded = 1;
-			cfg->jobs = 1000000;
-			return;
+			*unbounded = 1;
+			*jobs = 1000000;
+			return 0;
 		}
 	}
-	cfg->jobs_unbounded = 0;
-	cfg->jobs = n < 1 ? 1 : n;
+	*unbounded = 0;
+	*jobs = n < 1 ? 1 : n;
+	return 0;
 }
 
-/* A delimiter: one byte, or an escape. */
-static char
-parse_delim(const char *opt, const char *val)
+static void
+parse_jobs(struct config *cfg, const char *opt, const char *val)
 {
-	const char *want = "is not one character or escape (\\n \\t \\0 "
-	    "\\\\ \\NNN \\xHH)";
+	if (options_jobs(val, cpus(), &cfg->jobs, &cfg->jobs_unbounded) < 0)
+		bad(opt, val, "is not a job count (use N, N%, +N, -N or 0)");
+}
+
+int
+options_delim(const char *val, char *out)
+{
 	char *end;
 	long v;
 
 	if (val[0] == '\0')
-		bad(opt, val, "is empty (use -0 for NUL)");
+		return -EINVAL;
 	if (val[0] != '\\') {
 		if (val[1] != '\0')
-			bad(opt, val, want);
-		return val[0];
+			return -EINVAL;
+		*out = val[0];
+		return 0;
 	}
 	switch (val[1]) {
 	case 'n': v = '\n'; break;
@@ -359,21 +373,41 @@ parse_delim(const char *opt, const char *val)
 	case 'r': v = '\r'; break;
 	case '\\': v = '\\'; break;
 	case 'x':
+		/* Hex digits only: strtol would take a sign and blanks. */
+		if (!isxdigit((unsigned char)val[2]))
+			return -EINVAL;
 		v = strtol(val + 2, &end, 16);
-		if (end == val + 2 || *end != '\0' || end - val > 4)
-			bad(opt, val, want);
-		return (char)v;
+		if (*end != '\0' || end - val > 4)
+			return -EINVAL;
+		*out = (char)v;
+		return 0;
 	default:
 		if (val[1] < '0' || val[1] > '7')
-			bad(opt, val, want);
+			return -EINVAL;
 		v = strtol(val + 1, &end, 8);
 		if (*end != '\0' || end - val > 4 || v > 255)
-			bad(opt, val, want);
-		return (char)v;
+			return -EINVAL;
+		*out = (char)v;
+		return 0;
 	}
 	if (val[2] != '\0')
-		bad(opt, val, want);
-	return (char)v;
+		return -EINVAL;
+	*out = (char)v;
+	return 0;
+}
+
+/* A delimiter: one byte, or an escape. */
+static char
+parse_delim(const char *opt, const char *val)
+{
+	char c;
+
+	if (val[0] == '\0')
+		bad(opt, val, "is empty (use -0 for NUL)");
+	if (options_delim(val, &c) < 0)
+		bad(opt, val, "is not one character or escape (\\n \\t \\0 "
+		    "\\\\ \\NNN \\xHH)");
+	return c;
 }
 
 static int
@@ -395,42 +429,58 @@ signal_number(const char *name)
 	return -1;
 }
 
-static void
-parse_termseq(struct config *cfg, const char *val)
+int
+options_termseq(const char *val, struct termstep *steps, size_t cap,
+    size_t *nsteps)
 {
-	const char *want = "is not a termination sequence "
-	    "(SIG,MS,SIG,MS,...: TERM,200,TERM,100,TERM,50,KILL,25)";
 	char *copy = xstrdup(val), *tok, *save = NULL;
 	size_t n = 0;
-	int i = 0;
+	int i = 0, r = 0;
 	long ms;
 
-	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	for (tok = strtok_r(copy, ",", &save); tok != NULL && r == 0;
 	    tok = strtok_r(NULL, ",", &save), i++) {
 		if (i % 2 == 0) {
-			if (n >= ARRAY_SIZE(cfg->termseq))
-				bad("--termseq", val, "has too many steps");
-			cfg->termseq[n].signo = signal_number(tok);
-			if (cfg->termseq[n].signo < 0)
-				bad("--termseq", val, want);
-			cfg->termseq[n++].ms = 25;
+			if (n >= cap) {
+				r = -E2BIG;
+				break;
+			}
+			steps[n].signo = signal_number(tok);
+			if (steps[n].signo < 0)
+				r = -EINVAL;
+			steps[n++].ms = 25;
 		} else {
 			if (options_long(tok, 0, 86400000, &ms) < 0)
-				bad("--termseq", val, want);
-			cfg->termseq[n - 1].ms = (int)ms;
+				r = -EINVAL;
+			else
+				steps[n - 1].ms = (int)ms;
 		}
 	}
 	free(copy);
-	if (n == 0)
-		bad("--termseq", val, want);
-	cfg->ntermseq = n;
+	if (r == 0 && n == 0)
+		r = -EINVAL;
+	if (r == 0)
+		*nsteps = n;
+	return r;
 }
 
 static void
-parse_halt(struct config *cfg, const char *val)
+parse_termseq(struct config *cfg, const char *val)
 {
-	const char *want = "is not a halt rule (now|soon,fail|success|done=N "
-	    "or N%, or never)";
+	int r;
+
+	r = options_termseq(val, cfg->termseq, ARRAY_SIZE(cfg->termseq),
+	    &cfg->ntermseq);
+	if (r == -E2BIG)
+		bad("--termseq", val, "has too many steps");
+	if (r < 0)
+		bad("--termseq", val, "is not a termination sequence "
+		    "(SIG,MS,SIG,MS,...: TERM,200,TERM,100,TERM,50,KILL,25)");
+}
+
+int
+options_halt(const char *val, struct config *cfg)
+{
 	const char *p = val, *eq;
 	char num[32];
 	size_t len;
@@ -438,21 +488,21 @@ parse_halt(struct config *cfg, const char *val)
 
 	if (strcmp(val, "never") == 0 || strcmp(val, "0") == 0) {
 		cfg->halt_when = HALT_NEVER;
-		return;
+		return 0;
 	}
 	/* GNU's old numeric forms. */
 	if (strcmp(val, "1") == 0 || strcmp(val, "2") == 0) {
 		cfg->halt_when = val[0] == '1' ? HALT_SOON : HALT_NOW;
 		cfg->halt_what = HALT_FAIL;
 		cfg->halt_count = 1;
-		return;
+		return 0;
 	}
 	if (strncmp(p, "now,", 4) == 0)
 		cfg->halt_when = HALT_NOW, p += 4;
 	else if (strncmp(p, "soon,", 5) == 0)
 		cfg->halt_when = HALT_SOON, p += 5;
 	else
-		bad("--halt", val, want);
+		return -EINVAL;
 	if (strncmp(p, "fail=", 5) == 0)
 		cfg->halt_what = HALT_FAIL;
 	else if (strncmp(p, "success=", 8) == 0)
@@ -460,22 +510,31 @@ parse_halt(struct config *cfg, const char *val)
 	else if (strncmp(p, "done=", 5) == 0)
 		cfg->halt_what = HALT_DONE;
 	else
-		bad("--halt", val, want);
+		return -EINVAL;
 	eq = strchr(p, '=') + 1;
 	len = strlen(eq);
 	if (len == 0 || len >= sizeof(num))
-		bad("--halt", val, want);
+		return -EINVAL;
 	memcpy(num, eq, len + 1);
 	if (num[len - 1] == '%') {
 		num[len - 1] = '\0';
 		if (options_long(num, 1, 100, &n) < 0)
-			bad("--halt", val, want);
+			return -EINVAL;
 		cfg->halt_pct = (double)n;
 	} else {
 		if (options_long(num, 1, LONG_MAX, &n) < 0)
-			bad("--halt", val, want);
+			return -EINVAL;
 		cfg->halt_count = n;
 	}
+	return 0;
+}
+
+static void
+parse_halt(struct config *cfg, const char *val)
+{
+	if (options_halt(val, cfg) < 0)
+		bad("--halt", val, "is not a halt rule (now|soon,fail|success|"
+		    "done=N or N%, or never)");
 }
 
 /* --timeout N%: 10000 times the median is more than any run needs. */

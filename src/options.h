@@ -141,6 +141,33 @@ void	options_free(struct config *cfg);
  * Each returns 0 or -EINVAL (-ERANGE when out of range).
  */
 int	options_long(const char *s, long min, long max, long *out);
+/*
+ * A duration: decimal numbers (digits, at most one '.') each followed
+ * by a unit (ms s m h d; the last may omit it, meaning s), summed, in
+ * nanoseconds.  No sign, exponent, hex or blanks.
+ */
 int	options_duration(const char *s, int64_t *ns);
+
+/*
+ * The parsers of single option values that options_parse uses, exposed
+ * so that they can be tested alone.  Pure: each returns 0 and fills its
+ * outputs, or -EINVAL (the outputs then unspecified) and prints nothing.
+ */
+/* -j: N, N% or +N/-N of ncpu (at least 1), or 0: *unbounded is set. */
+int	options_jobs(const char *s, long ncpu, long *jobs, int *unbounded);
+/* -d: one byte, or \n \t \r \\ \NNN (octal) \xH or \xHH. */
+int	options_delim(const char *s, char *out);
+/*
+ * --termseq: SIG,MS,SIG,MS,... (a signal name, with or without SIG, or
+ * number; then milliseconds, 25 when left out) into steps[0..cap);
+ * -E2BIG when there are more than cap steps.
+ */
+int	options_termseq(const char *s, struct termstep *steps, size_t cap,
+	    size_t *n);
+/*
+ * --halt: never, 0, 1, 2, or now|soon,fail|success|done=N|N% into cfg's
+ * halt_when, halt_what, and halt_count or halt_pct.
+ */
+int	options_halt(const char *s, struct config *cfg);
 
 #endif

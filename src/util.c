@@ -138,6 +138,8 @@ buf_reserve(struct buf *b, size_t extra)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
 	b->p = xrealloc(b->p, cap);
 	b->cap = cap;
+	/* A new buffer's bytes are garbage: keep the NUL promise now. */
+	b->p[b->len] = '\0';
 }
 
 void
