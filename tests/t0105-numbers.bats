@@ -46,3 +46,13 @@ load helper
 	[ "${lines[1]}" = "b" ]
 	[ "${#lines[@]}" -eq 2 ]
 }
+
+# Under the sanitizer build (make check) the old code stopped here on
+# qsort(NULL, 0, ...), undefined behaviour.
+@test "--retry-failed with a joblog of successes runs nothing" {
+	printf '1\t:\t1700000000.000\t     0.001\t0\t2\t0\t0\techo a\n' >log
+	run --separate-stderr fanout --retry-failed --joblog log echo ::: a
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "" ]
+}
