@@ -4,8 +4,9 @@
  * after it dies.  A slot runs one job at a time, so worker k is simply the
  * worker of slot k.  The coordinator (the scheduler's thread) holds one
  * end of each worker's socket in its event loop; the worker holds the
- * other end and, of our descriptors, nothing else that could keep a
- * socket open, so a worker's death is an EOF.
+ * other end and, of the descriptors fanout opened, nothing else (no
+ * other worker's socket, so a worker's death is an EOF; no spill file,
+ * joblog or input, whose life it would prolong).
  *
  * The sockets are SOCK_SEQPACKET: records keep their boundaries, so
  * output comes back in messages read whole, with no framing to undo.  A
@@ -51,8 +52,10 @@
 #include "spawn.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -538,6 +541,58 @@ wk_run(struct wk *w, size_t n)
 	wk_supervise(w);
 }
 
+/*
+ * Close fd if the coordinator opened it.  fanout creates every descriptor
+ * close-on-exec, and one it inherited across exec cannot carry the flag,
+ * so the flag tells fanout's own from those that pass through to jobs.
+ */
+static void
+wk_close_ours(int fd, int sock)
+{
+	int fl;
+
+	if (fd <= 2 || fd == sock || fd == spawn_devnull())
+		return;
+	if ((fl = fcntl(fd, F_GETFD)) >= 0 && (fl & FD_CLOEXEC))
+		close(fd);
+}
+
+/*
+ * Let go of what the coordinator held when it forked us: other workers'
+ * sockets (held here, they would hide those workers' deaths), its event
+ * loop, the joblog, the report, the input, and other jobs' unlinked
+ * spill files, whose disk space we would pin for as long as we live.
+ * Kept: 0, 1 and 2 (an ungrouped job writes straight to them), our
+ * socket, spawn's /dev/null, and what fanout inherited.  close_range()
+ * cannot skip the inherited, which may lie anywhere, so walk the open
+ * descriptors; without /proc, try every number below the limit.
+ */
+static void
+wk_close_all(int sock)
+{
+	struct dirent *d;
+	DIR *dir;
+	long fd, max;
+	char *end;
+
+	if ((dir = opendir("/proc/self/fd")) != NULL) {
+		while ((d = readdir(dir)) != NULL) {
+			fd = strtol(d->d_name, &end, 10);
+			if (end != d->d_name && *end == '\0' &&
+			    fd != dirfd(dir))
+				wk_close_ours((int)fd, sock);
+		}
+		closedir(dir);
+		return;
+	}
+	if ((max = sysconf(_SC_OPEN_MAX)) < 0)
+		max = 1024;
+	if (max > INT_MAX)
+		max = INT_MAX;
+	for (fd = 3; fd < max; fd++)
+		wk_close_ours((int)fd, sock);
+}
+
 static _Noreturn void
 worker_main(int sock)
 {
@@ -653,15 +708,8 @@ worker_fork(struct exec *e, struct worker *w)
 		return r;
 	}
 	if (pid == 0) {
-		/*
-		 * The worker: keep only our own end.  Another worker's
-		 * socket held here would hide that worker's death.
-		 */
-		close(sv[0]);
-		for (i = 0; i < e->nw; i++)
-			if (e->w[i] != NULL && e->w[i]->fd >= 0)
-				close(e->w[i]->fd);
-		loop_free(e->loop);
+		/* The worker: of our descriptors, only its own end. */
+		wk_close_all(sv[1]);
 		worker_main(sv[1]);
 	}
 	close(sv[1]);

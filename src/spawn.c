@@ -53,6 +53,12 @@ spawn_init(const char *shell)
 	return 0;
 }
 
+int
+spawn_devnull(void)
+{
+	return devnull;
+}
+
 void
 spawn_sigdefault(void)
 {

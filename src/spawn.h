@@ -23,6 +23,13 @@
 int	spawn_init(const char *shell);
 
 /*
+ * The descriptor spawn_init opened (/dev/null, every job's stdin), which
+ * spawn_job needs: a forked worker that closes fanout's descriptors must
+ * keep it.
+ */
+int	spawn_devnull(void);
+
+/*
  * Start path with argv and envp.  out and err are the descriptors that
  * become the job's 1 and 2 (-1: fanout's own).  Returns 0 and sets *pid,
  * or -errno when the program could not be executed (ENOENT, EACCES,
