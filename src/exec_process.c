@@ -37,13 +37,14 @@
  *
  * The coordinator is a child subreaper, so when a worker dies its job is
  * reparented to us: we SIGKILL the job's group (its pid came in
- * M_STARTED; it is still unreaped, so the group cannot have been reused)
- * and report it JOB_LOST once it is reaped.  Being a subreaper also makes
- * the coordinator the parent of every orphan a job leaves behind; all
- * our children are workers or such strays, so waitpid(-1) is ours to
- * call, and a sweep reaps them now and then.  Finished jobs are collected
- * while a batch of events is processed and handed back after it, as in
- * exec_async.
+ * M_STARTED, or, when the worker died before sending it, is found among
+ * our children; it is still unreaped, so the group cannot have been
+ * reused) and report it JOB_LOST once it is reaped.  Being a subreaper
+ * also makes the coordinator the parent of every orphan a job leaves
+ * behind; all our children are workers or such strays, so waitpid(-1)
+ * is ours to call, and a sweep reaps them now and then.  Finished jobs
+ * are collected while a batch of events is processed and handed back
+ * after it, as in exec_async.
  */
 #include "exec.h"
 #include "job.h"
@@ -59,6 +60,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -764,6 +766,96 @@ lost_done(struct exec *e, struct job *job, pid_t pid)
 	done_add(e, job);
 }
 
+/* Append the whole of a /proc file to b.  0 or -errno. */
+static int
+proc_read(const char *path, struct buf *b)
+{
+	ssize_t n;
+	int fd, r = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -errno;
+	for (;;) {
+		buf_reserve(b, 4096);
+		n = read(fd, b->p + b->len, 4096);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			r = n < 0 ? -errno : 0;
+			break;
+		}
+		b->len += (size_t)n;
+	}
+	b->p[b->len] = '\0';
+	close(fd);
+	return r;
+}
+
+/* Whether the NUL-separated list [p, end) holds the string s. */
+static int
+env_has(const char *p, const char *end, const char *s)
+{
+	for (; p < end; p += strlen(p) + 1)
+		if (strcmp(p, s) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether our child pid leads its own group and runs job's attempt. */
+static int
+orphan_is(pid_t pid, const struct job *job, struct buf *b)
+{
+	char path[64], seq[64], att[64];
+	const char *p;
+	int ppid, pgrp;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	buf_clear(b);
+	/* The name may hold spaces and ')': skip to the last ')'. */
+	if (proc_read(path, b) < 0 || (p = strrchr(b->p, ')')) == NULL ||
+	    sscanf(p + 1, " %*c %d %d", &ppid, &pgrp) != 2 ||
+	    ppid != getpid() || pgrp != pid)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
+	snprintf(seq, sizeof(seq), "FANOUT_SEQ=%ld", job->seq);
+	snprintf(att, sizeof(att), "FANOUT_ATTEMPT=%d", job->attempt);
+	buf_clear(b);
+	return proc_read(path, b) == 0 &&
+	    env_has(b->p, b->p + b->len, seq) &&
+	    env_has(b->p, b->p + b->len, att);
+}
+
+/*
+ * The pid of a lost worker's job that it never reported: the worker
+ * died between spawning it and sending M_STARTED.  Reaped, the worker
+ * left the job to us (we are a subreaper): it is a child of ours that
+ * leads its own process group (spawn_job makes every job do so) and
+ * carries this attempt's FANOUT_SEQ and FANOUT_ATTEMPT.  Our children
+ * are listed under our only thread: no thread may exist where workers
+ * are forked.  0 when there is none (never spawned, or reaped already).
+ */
+static pid_t
+orphan_find(const struct job *job)
+{
+	struct buf kids = { 0 }, b = { 0 };
+	char path[64], *tok, *save;
+	pid_t found = 0;
+	long pid;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children",
+	    (int)getpid());
+	if (proc_read(path, &kids) == 0)
+		for (tok = strtok_r(kids.p, " \n", &save);
+		    tok != NULL && found == 0;
+		    tok = strtok_r(NULL, " \n", &save))
+			if ((pid = strtol(tok, NULL, 10)) > 0 &&
+			    orphan_is((pid_t)pid, job, &b))
+				found = (pid_t)pid;
+	buf_free(&kids);
+	buf_free(&b);
+	return found;
+}
+
 /* The worker died, or spoke nonsense: end its job as lost. */
 static void
 worker_lost(struct exec *e, struct worker *w)
@@ -777,6 +869,8 @@ worker_lost(struct exec *e, struct worker *w)
 		return;
 	w->job = NULL;
 	job->priv = NULL;
+	if (w->job_pid == 0)
+		w->job_pid = orphan_find(job);
 	memset(&si, 0, sizeof(si));
 	if (w->job_pid > 0 && !w->job_reaped &&
 	    waitid(P_PID, (id_t)w->job_pid, &si,

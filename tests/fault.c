@@ -13,13 +13,16 @@
  *
  * Calls: pipe2, socketpair, posix_spawn, pthread_create, epoll_ctl (only
  * EPOLL_CTL_ADD is counted and failed), open (only O_TMPFILE opens) and
- * mkostemp.  ERRNO is one of the names in errnos[] below.  A forked
+ * mkostemp.  ERRNO is one of the names in errnos[] below, or DIE for
+ * posix_spawn alone: that call succeeds, then its caller kills itself
+ * with SIGKILL (a worker lost just after it spawned its job).  A forked
  * worker inherits its parent's counts at the fork.
  */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -27,6 +30,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 enum { PIPE2, SOCKETPAIR, POSIX_SPAWN, PTHREAD_CREATE, EPOLL_CTL, OPEN,
     MKOSTEMP, NCALLS };
@@ -36,13 +40,16 @@ static const char *const names[NCALLS] = {
 	"open", "mkostemp",
 };
 
+/* Not an errno: posix_spawn succeeds, then its caller is killed. */
+#define DIE	(-1)
+
 static const struct {
 	const char	*name;
 	int		 value;
 } errnos[] = {
 	{ "EMFILE", EMFILE }, { "ENFILE", ENFILE }, { "EAGAIN", EAGAIN },
 	{ "ENOMEM", ENOMEM }, { "ENOSPC", ENOSPC }, { "EIO", EIO },
-	{ "ENOSYS", ENOSYS },
+	{ "ENOSYS", ENOSYS }, { "DIE", DIE },
 };
 
 struct rule {
@@ -89,7 +96,8 @@ fault_init(void)
 		if (*p == ':')
 			count = strtol(p + 1, &p, 10);
 		rules[i].err = errno_named(c1 + 1, (size_t)(c2 - c1 - 1));
-		if (rules[i].err == 0 || first < 1 || count < 0)
+		if (rules[i].err == 0 || first < 1 || count < 0 ||
+		    (rules[i].err == DIE && i != POSIX_SPAWN))
 			abort();
 		rules[i].first = first;
 		rules[i].last = count ? first + count - 1 : 0;
@@ -156,13 +164,16 @@ posix_spawn(pid_t *pid, const char *path,
 	static int (*real)(pid_t *, const char *,
 	    const posix_spawn_file_actions_t *, const posix_spawnattr_t *,
 	    char *const[], char *const[]);
-	int e;
+	int e, r;
 
-	if ((e = fault(POSIX_SPAWN)) != 0)
+	if ((e = fault(POSIX_SPAWN)) > 0)
 		return e;
 	if (real == NULL)
 		real = next("posix_spawn");
-	return real(pid, path, fa, attr, argv, envp);
+	r = real(pid, path, fa, attr, argv, envp);
+	if (e == DIE && r == 0)
+		kill(getpid(), SIGKILL);
+	return r;
 }
 
 int

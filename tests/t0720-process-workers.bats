@@ -116,3 +116,26 @@ EOF
 	# Job 2 was still running when the file was found gone.
 	[ ! -e gave-up ]
 }
+
+# Whether no process's command line holds the string $1.
+no_procs_with() {
+	! pgrep -f -- "$1" >/dev/null
+}
+
+@test "a job whose worker dies before it reports the start is killed" {
+	[ "$FANOUT_MODE" = process ] || skip "workers exist only in process mode"
+	# Each worker kills itself right after it spawned its first job,
+	# before it could tell the coordinator the job's pid.
+	m="$PWD/orphan-$$"
+	run --separate-stderr with_faults posix_spawn:DIE:1 \
+	    "$FANOUT" --retries 2 "sleep 600; : $m {}" ::: 1
+	left=0
+	until_ok 10 no_procs_with "$m" || left=1
+	# The test started them: end the groups it left, whatever happened.
+	for p in $(pgrep -f -- "$m"); do
+		kill -KILL -- "-$p" 2>/dev/null || true
+	done
+	[ "$left" -eq 0 ]
+	[ "$status" -eq 1 ]
+	[ "$(grep -c 'worker lost' <<<"$stderr")" -eq 1 ]
+}
