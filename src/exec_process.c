@@ -587,7 +587,9 @@ wk_close_all(int sock)
 		closedir(dir);
 		return;
 	}
-	if ((max = sysconf(_SC_OPEN_MAX)) < 0 || max > INT_MAX)
+	if ((max = sysconf(_SC_OPEN_MAX)) < 0)
+		max = 1024;
+	if (max > INT_MAX)
 		max = INT_MAX;
 	for (fd = 3; fd < max; fd++)
 		wk_close_ours((int)fd, sock);
