@@ -6,7 +6,9 @@
  * every signal fanout changed (but a SIGHUP ignored at fanout's start,
  * under nohup, stays ignored); an empty signal mask.  Every descriptor
  * fanout opens is close-on-exec, so a job inherits only 0, 1, 2 and what
- * fanout itself inherited.
+ * fanout itself inherited.  Once spawn_set_nofile() was called, jobs are
+ * spawned with vfork and execve instead, to the same effect plus their
+ * descriptor limit.
  *
  * Thread-safe after spawn_init().
  */
