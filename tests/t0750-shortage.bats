@@ -1,0 +1,260 @@
+#!/usr/bin/env bats
+# fanout short of its own resources (descriptors, processes, memory for
+# epoll, disk for held output), a job that closes its stdout, a reader
+# that stalls.  A shortage of fanout's own never fails or loses a job;
+# Ctrl-C still ends the run promptly; every finished job's output and log
+# line are delivered; the status is right; every mode agrees.  Real limits
+# where the machine allows, the fault library (tests/fault.c) for exact,
+# repeatable shortages.
+
+load helper
+
+teardown() {
+	kill_recorded
+	# A fanout that did not end when it should have, and a stalled reader.
+	if [ -n "${pid:-}" ]; then
+		kill -KILL "$pid" 2>/dev/null || :
+	fi
+	if [ -p "$BATS_TEST_TMPDIR/o" ] || [ -p o ]; then
+		touch "$BATS_TEST_TMPDIR/drain"
+	fi
+	if [ -n "${small:-}" ] && mountpoint -q "$small"; then
+		umount "$small"
+	fi
+	if [ -n "${nbdir:-}" ]; then
+		rm -rf "$nbdir"
+	fi
+}
+
+# delivered N: out holds 1..N once each, and jl logs jobs 1..N, all 0.
+delivered() {
+	local want
+	want=$(seq "$1" | tr '\n' ' ')
+	[ "$(sort -n out | tr '\n' ' ')" = "$want" ]
+	[ "$(tail -n +2 jl | cut -f1 | sort -n | tr '\n' ' ')" = "$want" ]
+	[ "$(tail -n +2 jl | cut -f7 | sort -u)" = 0 ]
+}
+
+# Start fanout in the background, in its own process group so that it
+# gets SIGINT as from a terminal; sets $pid.  Output in out and err.
+spawn() {
+	set -m
+	"$@" > out 2> err &
+	pid=$!
+	set +m
+}
+
+# interrupt: Ctrl-C to the background fanout, which must die of it within
+# 10 s; $status is its status.
+interrupt() {
+	kill -INT "$pid"
+	wait_until 10 exited
+	status=0
+	wait "$pid" || status=$?
+	pid=
+}
+
+exited() {
+	[ ! -e "/proc/$pid" ] || [ "$(ps -o stat= -p "$pid" | cut -c1)" = Z ]
+}
+
+# A fault SPEC applied to a run of 8 quick jobs: each a job start's own
+# shortage (numbered past fanout's setup calls in every mode), a few
+# calls long.
+start_faults=(pipe2:EMFILE:3:6 pipe2:ENFILE:3:6 posix_spawn:EAGAIN:1:6
+    epoll_ctl:ENOMEM:1:3)
+
+@test "a descriptor limit below what -j needs fails no job and loses nothing" {
+	prlimit --nofile=12:12 timeout -k 5 60 "$FANOUT" -j8 --joblog jl 'echo {}' ::: $(seq 40) > out 2> err || status=$?
+	[ "${status:-0}" -eq 0 ]
+	delivered 40
+	# The warning that -j was lowered, and nothing else.
+	[ "$(grep -vc 'descriptor limit' err)" -eq 0 ]
+}
+
+@test "each job-start shortage fails no job and loses nothing" {
+	for spec in "${start_faults[@]}"; do
+		rm -f jl
+		with_faults "$spec" timeout -k 5 30 "$FANOUT" -j3 --joblog jl 'echo {}' ::: $(seq 8) > out 2> err && st=0 || st=$?
+		[ "$st" -eq 0 ] || { echo "$spec: status $st: $(cat err)"; false; }
+		delivered 8 || { echo "$spec: $(cat out err)"; false; }
+		[ ! -s err ] || { echo "$spec: $(cat err)"; false; }
+	done
+}
+
+@test "Ctrl-C ends a run whose spawns back off, delivering what finished" {
+	# Job 1 starts; every later spawn fails, for ever.
+	spawn with_faults posix_spawn:EAGAIN:2 "$FANOUT" -j1 --joblog jl 'echo {}' ::: 1 2 3
+	wait_for_lines jl 2
+	interrupt
+	[ "$status" -eq 130 ]
+	[ "$(cat out)" = 1 ]
+	[ "$(tail -n +2 jl | cut -f1)" = 1 ]
+}
+
+@test "Ctrl-C ends a -k run whose jobs wait for descriptors" {
+	# Job 1 gets its pipes (calls 2-3 in async, 3-4 in thread mode, in
+	# process mode 2-3 in the worker); job 2's fail for ever, so it waits
+	# in the output order queue without having started.  Stopping must
+	# neither deliver nor touch it.
+	spawn with_faults pipe2:EMFILE:5 "$FANOUT" -j2 -k --joblog jl 'echo {}' ::: 1 2 3
+	wait_for_lines jl 2
+	interrupt
+	[ "$status" -eq 130 ]
+	[ "$(cat out)" = 1 ]
+	[ "$(tail -n +2 jl | cut -f1)" = 1 ]
+	run ! grep -E 'failed|ERROR|Sanitizer' err
+}
+
+@test "a temp file refused for lack of space names the job, delivers the rest, exits 255" {
+	run --separate-stderr with_faults open:ENOSPC:1 "$FANOUT" -j1 --joblog jl 'if [ {} = 2 ]; then head -c 3000000 /dev/zero; else echo {}; touch ran-{}; fi' ::: 1 2 3
+	[ "$status" -eq 255 ]
+	[ "$output" = 1 ]
+	[[ "$stderr" == *"job 2"*"No space left on device"* ]]
+	[ "$(tail -n +2 jl | cut -f1)" = 1 ]
+	[ ! -e ran-3 ]
+}
+
+@test "a full temp dir (TMPDIR) names the job, delivers the rest, exits 255" {
+	[ "$(id -u)" = 0 ] || skip "needs root to mount a small tmpfs"
+	small=$PWD/small
+	mkdir small
+	mount -t tmpfs -o size=1m tmpfs small || { small=; skip "cannot mount a tmpfs here"; }
+	TMPDIR=$small run --separate-stderr "$FANOUT" -j1 --joblog jl 'if [ {} = 2 ]; then head -c 3000000 /dev/zero; else echo {}; touch ran-{}; fi' ::: 1 2 3
+	[ "$status" -eq 255 ]
+	[ "$output" = 1 ]
+	[[ "$stderr" == *"job 2"*"$small"*"No space left on device"* ]]
+	[ "$(tail -n +2 jl | cut -f1)" = 1 ]
+	[ ! -e ran-3 ]
+	# No spill file survives.
+	[ -z "$(ls -A small)" ]
+}
+
+# as_nobody NPROC cmd...: run cmd as nobody under a process limit, from a
+# directory nobody may use, with a copy of fanout nobody may run ($nb).
+nobody_setup() {
+	[ "$(id -u)" = 0 ] || skip "needs root to run as an unprivileged user"
+	id nobody >/dev/null 2>&1 || skip "no user nobody"
+	[ "$(ps -u nobody --no-headers | wc -l)" -eq 0 ] ||
+	    skip "nobody already runs processes, which count against its limit"
+	nbdir=$(mktemp -d /tmp/fanout-nproc.XXXXXX)
+	chmod 755 "$nbdir"
+	cp "$FANOUT" "$nbdir/fanout"
+	mkdir -m 777 "$nbdir/w"
+	nb=$nbdir/fanout
+	cd "$nbdir/w"
+}
+
+as_nobody() {
+	local n=$1
+	shift
+	prlimit --nproc="$n:$n" setpriv --reuid=nobody --regid=nogroup \
+	    --clear-groups "$@"
+}
+
+@test "a process limit as an unprivileged user fails no job and loses nothing" {
+	nobody_setup
+	# fanout's own threads or workers count against the limit too: room
+	# for them and one job at a time out of six.
+	as_nobody 8 timeout -k 5 60 "$nb" -j6 --joblog jl 'echo {}; exec sleep 0.1' ::: $(seq 12) > out 2> err || status=$?
+	[ "${status:-0}" -eq 0 ]
+	delivered 12
+	[ ! -s err ]
+}
+
+@test "a process limit below -j still runs every job" {
+	nobody_setup
+	as_nobody 4 timeout -k 5 30 "$nb" -j6 --joblog jl 'echo {}; exec sleep 0.1' ::: $(seq 12) > out 2> err || status=$?
+	[ "${status:-0}" -eq 0 ]
+	delivered 12
+}
+
+@test "Ctrl-C ends a run short of processes" {
+	nobody_setup
+	# Room for fanout and one job: one job runs, the others back off.
+	spawn as_nobody 8 "$nb" -j6 --joblog jl 'exec sleep 30; : {}' ::: $(seq 6)
+	wait_until 20 nobody_sleeps
+	interrupt
+	[ "$status" -eq 130 ]
+	[ ! -s out ]
+	[ "$(wc -l < jl)" -eq 1 ]
+}
+
+nobody_sleeps() {
+	ps -u nobody -o comm= | grep -qx sleep
+}
+
+@test "a job that closes its stdout early is neither failed nor cut short" {
+	run --separate-stderr fanout -j3 -k --joblog jl 'echo out-{}; exec >&-; echo err-{} >&2; sleep 0.3; touch done-{}' ::: 1 2 3
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'out-%s\n' 1 2 3)" ]
+	[ "$stderr" = "$(printf 'err-%s\n' 1 2 3)" ]
+	# fanout waited for each process, not for its stdout to close.
+	[ -e done-1 ] && [ -e done-2 ] && [ -e done-3 ]
+	[ "$(tail -n +2 jl | cut -f7 | tr '\n' ' ')" = "0 0 0 " ]
+}
+
+@test "a job that closes stdout and stderr at once still counts" {
+	run --separate-stderr fanout -j2 --joblog jl 'exec >&- 2>&-; sleep 0.2; exit {}' ::: 0 3
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	[[ "$stderr" == *"job 2: exit 3"* ]]
+	[ "$(tail -n +2 jl | sort -n | cut -f7 | tr '\n' ' ')" = "0 3 " ]
+}
+
+# A reader of fifo `o` that takes 1000 bytes, then stalls until the file
+# `drain` appears, then reads the rest; its pid in $reader.
+stalled_reader() {
+	mkfifo o
+	{ head -c 1000 > part1; touch stalled; waitfor drain; cat > part2; } < o &
+	reader=$!
+}
+
+@test "a stalled reader loses nothing once it drains" {
+	stalled_reader
+	"$FANOUT" -j4 --joblog jl 'lines {}; touch ran-{}' ::: 1 2 3 4 5 6 7 8 ::: 20000 > o 2> err &
+	pid=$!
+	wait_for_file stalled
+	wait_for_file ran-1
+	touch drain
+	status=0
+	wait "$pid" || status=$?
+	wait "$reader"
+	[ "$status" -eq 0 ]
+	cat part1 part2 > out
+	[ "$(wc -l < out)" -eq 160000 ]
+	[ "$(cut -d' ' -f1 out | uniq | wc -l)" -eq 8 ]
+	[ "$(tail -n +2 jl | wc -l)" -eq 8 ]
+	[ ! -s err ]
+}
+
+@test "Ctrl-C ends a run whose reader has stalled" {
+	stalled_reader
+	set -m
+	"$FANOUT" -j2 --joblog jl 'if [ {} = 1 ]; then lines 1 20000; else recordpid job.pid; exec sleep 900; fi' ::: 1 2 > o 2> err &
+	pid=$!
+	set +m
+	wait_for_file stalled
+	wait_for_file job.pid
+	interrupt
+	touch drain
+	wait "$reader"
+	[ "$status" -eq 130 ]
+	gone job.pid
+}
+
+@test "every mode gives the same result under each shortage" {
+	# One job at a time, so that the output order is the input order
+	# and job 5's large output is held, and spilled, until it ends.
+	for spec in "${start_faults[@]}" open:ENOSPC:1; do
+		for m in process thread async; do
+			with_faults "$spec" timeout -k 5 30 "$FANOUT" --mode "$m" -j1 'if [ {} = 5 ]; then head -c 3000000 /dev/zero | wc -c; else echo {}; fi' ::: $(seq 8) > "$m.out" 2> "$m.err" && st=0 || st=$?
+			echo "$st" > "$m.st"
+		done
+		for m in thread async; do
+			cmp process.out "$m.out" || { echo "$spec: stdout differs in $m"; false; }
+			cmp process.err "$m.err" || { echo "$spec: stderr differs in $m"; diff process.err "$m.err"; false; }
+			cmp process.st "$m.st" || { echo "$spec: status $(cat "$m.st") in $m, $(cat process.st) in process"; false; }
+		done
+	done
+}
