@@ -120,7 +120,15 @@ results_save(struct results *res, struct job *job, const char *cmd)
 		spool_reset(&job->err);
 		return r;
 	}
-	r = save_spool(res, seqdir, "stdout", &job->out);
+	snprintf(tmp, sizeof(tmp), "%s/.status.tmp", seqdir);
+	snprintf(final, sizeof(final), "%s/status", seqdir);
+	/* An earlier run's status must not vouch for files being rewritten. */
+	r = 0;
+	if (!made && unlinkat(res->dirfd, final, 0) < 0 && errno != ENOENT)
+		r = -errno;
+	r2 = save_spool(res, seqdir, "stdout", &job->out);
+	if (r == 0)
+		r = r2;
 	r2 = save_spool(res, seqdir, "stderr", &job->err);
 	if (r == 0)
 		r = r2;
@@ -128,8 +136,6 @@ results_save(struct results *res, struct job *job, const char *cmd)
 		return r;
 	buf_clear(&res->status);
 	status_line(&res->status, job, cmd);
-	snprintf(tmp, sizeof(tmp), "%s/.status.tmp", seqdir);
-	snprintf(final, sizeof(final), "%s/status", seqdir);
 	fd = openat(res->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC |
 	    O_CLOEXEC, 0666);
 	if (fd < 0)

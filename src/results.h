@@ -12,11 +12,12 @@
  * line with '\' written "\\" and a newline "\n", so that status stays
  * one line.  Paths are made from the sequence number only, never from
  * input values.  DIR is created if missing; an existing DIR is reused:
- * a job's three files are replaced, nothing else is touched.  status is
- * written last (to a temporary name, synced, then renamed, after the
- * output files are synced), so a job whose status exists has its output
- * saved, even after a crash: --resume relies on it.  The directories
- * are synced after the rename, so a saved status stays.
+ * a job's three files are replaced, nothing else is touched.  Its old
+ * status is removed first and the new one written last (to a temporary
+ * name, synced, then renamed, once the output files are synced), so a
+ * job whose status exists has its output saved, even after a crash:
+ * --resume relies on it.  The directories are synced after the rename,
+ * so a saved status stays.
  *
  * Single-threaded; the scheduler's thread (through order).
  */

@@ -55,9 +55,13 @@ load helper
 }
 
 @test "--results makes no status when saving the job's files fails to sync" {
-	# fsync 1 and 2 are the job's stdout and stderr, 3 its status.
+	# fsync 1 and 2 are the job's stdout and stderr, 3 its status.  An
+	# earlier run's status must not vouch for the new files either.
 	for n in 1 2 3; do
 		rm -rf R
+		mkdir -p R/1
+		echo 'exit=0 signal=0 start=1.000 runtime=0.000 command=old' \
+		    > R/1/status
 		run --separate-stderr with_faults "fsync:EIO:$n:1" \
 		    "$FANOUT" --results R echo ::: a
 		echo "fsync $n: status $status: $stderr"
