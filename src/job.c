@@ -1,7 +1,269 @@
 /*
- * job: how a job ended, in the terms a shell and GNU parallel use.
+ * job: making a job from an argument list (its values, tag, shell line,
+ * argv and environment), freeing it, and how it ended in the terms a
+ * shell and GNU parallel use.  A job's strings are few allocations: the
+ * values in one length-prefixed block, argv's and envp's words in
+ * another, their pointer arrays in a third.
  */
 #include "job.h"
+#include "input.h"
+#include "options.h"
+#include "tmpl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+extern char **environ;
+
+/* Variables every job gets; removed from the inherited environment. */
+static const char *const job_vars[] = {
+	"FANOUT_SEQ", "FANOUT_SLOT", "FANOUT_ATTEMPT", "PARALLEL_SEQ",
+	"PARALLEL_JOBSLOT",
+};
+
+static int
+is_job_var(const char *kv)
+{
+	size_t i, n;
+
+	for (i = 0; i < ARRAY_SIZE(job_vars); i++) {
+		n = strlen(job_vars[i]);
+		if (strncmp(kv, job_vars[i], n) == 0 && kv[n] == '=')
+			return 1;
+	}
+	return 0;
+}
+
+static int
+wants_line(const struct config *cfg)
+{
+	return cfg->verbose || cfg->trace || cfg->joblog || cfg->report ||
+	    cfg->dry_run || cfg->results || cfg->summary;
+}
+
+void
+job_maker_init(struct job_maker *m, const struct config *cfg,
+    const struct tmpl *tmpl, const struct tmpl *tagtmpl, long total)
+{
+	size_t n = 0, i;
+
+	memset(m, 0, sizeof(*m));
+	m->tmpl = tmpl;
+	m->tagtmpl = tagtmpl;
+	m->shell = cfg->shell;
+	m->tag = cfg->tag;
+	m->want_line = wants_line(cfg);
+	m->total = total;
+	while (environ[n] != NULL)
+		n++;
+	m->env = xcalloc(n + 1, sizeof(*m->env));
+	for (i = 0; i < n; i++)
+		if (!is_job_var(environ[i]))
+			m->env[m->nenv++] = environ[i];
+}
+
+void
+job_maker_free(struct job_maker *m)
+{
+	free(m->env);
+	free(m->argv_view);
+	buf_free(&m->scratch);
+	buf_free(&m->linebuf);
+}
+
+/* The job's values as a struct args, in the maker's reusable view. */
+static struct args
+job_args(struct job_maker *m, const struct job *job)
+{
+	struct args a = { 0 };
+	const char *p = job->args;
+	size_t i;
+
+	m->argv_view = xgrow(m->argv_view, &m->argv_view_cap,
+	    job->nargs ? job->nargs : 1, sizeof(*m->argv_view));
+	for (i = 0; i < job->nargs; i++) {
+		size_t len;
+
+		memcpy(&len, p, sizeof(len));
+		p += sizeof(len);
+		m->argv_view[i].p = p;
+		m->argv_view[i].len = len;
+		p += len + 1;
+	}
+	a.v = m->argv_view;
+	a.n = job->nargs;
+	return a;
+}
+
+static void
+tmpl_context(struct job_maker *m, const struct job *job, struct args *a,
+    struct tmpl_ctx *ctx)
+{
+	*a = job_args(m, job);
+	ctx->args = a;
+	ctx->seq = job->seq;
+	ctx->slot = job->slot;
+	ctx->total = m->total;
+}
+
+const char *
+job_line(struct job_maker *m, struct job *job)
+{
+	struct tmpl_ctx ctx;
+	struct args a;
+
+	if (job->line == NULL) {
+		tmpl_context(m, job, &a, &ctx);
+		buf_clear(&m->linebuf);
+		tmpl_line(m->tmpl, &ctx, &m->linebuf);
+		job->line = xmemdup(m->linebuf.p, m->linebuf.len);
+	}
+	return job->line;
+}
+
+struct job *
+job_new(struct job_maker *m, const struct args *a, long seq)
+{
+	struct job *job = xcalloc(1, sizeof(*job));
+	size_t i, len = 0;
+	char *p;
+
+	for (i = 0; i < a->n; i++)
+		len += sizeof(size_t) + a->v[i].len + 1;
+	job->args = p = xmalloc(len ? len : 1);
+	for (i = 0; i < a->n; i++) {
+		memcpy(p, &a->v[i].len, sizeof(size_t));
+		p += sizeof(size_t);
+		memcpy(p, a->v[i].p, a->v[i].len);
+		p += a->v[i].len;
+		*p++ = '\0';
+	}
+	job->nargs = a->n;
+	job->args_len = len;
+	job->seq = seq;
+	job->attempt = 1;
+	spool_init(&job->out);
+	spool_init(&job->err);
+	if (m->tag) {
+		struct buf t = { 0 };
+
+		for (i = 0; i < a->n; i++) {
+			if (i)
+				buf_addc(&t, ' ');
+			buf_add(&t, a->v[i].p, a->v[i].len);
+		}
+		buf_addc(&t, '\t');
+		job->tag = t.p;
+		job->tag_len = t.len;
+	}
+	return job;
+}
+
+void
+job_free(struct job *job)
+{
+	spool_free(&job->out);
+	spool_free(&job->err);
+	free(job->args);
+	free(job->tag);
+	free(job->line);
+	free(job->strings);
+	free(job->argv);
+	free(job);
+}
+
+/* Decimal digits of v, without printf's cost on this hot path. */
+static void
+add_number(struct buf *b, long v)
+{
+	char digits[24], *p = digits + sizeof(digits);
+	unsigned long u = v < 0 ? -(unsigned long)v : (unsigned long)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	buf_add(b, p, (size_t)(digits + sizeof(digits) - p));
+}
+
+/* --tagstring: expanded at start, when {%} is known; then a TAB (GNU). */
+static void
+job_tagstring(struct job_maker *m, struct job *job)
+{
+	struct tmpl_ctx ctx;
+	struct args a;
+	struct buf t = { 0 };
+
+	tmpl_context(m, job, &a, &ctx);
+	tmpl_text(m->tagtmpl, &ctx, &t);
+	buf_addc(&t, '\t');
+	free(job->tag);
+	job->tag = t.p;
+	job->tag_len = t.len;
+}
+
+/*
+ * All strings go into one allocation; the pointer arrays into another.
+ */
+void
+job_prepare(struct job_maker *m, struct job *job)
+{
+	struct buf *b = &m->scratch;
+	size_t argc, i, nvars, off_line = 0;
+	struct tmpl_ctx ctx;
+	struct args a;
+	size_t offs[ARRAY_SIZE(job_vars)];
+	const char *direct = tmpl_direct(m->tmpl);
+	char *p;
+
+	free(job->strings);
+	free(job->argv);
+	if (m->want_line || !direct) {
+		free(job->line);
+		job->line = NULL;
+		job_line(m, job);
+	}
+	buf_clear(b);
+	nvars = ARRAY_SIZE(job_vars);
+	for (i = 0; i < nvars; i++) {
+		long v = i == 2 ? job->attempt :
+		    (i == 1 || i == 4) ? job->slot : job->seq;
+
+		offs[i] = b->len;
+		buf_adds(b, job_vars[i]);
+		buf_addc(b, '=');
+		add_number(b, v);
+		buf_addc(b, '\0');
+	}
+	if (direct) {
+		tmpl_context(m, job, &a, &ctx);
+		off_line = b->len;
+		argc = tmpl_argv(m->tmpl, &ctx, b);
+	} else
+		argc = 3;
+	job->strings = xmemdup(b->p, b->len);
+	job->argv = xcalloc(argc + 1 + m->nenv + nvars + 1, sizeof(char *));
+	if (direct) {
+		job->path = direct;
+		p = job->strings + off_line;
+		for (i = 0; i < argc; i++) {
+			job->argv[i] = p;
+			p += strlen(p) + 1;
+		}
+	} else {
+		job->path = m->shell;
+		job->argv[0] = (char *)m->shell;
+		job->argv[1] = (char *)"-c";
+		job->argv[2] = job->line;
+	}
+	job->envp = job->argv + argc + 1;
+	memcpy(job->envp, m->env, m->nenv * sizeof(char *));
+	for (i = 0; i < nvars; i++)
+		job->envp[m->nenv + i] = job->strings + offs[i];
+	if (m->tagtmpl != NULL)
+		job_tagstring(m, job);
+}
 
 int
 job_exit_status(const struct job *job)

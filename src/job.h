@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include "spool.h"
+#include "util.h"
 
 enum job_end {
 	JOB_EXITED,		/* status holds the exit code */
@@ -71,6 +72,47 @@ struct job {
 
 	void		*priv;		/* the executor's own */
 };
+
+struct arg;
+struct args;
+struct config;
+struct tmpl;
+
+/*
+ * What building jobs needs: the compiled templates, the shell, the
+ * environment every job inherits, and buffers reused from job to job.
+ * Set up once by job_maker_init(); then the scheduler's thread only.
+ */
+struct job_maker {
+	const struct tmpl	*tmpl;
+	const struct tmpl	*tagtmpl;	/* --tagstring, or NULL */
+	const char		*shell;
+	int			 tag;		/* --tag */
+	int			 want_line;	/* something reports the line */
+	long			 total;		/* {##}; -1 unknown */
+	char			**env;		/* environ without our variables */
+	size_t			 nenv;
+	struct buf		 scratch;	/* job_prepare's */
+	struct buf		 linebuf;	/* job_line's */
+	struct arg		*argv_view;	/* a job's args, for expansion */
+	size_t			 argv_view_cap;
+};
+
+/* tagtmpl may be NULL; total is {##}, -1 when unknown. */
+void	job_maker_init(struct job_maker *, const struct config *,
+	    const struct tmpl *tmpl, const struct tmpl *tagtmpl, long total);
+void	job_maker_free(struct job_maker *);
+
+/* A new job numbered seq from an argument list; copies the values. */
+struct job *job_new(struct job_maker *, const struct args *, long seq);
+void	job_free(struct job *);
+/*
+ * Build the job's argv and environment (and --tagstring tag) for its
+ * slot and attempt, replacing any built for an earlier attempt.
+ */
+void	job_prepare(struct job_maker *, struct job *);
+/* The job's shell line, built when first needed; owned by the job. */
+const char *job_line(struct job_maker *, struct job *);
 
 /* The shell-style exit status: code, 128 + signal, or 126/127. */
 int	job_exit_status(const struct job *);

@@ -98,232 +98,9 @@ struct sched {
 	struct hist	 ok_runtimes;
 	int64_t		 timeout_ns;	/* in force now; 0 = none */
 
-	const char	*shell;
-	char		**env;		/* environ without our own variables */
-	size_t		 nenv;
-	struct buf	 scratch;
-	struct buf	 linebuf;	/* job_line's */
-	struct arg	*argv_view;	/* a job's args, for expansion */
-	size_t		 argv_view_cap;
+	struct job_maker maker;
+	struct buf	 scratch;	/* --trace and --dry-run lines */
 };
-
-/* Variables every job gets; removed from the inherited environment. */
-static const char *const job_vars[] = {
-	"FANOUT_SEQ", "FANOUT_SLOT", "FANOUT_ATTEMPT", "PARALLEL_SEQ",
-	"PARALLEL_JOBSLOT",
-};
-
-static int
-is_job_var(const char *kv)
-{
-	size_t i, n;
-
-	for (i = 0; i < ARRAY_SIZE(job_vars); i++) {
-		n = strlen(job_vars[i]);
-		if (strncmp(kv, job_vars[i], n) == 0 && kv[n] == '=')
-			return 1;
-	}
-	return 0;
-}
-
-static void
-env_init(struct sched *s)
-{
-	size_t n = 0, i;
-
-	while (environ[n] != NULL)
-		n++;
-	s->env = xcalloc(n + 1, sizeof(*s->env));
-	for (i = 0; i < n; i++)
-		if (!is_job_var(environ[i]))
-			s->env[s->nenv++] = environ[i];
-}
-
-/* The job's values as a struct args, in sched's reusable view. */
-static struct args
-job_args(struct sched *s, const struct job *job)
-{
-	struct args a = { 0 };
-	const char *p = job->args;
-	size_t i;
-
-	s->argv_view = xgrow(s->argv_view, &s->argv_view_cap,
-	    job->nargs ? job->nargs : 1, sizeof(*s->argv_view));
-	for (i = 0; i < job->nargs; i++) {
-		size_t len;
-
-		memcpy(&len, p, sizeof(len));
-		p += sizeof(len);
-		s->argv_view[i].p = p;
-		s->argv_view[i].len = len;
-		p += len + 1;
-	}
-	a.v = s->argv_view;
-	a.n = job->nargs;
-	return a;
-}
-
-static void
-tmpl_context(struct sched *s, const struct job *job, struct args *a,
-    struct tmpl_ctx *ctx)
-{
-	*a = job_args(s, job);
-	ctx->args = a;
-	ctx->seq = job->seq;
-	ctx->slot = job->slot;
-	ctx->total = s->st.total;
-}
-
-/* The shell line of a job, built when first needed. */
-static const char *
-job_line(struct sched *s, struct job *job)
-{
-	struct tmpl_ctx ctx;
-	struct args a;
-
-	if (job->line == NULL) {
-		tmpl_context(s, job, &a, &ctx);
-		buf_clear(&s->linebuf);
-		tmpl_line(s->tmpl, &ctx, &s->linebuf);
-		job->line = xmemdup(s->linebuf.p, s->linebuf.len);
-	}
-	return job->line;
-}
-
-static int
-wants_line(const struct config *cfg)
-{
-	return cfg->verbose || cfg->trace || cfg->joblog || cfg->report ||
-	    cfg->dry_run || cfg->results || cfg->summary;
-}
-
-/* A new job from an argument list; copies the values. */
-static struct job *
-job_new(struct sched *s, const struct args *a)
-{
-	struct job *job = xcalloc(1, sizeof(*job));
-	size_t i, len = 0;
-	char *p;
-
-	for (i = 0; i < a->n; i++)
-		len += sizeof(size_t) + a->v[i].len + 1;
-	job->args = p = xmalloc(len ? len : 1);
-	for (i = 0; i < a->n; i++) {
-		memcpy(p, &a->v[i].len, sizeof(size_t));
-		p += sizeof(size_t);
-		memcpy(p, a->v[i].p, a->v[i].len);
-		p += a->v[i].len;
-		*p++ = '\0';
-	}
-	job->nargs = a->n;
-	job->args_len = len;
-	job->seq = ++s->seq;
-	job->attempt = 1;
-	spool_init(&job->out);
-	spool_init(&job->err);
-	if (s->cfg->tag) {
-		struct buf t = { 0 };
-
-		for (i = 0; i < a->n; i++) {
-			if (i)
-				buf_addc(&t, ' ');
-			buf_add(&t, a->v[i].p, a->v[i].len);
-		}
-		buf_addc(&t, '\t');
-		job->tag = t.p;
-		job->tag_len = t.len;
-	}
-	return job;
-}
-
-static void
-job_free(struct job *job)
-{
-	spool_free(&job->out);
-	spool_free(&job->err);
-	free(job->args);
-	free(job->tag);
-	free(job->line);
-	free(job->strings);
-	free(job->argv);
-	free(job);
-}
-
-/* Decimal digits of v, without printf's cost on this hot path. */
-static void
-add_number(struct buf *b, long v)
-{
-	char digits[24], *p = digits + sizeof(digits);
-	unsigned long u = v < 0 ? -(unsigned long)v : (unsigned long)v;
-
-	do
-		*--p = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
-	if (v < 0)
-		*--p = '-';
-	buf_add(b, p, (size_t)(digits + sizeof(digits) - p));
-}
-
-/*
- * Build the job's argv and environment for its slot and attempt.  All
- * strings go into one allocation; the pointer arrays into another.
- */
-static void
-job_prepare(struct sched *s, struct job *job)
-{
-	struct buf *b = &s->scratch;
-	size_t argc, i, nvars, off_line = 0;
-	struct tmpl_ctx ctx;
-	struct args a;
-	size_t offs[ARRAY_SIZE(job_vars)];
-	const char *direct = tmpl_direct(s->tmpl);
-	char *p;
-
-	free(job->strings);
-	free(job->argv);
-	if (wants_line(s->cfg) || !direct) {
-		free(job->line);
-		job->line = NULL;
-		job_line(s, job);
-	}
-	buf_clear(b);
-	nvars = ARRAY_SIZE(job_vars);
-	for (i = 0; i < nvars; i++) {
-		long v = i == 2 ? job->attempt :
-		    (i == 1 || i == 4) ? job->slot : job->seq;
-
-		offs[i] = b->len;
-		buf_adds(b, job_vars[i]);
-		buf_addc(b, '=');
-		add_number(b, v);
-		buf_addc(b, '\0');
-	}
-	if (direct) {
-		tmpl_context(s, job, &a, &ctx);
-		off_line = b->len;
-		argc = tmpl_argv(s->tmpl, &ctx, b);
-	} else
-		argc = 3;
-	job->strings = xmemdup(b->p, b->len);
-	job->argv = xcalloc(argc + 1 + s->nenv + nvars + 1, sizeof(char *));
-	if (direct) {
-		job->path = direct;
-		p = job->strings + off_line;
-		for (i = 0; i < argc; i++) {
-			job->argv[i] = p;
-			p += strlen(p) + 1;
-		}
-	} else {
-		job->path = s->shell;
-		job->argv[0] = (char *)s->shell;
-		job->argv[1] = (char *)"-c";
-		job->argv[2] = job->line;
-	}
-	job->envp = job->argv + argc + 1;
-	memcpy(job->envp, s->env, s->nenv * sizeof(char *));
-	for (i = 0; i < nvars; i++)
-		job->envp[s->nenv + i] = job->strings + offs[i];
-}
 
 static long
 slot_take(struct sched *s)
@@ -628,27 +405,11 @@ on_done(void *ctx, struct job *job)
 		check_halt(s, job);
 	}
 	if (job_failed(job) && !job->killed)
-		job_line(s, job);	/* for the failure list */
+		job_line(&s->maker, job);	/* for the failure list */
 	if (s->die_signal == SIGPIPE)
 		job->killed = 1;
 	if ((r = order_done(s->order, job, job->killed)) < 0)
 		output_failed(s, r);
-}
-
-/* --tagstring: expanded at start, when {%} is known; then a TAB (GNU). */
-static void
-job_tagstring(struct sched *s, struct job *job)
-{
-	struct tmpl_ctx ctx;
-	struct args a;
-	struct buf t = { 0 };
-
-	tmpl_context(s, job, &a, &ctx);
-	tmpl_text(s->tagtmpl, &ctx, &t);
-	buf_addc(&t, '\t');
-	free(job->tag);
-	job->tag = t.p;
-	job->tag_len = t.len;
 }
 
 static int
@@ -658,7 +419,7 @@ start(struct sched *s, struct job *job)
 	int r;
 
 	job->slot = slot_take(s);
-	job_prepare(s, job);
+	job_prepare(&s->maker, job);
 	job->live = order_live(s->order);
 	job->ungroup = s->cfg->output == OUTPUT_UNGROUP;
 	if (!job->queued) {
@@ -679,8 +440,6 @@ start(struct sched *s, struct job *job)
 		buf_addc(&s->scratch, '\n');
 		(void)!write(2, s->scratch.p, s->scratch.len);
 	}
-	if (s->tagtmpl != NULL)
-		job_tagstring(s, job);
 	running_add(s, job);
 	/* Stamped here, once, so that every mode measures alike. */
 	job->start_ns = clock_mono_ns();
@@ -708,7 +467,7 @@ dry_run(struct sched *s, struct job *job)
 
 	job->slot = 1 + (job->seq - 1) % s->cfg->jobs;
 	buf_clear(&s->scratch);
-	buf_adds(&s->scratch, job_line(s, job));
+	buf_adds(&s->scratch, job_line(&s->maker, job));
 	buf_addc(&s->scratch, '\n');
 	if ((r = write_all(1, s->scratch.p, s->scratch.len)) < 0)
 		output_failed(s, r);
@@ -764,7 +523,7 @@ start_jobs(struct sched *s, int *want_input)
 				s->eof = 1;
 				return;
 			}
-			job = job_new(s, &a);
+			job = job_new(&s->maker, &a, ++s->seq);
 			if (s->cfg->retry_failed)
 				job->seq = seq;
 			else if (report_skip(s->report, job->seq)) {
@@ -862,7 +621,7 @@ list_running(struct sched *s)
 		/* Not the pid: the executor owns it while the job runs. */
 		util_warn(0, "job %ld (slot %ld, %.1fs): %s", job->seq,
 		    job->slot, (double)(now - job->start_ns) / 1e9,
-		    job_line(s, job));
+		    job_line(&s->maker, job));
 }
 
 static void
@@ -1078,7 +837,6 @@ setup(struct sched *s, const struct config *cfg)
 
 	s->cfg = cfg;
 	s->exit_override = -1;
-	s->shell = cfg->shell;
 	if ((r = spawn_init(cfg->shell)) < 0)
 		util_die(r, "cannot open /dev/null");
 	if ((r = sig_init()) < 0)
@@ -1136,7 +894,7 @@ setup(struct sched *s, const struct config *cfg)
 		limit = 16u << 10;
 	spool_set_limit(limit);
 	spool_set_dir(cfg->tmpdir);
-	env_init(s);
+	job_maker_init(&s->maker, cfg, s->tmpl, s->tagtmpl, s->st.total);
 
 	if ((r = order_new(&s->order, cfg, &oh)) < 0 && cfg->results)
 		util_die(r, "--results: cannot use '%s'", cfg->results);
@@ -1208,10 +966,8 @@ sched_run(const struct config *cfg)
 	tmpl_free(s->tagtmpl);
 	input_close(s->input);
 	free(s->free_slots);
-	free(s->env);
 	hist_free(&s->ok_runtimes);
-	free(s->argv_view);
+	job_maker_free(&s->maker);
 	buf_free(&s->scratch);
-	buf_free(&s->linebuf);
 	return r;
 }
