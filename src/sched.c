@@ -17,12 +17,12 @@
  */
 #include "sched.h"
 #include "exec.h"
-#include "hist.h"
 #include "input.h"
 #include "job.h"
 #include "options.h"
 #include "quote.h"
 #include "order.h"
+#include "policy.h"
 #include "report.h"
 #include "sig.h"
 #include "spawn.h"
@@ -43,8 +43,6 @@
 extern char **environ;
 
 #define MS	1000000LL
-#define RETRY_DELAY_MAX	(3600LL * 1000 * MS)
-#define TIMEOUT_MAX	(1000000000LL * 1000 * MS)	/* as a duration's */
 
 /* -s: what each value adds to the command line besides its bytes. */
 struct xargs_count {
@@ -85,18 +83,7 @@ struct sched {
 	int		 fatal;		/* fanout itself failed: exit 255 */
 	int		 watch_stdout;	/* stdout is a pipe: notice its close */
 	int64_t		 next_start_ns;	/* --delay, or back-off after EMFILE */
-	int64_t		 backoff_ns;
-
-	/*
-	 * Jobs that ended for good and were not ended by fanout, counted
-	 * when they end: --halt depends on jobs finishing, never on when -k
-	 * lets their output out (st counts at delivery).
-	 */
-	long		 ended, ended_failed;
-
-	/* --timeout N%: runtimes of the jobs that succeeded. */
-	struct hist	 ok_runtimes;
-	int64_t		 timeout_ns;	/* in force now; 0 = none */
+	struct policy	 policy;	/* halt, retries, time limits */
 
 	struct job_maker maker;
 	struct buf	 scratch;	/* --trace and --dry-run lines */
@@ -269,76 +256,6 @@ spawn_message(struct job *job)
 }
 
 static void
-note_success(struct sched *s, int64_t runtime)
-{
-	const struct config *cfg = s->cfg;
-	double t;
-
-	if (cfg->timeout_pct <= 0)
-		return;
-	hist_add(&s->ok_runtimes, runtime);
-	t = (double)hist_quantile(&s->ok_runtimes, 0.5) * cfg->timeout_pct /
-	    100.0;
-	/* Far beyond any run, and start_ns + limit cannot overflow. */
-	if (t > (double)TIMEOUT_MAX)
-		t = (double)TIMEOUT_MAX;
-	s->timeout_ns = t < MS ? MS : (int64_t)t;
-}
-
-/* --halt: is it time to stop, after this job?  It is counted in ended. */
-static void
-check_halt(struct sched *s, const struct job *job)
-{
-	const struct config *cfg = s->cfg;
-	long count, base;
-	int hit, failed = job_failed(job);
-
-	if (cfg->halt_when == HALT_NEVER || s->stop == ENDING)
-		return;
-	switch (cfg->halt_what) {
-	case HALT_FAIL:
-		if (!failed)
-			return;
-		count = s->ended_failed;
-		break;
-	case HALT_SUCCESS:
-		if (failed)
-			return;
-		count = s->ended - s->ended_failed;
-		break;
-	default:
-		count = s->ended;
-		break;
-	}
-	if (cfg->halt_pct > 0) {
-		base = s->st.total > 0 ? s->st.total : s->ended;
-		hit = count * 100.0 >= cfg->halt_pct * (double)base &&
-		    s->ended >= 3;
-	} else
-		hit = count >= cfg->halt_count;
-	if (!hit)
-		return;
-	/*
-	 * GNU's exit status on a halt: a single job that tripped it gives
-	 * its own status (128 + S when killed by signal S), a count gives
-	 * the count, a percentage the percentage, success 0.
-	 */
-	if (cfg->halt_what == HALT_SUCCESS)
-		s->exit_override = 0;
-	else if (cfg->halt_pct > 0)
-		s->exit_override = (int)cfg->halt_pct;
-	else if (cfg->halt_count == 1)
-		s->exit_override = job_exit_status(job);
-	else
-		s->exit_override = cfg->halt_count > 100 ? 101 :
-		    (int)cfg->halt_count;
-	if (cfg->halt_when == HALT_NOW)
-		end_run(s, 0);
-	else if (s->stop == RUNNING)
-		s->stop = DRAINING;
-}
-
-static void
 retry_add(struct sched *s, struct job *job, int64_t when)
 {
 	struct job **pp = &s->retry;
@@ -350,14 +267,27 @@ retry_add(struct sched *s, struct job *job, int64_t when)
 	*pp = job;
 }
 
-static int
-may_retry(struct sched *s, const struct job *job)
+/* --halt: is it time to stop, after this job that ended? */
+static void
+check_halt(struct sched *s, const struct job *job)
 {
-	const struct config *cfg = s->cfg;
+	int status;
 
-	if (!job_failed(job) || job->killed || s->stop != RUNNING)
-		return 0;
-	return cfg->retries == 0 || job->attempt < cfg->retries;
+	if (s->stop == ENDING)
+		return;
+	switch (policy_halt(&s->policy, job, s->st.total, &status)) {
+	case POLICY_GO_ON:
+		return;
+	case POLICY_DRAIN:
+		s->exit_override = status;
+		if (s->stop == RUNNING)
+			s->stop = DRAINING;
+		return;
+	case POLICY_END:
+		s->exit_override = status;
+		end_run(s, 0);
+		return;
+	}
 }
 
 static void
@@ -380,13 +310,9 @@ on_done(void *ctx, struct job *job)
 		s->fatal = 1;
 		end_run(s, 0);
 	}
-	if (may_retry(s, job)) {
+	if (s->stop == RUNNING && policy_may_retry(&s->policy, job)) {
 		s->st.retried++;
-		delay = s->cfg->retry_delay_ns;
-		for (r = 1; r < job->attempt && delay < RETRY_DELAY_MAX; r++)
-			delay *= 2;
-		if (delay > RETRY_DELAY_MAX)
-			delay = RETRY_DELAY_MAX;
+		delay = policy_retry_delay(&s->policy, job);
 		if ((r = order_retry(s->order, job)) < 0)
 			output_failed(s, r);
 		job->out_bytes = job->err_bytes = 0;
@@ -397,11 +323,7 @@ on_done(void *ctx, struct job *job)
 		return;
 	}
 	if (!job->killed) {
-		s->ended++;
-		if (job_failed(job))
-			s->ended_failed++;
-		else
-			note_success(s, job->end_ns - job->start_ns);
+		policy_ended(&s->policy, job);
 		check_halt(s, job);
 	}
 	if (job_failed(job) && !job->killed)
@@ -453,8 +375,7 @@ start(struct sched *s, struct job *job)
 	report_started(s->report, job);
 	if (first)
 		s->st.started++;
-	job->limit_ns = s->cfg->timeout_ns ? s->cfg->timeout_ns :
-	    s->timeout_ns;
+	job->limit_ns = policy_limit(&s->policy);
 	if (job->limit_ns > 0)
 		job->deadline_ns = job->start_ns + job->limit_ns;
 	return 0;
@@ -543,14 +464,10 @@ start_jobs(struct sched *s, int *want_input)
 				s->pending = job;
 			else
 				retry_add(s, job, now);
-			s->backoff_ns = s->backoff_ns ? s->backoff_ns * 2 :
-			    10 * MS;
-			if (s->backoff_ns > 1000 * MS)
-				s->backoff_ns = 1000 * MS;
-			s->next_start_ns = now + s->backoff_ns;
+			s->next_start_ns = now + policy_backoff(&s->policy);
 			return;
 		}
-		s->backoff_ns = 0;
+		policy_backoff_reset(&s->policy);
 		if (s->cfg->delay_ns) {
 			s->next_start_ns = now + s->cfg->delay_ns;
 			return;
@@ -837,6 +754,7 @@ setup(struct sched *s, const struct config *cfg)
 
 	s->cfg = cfg;
 	s->exit_override = -1;
+	policy_init(&s->policy, cfg);
 	if ((r = spawn_init(cfg->shell)) < 0)
 		util_die(r, "cannot open /dev/null");
 	if ((r = sig_init()) < 0)
@@ -966,7 +884,7 @@ sched_run(const struct config *cfg)
 	tmpl_free(s->tagtmpl);
 	input_close(s->input);
 	free(s->free_slots);
-	hist_free(&s->ok_runtimes);
+	policy_free(&s->policy);
 	job_maker_free(&s->maker);
 	buf_free(&s->scratch);
 	return r;
