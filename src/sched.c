@@ -16,11 +16,11 @@
  * this thread touches any of it.
  */
 #include "sched.h"
+#include "budget.h"
 #include "exec.h"
 #include "input.h"
 #include "job.h"
 #include "options.h"
-#include "quote.h"
 #include "order.h"
 #include "policy.h"
 #include "report.h"
@@ -36,18 +36,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-extern char **environ;
-
 #define MS	1000000LL
-
-/* -s: what each value adds to the command line besides its bytes. */
-struct xargs_count {
-	size_t	 per_value;
-};
 
 enum stop {
 	RUNNING,		/* starting jobs */
@@ -62,7 +54,7 @@ struct sched {
 	struct input		*input;
 	struct tmpl		*tmpl;
 	struct tmpl		*tagtmpl;	/* --tagstring */
-	struct xargs_count	 xcount;	/* -s */
+	struct budget_args	 xcount;	/* -s */
 	struct order		*order;
 	struct report		*report;
 	struct run_stats	 st;
@@ -579,54 +571,6 @@ handle_signals(struct sched *s)
 }
 
 /*
- * Raise the descriptor limit for -j jobs, or lower -j.  Jobs keep the
- * limit fanout was started with.
- */
-static long
-fit_descriptors(long jobs, int unbounded)
-{
-	struct rlimit rl;
-	rlim_t need, room, start;
-	long fit;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
-		return jobs;
-	start = rl.rlim_cur;
-	/* Per job: 3 running descriptors, 4 while spawning, spills held. */
-	need = (rlim_t)jobs * 8 + 64;
-	if (unbounded || rl.rlim_cur < need) {
-		rlim_t want = unbounded ? rl.rlim_max : need;
-
-		if (want > rl.rlim_max)
-			want = rl.rlim_max;
-		if (want > rl.rlim_cur) {
-			rl.rlim_cur = want;
-			setrlimit(RLIMIT_NOFILE, &rl);
-			getrlimit(RLIMIT_NOFILE, &rl);
-		}
-	}
-	/* The raise is for fanout's descriptors, not for the jobs. */
-	if (rl.rlim_cur > start)
-		spawn_set_nofile(start);
-	room = rl.rlim_cur > 64 ? rl.rlim_cur - 64 : 0;
-	fit = (long)(room / 8);
-	if (fit < 1)
-		fit = 1;
-	if (unbounded) {
-		if (fit > 32768)
-			fit = 32768;
-		return fit;
-	}
-	if (fit < jobs) {
-		util_warn(0, "-j %ld: only %ld jobs fit in the descriptor "
-		    "limit (%llu); running %ld at once", jobs, fit,
-		    (unsigned long long)rl.rlim_cur, fit);
-		return fit;
-	}
-	return jobs;
-}
-
-/*
  * Once no job may start again, jobs waiting for a retry are finished:
  * their last attempt failed, and that is how they are reported.
  */
@@ -692,62 +636,14 @@ wait_watches(int timeout_ms, struct exec_watch *w, size_t n)
 	return r;
 }
 
-/*
- * A value's cost against the argument limit: its bytes in the command
- * line, and for a program run directly also the argv pointer the kernel
- * counts for each argument.
- */
-static size_t
-arg_cost(void *tmpl, const struct arg *a)
-{
-	return tmpl_arg_cost(tmpl, a->p, a->len) +
-	    (tmpl_direct(tmpl) != NULL ? sizeof(char *) : 0);
-}
-
-/*
- * -s counts as xargs does: the bytes of the command line, each word with
- * its terminating NUL.  Measure the real line for one and for two values
- * to find the fixed part and what each value adds besides its own bytes.
- */
-static size_t
-xargs_cost(void *ctx, const struct arg *a)
-{
-	const struct xargs_count *x = ctx;
-
-	return quote_len(a->p, a->len) + x->per_value;
-}
-
-static size_t
-xargs_base(const struct tmpl *t, struct xargs_count *x)
-{
-	struct arg v[2] = { { "x", 1 }, { "x", 1 } };
-	struct args a = { v, 1, 1 };
-	struct tmpl_ctx ctx = { &a, 1, 1, -1 };
-	struct buf b = { 0 };
-	size_t one, two;
-
-	tmpl_line(t, &ctx, &b);
-	one = b.len;
-	buf_clear(&b);
-	a.n = 2;
-	tmpl_line(t, &ctx, &b);
-	two = b.len;
-	buf_free(&b);
-	/*
-	 * line(n) = fixed + n * (per_value + value bytes); xargs counts the
-	 * line and its final NUL.
-	 */
-	x->per_value = two - one - 1;
-	return one - x->per_value;
-}
-
 static void
 setup(struct sched *s, const struct config *cfg)
 {
 	const char *msg = NULL, *const *names;
 	struct order_hooks oh = { s, on_delivered, on_writing };
 	struct exec_hooks eh = { s, on_output, on_done };
-	size_t nnames, limit;
+	unsigned long long nofile;
+	size_t nnames;
 	struct stat st;
 	long jobs, i;
 	int r;
@@ -764,28 +660,7 @@ setup(struct sched *s, const struct config *cfg)
 	names = input_names(s->input, &nnames);
 	if ((r = tmpl_compile(&s->tmpl, cfg, names, nnames, &msg)) < 0)
 		util_die(r == -EINVAL ? 0 : r, "%s", msg ? msg : "bad command");
-	if (cfg->xargs_fill) {
-		long argmax = sysconf(_SC_ARG_MAX);
-		size_t envsz = 0, budget, base = tmpl_base_len(s->tmpl);
-
-		for (i = 0; environ[i] != NULL; i++)
-			envsz += strlen(environ[i]) + 1 + sizeof(char *);
-		budget = argmax > 0 ? (size_t)argmax : 131072;
-		budget = budget > envsz + 4096 ? budget - envsz - 4096 : 4096;
-		/* A shell line is one argument: the kernel caps it at 128 KiB. */
-		if (!tmpl_direct(s->tmpl) && budget > 131072 - 1)
-			budget = 131072 - 1;
-		if (cfg->max_chars > 0) {
-			base = xargs_base(s->tmpl, &s->xcount);
-			budget = (size_t)cfg->max_chars;
-			budget = budget > base ? budget - base : 1;
-			input_set_budget(s->input, xargs_cost, &s->xcount,
-			    budget);
-		} else {
-			budget = budget > base ? budget - base : 1;
-			input_set_budget(s->input, arg_cost, s->tmpl, budget);
-		}
-	}
+	budget_set_args(&s->xcount, s->input, s->tmpl, cfg);
 	if (cfg->tagstring != NULL)
 		tmpl_compile_text(&s->tagtmpl, cfg->tagstring, cfg, names,
 		    nnames);
@@ -798,19 +673,19 @@ setup(struct sched *s, const struct config *cfg)
 	if ((r = report_new(&s->report, cfg, &msg)) < 0)
 		util_die(r == -EINVAL ? 0 : r, "%s", msg);
 
-	jobs = cfg->dry_run ? cfg->jobs :
-	    fit_descriptors(cfg->jobs, cfg->jobs_unbounded);
+	jobs = cfg->jobs;
+	if (!cfg->dry_run) {
+		jobs = budget_jobs(cfg->jobs, cfg->jobs_unbounded, &nofile);
+		if (!cfg->jobs_unbounded && jobs < cfg->jobs)
+			util_warn(0, "-j %ld: only %ld jobs fit in the "
+			    "descriptor limit (%llu); running %ld at once",
+			    cfg->jobs, jobs, nofile, jobs);
+	}
 	s->free_slots = xcalloc((size_t)jobs, sizeof(*s->free_slots));
 	for (i = jobs; i >= 1; i--)
 		s->free_slots[s->nfree++] = i;
-	s->hold_max = (size_t)jobs * 2 + 16;
-	/* Held output in memory: about 64 MiB in all, 16 KiB..1 MiB a stream. */
-	limit = (64u << 20) / ((size_t)jobs * 4 + 32);
-	if (limit > (1u << 20))
-		limit = 1u << 20;
-	if (limit < (16u << 10))
-		limit = 16u << 10;
-	spool_set_limit(limit);
+	s->hold_max = budget_hold_max(jobs);
+	spool_set_limit(budget_spool_limit(jobs));
 	spool_set_dir(cfg->tmpdir);
 	job_maker_init(&s->maker, cfg, s->tmpl, s->tagtmpl, s->st.total);
 
