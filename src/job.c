@@ -140,6 +140,7 @@ job_new(struct job_maker *m, const struct args *a, long seq)
 	}
 	job->nargs = a->n;
 	job->args_len = len;
+	job->state = JOB_NEW;
 	job->seq = seq;
 	job->attempt = 1;
 	spool_init(&job->out);
@@ -162,6 +163,9 @@ job_new(struct job_maker *m, const struct args *a, long seq)
 void
 job_free(struct job *job)
 {
+	if (job->state != JOB_NEW && job->state != JOB_DELIVERED)
+		BUG("job %ld freed while %s", job->seq,
+		    job_state_name(job->state));
 	spool_free(&job->out);
 	spool_free(&job->err);
 	free(job->args);
@@ -263,6 +267,54 @@ job_prepare(struct job_maker *m, struct job *job)
 		job->envp[m->nenv + i] = job->strings + offs[i];
 	if (m->tagtmpl != NULL)
 		job_tagstring(m, job);
+}
+
+#define TO(s)	(1u << (s))
+
+/* For each state, the states it may move to (job.h draws them). */
+static const unsigned allowed[] = {
+	[JOB_NEW] = TO(JOB_STARTING),
+	[JOB_STARTING] = TO(JOB_RUNNING) | TO(JOB_PENDING) |
+	    TO(JOB_RETRY_WAIT) | TO(JOB_FINISHED),
+	[JOB_PENDING] = TO(JOB_STARTING) | TO(JOB_FINISHED),
+	[JOB_RUNNING] = TO(JOB_TERMINATING) | TO(JOB_REAPED),
+	[JOB_TERMINATING] = TO(JOB_REAPED),
+	[JOB_REAPED] = TO(JOB_RETRY_WAIT) | TO(JOB_FINISHED),
+	[JOB_RETRY_WAIT] = TO(JOB_STARTING) | TO(JOB_FINISHED),
+	[JOB_FINISHED] = TO(JOB_DELIVERED),
+	[JOB_DELIVERED] = 0,
+};
+
+static const char *const state_names[] = {
+	[JOB_NEW] = "new",
+	[JOB_STARTING] = "starting",
+	[JOB_PENDING] = "pending",
+	[JOB_RUNNING] = "running",
+	[JOB_TERMINATING] = "terminating",
+	[JOB_REAPED] = "reaped",
+	[JOB_RETRY_WAIT] = "waiting to retry",
+	[JOB_FINISHED] = "finished",
+	[JOB_DELIVERED] = "delivered",
+};
+
+const char *
+job_state_name(enum job_state st)
+{
+	if ((size_t)st >= ARRAY_SIZE(state_names))
+		return "invalid";
+	return state_names[st];
+}
+
+void
+job_set_state(struct job *job, enum job_state to)
+{
+	enum job_state from = job->state;
+
+	if ((size_t)from >= ARRAY_SIZE(allowed) ||
+	    (size_t)to >= ARRAY_SIZE(allowed) || !(allowed[from] & TO(to)))
+		BUG("job %ld: no transition from %s to %s", job->seq,
+		    job_state_name(from), job_state_name(to));
+	job->state = to;
 }
 
 int

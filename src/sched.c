@@ -6,14 +6,15 @@
  * deadlines that passed (time limits, termination sequence steps,
  * retries waiting out their back-off).
  *
- * Every job is in exactly one place: being prepared (pending), with the
- * executor (running), waiting for a retry (retry list), or held by the
- * output policy until its output is delivered; then it is reported and
- * freed.  The output policy learns of a job when it is first offered to
- * the executor, so with -k a job in any of the first three places is
- * also in its queue: a job leaves for good only through order_done(),
- * which frees it once everything before it has been delivered.  Only
- * this thread touches any of it.
+ * Every job is in exactly one state (job.h), and the state says where
+ * it is: PENDING in s->pending; STARTING, RUNNING and TERMINATING in
+ * s->running; RETRY_WAIT in s->retry; FINISHED with the output policy
+ * alone.  The output policy learns of a job when it is first offered to
+ * the executor, so with -k a job in any of those states is also in its
+ * queue: a job leaves for good only through finish_job(), and is freed
+ * once everything before it has been delivered.  Only this thread
+ * touches any of it.  What to do (halt, retry, back-off, time limits)
+ * is policy.c's to decide; sizes and descriptor counts are budget.c's.
  */
 #include "sched.h"
 #include "budget.h"
@@ -98,7 +99,6 @@ running_add(struct sched *s, struct job *job)
 {
 	job->next = s->running;
 	s->running = job;
-	job->running = 1;
 	s->st.running++;
 }
 
@@ -113,7 +113,6 @@ running_del(struct sched *s, struct job *job)
 			break;
 		}
 	job->next = NULL;
-	job->running = 0;
 	s->st.running--;
 }
 
@@ -123,8 +122,9 @@ terminate(struct sched *s, struct job *job, int64_t now)
 {
 	const struct config *cfg = s->cfg;
 
-	if (!job->running || job->term_step > 0)
+	if (job->state != JOB_RUNNING)
 		return;
+	job_set_state(job, JOB_TERMINATING);
 	s->ops->signal(s->exec, job, cfg->termseq[0].signo);
 	job->term_step = 1;
 	job->deadline_ns = now + cfg->termseq[0].ms * MS;
@@ -212,6 +212,7 @@ on_delivered(void *ctx, struct job *job)
 			end_run(s, 0);
 		}
 	}
+	job_set_state(job, JOB_DELIVERED);
 	job_free(job);
 }
 
@@ -247,16 +248,32 @@ spawn_message(struct job *job)
 	buf_free(&m);
 }
 
+/* The job waits in the retry list until when. */
 static void
 retry_add(struct sched *s, struct job *job, int64_t when)
 {
 	struct job **pp = &s->retry;
 
+	job_set_state(job, JOB_RETRY_WAIT);
 	job->deadline_ns = when;
 	while (*pp != NULL && (*pp)->deadline_ns <= when)
 		pp = &(*pp)->next;
 	job->next = *pp;
 	*pp = job;
+}
+
+/*
+ * The job will not run again: the output policy holds it until every job
+ * before it is delivered (-k), then on_delivered() frees it.
+ */
+static void
+finish_job(struct sched *s, struct job *job, int discard)
+{
+	int r;
+
+	job_set_state(job, JOB_FINISHED);
+	if ((r = order_done(s->order, job, discard)) < 0)
+		output_failed(s, r);
 }
 
 /* --halt: is it time to stop, after this job that ended? */
@@ -289,6 +306,7 @@ on_done(void *ctx, struct job *job)
 	int64_t delay;
 	int r;
 
+	job_set_state(job, JOB_REAPED);
 	running_del(s, job);
 	slot_give(s, job->slot);
 	report_attempt(s->report, job);
@@ -322,31 +340,28 @@ on_done(void *ctx, struct job *job)
 		job_line(&s->maker, job);	/* for the failure list */
 	if (s->die_signal == SIGPIPE)
 		job->killed = 1;
-	if ((r = order_done(s->order, job, job->killed)) < 0)
-		output_failed(s, r);
+	finish_job(s, job, job->killed);
 }
 
 static int
 start(struct sched *s, struct job *job)
 {
-	int first = job->attempt == 1;
+	int first = job->attempt == 1, offered = job->state != JOB_NEW;
 	int r;
 
+	job_set_state(job, JOB_STARTING);
 	job->slot = slot_take(s);
 	job_prepare(&s->maker, job);
 	job->live = order_live(s->order);
 	job->ungroup = s->cfg->output == OUTPUT_UNGROUP;
-	if (!job->queued) {
-		job->queued = 1;
-		if ((r = order_started(s->order, job)) < 0) {
-			/* It never ran: order still owns it, and drops it. */
-			slot_give(s, job->slot);
-			job->killed = 1;
-			output_failed(s, r);
-			if ((r = order_done(s->order, job, 1)) < 0)
-				output_failed(s, r);
-			return 0;
-		}
+	/* The output policy learns of a job at its first start only. */
+	if (!offered && (r = order_started(s->order, job)) < 0) {
+		/* It never ran: order still owns it, and drops it. */
+		slot_give(s, job->slot);
+		job->killed = 1;
+		output_failed(s, r);
+		finish_job(s, job, 1);
+		return 0;
 	}
 	if (s->cfg->trace) {
 		buf_clear(&s->scratch);
@@ -364,6 +379,7 @@ start(struct sched *s, struct job *job)
 		slot_give(s, job->slot);
 		return r;
 	}
+	job_set_state(job, JOB_RUNNING);
 	report_started(s->report, job);
 	if (first)
 		s->st.started++;
@@ -452,9 +468,10 @@ start_jobs(struct sched *s, int *want_input)
 		r = start(s, job);
 		if (r < 0) {
 			/* Short of a resource: back off, try again. */
-			if (job->attempt == 1 && s->pending == NULL)
+			if (job->attempt == 1 && s->pending == NULL) {
+				job_set_state(job, JOB_PENDING);
 				s->pending = job;
-			else
+			} else
 				retry_add(s, job, now);
 			s->next_start_ns = now + policy_backoff(&s->policy);
 			return;
@@ -479,7 +496,7 @@ fire_deadlines(struct sched *s)
 		if (job->deadline_ns == 0)
 			continue;
 		if (job->deadline_ns <= now) {
-			if (job->term_step == 0) {
+			if (job->state == JOB_RUNNING) {
 				job->timed_out = 1;
 				terminate(s, job, now);
 			} else if ((size_t)job->term_step < cfg->ntermseq) {
@@ -578,7 +595,6 @@ static void
 drop_waiting(struct sched *s)
 {
 	struct job *job;
-	int r;
 
 	if ((job = s->pending) != NULL) {
 		/*
@@ -589,15 +605,13 @@ drop_waiting(struct sched *s)
 		s->pending = NULL;
 		s->seq--;
 		job->killed = 1;
-		if ((r = order_done(s->order, job, 1)) < 0)
-			output_failed(s, r);
+		finish_job(s, job, 1);
 	}
 	while ((job = s->retry) != NULL) {
 		s->retry = job->next;
 		job->next = NULL;
 		job->deadline_ns = 0;
-		if ((r = order_done(s->order, job, 0)) < 0)
-			output_failed(s, r);
+		finish_job(s, job, 0);
 	}
 }
 
