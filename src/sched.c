@@ -389,6 +389,15 @@ start(struct sched *s, struct job *job)
 	return 0;
 }
 
+/*
+ * --dry-run: the one place where it parts from a real run.  Each job is
+ * made as usual (skips, --retry-failed and {#} alike) and then, instead
+ * of being started, has its line printed and is freed while still
+ * JOB_NEW; {%} cycles through the slots as equal jobs would.  As
+ * no job ever starts, setup() creates no executor and sched_run() waits
+ * for input and signals with poll() alone (wait_watches()); slots,
+ * descriptors, retries, deadlines and the output policy stay idle.
+ */
 static void
 dry_run(struct sched *s, struct job *job)
 {
@@ -630,7 +639,7 @@ finish(struct sched *s)
 	return s->st.failed > 100 ? 101 : (int)s->st.failed;
 }
 
-/* --dry-run has no engine: wait for input and signals alone. */
+/* --dry-run has no executor (see dry_run()): wait for input and signals. */
 static int
 wait_watches(int timeout_ms, struct exec_watch *w, size_t n)
 {
@@ -688,7 +697,7 @@ setup(struct sched *s, const struct config *cfg)
 		util_die(r == -EINVAL ? 0 : r, "%s", msg);
 
 	jobs = cfg->jobs;
-	if (!cfg->dry_run) {
+	if (!cfg->dry_run) {	/* see dry_run() */
 		jobs = budget_jobs(cfg->jobs, cfg->jobs_unbounded, &nofile);
 		if (!cfg->jobs_unbounded && jobs < cfg->jobs)
 			util_warn(0, "-j %ld: only %ld jobs fit in the "
@@ -707,7 +716,7 @@ setup(struct sched *s, const struct config *cfg)
 		util_die(r, "--results: cannot use '%s'", cfg->results);
 	if (r < 0)
 		util_die(r, "cannot set up output");
-	if (cfg->dry_run)
+	if (cfg->dry_run)	/* no executor: see dry_run() */
 		return;
 	s->ops = exec_find(cfg->mode);
 	if (s->ops == NULL)
