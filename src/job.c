@@ -10,6 +10,7 @@
 #include "options.h"
 #include "tmpl.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -315,6 +316,22 @@ job_set_state(struct job *job, enum job_state to)
 		BUG("job %ld: no transition from %s to %s", job->seq,
 		    job_state_name(from), job_state_name(to));
 	job->state = to;
+}
+
+void
+job_spawn_message(const struct job *job, struct buf *m)
+{
+	const char *prog = job->argv[0];
+
+	if (job->spawn_err == -E2BIG)
+		buf_addf(m, "fanout: job %ld: argument list too long "
+		    "(%zu bytes) for '%s'\n", job->seq, job->args_len, prog);
+	else if (job->spawn_err == -ENOENT)
+		buf_addf(m, "fanout: job %ld: %s: command not found\n",
+		    job->seq, prog);
+	else
+		buf_addf(m, "fanout: job %ld: cannot execute '%s': %s\n",
+		    job->seq, prog, strerror(-job->spawn_err));
 }
 
 int

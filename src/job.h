@@ -176,6 +176,9 @@ void	job_set_state(struct job *, enum job_state);
 /* The state's name, for messages. */
 const char *job_state_name(enum job_state);
 
+/* Append the message for a job that could not be spawned to m. */
+void	job_spawn_message(const struct job *, struct buf *m);
+
 /* The shell-style exit status: code, 128 + signal, or 126/127. */
 int	job_exit_status(const struct job *);
 /* Whether the job failed (non-zero status, signal, spawn error, lost). */

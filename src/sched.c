@@ -229,18 +229,9 @@ on_writing(void *ctx, int fd)
 static void
 spawn_message(struct job *job)
 {
-	const char *prog = job->argv[0];
 	struct buf m = { 0 };
 
-	if (job->spawn_err == -E2BIG)
-		buf_addf(&m, "fanout: job %ld: argument list too long "
-		    "(%zu bytes) for '%s'\n", job->seq, job->args_len, prog);
-	else if (job->spawn_err == -ENOENT)
-		buf_addf(&m, "fanout: job %ld: %s: command not found\n",
-		    job->seq, prog);
-	else
-		buf_addf(&m, "fanout: job %ld: cannot execute '%s': %s\n",
-		    job->seq, prog, strerror(-job->spawn_err));
+	job_spawn_message(job, &m);
 	if (job->ungroup || job->live)
 		(void)!write(2, m.p, m.len);
 	else
