@@ -75,7 +75,7 @@ struct job {
 	long		 slot;		/* {%}, from 1 */
 	int		 attempt;	/* from 1 */
 	const char	*path;		/* program to execute */
-	char		**argv;		/* NULL-terminated */
+	char		**argv;		/* NULL-terminated; may use line */
 	char		**envp;		/* NULL-terminated */
 	int		 live;		/* output goes through hooks.output */
 	int		 ungroup;	/* stdout/stderr are fanout's own */
