@@ -1,7 +1,338 @@
 /*
- * job: how a job ended, in the terms a shell and GNU parallel use.
+ * job: making a job from an argument list (its values, tag, shell line,
+ * argv and environment), freeing it, and how it ended in the terms a
+ * shell and GNU parallel use.  A job's strings are few allocations: the
+ * values in one length-prefixed block, argv's and envp's words in
+ * another, their pointer arrays in a third.
  */
 #include "job.h"
+#include "input.h"
+#include "options.h"
+#include "tmpl.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern char **environ;
+
+/* Variables every job gets; removed from the inherited environment. */
+static const char *const job_vars[] = {
+	"FANOUT_SEQ", "FANOUT_SLOT", "FANOUT_ATTEMPT", "PARALLEL_SEQ",
+	"PARALLEL_JOBSLOT",
+};
+
+static int
+is_job_var(const char *kv)
+{
+	size_t i, n;
+
+	for (i = 0; i < ARRAY_SIZE(job_vars); i++) {
+		n = strlen(job_vars[i]);
+		if (strncmp(kv, job_vars[i], n) == 0 && kv[n] == '=')
+			return 1;
+	}
+	return 0;
+}
+
+static int
+wants_line(const struct config *cfg)
+{
+	return cfg->verbose || cfg->trace || cfg->joblog || cfg->report ||
+	    cfg->dry_run || cfg->results || cfg->summary;
+}
+
+void
+job_maker_init(struct job_maker *m, const struct config *cfg,
+    const struct tmpl *tmpl, const struct tmpl *tagtmpl, long total)
+{
+	size_t n = 0, i;
+
+	memset(m, 0, sizeof(*m));
+	m->tmpl = tmpl;
+	m->tagtmpl = tagtmpl;
+	m->shell = cfg->shell;
+	m->tag = cfg->tag;
+	m->want_line = wants_line(cfg);
+	m->total = total;
+	while (environ[n] != NULL)
+		n++;
+	m->env = xcalloc(n + 1, sizeof(*m->env));
+	for (i = 0; i < n; i++)
+		if (!is_job_var(environ[i]))
+			m->env[m->nenv++] = environ[i];
+}
+
+void
+job_maker_free(struct job_maker *m)
+{
+	free(m->env);
+	free(m->argv_view);
+	buf_free(&m->scratch);
+	buf_free(&m->linebuf);
+}
+
+/* The job's values as a struct args, in the maker's reusable view. */
+static struct args
+job_args(struct job_maker *m, const struct job *job)
+{
+	struct args a = { 0 };
+	const char *p = job->args;
+	size_t i;
+
+	m->argv_view = xgrow(m->argv_view, &m->argv_view_cap,
+	    job->nargs ? job->nargs : 1, sizeof(*m->argv_view));
+	for (i = 0; i < job->nargs; i++) {
+		size_t len;
+
+		memcpy(&len, p, sizeof(len));
+		p += sizeof(len);
+		m->argv_view[i].p = p;
+		m->argv_view[i].len = len;
+		p += len + 1;
+	}
+	a.v = m->argv_view;
+	a.n = job->nargs;
+	return a;
+}
+
+static void
+tmpl_context(struct job_maker *m, const struct job *job, struct args *a,
+    struct tmpl_ctx *ctx)
+{
+	*a = job_args(m, job);
+	ctx->args = a;
+	ctx->seq = job->seq;
+	ctx->slot = job->slot;
+	ctx->total = m->total;
+}
+
+const char *
+job_line(struct job_maker *m, struct job *job)
+{
+	struct tmpl_ctx ctx;
+	struct args a;
+
+	if (job->line == NULL) {
+		tmpl_context(m, job, &a, &ctx);
+		buf_clear(&m->linebuf);
+		tmpl_line(m->tmpl, &ctx, &m->linebuf);
+		job->line = xmemdup(m->linebuf.p, m->linebuf.len);
+	}
+	return job->line;
+}
+
+struct job *
+job_new(struct job_maker *m, const struct args *a, long seq)
+{
+	struct job *job = xcalloc(1, sizeof(*job));
+	size_t i, len = 0;
+	char *p;
+
+	for (i = 0; i < a->n; i++)
+		len += sizeof(size_t) + a->v[i].len + 1;
+	job->args = p = xmalloc(len ? len : 1);
+	for (i = 0; i < a->n; i++) {
+		memcpy(p, &a->v[i].len, sizeof(size_t));
+		p += sizeof(size_t);
+		memcpy(p, a->v[i].p, a->v[i].len);
+		p += a->v[i].len;
+		*p++ = '\0';
+	}
+	job->nargs = a->n;
+	job->args_len = len;
+	job->state = JOB_NEW;
+	job->seq = seq;
+	job->attempt = 1;
+	spool_init(&job->out);
+	spool_init(&job->err);
+	if (m->tag) {
+		struct buf t = { 0 };
+
+		for (i = 0; i < a->n; i++) {
+			if (i)
+				buf_addc(&t, ' ');
+			buf_add(&t, a->v[i].p, a->v[i].len);
+		}
+		buf_addc(&t, '\t');
+		job->tag = t.p;
+		job->tag_len = t.len;
+	}
+	return job;
+}
+
+void
+job_free(struct job *job)
+{
+	if (job->state != JOB_NEW && job->state != JOB_DELIVERED)
+		BUG("job %ld freed while %s", job->seq,
+		    job_state_name(job->state));
+	spool_free(&job->out);
+	spool_free(&job->err);
+	free(job->args);
+	free(job->tag);
+	free(job->line);
+	free(job->strings);
+	free(job->argv);
+	free(job);
+}
+
+/* Decimal digits of v, without printf's cost on this hot path. */
+static void
+add_number(struct buf *b, long v)
+{
+	char digits[24], *p = digits + sizeof(digits);
+	unsigned long u = v < 0 ? -(unsigned long)v : (unsigned long)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	buf_add(b, p, (size_t)(digits + sizeof(digits) - p));
+}
+
+/* --tagstring: expanded at start, when {%} is known; then a TAB (GNU). */
+static void
+job_tagstring(struct job_maker *m, struct job *job)
+{
+	struct tmpl_ctx ctx;
+	struct args a;
+	struct buf t = { 0 };
+
+	tmpl_context(m, job, &a, &ctx);
+	tmpl_text(m->tagtmpl, &ctx, &t);
+	buf_addc(&t, '\t');
+	free(job->tag);
+	job->tag = t.p;
+	job->tag_len = t.len;
+}
+
+/*
+ * All strings go into one allocation; the pointer arrays into another.
+ */
+void
+job_prepare(struct job_maker *m, struct job *job)
+{
+	struct buf *b = &m->scratch;
+	size_t argc, i, nvars, off_line = 0;
+	struct tmpl_ctx ctx;
+	struct args a;
+	size_t offs[ARRAY_SIZE(job_vars)];
+	const char *direct = tmpl_direct(m->tmpl);
+	char *p;
+
+	free(job->strings);
+	free(job->argv);
+	if (m->want_line || !direct) {
+		free(job->line);
+		job->line = NULL;
+		job_line(m, job);
+	}
+	buf_clear(b);
+	nvars = ARRAY_SIZE(job_vars);
+	for (i = 0; i < nvars; i++) {
+		long v = i == 2 ? job->attempt :
+		    (i == 1 || i == 4) ? job->slot : job->seq;
+
+		offs[i] = b->len;
+		buf_adds(b, job_vars[i]);
+		buf_addc(b, '=');
+		add_number(b, v);
+		buf_addc(b, '\0');
+	}
+	if (direct) {
+		tmpl_context(m, job, &a, &ctx);
+		off_line = b->len;
+		argc = tmpl_argv(m->tmpl, &ctx, b);
+	} else
+		argc = 3;
+	job->strings = xmemdup(b->p, b->len);
+	job->argv = xcalloc(argc + 1 + m->nenv + nvars + 1, sizeof(char *));
+	if (direct) {
+		job->path = direct;
+		p = job->strings + off_line;
+		for (i = 0; i < argc; i++) {
+			job->argv[i] = p;
+			p += strlen(p) + 1;
+		}
+	} else {
+		job->path = m->shell;
+		job->argv[0] = (char *)m->shell;
+		job->argv[1] = (char *)"-c";
+		job->argv[2] = job->line;
+	}
+	job->envp = job->argv + argc + 1;
+	memcpy(job->envp, m->env, m->nenv * sizeof(char *));
+	for (i = 0; i < nvars; i++)
+		job->envp[m->nenv + i] = job->strings + offs[i];
+	if (m->tagtmpl != NULL)
+		job_tagstring(m, job);
+}
+
+#define TO(s)	(1u << (s))
+
+/* For each state, the states it may move to (job.h draws them). */
+static const unsigned allowed[] = {
+	[JOB_NEW] = TO(JOB_STARTING),
+	[JOB_STARTING] = TO(JOB_RUNNING) | TO(JOB_PENDING) |
+	    TO(JOB_RETRY_WAIT) | TO(JOB_FINISHED),
+	[JOB_PENDING] = TO(JOB_STARTING) | TO(JOB_FINISHED),
+	[JOB_RUNNING] = TO(JOB_TERMINATING) | TO(JOB_REAPED),
+	[JOB_TERMINATING] = TO(JOB_REAPED),
+	[JOB_REAPED] = TO(JOB_RETRY_WAIT) | TO(JOB_FINISHED),
+	[JOB_RETRY_WAIT] = TO(JOB_STARTING) | TO(JOB_FINISHED),
+	[JOB_FINISHED] = TO(JOB_DELIVERED),
+	[JOB_DELIVERED] = 0,
+};
+
+static const char *const state_names[] = {
+	[JOB_NEW] = "new",
+	[JOB_STARTING] = "starting",
+	[JOB_PENDING] = "pending",
+	[JOB_RUNNING] = "running",
+	[JOB_TERMINATING] = "terminating",
+	[JOB_REAPED] = "reaped",
+	[JOB_RETRY_WAIT] = "waiting to retry",
+	[JOB_FINISHED] = "finished",
+	[JOB_DELIVERED] = "delivered",
+};
+
+const char *
+job_state_name(enum job_state st)
+{
+	if ((size_t)st >= ARRAY_SIZE(state_names))
+		return "invalid";
+	return state_names[st];
+}
+
+void
+job_set_state(struct job *job, enum job_state to)
+{
+	enum job_state from = job->state;
+
+	if ((size_t)from >= ARRAY_SIZE(allowed) ||
+	    (size_t)to >= ARRAY_SIZE(allowed) || !(allowed[from] & TO(to)))
+		BUG("job %ld: no transition from %s to %s", job->seq,
+		    job_state_name(from), job_state_name(to));
+	job->state = to;
+}
+
+void
+job_spawn_message(const struct job *job, struct buf *m)
+{
+	const char *prog = job->argv[0];
+
+	if (job->spawn_err == -E2BIG)
+		buf_addf(m, "fanout: job %ld: argument list too long "
+		    "(%zu bytes) for '%s'\n", job->seq, job->args_len, prog);
+	else if (job->spawn_err == -ENOENT)
+		buf_addf(m, "fanout: job %ld: %s: command not found\n",
+		    job->seq, prog);
+	else
+		buf_addf(m, "fanout: job %ld: cannot execute '%s': %s\n",
+		    job->seq, prog, strerror(-job->spawn_err));
+}
 
 int
 job_exit_status(const struct job *job)

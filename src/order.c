@@ -270,7 +270,7 @@ advance(struct order *o)
 	struct job *job;
 	int r = 0, discard;
 
-	while ((job = o->head) != NULL && job->finished) {
+	while ((job = o->head) != NULL && job->state == JOB_FINISHED) {
 		o->head = job->order_next;
 		if (o->head == NULL)
 			o->tail = NULL;
@@ -279,7 +279,8 @@ advance(struct order *o)
 		r = deliver(o, job, discard);
 		if (r < 0)
 			return r;
-		if (o->head != NULL && order_live(o) && !o->head->finished) {
+		if (o->head != NULL && order_live(o) &&
+		    o->head->state != JOB_FINISHED) {
 			/* The new head streams: first what it holds. */
 			if ((r = emit_command(o, o->head)) < 0 ||
 			    (r = emit_spool(o, o->head, 1)) < 0 ||
@@ -293,7 +294,9 @@ advance(struct order *o)
 int
 order_done(struct order *o, struct job *job, int discard)
 {
-	job->finished = 1;
+	if (job->state != JOB_FINISHED)
+		BUG("job %ld handed to the output policy while %s", job->seq,
+		    job_state_name(job->state));
 	if (!o->cfg->keep_order)
 		return deliver(o, job, discard);
 	o->held++;

@@ -53,7 +53,8 @@ int	order_output(struct order *, struct job *, int stream,
  */
 int	order_retry(struct order *, struct job *);
 /*
- * The job will not run again: write or hold its output.  A job that was
+ * The job will not run again (the caller has moved it to JOB_FINISHED):
+ * write or hold its output.  A job that was
  * ended by fanout (halt, signal) is passed with discard set: its partial
  * output is dropped, but jobs after it still come out in order.
  */

@@ -5,6 +5,10 @@
  * executor hands back to the output policy and the reports.  Slots,
  * back-pressure, deadlines, termination sequences, retries, halts and
  * signals are decided here, on one thread, identically for every mode.
+ *
+ * --dry-run is not a mode: the loop runs as usual but prints each job's
+ * line where it would start it, so no executor is created and no job
+ * runs (dry_run() in sched.c is the one place where it parts).
  */
 #ifndef FANOUT_SCHED_H
 #define FANOUT_SCHED_H

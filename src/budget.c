@@ -1,0 +1,150 @@
+/*
+ * budget: the descriptor limit and the sizes derived from it, and the
+ * room for values in one command line.
+ */
+#include "budget.h"
+#include "input.h"
+#include "options.h"
+#include "quote.h"
+#include "spawn.h"
+#include "tmpl.h"
+#include "util.h"
+
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+extern char **environ;
+
+long
+budget_jobs(long jobs, int unbounded, unsigned long long *limit)
+{
+	struct rlimit rl;
+	rlim_t need, room, start;
+	long fit;
+
+	*limit = 0;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return jobs;
+	start = rl.rlim_cur;
+	/* Per job: 3 running descriptors, 4 while spawning, spills held. */
+	need = (rlim_t)jobs * 8 + 64;
+	if (unbounded || rl.rlim_cur < need) {
+		rlim_t want = unbounded ? rl.rlim_max : need;
+
+		if (want > rl.rlim_max)
+			want = rl.rlim_max;
+		if (want > rl.rlim_cur) {
+			rl.rlim_cur = want;
+			setrlimit(RLIMIT_NOFILE, &rl);
+			getrlimit(RLIMIT_NOFILE, &rl);
+		}
+	}
+	/* The raise is for fanout's descriptors, not for the jobs. */
+	if (rl.rlim_cur > start)
+		spawn_set_nofile(start);
+	*limit = (unsigned long long)rl.rlim_cur;
+	room = rl.rlim_cur > 64 ? rl.rlim_cur - 64 : 0;
+	fit = (long)(room / 8);
+	if (fit < 1)
+		fit = 1;
+	if (unbounded)
+		return fit > 32768 ? 32768 : fit;
+	return fit < jobs ? fit : jobs;
+}
+
+/* Held output in memory: about 64 MiB in all, 16 KiB..1 MiB a stream. */
+size_t
+budget_spool_limit(long jobs)
+{
+	size_t limit = (64u << 20) / ((size_t)jobs * 4 + 32);
+
+	if (limit > (1u << 20))
+		limit = 1u << 20;
+	if (limit < (16u << 10))
+		limit = 16u << 10;
+	return limit;
+}
+
+size_t
+budget_hold_max(long jobs)
+{
+	return (size_t)jobs * 2 + 16;
+}
+
+/*
+ * A value's cost against the argument limit: its bytes in the command
+ * line, and for a program run directly also the argv pointer the kernel
+ * counts for each argument.
+ */
+static size_t
+arg_cost(void *tmpl, const struct arg *a)
+{
+	return tmpl_arg_cost(tmpl, a->p, a->len) +
+	    (tmpl_direct(tmpl) != NULL ? sizeof(char *) : 0);
+}
+
+/*
+ * -s counts as xargs does: the bytes of the command line, each word with
+ * its terminating NUL.  Measure the real line for one and for two values
+ * to find the fixed part and what each value adds besides its own bytes.
+ */
+static size_t
+xargs_cost(void *ctx, const struct arg *a)
+{
+	const struct budget_args *x = ctx;
+
+	return quote_len(a->p, a->len) + x->per_value;
+}
+
+static size_t
+xargs_base(const struct tmpl *t, struct budget_args *x)
+{
+	struct arg v[2] = { { "x", 1 }, { "x", 1 } };
+	struct args a = { v, 1, 1 };
+	struct tmpl_ctx ctx = { &a, 1, 1, -1 };
+	struct buf b = { 0 };
+	size_t one, two;
+
+	tmpl_line(t, &ctx, &b);
+	one = b.len;
+	buf_clear(&b);
+	a.n = 2;
+	tmpl_line(t, &ctx, &b);
+	two = b.len;
+	buf_free(&b);
+	/*
+	 * line(n) = fixed + n * (per_value + value bytes); xargs counts the
+	 * line and its final NUL.
+	 */
+	x->per_value = two - one - 1;
+	return one - x->per_value;
+}
+
+void
+budget_set_args(struct budget_args *ba, struct input *in,
+    const struct tmpl *t, const struct config *cfg)
+{
+	long argmax = sysconf(_SC_ARG_MAX);
+	size_t envsz = 0, budget, base = tmpl_base_len(t);
+	size_t i;
+
+	if (!cfg->xargs_fill)
+		return;
+	for (i = 0; environ[i] != NULL; i++)
+		envsz += strlen(environ[i]) + 1 + sizeof(char *);
+	budget = argmax > 0 ? (size_t)argmax : 131072;
+	budget = budget > envsz + 4096 ? budget - envsz - 4096 : 4096;
+	/* A shell line is one argument: the kernel caps it at 128 KiB. */
+	if (!tmpl_direct(t) && budget > 131072 - 1)
+		budget = 131072 - 1;
+	if (cfg->max_chars > 0) {
+		base = xargs_base(t, ba);
+		budget = (size_t)cfg->max_chars;
+		budget = budget > base ? budget - base : 1;
+		input_set_budget(in, xargs_cost, ba, budget);
+	} else {
+		budget = budget > base ? budget - base : 1;
+		input_set_budget(in, arg_cost, (void *)t, budget);
+	}
+}

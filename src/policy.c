@@ -1,0 +1,152 @@
+/*
+ * policy: --halt, --retries with their back-off, the back-off after a
+ * shortage, and time limits.  Every figure is bounded so that adding it
+ * to a CLOCK_MONOTONIC time cannot overflow.
+ */
+#include "policy.h"
+#include "job.h"
+#include "options.h"
+
+#define MS	1000000LL
+#define RETRY_DELAY_MAX	(3600LL * 1000 * MS)
+#define TIMEOUT_MAX	(1000000000LL * 1000 * MS)	/* as a duration's */
+#define BACKOFF_MIN	(10 * MS)
+#define BACKOFF_MAX	(1000 * MS)
+
+void
+policy_init(struct policy *p, const struct config *cfg)
+{
+	*p = (struct policy){ .cfg = cfg };
+}
+
+void
+policy_free(struct policy *p)
+{
+	hist_free(&p->ok_runtimes);
+}
+
+/* --timeout N%: N% of the median runtime of the jobs that succeeded. */
+static void
+note_success(struct policy *p, int64_t runtime)
+{
+	const struct config *cfg = p->cfg;
+	double t;
+
+	if (cfg->timeout_pct <= 0)
+		return;
+	hist_add(&p->ok_runtimes, runtime);
+	t = (double)hist_quantile(&p->ok_runtimes, 0.5) * cfg->timeout_pct /
+	    100.0;
+	/* Far beyond any run, and start_ns + limit cannot overflow. */
+	if (t > (double)TIMEOUT_MAX)
+		t = (double)TIMEOUT_MAX;
+	p->timeout_ns = t < MS ? MS : (int64_t)t;
+}
+
+void
+policy_ended(struct policy *p, const struct job *job)
+{
+	p->ended++;
+	if (job_failed(job))
+		p->ended_failed++;
+	else
+		note_success(p, job->end_ns - job->start_ns);
+}
+
+/*
+ * GNU's exit status on a halt: a single job that tripped it gives its own
+ * status (128 + S when killed by signal S), a count gives the count, a
+ * percentage the percentage, success 0.
+ */
+static int
+halt_status(const struct config *cfg, const struct job *job)
+{
+	if (cfg->halt_what == HALT_SUCCESS)
+		return 0;
+	if (cfg->halt_pct > 0)
+		return (int)cfg->halt_pct;
+	if (cfg->halt_count == 1)
+		return job_exit_status(job);
+	return cfg->halt_count > 100 ? 101 : (int)cfg->halt_count;
+}
+
+enum policy_halt
+policy_halt(const struct policy *p, const struct job *job, long total,
+    int *status)
+{
+	const struct config *cfg = p->cfg;
+	long count, base;
+	int hit, failed = job_failed(job);
+
+	if (cfg->halt_when == HALT_NEVER)
+		return POLICY_GO_ON;
+	switch (cfg->halt_what) {
+	case HALT_FAIL:
+		if (!failed)
+			return POLICY_GO_ON;
+		count = p->ended_failed;
+		break;
+	case HALT_SUCCESS:
+		if (failed)
+			return POLICY_GO_ON;
+		count = p->ended - p->ended_failed;
+		break;
+	default:
+		count = p->ended;
+		break;
+	}
+	if (cfg->halt_pct > 0) {
+		base = total > 0 ? total : p->ended;
+		hit = count * 100.0 >= cfg->halt_pct * (double)base &&
+		    p->ended >= 3;
+	} else
+		hit = count >= cfg->halt_count;
+	if (!hit)
+		return POLICY_GO_ON;
+	*status = halt_status(cfg, job);
+	return cfg->halt_when == HALT_NOW ? POLICY_END : POLICY_DRAIN;
+}
+
+int
+policy_may_retry(const struct policy *p, const struct job *job)
+{
+	const struct config *cfg = p->cfg;
+
+	if (!job_failed(job) || job->killed)
+		return 0;
+	return cfg->retries == 0 || job->attempt < cfg->retries;
+}
+
+int64_t
+policy_retry_delay(const struct policy *p, const struct job *job)
+{
+	int64_t delay = p->cfg->retry_delay_ns;
+	int i;
+
+	for (i = 1; i < job->attempt && delay < RETRY_DELAY_MAX; i++)
+		delay *= 2;
+	if (delay > RETRY_DELAY_MAX)
+		delay = RETRY_DELAY_MAX;
+	return delay;
+}
+
+int64_t
+policy_backoff(struct policy *p)
+{
+	p->backoff_ns = p->backoff_ns ? p->backoff_ns * 2 : BACKOFF_MIN;
+	if (p->backoff_ns > BACKOFF_MAX)
+		p->backoff_ns = BACKOFF_MAX;
+	return p->backoff_ns;
+}
+
+void
+policy_backoff_reset(struct policy *p)
+{
+	p->backoff_ns = 0;
+}
+
+int64_t
+policy_limit(const struct policy *p)
+{
+	return p->cfg->timeout_ns ? p->cfg->timeout_ns : p->timeout_ns;
+}
