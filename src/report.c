@@ -234,10 +234,8 @@ report_attempt(struct report *r, const struct job *job)
 		    (r->nslot - old) * sizeof(*r->slot_free));
 	}
 	r->slot_free[slot] = job->end_ns;
-	r->jobs_user_ns += (int64_t)job->ru.ru_utime.tv_sec * 1000000000 +
-	    job->ru.ru_utime.tv_usec * 1000;
-	r->jobs_sys_ns += (int64_t)job->ru.ru_stime.tv_sec * 1000000000 +
-	    job->ru.ru_stime.tv_usec * 1000;
+	r->jobs_user_ns += timeval_ns(&job->ru.ru_utime);
+	r->jobs_sys_ns += timeval_ns(&job->ru.ru_stime);
 }
 
 /* Why a job failed, in a few words. */
@@ -245,17 +243,12 @@ static char *
 failure_reason(const struct job *job)
 {
 	struct buf b = { 0 };
-	const char *name;
-
 	if (job->timed_out)
 		buf_addf(&b, "timed out after %.1fs",
 		    (double)job->limit_ns / 1e9);
 	else if (job->end == JOB_SIGNALED) {
-		name = sigabbrev_np(job->status);
-		if (name)
-			buf_addf(&b, "killed by SIG%s", name);
-		else
-			buf_addf(&b, "killed by signal %d", job->status);
+		buf_adds(&b, "killed by ");
+		buf_addsig(&b, job->status);
 	} else if (job->end == JOB_SPAWN_FAILED)
 		buf_addf(&b, "exit %d (%s)", job->status,
 		    strerror(-job->spawn_err));
@@ -283,17 +276,11 @@ note_failure(struct report *r, const struct job *job)
 		f->command = xstrdup(cmd);
 }
 
-static int64_t
-tv_ns(const struct timeval *tv)
-{
-	return (int64_t)tv->tv_sec * 1000000000 + tv->tv_usec * 1000;
-}
-
 /* The job's JSON object and newline, appended to b. */
 static void
 json_job(struct buf *b, const struct job *job, const char *mode)
 {
-	const char *p = job->args, *sig;
+	const char *p = job->args;
 	size_t i, len;
 
 	buf_addf(b, "{\"seq\":%ld,\"command\":", job->seq);
@@ -314,11 +301,9 @@ json_job(struct buf *b, const struct job *job, const char *mode)
 		buf_adds(b, "null");
 	buf_adds(b, ",\"signal\":");
 	if (job->end == JOB_SIGNALED) {
-		sig = sigabbrev_np(job->status);
-		if (sig != NULL)
-			buf_addf(b, "\"SIG%s\"", sig);
-		else
-			buf_addf(b, "\"SIG%d\"", job->status);
+		buf_addc(b, '"');
+		buf_addsig(b, job->status);
+		buf_addc(b, '"');
 	} else
 		buf_adds(b, "null");
 	buf_adds(b, ",\"timed_out\":");
@@ -328,9 +313,9 @@ json_job(struct buf *b, const struct job *job, const char *mode)
 	buf_adds(b, ",\"runtime_s\":");
 	json_secs(b, job->end_ns - job->start_ns);
 	buf_adds(b, ",\"user_s\":");
-	json_secs(b, tv_ns(&job->ru.ru_utime));
+	json_secs(b, timeval_ns(&job->ru.ru_utime));
 	buf_adds(b, ",\"sys_s\":");
-	json_secs(b, tv_ns(&job->ru.ru_stime));
+	json_secs(b, timeval_ns(&job->ru.ru_stime));
 	buf_addf(b, ",\"maxrss_kb\":%ld,\"host\":\":\",\"slot\":%ld,"
 	    "\"stdout_bytes\":%llu,\"stderr_bytes\":%llu,\"mode\":",
 	    job->ru.ru_maxrss, job->slot,
