@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "colsep.h"
+#include "history.h"
 #include "options.h"
 #include "reader.h"
 #include "util.h"
@@ -126,6 +127,10 @@ struct input {
 	char		**names;
 	size_t		 nnames;
 	long		 total;
+
+	struct history	 failed;	/* --retry-failed: the jobs */
+	size_t		 next_failed;
+	struct arg	 one;
 };
 
 /* For *msg: input_open's callers print it before they exit. */
@@ -813,6 +818,65 @@ input_setup(struct input *in)
 	return 0;
 }
 
+/*
+ * --retry-failed: the jobs are the commands an earlier run logged as
+ * failed, and the sources are ignored, as GNU does.
+ */
+static int
+failed_open(struct input *in)
+{
+	const struct config *cfg = in->cfg;
+	int r;
+
+	in->done = in->sdone = 1;
+	in->total = 0;
+	if (cfg->joblog == NULL)
+		return 0;
+	r = history_load(&in->failed, cfg->joblog, HISTORY_SUCCEEDED, 1, 1,
+	    errmsg, sizeof(errmsg));
+	in->total = (long)in->failed.nfailed;
+	return r;
+}
+
+int
+input_next_failed(struct input *in, struct args *a, long *seq)
+{
+	struct history_cmd *c;
+
+	if (in->next_failed >= in->failed.nfailed)
+		return 0;
+	c = &in->failed.failed[in->next_failed++];
+	in->one.p = c->cmd;
+	in->one.len = strlen(c->cmd);
+	a->v = &in->one;
+	a->n = 1;
+	a->nrecords = 1;
+	*seq = c->seq;
+	return 1;
+}
+
+long
+input_count(struct input *in)
+{
+	const struct config *cfg = in->cfg;
+	struct reader_count c = { 0 };
+	struct reader *rd = &in->rd;
+	off_t off;
+
+	if (in->total >= 0 || !in->streamed || rd->pollable ||
+	    !(cfg->progress || cfg->bar || cfg->eta))
+		return in->total;
+	if ((off = lseek(rd->fd, 0, SEEK_CUR)) < 0)
+		return -1;
+	c.pos = rd->pos;
+	c.end = in->sdone;
+	reader_count(&in->rules, rd->b.p, rd->b.len, rd->eof, &c);
+	if (!c.end && reader_count_file(&in->rules, rd->fd, off,
+	    rd->b.p + c.pos, rd->b.len - c.pos, &c) < 0)
+		return -1;
+	return jobs_for(in, sat_mul(c.nrec, in->prod), c.nlines);
+}
+
 int
 input_open(struct input **inp, const struct config *cfg, const char **msg)
 {
@@ -847,6 +911,16 @@ input_open(struct input **inp, const struct config *cfg, const char **msg)
 		in->per_job = (size_t)cfg->max_lines;
 	in->budget = SIZE_MAX;
 	in->total = -1;
+	if (cfg->retry_failed) {
+		r = failed_open(in);
+		if (r < 0) {
+			*msg = errmsg;
+			input_close(in);
+			return r;
+		}
+		*inp = in;
+		return 0;
+	}
 	if ((r = colsep_compile(&in->colsep, cfg->colsep, errmsg,
 	    sizeof(errmsg))) < 0 ||
 	    (r = input_setup(in)) < 0) {
@@ -879,6 +953,7 @@ input_close(struct input *in)
 	free(in->glen);
 	free(in->odo);
 	colsep_free(&in->colsep);
+	history_free(&in->failed);
 	if (in->rd.fd >= 0)
 		reader_close(&in->rd);
 	free(in->cur.v);

@@ -8,7 +8,6 @@
 #include "hist.h"
 #include "job.h"
 #include "json.h"
-#include "report.h"
 #include "util.h"
 
 #include <dirent.h>
