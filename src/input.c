@@ -1,10 +1,10 @@
 /*
  * input: the input sources turned into the argument lists of jobs.
  *
- * Every source yields records (bytes up to cfg->delim).  Each record is
- * filtered (-E ends its source, -r drops blank records, --header takes
- * the first as column names), split into columns (--colsep) and trimmed
- * (--trim).  Sources form groups: a source linked to the previous one
+ * Every source yields records (bytes up to cfg->delim, cut by
+ * reader.c).  Each record is filtered (-E ends its source, -r drops
+ * blank records, --header takes the first as column names), split into
+ * columns (--colsep, compiled by colsep.c) and trimmed (--trim).  Sources form groups: a source linked to the previous one
  * (":::+", "::::+", --link) joins its group, whose element i is record
  * i mod n of each member.  Jobs take the combinations of the groups'
  * elements, the first group varying slowest, one or several
@@ -24,11 +24,13 @@
  * FIFO, socket or terminal is read only by input_fill(), one read(2)
  * each, so input_next() never blocks on it; a regular file is read
  * whenever a record is needed.
+ *
+ * Under --retry-failed the jobs are instead the commands an earlier
+ * run's joblog (history.c) logged as failed.
  */
 #include "input.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
