@@ -54,7 +54,7 @@ test: fanout build/fault.so
 
 # Warnings as errors; the suite under ASan+UBSan in every mode, and under
 # TSan in thread mode.
-check: check-headers build/fault.so fuzz-smoke
+check: check-headers check-layers build/fault.so fuzz-smoke
 	$(MAKE) clean-sanitized
 	$(MAKE) fanout-asan fanout-tsan fanout-poll
 	@set -e; for m in $(MODES); do \
@@ -89,6 +89,10 @@ check-headers:
 		echo "#include \"$$h\"" | $(CC) $(WARN) -Werror $(CPPFLAGS) \
 			-fsyntax-only -x c - ; \
 	done
+
+# No file includes a module above its own (src/README.md, Layer order).
+check-layers:
+	@sh scripts/check-layers src
 
 clean-sanitized:
 	rm -f fanout-asan fanout-tsan fanout-poll
@@ -171,5 +175,6 @@ uninstall:
 clean:
 	rm -rf build fanout fanout-asan fanout-tsan fanout-poll
 
-.PHONY: FORCE all test check check-headers clean-sanitized bench install uninstall \
+.PHONY: FORCE all test check check-headers check-layers clean-sanitized bench \
+	install uninstall \
 	clean fuzz fuzz-cc fuzz-smoke

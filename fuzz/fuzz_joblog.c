@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "history.h"
 #include "job.h"
 #include "joblog.h"
 #include "util.h"
@@ -41,13 +42,13 @@ set_file(const void *p, size_t n)
 }
 
 static void
-check_seen(const struct joblog_seen *s)
+check_seen(const struct history *s)
 {
 	size_t i;
 
 	for (i = 0; i < s->nfailed; i++) {
 		if (s->failed[i].seq < 1 || s->failed[i].cmd == NULL ||
-		    joblog_seen_has(s, s->failed[i].seq))
+		    history_has(s, s->failed[i].seq))
 			abort();
 		if (i > 0 && s->failed[i - 1].seq >= s->failed[i].seq)
 			abort();
@@ -57,15 +58,15 @@ check_seen(const struct joblog_seen *s)
 static void
 read_any(const uint8_t *data, size_t size)
 {
-	struct joblog_seen s;
+	struct history s;
 	size_t bad = 0;
 	int want, keep, r;
 
 	set_file(data, size);
 	for (want = 0; want < 2; want++) {
 		for (keep = 0; keep < 2; keep++) {
-			r = joblog_read(&s, path, want ? JOBLOG_SUCCEEDED :
-			    JOBLOG_LOGGED, keep, &bad);
+			r = history_read(&s, path, want ? HISTORY_SUCCEEDED :
+			    HISTORY_LOGGED, keep, &bad);
 			if (r == -EINVAL) {
 				/* Line 1 may be a header, never wrong. */
 				if (bad < 2)
@@ -77,7 +78,7 @@ read_any(const uint8_t *data, size_t size)
 			if (!keep && s.nfailed != 0)
 				abort();
 			check_seen(&s);
-			joblog_seen_free(&s);
+			history_free(&s);
 		}
 	}
 }
@@ -102,7 +103,7 @@ round_trip(const uint8_t *p, const uint8_t *end)
 	static const char *last[MAXSEQ + 1];
 	struct job jobs[MAXJOB];
 	char *cmds[MAXJOB];
-	struct joblog_seen s;
+	struct history s;
 	struct buf log = { 0 };
 	size_t n, i, k, bad = 0, clen;
 	int exitval, signo;
@@ -144,10 +145,10 @@ round_trip(const uint8_t *p, const uint8_t *end)
 			last[seq] = cmds[n];
 	}
 	set_file(log.p, log.len);
-	if (joblog_read(&s, path, JOBLOG_SUCCEEDED, 1, &bad) != 0)
+	if (history_read(&s, path, HISTORY_SUCCEEDED, 1, &bad) != 0)
 		abort();	/* our own log, refused */
 	for (seq = 1, k = 0; seq <= MAXSEQ; seq++) {
-		if (joblog_seen_has(&s, seq) != (ok[seq] == 1))
+		if (history_has(&s, seq) != (ok[seq] == 1))
 			abort();
 		if (ok[seq] != -1)
 			continue;
@@ -162,7 +163,7 @@ round_trip(const uint8_t *p, const uint8_t *end)
 	}
 	if (k != s.nfailed)
 		abort();
-	joblog_seen_free(&s);
+	history_free(&s);
 	buf_free(&log);
 	for (i = 0; i < n; i++)
 		free(cmds[i]);

@@ -248,16 +248,11 @@ show_stderr(struct cmp *c)
 		(void)!write_all(2, buf, (size_t)n);
 }
 
-static int64_t
-tv_ns(const struct timeval *tv)
-{
-	return (int64_t)tv->tv_sec * 1000000000 + tv->tv_usec * 1000;
-}
-
 static void
 run_pass(struct cmp *c, const char *mode, struct pass *p)
 {
 	struct rusage ru;
+	struct buf sig = { 0 };
 	int64_t t0;
 	pid_t pid;
 	int st;
@@ -287,16 +282,17 @@ run_pass(struct cmp *c, const char *mode, struct pass *p)
 	if (WIFSIGNALED(st) || WEXITSTATUS(st) > 101 ||
 	    stats_read(c->stats_fd, &p->cs) < 0) {
 		show_stderr(c);
-		if (WIFSIGNALED(st))
-			util_die(0, "--compare: the %s pass died of SIG%s",
-			    mode, sigabbrev_np(WTERMSIG(st)) ?
-			    sigabbrev_np(WTERMSIG(st)) : "?");
+		if (WIFSIGNALED(st)) {
+			buf_addsig(&sig, WTERMSIG(st));
+			util_die(0, "--compare: the %s pass died of %s",
+			    mode, sig.p);
+		}
 		util_die(0, "--compare: the %s pass failed (exit %d)", mode,
 		    WEXITSTATUS(st));
 	}
 	/* wait4 counts the pass, its workers and its jobs: less the jobs. */
-	p->user_ns = tv_ns(&ru.ru_utime) - p->cs.jobs_user_ns;
-	p->sys_ns = tv_ns(&ru.ru_stime) - p->cs.jobs_sys_ns;
+	p->user_ns = timeval_ns(&ru.ru_utime) - p->cs.jobs_user_ns;
+	p->sys_ns = timeval_ns(&ru.ru_stime) - p->cs.jobs_sys_ns;
 	if (p->user_ns < 0)
 		p->user_ns = 0;
 	if (p->sys_ns < 0)

@@ -11,14 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int
-cmp64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 enum field { F_WALL, F_USER, F_SYS, F_LAT50, F_LAT99, F_RSS };
 
 static int64_t
@@ -50,7 +42,7 @@ median(const struct mode_row *m, enum field f)
 
 	for (i = 0; i < m->nruns; i++)
 		v[i] = field(&m->runs[i], f);
-	qsort(v, m->nruns, sizeof(*v), cmp64);
+	qsort(v, m->nruns, sizeof(*v), cmp_int64);
 	r = m->nruns % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
 	free(v);
 	return r;

@@ -1,10 +1,10 @@
 /*
  * input: the input sources turned into the argument lists of jobs.
  *
- * Every source yields records (bytes up to cfg->delim).  Each record is
- * filtered (-E ends its source, -r drops blank records, --header takes
- * the first as column names), split into columns (--colsep) and trimmed
- * (--trim).  Sources form groups: a source linked to the previous one
+ * Every source yields records (bytes up to cfg->delim, cut by
+ * reader.c).  Each record is filtered (-E ends its source, -r drops
+ * blank records, --header takes the first as column names), split into
+ * columns (--colsep, compiled by colsep.c) and trimmed (--trim).  Sources form groups: a source linked to the previous one
  * (":::+", "::::+", --link) joins its group, whose element i is record
  * i mod n of each member.  Jobs take the combinations of the groups'
  * elements, the first group varying slowest, one or several
@@ -24,32 +24,28 @@
  * FIFO, socket or terminal is read only by input_fill(), one read(2)
  * each, so input_next() never blocks on it; a regular file is read
  * whenever a record is needed.
+ *
+ * Under --retry-failed the jobs are instead the commands an earlier
+ * run's joblog (history.c) logged as failed.
  */
 #include "input.h"
 
-#include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
-#include <regex.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "colsep.h"
+#include "history.h"
 #include "options.h"
+#include "reader.h"
 #include "util.h"
-
-#define READ_CHUNK	(64 * 1024)
-#define ERE_META	".[]()*+?{}|^$\\"
 
 /* Where a span's bytes are: the record's buffer, colbuf, "", source s. */
 enum { K_REC, K_COLS, K_EMPTY, K_HELD };	/* K_HELD + s */
-
-enum { COL_NONE, COL_LIT, COL_RE };
 
 struct span {
 	size_t		 kind;
@@ -61,17 +57,6 @@ struct spans {
 	struct span	*v;
 	size_t		 n;
 	size_t		 cap;
-};
-
-struct reader {
-	int		 fd;		/* -1 when none */
-	int		 owned;		/* we opened it: close it */
-	int		 pollable;	/* not a regular file */
-	int		 eof;		/* read(2) returned 0 */
-	struct buf	 b;
-	size_t		 pos;		/* first byte not yet taken */
-	size_t		 scan;		/* no delimiter in [pos, scan) */
-	size_t		 keep;		/* bytes before it are garbage */
 };
 
 /*
@@ -104,12 +89,8 @@ struct input {
 	size_t		 g0;		/* first held group */
 	size_t		 prod;		/* product of held glen */
 
-	int		 colmode;
-	char		*sep;		/* COL_LIT */
-	size_t		 seplen;
-	regex_t		 re;		/* COL_RE */
-	size_t		 eoflen;	/* SIZE_MAX: no -E */
-	int		 skip_blank;	/* -r, or -L as xargs */
+	struct colsep	 colsep;
+	struct reader_rules rules;
 	int		 lines_mode;	/* -L with one source */
 	size_t		 per_job;	/* -n, or -L for several */
 
@@ -148,6 +129,10 @@ struct input {
 	char		**names;
 	size_t		 nnames;
 	long		 total;
+
+	struct history	 failed;	/* --retry-failed: the jobs */
+	size_t		 next_failed;
+	struct arg	 one;
 };
 
 /* For *msg: input_open's callers print it before they exit. */
@@ -183,33 +168,24 @@ span_ptr(struct input *in, char *base, const struct span *sp)
 	}
 }
 
-static int
-is_blank(const char *p, size_t len)
+static const char *
+src_name(const struct source *src)
 {
-	for (; len > 0; p++, len--)
-		if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
-			return 0;
-	return 1;
+	if (src->kind == SOURCE_FILE && strcmp(src->path, "-") != 0)
+		return src->path;
+	return "standard input";
 }
 
 /*
- * Compaction moves the live bytes of the stream to the front of its
- * buffer, so every span and offset into it moves too.
+ * Compaction moved the live bytes of the stream to the front of its
+ * buffer: every span into it moves too.
  */
 static void
-reader_compact(struct input *in, struct reader *rd)
+stream_moved(void *ctx, size_t shift)
 {
-	size_t shift = rd->keep, i;
+	struct input *in = ctx;
+	size_t i;
 
-	if (shift == 0)
-		return;
-	memmove(rd->b.p, rd->b.p + shift, rd->b.len - shift + 1);
-	rd->b.len -= shift;
-	rd->pos -= shift;
-	rd->scan -= shift;
-	rd->keep = 0;
-	if (rd != &in->rd)
-		return;
 	for (i = 0; i < in->pend.n; i++)
 		if (in->pend.v[i].kind == K_REC)
 			in->pend.v[i].off -= shift;
@@ -221,134 +197,18 @@ reader_compact(struct input *in, struct reader *rd)
 	}
 }
 
-/*
- * One read(2).  With wait, an interrupted or would-block read (a
- * descriptor someone else made non-blocking) is retried after poll();
- * without, it is simply reported as no progress.  Unless movable, the
- * bytes stay where they are (a job handed out points into them), so
- * the read only fills the room there is.
- */
 static int
-reader_fill(struct input *in, struct reader *rd, int wait, int movable)
+source_open(struct input *in, struct reader *rd, const struct source *src)
 {
-	struct pollfd pfd;
-	ssize_t n;
-
-	if (movable) {
-		reader_compact(in, rd);
-		/* After a huge record, give its memory back. */
-		if (rd->b.cap > 64 * READ_CHUNK && rd->b.len < rd->b.cap / 8) {
-			rd->b.cap = rd->b.len + 2 * READ_CHUNK;
-			rd->b.p = xrealloc(rd->b.p, rd->b.cap);
-		}
-		buf_reserve(&rd->b, READ_CHUNK);
-	} else if (rd->b.cap - rd->b.len - 1 == 0) {
-		return 0;
-	}
-	for (;;) {
-		n = read(rd->fd, rd->b.p + rd->b.len,
-		    rd->b.cap - rd->b.len - 1);
-		if (n >= 0)
-			break;
-		if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
-			return -errno;
-		if (!wait)
-			return 0;
-		if (errno != EINTR) {
-			pfd.fd = rd->fd;
-			pfd.events = POLLIN;
-			(void)poll(&pfd, 1, -1);
-		}
-	}
-	if (n == 0)
-		rd->eof = 1;
-	rd->b.len += (size_t)n;
-	rd->b.p[rd->b.len] = '\0';
-	return 0;
-}
-
-/*
- * The next raw record, NUL-ended in place.  1 and *off, *len; 0 at the
- * end; -EAGAIN when a read is needed and may_block is not set.
- */
-static int
-reader_record(struct input *in, struct reader *rd, size_t *off,
-    size_t *len, int may_block)
-{
-	char *q;
-	int r;
-
-	for (;;) {
-		q = memchr(rd->b.p + rd->scan, in->cfg->delim,
-		    rd->b.len - rd->scan);
-		if (q != NULL) {
-			*q = '\0';
-			*off = rd->pos;
-			*len = (size_t)(q - rd->b.p) - rd->pos;
-			rd->pos = rd->scan = *off + *len + 1;
-			return 1;
-		}
-		rd->scan = rd->b.len;
-		if (rd->eof) {
-			if (rd->pos == rd->b.len)
-				return 0;
-			*off = rd->pos;
-			*len = rd->b.len - rd->pos;
-			rd->pos = rd->scan = rd->b.len;
-			return 1;
-		}
-		if (!may_block)
-			return -EAGAIN;
-		if ((r = reader_fill(in, rd, 1, 1)) < 0)
-			return r;
-	}
-}
-
-static const char *
-src_name(const struct source *src)
-{
-	if (src->kind == SOURCE_FILE && strcmp(src->path, "-") != 0)
-		return src->path;
-	return "standard input";
-}
-
-static int
-reader_open(struct reader *rd, const struct source *src)
-{
-	struct stat st;
+	const char *failed = NULL;
 	int e;
 
-	rd->fd = 0;
-	if (src->kind == SOURCE_FILE && strcmp(src->path, "-") != 0) {
-		rd->fd = open(src->path, O_RDONLY | O_CLOEXEC);
-		if (rd->fd < 0) {
-			e = -errno;
-			snprintf(errmsg, sizeof(errmsg), "cannot open '%s'",
-			    src->path);
-			return e;
-		}
-		rd->owned = 1;
-	}
-	e = fstat(rd->fd, &st) < 0 ? -errno :
-	    S_ISDIR(st.st_mode) ? -EISDIR : 0;
-	if (e < 0) {
-		snprintf(errmsg, sizeof(errmsg), "cannot read '%s'",
+	e = reader_open(rd, src->kind == SOURCE_FILE ? src->path : NULL,
+	    in->cfg->delim, &failed);
+	if (e < 0)
+		snprintf(errmsg, sizeof(errmsg), "cannot %s '%s'", failed,
 		    src_name(src));
-		return e;
-	}
-	rd->pollable = !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode);
-	buf_reserve(&rd->b, READ_CHUNK);
-	return 0;
-}
-
-static void
-reader_close(struct reader *rd)
-{
-	if (rd->owned)
-		close(rd->fd);
-	rd->fd = -1;
-	rd->owned = 0;
-	buf_free(&rd->b);
+	return e;
 }
 
 static void
@@ -361,42 +221,18 @@ col_copy(struct input *in, const char *p, size_t len, struct spans *out)
 	spans_push(out, K_COLS, off, len);
 }
 
-/*
- * Split as Perl's split does: an empty match separates two characters,
- * but never at the start of a field nor at the end of the record.
- * Without REG_STARTEND a value is cut at its first NUL byte.
- */
+/* Split as Perl's split does (colsep.h). */
 static void
 split_re(struct input *in, const char *p, size_t len, struct spans *out)
 {
-	regmatch_t m;
-	size_t field = 0, from = 0, so, eo;
+	size_t field = 0, so, eo;
 
 #ifndef REG_STARTEND
 	len = strnlen(p, len);
 #endif
-	while (from <= len) {
-#ifdef REG_STARTEND
-		m.rm_so = (regoff_t)from;
-		m.rm_eo = (regoff_t)len;
-		if (regexec(&in->re, p, 1, &m,
-		    REG_STARTEND | (from ? REG_NOTBOL : 0)) != 0)
-			break;
-		so = (size_t)m.rm_so;
-		eo = (size_t)m.rm_eo;
-#else
-		if (regexec(&in->re, p + from, 1, &m,
-		    from ? REG_NOTBOL : 0) != 0)
-			break;
-		so = from + (size_t)m.rm_so;
-		eo = from + (size_t)m.rm_eo;
-#endif
-		if (so == eo && (so == field || so >= len)) {
-			from = so + 1;
-			continue;
-		}
+	while (colsep_match(&in->colsep, p, len, field, &so, &eo)) {
 		col_copy(in, p + field, so - field, out);
-		field = from = eo;
+		field = eo;
 	}
 	col_copy(in, p + field, len - field, out);
 }
@@ -407,23 +243,24 @@ split(struct input *in, char *base, size_t off, size_t len,
 {
 	char *s = base + off, *end = s + len, *q;
 
-	switch (in->colmode) {
-	case COL_NONE:
+	switch (in->colsep.kind) {
+	case COLSEP_NONE:
 		spans_push(out, K_REC, off, len);
 		break;
-	case COL_LIT:
+	case COLSEP_LIT:
 		for (;;) {
-			if (in->seplen == 1)
-				q = memchr(s, in->sep[0], (size_t)(end - s));
+			if (in->colsep.litlen == 1)
+				q = memchr(s, in->colsep.lit[0],
+				    (size_t)(end - s));
 			else
-				q = memmem(s, (size_t)(end - s), in->sep,
-				    in->seplen);
+				q = memmem(s, (size_t)(end - s),
+				    in->colsep.lit, in->colsep.litlen);
 			if (q == NULL)
 				break;
 			*q = '\0';
 			spans_push(out, K_REC, (size_t)(s - base),
 			    (size_t)(q - s));
-			s = q + in->seplen;
+			s = q + in->colsep.litlen;
 		}
 		spans_push(out, K_REC, (size_t)(s - base), (size_t)(end - s));
 		break;
@@ -449,11 +286,11 @@ record_in(struct input *in, size_t s, char *base, size_t off, size_t len,
 	struct span *sp;
 	char *q;
 
-	if (len == in->eoflen && memcmp(p, cfg->eof_str, len) == 0)
+	if (reader_is_end(&in->rules, p, len))
 		return -1;
-	if (in->skip_blank && is_blank(p, len))
+	if (in->rules.skip_blank && reader_blank(p, len))
 		return 0;
-	in->last_cont = len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t');
+	in->last_cont = reader_continues(p, len);
 	split(in, base, off, len, out);
 	for (i = first; i < out->n; i++) {
 		sp = &out->v[i];
@@ -535,7 +372,7 @@ held_load(struct input *in, size_t s, struct reader *rd)
 		return 0;
 	}
 	for (;;) {
-		r = reader_record(in, rd, &off, &len, 1);
+		r = reader_record(rd, &off, &len, 1);
 		if (r < 0) {
 			snprintf(errmsg, sizeof(errmsg), "cannot read '%s'",
 			    src_name(src));
@@ -556,268 +393,6 @@ held_load(struct input *in, size_t s, struct reader *rd)
 	return r;
 }
 
-/*
- * One escaped byte at s, just after its backslash: octal NNN (one to
- * three digits) or hex xHH (one or two).  Returns the byte and sets *n
- * to the characters used, or -1 when s is neither.
- */
-static int
-esc_byte(const char *s, size_t *n)
-{
-	static const char hex[] = "0123456789abcdef";
-	const char *d;
-	unsigned v = 0;
-	size_t i = 0;
-
-	if (*s >= '0' && *s <= '7') {
-		while (i < 3 && s[i] >= '0' && s[i] <= '7')
-			v = v * 8 + (unsigned)(s[i++] - '0');
-	} else if (*s == 'x') {
-		while (i < 2 && s[i + 1] != '\0' &&
-		    (d = strchr(hex, s[i + 1] | 0x20)) != NULL) {
-			v = v * 16 + (unsigned)(d - hex);
-			i++;
-		}
-		if (i++ == 0)
-			return -1;
-	} else {
-		return -1;
-	}
-	*n = i;
-	return (int)(v & 0xff);
-}
-
-/*
- * What Perl's \s \d \w \S \D \W \t \n \r become in an ERE, inside a
- * bracket expression (inbr) or outside, or NULL.  A negated class
- * cannot be said inside POSIX brackets.
- */
-static const char *
-re_class(char c, int inbr)
-{
-	switch (c) {
-	case 's':
-		return inbr ? "[:space:]" : "[[:space:]]";
-	case 'd':
-		return inbr ? "0-9" : "[0-9]";
-	case 'w':
-		return inbr ? "[:alnum:]_" : "[[:alnum:]_]";
-	case 'S':
-		return inbr ? NULL : "[^[:space:]]";
-	case 'D':
-		return inbr ? NULL : "[^0-9]";
-	case 'W':
-		return inbr ? NULL : "[^[:alnum:]_]";
-	case 't':
-		return "\t";
-	case 'n':
-		return "\n";
-	case 'r':
-		return "\r";
-	}
-	return NULL;
-}
-
-/*
- * The literal bytes that s stands for, when it is only plain characters
- * and escapes (\t \n \r \NNN \xHH, or a backslash before punctuation).
- * Returns 0 when s needs a regex.
- */
-static int
-lit_decode(const char *s, struct buf *out)
-{
-	size_t n;
-	int c;
-
-	for (; *s != '\0'; s++) {
-		if (*s != '\\') {
-			if (strchr(ERE_META, *s) != NULL)
-				return 0;
-			buf_addc(out, *s);
-			continue;
-		}
-		s++;
-		if ((c = esc_byte(s, &n)) >= 0) {
-			buf_addc(out, (char)c);
-			s += n - 1;
-		} else if (*s == 't' || *s == 'n' || *s == 'r') {
-			buf_addc(out, *s == 't' ? '\t' :
-			    *s == 'n' ? '\n' : '\r');
-		} else if (*s != '\0' && ispunct((unsigned char)*s)) {
-			buf_addc(out, *s);
-		} else {
-			return 0;
-		}
-	}
-	return 1;
-}
-
-/*
- * Translate the Perl bracket expression at s[*ip] == '['.  POSIX
- * takes no escapes inside brackets: a literal ']' must come first, '-'
- * last, '^' anywhere but first.  Returns 0, or -EINVAL on \S \D \W.
- */
-static int
-re_bracket(const char *s, size_t *ip, struct buf *out)
-{
-	struct buf body = { 0 };
-	size_t i = *ip + 1, n;
-	int neg = 0, rbr = 0, dash = 0, caret = 0, c;
-	const char *cls, *e;
-
-	if (s[i] == '^') {
-		neg = 1;
-		i++;
-	}
-	if (s[i] == ']') {
-		rbr = 1;
-		i++;
-	}
-	for (; s[i] != ']'; i++) {
-		if (s[i] == '\0') {
-			/* Unterminated: let regcomp say so. */
-			buf_adds(out, s + *ip);
-			*ip = i - 1;
-			buf_free(&body);
-			return 0;
-		}
-		if (s[i] == '[' && s[i + 1] != '\0' &&
-		    strchr(":.=", s[i + 1]) != NULL) {
-			char end[3] = { s[i + 1], ']', '\0' };
-
-			e = strstr(s + i + 2, end);
-			if (e != NULL) {
-				buf_add(&body, s + i, (size_t)(e - s) + 2 - i);
-				i = (size_t)(e + 1 - s);
-				continue;
-			}
-		}
-		if (s[i] == '\\' && s[i + 1] != '\0') {
-			i++;
-			c = -1;
-			if (s[i] == 'x' || s[i] == '0')
-				c = esc_byte(s + i, &n);
-			if (c >= 0) {
-				i += n - 1;
-			} else if ((cls = re_class(s[i], 1)) != NULL) {
-				buf_adds(&body, cls);
-				continue;
-			} else {
-				c = strchr("SDW", s[i]) != NULL ? 0 :
-				    (unsigned char)s[i];
-			}
-			if (c == 0) {
-				buf_free(&body);
-				return -EINVAL;
-			}
-			if (c == ']')
-				rbr = 1;
-			else if (c == '-')
-				dash = 1;
-			else if (c == '^')
-				caret = 1;
-			else
-				buf_addc(&body, (char)c);
-			continue;
-		}
-		if (s[i] == '^' && body.len == 0)
-			caret = 1;
-		else
-			buf_addc(&body, s[i]);
-	}
-	*ip = i;
-	if (!neg && !rbr && body.len == 0 && !dash && caret) {
-		buf_adds(out, "\\^");
-	} else {
-		buf_adds(out, neg ? "[^" : "[");
-		if (rbr)
-			buf_addc(out, ']');
-		if (body.len > 0)
-			buf_add(out, body.p, body.len);
-		if (caret)
-			buf_addc(out, '^');
-		if (dash)
-			buf_addc(out, '-');
-		buf_addc(out, ']');
-	}
-	buf_free(&body);
-	return 0;
-}
-
-/* A Perl-flavoured pattern as a POSIX ERE. */
-static int
-re_translate(const char *s, struct buf *out)
-{
-	const char *cls;
-	size_t i, n;
-	int r, c;
-
-	for (i = 0; s[i] != '\0'; i++) {
-		if (s[i] == '[') {
-			if ((r = re_bracket(s, &i, out)) < 0)
-				return r;
-		} else if (s[i] != '\\' || s[i + 1] == '\0') {
-			buf_addc(out, s[i]);
-		} else if ((cls = re_class(s[i + 1], 0)) != NULL) {
-			buf_adds(out, cls);
-			i++;
-		} else if ((s[i + 1] == 'x' || s[i + 1] == '0') &&
-		    (c = esc_byte(s + i + 1, &n)) >= 0) {
-			/* \1..\9 stay back-references, as in Perl. */
-			if (c == 0)
-				return -EINVAL;
-			if (strchr(ERE_META, c) != NULL)
-				buf_addc(out, '\\');
-			buf_addc(out, (char)c);
-			i += n;
-		} else {
-			buf_add(out, s + i, 2);
-			i++;
-		}
-	}
-	return 0;
-}
-
-static int
-colsep_compile(struct input *in, const char *sep)
-{
-	struct buf b = { 0 };
-	char err[256];
-	int r;
-
-	if (sep == NULL)
-		return 0;
-	if (sep[0] == '\0') {
-		snprintf(errmsg, sizeof(errmsg), "--colsep: empty separator");
-		return -EINVAL;
-	}
-	if (sep[1] == '\0')
-		buf_addc(&b, sep[0]);
-	if (b.len == 1 || lit_decode(sep, &b)) {
-		in->colmode = COL_LIT;
-		in->sep = b.p;
-		in->seplen = b.len;
-		return 0;
-	}
-	buf_clear(&b);
-	if (re_translate(sep, &b) < 0) {
-		buf_free(&b);
-		snprintf(errmsg, sizeof(errmsg), "--colsep: '%s': \\0, or "
-		    "\\S, \\D, \\W inside [...], are not supported", sep);
-		return -EINVAL;
-	}
-	r = regcomp(&in->re, b.p, REG_EXTENDED);
-	buf_free(&b);
-	if (r != 0) {
-		regerror(r, &in->re, err, sizeof(err));
-		snprintf(errmsg, sizeof(errmsg),
-		    "--colsep: invalid regular expression '%s': %s", sep, err);
-		return -EINVAL;
-	}
-	in->colmode = COL_RE;
-	return 0;
-}
-
 /* The next record of the streamed source into cur: 1, 0 at its end. */
 static int
 stream_record(struct input *in)
@@ -827,7 +402,7 @@ stream_record(struct input *in)
 	int r;
 
 	while (!in->sdone) {
-		r = reader_record(in, rd, &off, &len, !rd->pollable);
+		r = reader_record(rd, &off, &len, !rd->pollable);
 		if (r == 0)
 			in->sdone = 1;
 		if (r <= 0)
@@ -905,51 +480,6 @@ combo_next(struct input *in, int *cont)
 	return 1;
 }
 
-/*
- * Counts what the streamed buffer holds from c->pos on, as records
- * would be taken (-E, -r, -L continuation), without touching it.
- */
-struct count {
-	size_t	 pos;
-	size_t	 nrec;
-	size_t	 nlines;
-	int	 open;		/* the last line continues */
-	int	 end;		/* all of the source was counted */
-};
-
-static void
-count_more(struct input *in, struct count *c)
-{
-	struct reader *rd = &in->rd;
-	const char *p, *q;
-	size_t len;
-
-	while (!c->end) {
-		p = rd->b.p + c->pos;
-		q = memchr(p, in->cfg->delim, rd->b.len - c->pos);
-		if (q == NULL && (!rd->eof || c->pos == rd->b.len)) {
-			c->end = rd->eof;
-			break;
-		}
-		len = q != NULL ? (size_t)(q - p) : rd->b.len - c->pos;
-		if (len == in->eoflen &&
-		    memcmp(p, in->cfg->eof_str, len) == 0) {
-			c->end = 1;
-			break;
-		}
-		c->pos += len + (q != NULL);
-		if (in->skip_blank && is_blank(p, len))
-			continue;
-		c->nrec++;
-		c->open = len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t');
-		c->nlines += !c->open;
-	}
-	if (c->end && c->open) {
-		c->nlines++;
-		c->open = 0;
-	}
-}
-
 static size_t
 sat_mul(size_t a, size_t b)
 {
@@ -992,7 +522,7 @@ xfill_plan(struct input *in)
 {
 	const struct config *cfg = in->cfg;
 	struct reader *rd = &in->rd;
-	struct count c = { 0 };
+	struct reader_count c = { 0 };
 	size_t combos, jobs;
 	int r, known = 1;
 
@@ -1005,12 +535,12 @@ xfill_plan(struct input *in)
 		    rd->b.len - rd->pos <= in->budget) {
 			if (rd->pollable)
 				return -EAGAIN;
-			if ((r = reader_fill(in, rd, 1, 1)) < 0)
+			if ((r = reader_fill(rd, 1, 1)) < 0)
 				return r;
 		}
 		c.pos = rd->pos;
 		c.end = in->sdone;
-		count_more(in, &c);
+		reader_count(&in->rules, rd->b.p, rd->b.len, rd->eof, &c);
 		known = c.end;
 		combos = sat_mul(c.nrec, in->prod);
 	}
@@ -1156,27 +686,27 @@ input_fill(struct input *in)
 {
 	if (input_fd(in) < 0)
 		return 0;
-	return reader_fill(in, &in->rd, 0, !in->handed);
+	return reader_fill(&in->rd, 0, !in->handed);
 }
 
 int
 input_slurp(struct input *in)
 {
 	struct reader *rd = &in->rd;
-	struct count c = { 0 };
+	struct reader_count c = { 0 };
 	int r;
 
 	if (!in->streamed || in->total >= 0 || in->njobs_out > 0)
 		return 0;
 	/* Compact once now, so that c.pos stays valid while reading. */
-	reader_compact(in, rd);
+	reader_compact(rd);
 	c.pos = rd->pos;
 	c.end = in->sdone;
 	for (;;) {
-		count_more(in, &c);
+		reader_count(&in->rules, rd->b.p, rd->b.len, rd->eof, &c);
 		if (c.end)
 			break;
-		if ((r = reader_fill(in, rd, 1, 1)) < 0)
+		if ((r = reader_fill(rd, 1, 1)) < 0)
 			return r;
 	}
 	in->total = jobs_for(in, sat_mul(c.nrec, in->prod), c.nlines);
@@ -1224,7 +754,7 @@ input_setup(struct input *in)
 	in->odo = xcalloc(in->ngroups, sizeof(*in->odo));
 	in->streamed = in->gstart[1] == 1 && in->src[0].kind != SOURCE_ARGS;
 	in->g0 = in->streamed;
-	if (in->streamed && (r = reader_open(&in->rd, &in->src[0])) < 0)
+	if (in->streamed && (r = source_open(in, &in->rd, &in->src[0])) < 0)
 		return r;
 	/* Open every file first, so that a bad name fails before a read. */
 	rds = xcalloc(in->nsrc, sizeof(*rds));
@@ -1232,7 +762,7 @@ input_setup(struct input *in)
 		rds[s].fd = -1;
 	for (s = in->g0, r = 0; s < in->nsrc && r >= 0; s++)
 		if (in->src[s].kind != SOURCE_ARGS)
-			r = reader_open(&rds[s], &in->src[s]);
+			r = source_open(in, &rds[s], &in->src[s]);
 	for (s = in->g0; s < in->nsrc && r >= 0; s++)
 		r = held_load(in, s, &rds[s]);
 	for (s = in->g0; s < in->nsrc; s++)
@@ -1243,7 +773,7 @@ input_setup(struct input *in)
 		return r;
 	while (in->streamed && cfg->header && !in->ss[0].hdr_done &&
 	    !in->sdone) {
-		r = reader_record(in, &in->rd, &off, &len, 1);
+		r = reader_record(&in->rd, &off, &len, 1);
 		if (r < 0) {
 			snprintf(errmsg, sizeof(errmsg), "cannot read '%s'",
 			    src_name(&in->src[0]));
@@ -1290,6 +820,65 @@ input_setup(struct input *in)
 	return 0;
 }
 
+/*
+ * --retry-failed: the jobs are the commands an earlier run logged as
+ * failed, and the sources are ignored, as GNU does.
+ */
+static int
+failed_open(struct input *in)
+{
+	const struct config *cfg = in->cfg;
+	int r;
+
+	in->done = in->sdone = 1;
+	in->total = 0;
+	if (cfg->joblog == NULL)
+		return 0;
+	r = history_load(&in->failed, cfg->joblog, HISTORY_SUCCEEDED, 1, 1,
+	    errmsg, sizeof(errmsg));
+	in->total = (long)in->failed.nfailed;
+	return r;
+}
+
+int
+input_next_failed(struct input *in, struct args *a, long *seq)
+{
+	struct history_cmd *c;
+
+	if (in->next_failed >= in->failed.nfailed)
+		return 0;
+	c = &in->failed.failed[in->next_failed++];
+	in->one.p = c->cmd;
+	in->one.len = strlen(c->cmd);
+	a->v = &in->one;
+	a->n = 1;
+	a->nrecords = 1;
+	*seq = c->seq;
+	return 1;
+}
+
+long
+input_count(struct input *in)
+{
+	const struct config *cfg = in->cfg;
+	struct reader_count c = { 0 };
+	struct reader *rd = &in->rd;
+	off_t off;
+
+	if (in->total >= 0 || !in->streamed || rd->pollable ||
+	    !(cfg->progress || cfg->bar || cfg->eta))
+		return in->total;
+	if ((off = lseek(rd->fd, 0, SEEK_CUR)) < 0)
+		return -1;
+	c.pos = rd->pos;
+	c.end = in->sdone;
+	reader_count(&in->rules, rd->b.p, rd->b.len, rd->eof, &c);
+	if (!c.end && reader_count_file(&in->rules, rd->fd, off,
+	    rd->b.p + c.pos, rd->b.len - c.pos, &c) < 0)
+		return -1;
+	return jobs_for(in, sat_mul(c.nrec, in->prod), c.nlines);
+}
+
 int
 input_open(struct input **inp, const struct config *cfg, const char **msg)
 {
@@ -1301,6 +890,8 @@ input_open(struct input **inp, const struct config *cfg, const char **msg)
 	in = xcalloc(1, sizeof(*in));
 	in->cfg = cfg;
 	in->rd.fd = -1;
+	in->rd.moved = stream_moved;
+	in->rd.ctx = in;
 	in->src = cfg->sources;
 	in->nsrc = cfg->nsources;
 	if (in->nsrc == 0) {
@@ -1310,17 +901,30 @@ input_open(struct input **inp, const struct config *cfg, const char **msg)
 	}
 	in->ss = xcalloc(in->nsrc, sizeof(*in->ss));
 	/* xargs: an empty -E string means no end-of-input marker. */
-	in->eoflen = cfg->eof_str != NULL && cfg->eof_str[0] != '\0' ?
+	in->rules.delim = cfg->delim;
+	in->rules.eof_str = cfg->eof_str;
+	in->rules.eoflen = cfg->eof_str != NULL && cfg->eof_str[0] != '\0' ?
 	    strlen(cfg->eof_str) : SIZE_MAX;
 	in->lines_mode = cfg->max_lines > 0 && in->nsrc == 1;
-	in->skip_blank = cfg->skip_empty || cfg->max_lines > 0;
+	in->rules.skip_blank = cfg->skip_empty || cfg->max_lines > 0;
 	if (cfg->max_args > 0)
 		in->per_job = (size_t)cfg->max_args;
 	else if (cfg->max_lines > 0)
 		in->per_job = (size_t)cfg->max_lines;
 	in->budget = SIZE_MAX;
 	in->total = -1;
-	if ((r = colsep_compile(in, cfg->colsep)) < 0 ||
+	if (cfg->retry_failed) {
+		r = failed_open(in);
+		if (r < 0) {
+			*msg = errmsg;
+			input_close(in);
+			return r;
+		}
+		*inp = in;
+		return 0;
+	}
+	if ((r = colsep_compile(&in->colsep, cfg->colsep, errmsg,
+	    sizeof(errmsg))) < 0 ||
 	    (r = input_setup(in)) < 0) {
 		*msg = errmsg;
 		input_close(in);
@@ -1350,9 +954,8 @@ input_close(struct input *in)
 	free(in->gstart);
 	free(in->glen);
 	free(in->odo);
-	free(in->sep);
-	if (in->colmode == COL_RE)
-		regfree(&in->re);
+	colsep_free(&in->colsep);
+	history_free(&in->failed);
 	if (in->rd.fd >= 0)
 		reader_close(&in->rd);
 	free(in->cur.v);

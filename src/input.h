@@ -47,9 +47,11 @@ struct input;
 typedef size_t	input_cost_fn(void *ctx, const struct arg *);
 
 /*
- * Open the sources named by cfg.  Sources after the first, and --header
- * lines, are read here.  Returns 0 or -errno; on error *msg (static or
- * owned by the input, printable) names the file that failed.
+ * Open the sources named by cfg; under --retry-failed, read the joblog
+ * instead.  Sources after the first, and --header lines, are read here.
+ * Returns 0 or -errno; on error *msg (static or owned by the input,
+ * printable) names the file that failed (-EINVAL: the message alone
+ * says it).
  */
 int	input_open(struct input **, const struct config *cfg,
 	    const char **msg);
@@ -86,6 +88,23 @@ long	input_total(const struct input *);
  * before the first input_next(): it may move the buffered values.
  */
 int	input_slurp(struct input *);
+
+/*
+ * --retry-failed's jobs, instead of input_next(): the next command an
+ * earlier run logged as failed, as the one value in *a, and its Seq.
+ * 1, or 0 when there is none.  *a stays valid until the next call.
+ */
+int	input_next_failed(struct input *, struct args *a, long *seq);
+
+/*
+ * The number of jobs for the progress line: input_total() when known;
+ * else, when cfg asks for a progress line (--progress, --bar, --eta)
+ * and the streamed source is a regular file (or standard input
+ * redirected from one), its records counted ahead with pread(2), so
+ * that no offset moves and nothing is held; else -1.  Call it before
+ * the first input_next().
+ */
+long	input_count(struct input *);
 
 void	input_close(struct input *);
 

@@ -16,11 +16,7 @@
  * a crash or kill -9 never leaves half a line, and two runs appending to
  * the same file never tear each other's lines.
  *
- * Reading (for --resume, --resume-failed, --retry-failed) accepts GNU's
- * logs and ours: the first line is skipped when it is a header (GNU
- * always skips it; fanout also accepts a log without one, as GNU's
- * --joblog +FILE writes); any other line that is not nine TAB-separated
- * fields with numbers where numbers go is an error.
+ * Reading an earlier run's log back is history.h's.
  *
  * Single-threaded; the scheduler's thread.
  */
@@ -54,35 +50,5 @@ void	joblog_status(const struct job *, int *exitval, int *signo);
 
 /* The line for a job, appended to b (the format above, with "\n"). */
 void	joblog_line(struct buf *b, const struct job *, const char *cmd);
-
-/* What an earlier run's log says. */
-enum joblog_want {
-	JOBLOG_LOGGED,		/* --resume: every logged Seq is done */
-	JOBLOG_SUCCEEDED,	/* --resume-failed: only Exitval 0, Signal 0 */
-};
-
-struct joblog_cmd {
-	long	 seq;
-	char	*cmd;
-	size_t	 line;		/* its line: the last one is kept */
-};
-
-struct joblog_seen {
-	uint64_t		*bits;	/* Seqs that are done */
-	size_t			 nwords;
-	struct joblog_cmd	*failed;	/* never succeeded, by Seq */
-	size_t			 nfailed, cap;
-};
-
-/*
- * Read path.  A missing file is an empty log (0, nothing seen).  On a
- * malformed line returns -EINVAL with *bad_line set (from 1).  With
- * keep_failed, the commands of the Seqs that never succeeded are kept,
- * the last logged one for each, sorted by Seq.  0 or -errno.
- */
-int	joblog_read(struct joblog_seen *, const char *path,
-	    enum joblog_want, int keep_failed, size_t *bad_line);
-int	joblog_seen_has(const struct joblog_seen *, long seq);
-void	joblog_seen_free(struct joblog_seen *);
 
 #endif

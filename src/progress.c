@@ -6,19 +6,15 @@
  */
 #include "progress.h"
 #include "options.h"
-#include "report.h"
 #include "summary.h"
 #include "util.h"
 
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define REDRAW_NS	(100 * 1000000LL)	/* 10 times a second */
-#define COUNT_CHUNK	(1 << 20)
 
 struct progress {
 	const struct config	*cfg;
@@ -171,107 +167,4 @@ progress_erase(struct progress *p, int fd)
 		return;
 	(void)!write_all(2, "\r\033[K", 4);
 	p->drawn = 0;
-}
-
-/* Counting records without holding them: see progress.h. */
-struct counter {
-	const struct config	*cfg;
-	size_t			 len;		/* of this record */
-	int			 blank;		/* blanks so far */
-	char			 head[256];	/* its start, for -E */
-	size_t			 eoflen;	/* 0: no -E */
-	long			 records;
-	int			 ended;		/* -E seen */
-};
-
-static void
-count_end(struct counter *c)
-{
-	if (c->eoflen > 0 && c->len == c->eoflen &&
-	    memcmp(c->head, c->cfg->eof_str, c->eoflen) == 0) {
-		c->ended = 1;
-		return;
-	}
-	if (!c->cfg->skip_empty || !c->blank)
-		c->records++;
-	c->len = 0;
-	c->blank = 1;
-}
-
-static void
-count_bytes(struct counter *c, const char *p, size_t n)
-{
-	const char *end = p + n, *q;
-	size_t i, k;
-
-	while (p < end && !c->ended) {
-		q = memchr(p, c->cfg->delim, (size_t)(end - p));
-		k = (size_t)((q ? q : end) - p);
-		if (c->eoflen > 0 && c->len < sizeof(c->head))
-			memcpy(c->head + c->len, p, k < sizeof(c->head) -
-			    c->len ? k : sizeof(c->head) - c->len);
-		for (i = 0; c->blank && c->cfg->skip_empty && i < k; i++)
-			if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' &&
-			    p[i] != '\n')
-				c->blank = 0;
-		c->len += k;
-		if (q == NULL)
-			break;
-		count_end(c);
-		p = q + 1;
-	}
-}
-
-long
-progress_count(const struct config *cfg)
-{
-	struct counter c = { 0 };
-	const char *path = NULL;
-	struct stat st;
-	char *chunk;
-	off_t off = 0;
-	ssize_t n;
-	long jobs;
-	int fd = 0;
-
-	if (cfg->nsources > 1 || cfg->xargs_fill || cfg->max_lines > 0 ||
-	    cfg->retry_failed)
-		return -1;
-	if (cfg->nsources == 1) {
-		if (cfg->sources[0].kind != SOURCE_FILE)
-			return -1;
-		if (strcmp(cfg->sources[0].path, "-") != 0)
-			path = cfg->sources[0].path;
-	}
-	c.cfg = cfg;
-	c.blank = 1;
-	if (cfg->eof_str != NULL) {
-		c.eoflen = strlen(cfg->eof_str);
-		if (c.eoflen > sizeof(c.head))
-			return -1;
-	}
-	if (path != NULL && (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    (path == NULL && (off = lseek(fd, 0, SEEK_CUR)) < 0)) {
-		if (path != NULL)
-			close(fd);
-		return -1;
-	}
-	chunk = xmalloc(COUNT_CHUNK);
-	while (!c.ended && (n = pread(fd, chunk, COUNT_CHUNK, off)) > 0) {
-		count_bytes(&c, chunk, (size_t)n);
-		off += n;
-	}
-	free(chunk);
-	if (path != NULL)
-		close(fd);
-	if (!c.ended && c.len > 0)
-		count_end(&c);
-	jobs = c.records;
-	if (cfg->header && jobs > 0)
-		jobs--;
-	if (cfg->max_args > 1)
-		jobs = (jobs + cfg->max_args - 1) / cfg->max_args;
-	return jobs;
 }

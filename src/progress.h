@@ -11,11 +11,10 @@
  * fanout writes job output to the terminal; it ends with a newline when
  * the run ends.  Not on a terminal, only the final line is printed.
  *
- * The total is known for argument lists, with --total N, and for one
- * input source that is a regular file: progress_count() counts its
- * records with one read pass (pread(2), so standard input's offset does
- * not move) that holds nothing in memory.  From a pipe there is no
- * total: counts and rate only.
+ * The total is known for argument lists, with --total N, and when the
+ * streamed input source is a regular file: the input counts its records
+ * ahead (input_count()).  From a pipe there is no total: counts and
+ * rate only.
  *
  * Single-threaded; the scheduler's thread.
  */
@@ -40,13 +39,5 @@ void	progress_draw(struct progress *, const struct run_stats *,
 	    long total, long skipped, int final);
 /* Fanout is about to write to fd: erase the line if it is in the way. */
 void	progress_erase(struct progress *, int fd);
-
-/*
- * The number of jobs in cfg's input when it is one regular file (or
- * standard input redirected from one) and each job takes a known number
- * of records (not -X, -m, -L), else -1.  Honours -0/-d, -r, -E, -n and
- * --header.
- */
-long	progress_count(const struct config *);
 
 #endif

@@ -8,7 +8,7 @@
 #include "report.h"
 #include "compare.h"
 #include "hist.h"
-#include "input.h"
+#include "history.h"
 #include "job.h"
 #include "joblog.h"
 #include "json.h"
@@ -42,10 +42,8 @@ struct report {
 	char			 what[512];
 
 	struct joblog		*joblog;
-	struct joblog_seen	 seen;		/* --resume... */
+	struct history		 seen;		/* --resume... */
 	int			 resuming;
-	size_t			 next_failed;	/* --retry-failed */
-	struct arg		 one;
 	long			 skipped;
 
 	int			 json_fd;	/* --report, -1 if none */
@@ -62,42 +60,28 @@ struct report {
 	int64_t			 jobs_user_ns, jobs_sys_ns;
 };
 
-/* Read the earlier run's log for --resume, --resume-failed, --retry-failed. */
+/*
+ * Read the earlier run's log for --resume and --resume-failed.
+ * --retry-failed's jobs come from the input (input.h).
+ */
 static int
 read_earlier(struct report *r)
 {
 	const struct config *cfg = r->cfg;
-	size_t bad = 0;
-	int e;
 
-	if (!cfg->resume && !cfg->retry_failed)
+	if (!cfg->resume || cfg->retry_failed)
 		return 0;
 	r->resuming = 1;
 	if (cfg->joblog == NULL)
 		return 0;
-	/* Nothing to resume is fine; nothing to retry is a mistake. */
-	if (cfg->retry_failed && access(cfg->joblog, R_OK) < 0) {
-		e = -errno;
-		snprintf(r->what, sizeof(r->what), "--retry-failed: cannot "
-		    "read '%s'", cfg->joblog);
-		return e;
-	}
-	e = joblog_read(&r->seen, cfg->joblog, cfg->resume == 1 &&
-	    !cfg->retry_failed ? JOBLOG_LOGGED : JOBLOG_SUCCEEDED,
-	    cfg->retry_failed, &bad);
-	if (e == -EINVAL)
-		snprintf(r->what, sizeof(r->what), "--joblog: '%s' line %zu "
-		    "is not a joblog line (Seq Host Starttime JobRuntime Send "
-		    "Receive Exitval Signal Command, TAB-separated)",
-		    cfg->joblog, bad);
-	else if (e < 0)
-		snprintf(r->what, sizeof(r->what), "--joblog: cannot read "
-		    "'%s'", cfg->joblog);
-	return e;
+	return history_load(&r->seen, cfg->joblog, cfg->resume == 1 ?
+	    HISTORY_LOGGED : HISTORY_SUCCEEDED, 0, 0, r->what,
+	    sizeof(r->what));
 }
 
 int
-report_new(struct report **rp, const struct config *cfg, const char **what)
+report_new(struct report **rp, const struct config *cfg, long counted,
+    const char **what)
 {
 	struct report *r = xcalloc(1, sizeof(*r));
 	int e;
@@ -133,8 +117,7 @@ report_new(struct report **rp, const struct config *cfg, const char **what)
 		    cfg->jobs);
 	if (cfg->progress || cfg->bar || cfg->eta) {
 		r->progress = progress_new(cfg);
-		r->counted = cfg->retry_failed ? (long)r->seen.nfailed :
-		    progress_count(cfg);
+		r->counted = counted;
 	}
 	return 0;
 }
@@ -151,7 +134,7 @@ report_free(struct report *r)
 		free(r->shown[i].command);
 	}
 	joblog_close(r->joblog);
-	joblog_seen_free(&r->seen);
+	history_free(&r->seen);
 	if (r->json_fd > 2)
 		close(r->json_fd);
 	buf_free(&r->json);
@@ -179,31 +162,14 @@ report_skip(struct report *r, long seq)
 {
 	const struct config *cfg = r->cfg;
 
-	if (!r->resuming || cfg->retry_failed)
+	if (!r->resuming)
 		return 0;
-	if (!joblog_seen_has(&r->seen, seq) && (cfg->results == NULL ||
+	if (!history_has(&r->seen, seq) && (cfg->results == NULL ||
 	    !results_was_run(cfg->results, seq, cfg->resume == 2)))
 		return 0;
 	r->skipped++;
 	if (r->summary)
 		summary_skipped(r->summary, 1);
-	return 1;
-}
-
-int
-report_next_failed(struct report *r, struct args *a, long *seq)
-{
-	struct joblog_cmd *c;
-
-	if (r->next_failed >= r->seen.nfailed)
-		return 0;
-	c = &r->seen.failed[r->next_failed++];
-	r->one.p = c->cmd;
-	r->one.len = strlen(c->cmd);
-	a->v = &r->one;
-	a->n = 1;
-	a->nrecords = 1;
-	*seq = c->seq;
 	return 1;
 }
 
@@ -234,10 +200,8 @@ report_attempt(struct report *r, const struct job *job)
 		    (r->nslot - old) * sizeof(*r->slot_free));
 	}
 	r->slot_free[slot] = job->end_ns;
-	r->jobs_user_ns += (int64_t)job->ru.ru_utime.tv_sec * 1000000000 +
-	    job->ru.ru_utime.tv_usec * 1000;
-	r->jobs_sys_ns += (int64_t)job->ru.ru_stime.tv_sec * 1000000000 +
-	    job->ru.ru_stime.tv_usec * 1000;
+	r->jobs_user_ns += timeval_ns(&job->ru.ru_utime);
+	r->jobs_sys_ns += timeval_ns(&job->ru.ru_stime);
 }
 
 /* Why a job failed, in a few words. */
@@ -245,17 +209,12 @@ static char *
 failure_reason(const struct job *job)
 {
 	struct buf b = { 0 };
-	const char *name;
-
 	if (job->timed_out)
 		buf_addf(&b, "timed out after %.1fs",
 		    (double)job->limit_ns / 1e9);
 	else if (job->end == JOB_SIGNALED) {
-		name = sigabbrev_np(job->status);
-		if (name)
-			buf_addf(&b, "killed by SIG%s", name);
-		else
-			buf_addf(&b, "killed by signal %d", job->status);
+		buf_adds(&b, "killed by ");
+		buf_addsig(&b, job->status);
 	} else if (job->end == JOB_SPAWN_FAILED)
 		buf_addf(&b, "exit %d (%s)", job->status,
 		    strerror(-job->spawn_err));
@@ -283,17 +242,11 @@ note_failure(struct report *r, const struct job *job)
 		f->command = xstrdup(cmd);
 }
 
-static int64_t
-tv_ns(const struct timeval *tv)
-{
-	return (int64_t)tv->tv_sec * 1000000000 + tv->tv_usec * 1000;
-}
-
 /* The job's JSON object and newline, appended to b. */
 static void
 json_job(struct buf *b, const struct job *job, const char *mode)
 {
-	const char *p = job->args, *sig;
+	const char *p = job->args;
 	size_t i, len;
 
 	buf_addf(b, "{\"seq\":%ld,\"command\":", job->seq);
@@ -314,11 +267,9 @@ json_job(struct buf *b, const struct job *job, const char *mode)
 		buf_adds(b, "null");
 	buf_adds(b, ",\"signal\":");
 	if (job->end == JOB_SIGNALED) {
-		sig = sigabbrev_np(job->status);
-		if (sig != NULL)
-			buf_addf(b, "\"SIG%s\"", sig);
-		else
-			buf_addf(b, "\"SIG%d\"", job->status);
+		buf_addc(b, '"');
+		buf_addsig(b, job->status);
+		buf_addc(b, '"');
 	} else
 		buf_adds(b, "null");
 	buf_adds(b, ",\"timed_out\":");
@@ -328,9 +279,9 @@ json_job(struct buf *b, const struct job *job, const char *mode)
 	buf_adds(b, ",\"runtime_s\":");
 	json_secs(b, job->end_ns - job->start_ns);
 	buf_adds(b, ",\"user_s\":");
-	json_secs(b, tv_ns(&job->ru.ru_utime));
+	json_secs(b, timeval_ns(&job->ru.ru_utime));
 	buf_adds(b, ",\"sys_s\":");
-	json_secs(b, tv_ns(&job->ru.ru_stime));
+	json_secs(b, timeval_ns(&job->ru.ru_stime));
 	buf_addf(b, ",\"maxrss_kb\":%ld,\"host\":\":\",\"slot\":%ld,"
 	    "\"stdout_bytes\":%llu,\"stderr_bytes\":%llu,\"mode\":",
 	    job->ru.ru_maxrss, job->slot,
@@ -374,8 +325,7 @@ report_job(struct report *r, const struct job *job,
 static long
 total_of(const struct report *r, const struct run_stats *st)
 {
-	return st->total >= 0 && !r->cfg->retry_failed ? st->total :
-	    r->counted;
+	return st->total >= 0 ? st->total : r->counted;
 }
 
 int

@@ -4,11 +4,11 @@
  * joblog.h), the JSON Lines report, the summary table (summary.h), the
  * progress line (progress.h), and the figures a --compare pass hands
  * back to its parent (compare.h).  It also answers --resume's question
- * (did an earlier run do this job?) and feeds --retry-failed's jobs.
+ * (did an earlier run do this job?).  It is a sink: it learns what it
+ * reports from its callers and includes nothing above it.
  *
  * The scheduler's steps: report_new() once the total is known;
- * report_skip() for each new job (or report_next_failed() instead of
- * the input under --retry-failed); report_started() after each start;
+ * report_skip() for each new job; report_started() after each start;
  * report_attempt() when the executor hands an attempt back;
  * report_job() once per job, after its output has been delivered, so a
  * log line never claims output that was lost; report_tick() on every
@@ -35,40 +35,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct args;
+#include "summary.h"
+
 struct config;
 struct job;
 struct report;
 
-/* What the scheduler knows about the run, for the summary and the end. */
-struct run_stats {
-	long	 started;	/* jobs started (first attempts) */
-	long	 done;		/* jobs finished for good */
-	long	 failed;
-	long	 timed_out;
-	long	 retried;	/* attempts beyond the first */
-	long	 running;
-	long	 total;		/* -1 when unknown */
-	int64_t	 start_ns;	/* CLOCK_MONOTONIC at the start */
-};
-
 /*
- * Read what --resume, --resume-failed or --retry-failed need, and open
- * the files the options name.  0 or -errno; on error *what says what
- * failed, naming the option and the file (-EINVAL: a message alone).
- * *rp is set even on error, so that *what stays valid; free it.
+ * Read what --resume or --resume-failed need, and open the files the
+ * options name.  counted: the number of jobs for the progress line when
+ * the run's total is not known (input_count()), or -1.  0 or -errno; on
+ * error *what says what failed, naming the option and the file
+ * (-EINVAL: a message alone).  *rp is set even on error, so that *what
+ * stays valid; free it.
  */
-int	report_new(struct report **rp, const struct config *,
+int	report_new(struct report **rp, const struct config *, long counted,
 	    const char **what);
 void	report_free(struct report *);
 /* Whether job seq is done already (--resume...): then skip it. */
 int	report_skip(struct report *, long seq);
-/*
- * --retry-failed: the next failed job of the joblog: 1 with its command
- * line as the one value in *a and its Seq, or 0 when there is none.
- * *a stays valid until the next call.
- */
-int	report_next_failed(struct report *, struct args *a, long *seq);
 /* A job (first attempt or retry) was handed to the executor. */
 void	report_started(struct report *, const struct job *);
 /* The executor handed an attempt back (retried or not). */

@@ -436,7 +436,7 @@ start_jobs(struct sched *s, int *want_input)
 		} else if (!s->eof) {
 			/* --retry-failed: the joblog's commands. */
 			r = s->cfg->retry_failed ?
-			    report_next_failed(s->report, &a, &seq) :
+			    input_next_failed(s->input, &a, &seq) :
 			    input_next(s->input, &a);
 			if (r == -EAGAIN) {
 				*want_input = 1;
@@ -670,7 +670,8 @@ setup(struct sched *s, const struct config *cfg)
 	if ((r = sig_init()) < 0)
 		util_die(r, "cannot set up signal handling");
 	if ((r = input_open(&s->input, cfg, &msg)) < 0)
-		util_die(r, "%s", msg ? msg : "cannot read input");
+		util_die(r == -EINVAL ? 0 : r, "%s",
+		    msg ? msg : "cannot read input");
 	names = input_names(s->input, &nnames);
 	if ((r = tmpl_compile(&s->tmpl, cfg, names, nnames, &msg)) < 0)
 		util_die(r == -EINVAL ? 0 : r, "%s", msg ? msg : "bad command");
@@ -684,7 +685,8 @@ setup(struct sched *s, const struct config *cfg)
 	s->st.total = cfg->total >= 0 ? cfg->total : input_total(s->input);
 	s->st.start_ns = clock_mono_ns();
 	s->watch_stdout = fstat(1, &st) == 0 && S_ISFIFO(st.st_mode);
-	if ((r = report_new(&s->report, cfg, &msg)) < 0)
+	if ((r = report_new(&s->report, cfg, input_count(s->input),
+	    &msg)) < 0)
 		util_die(r == -EINVAL ? 0 : r, "%s", msg);
 
 	jobs = cfg->jobs;

@@ -8,7 +8,6 @@
 #include "hist.h"
 #include "job.h"
 #include "json.h"
-#include "report.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -218,10 +217,8 @@ summary_self(struct self_usage *u)
 
 	memset(u, 0, sizeof(*u));
 	if (getrusage(RUSAGE_SELF, &ru) == 0) {
-		u->user_ns = (int64_t)ru.ru_utime.tv_sec * 1000000000 +
-		    ru.ru_utime.tv_usec * 1000;
-		u->sys_ns = (int64_t)ru.ru_stime.tv_sec * 1000000000 +
-		    ru.ru_stime.tv_usec * 1000;
+		u->user_ns = timeval_ns(&ru.ru_utime);
+		u->sys_ns = timeval_ns(&ru.ru_stime);
 		u->maxrss_kb = ru.ru_maxrss;
 	}
 	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0 ||

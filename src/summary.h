@@ -25,8 +25,19 @@
 
 struct buf;
 struct job;
-struct run_stats;
 struct summary;
+
+/* What the scheduler knows about the run, for the summary and the end. */
+struct run_stats {
+	long	 started;	/* jobs started (first attempts) */
+	long	 done;		/* jobs finished for good */
+	long	 failed;
+	long	 timed_out;
+	long	 retried;	/* attempts beyond the first */
+	long	 running;
+	long	 total;		/* -1 when unknown */
+	int64_t	 start_ns;	/* CLOCK_MONOTONIC at the start */
+};
 
 /* fanout's own resource usage so far. */
 struct self_usage {

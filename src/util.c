@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -258,4 +259,29 @@ int64_t
 clock_wall_ns(void)
 {
 	return clock_ns(CLOCK_REALTIME);
+}
+
+int64_t
+timeval_ns(const struct timeval *tv)
+{
+	return (int64_t)tv->tv_sec * 1000000000 + (int64_t)tv->tv_usec * 1000;
+}
+
+int
+cmp_int64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void
+buf_addsig(struct buf *b, int signo)
+{
+	const char *name = sigabbrev_np(signo);
+
+	if (name != NULL)
+		buf_addf(b, "SIG%s", name);
+	else
+		buf_addf(b, "SIG%d", signo);
 }

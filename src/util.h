@@ -60,4 +60,20 @@ int	pwrite_all(int fd, const void *, size_t, off_t);
 int64_t	clock_mono_ns(void);
 int64_t	clock_wall_ns(void);
 
+/*
+ * Conversions and comparisons several modules share: each has one home
+ * here so that copies cannot drift apart.
+ */
+struct timeval;
+
+/* A timeval (rusage times) in nanoseconds. */
+int64_t	timeval_ns(const struct timeval *);
+/* qsort(3) comparison of two int64_t. */
+int	cmp_int64(const void *, const void *);
+/*
+ * Append a signal's name to b: "SIGKILL", or "SIG<n>" for a number the
+ * C library has no name for (real-time signals).
+ */
+void	buf_addsig(struct buf *, int signo);
+
 #endif

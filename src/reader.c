@@ -1,0 +1,228 @@
+/*
+ * reader: one descriptor, one buffer, records cut at the delimiter.
+ * The buffer is compacted only before a read that may move it and keeps
+ * everything from keep on; its owner moves its own offsets in moved().
+ * A pipe, FIFO, socket or terminal is "pollable": its owner reads it
+ * only when poll says so, so that a record never blocks the loop.
+ */
+#include "reader.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define READ_CHUNK	(64 * 1024)
+
+int
+reader_blank(const char *p, size_t len)
+{
+	for (; len > 0; p++, len--)
+		if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+			return 0;
+	return 1;
+}
+
+int
+reader_is_end(const struct reader_rules *ru, const char *p, size_t len)
+{
+	return len == ru->eoflen && memcmp(p, ru->eof_str, len) == 0;
+}
+
+int
+reader_continues(const char *p, size_t len)
+{
+	return len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t');
+}
+
+void
+reader_compact(struct reader *rd)
+{
+	size_t shift = rd->keep;
+
+	if (shift == 0)
+		return;
+	memmove(rd->b.p, rd->b.p + shift, rd->b.len - shift + 1);
+	rd->b.len -= shift;
+	rd->pos -= shift;
+	rd->scan -= shift;
+	rd->keep = 0;
+	if (rd->moved != NULL)
+		rd->moved(rd->ctx, shift);
+}
+
+int
+reader_fill(struct reader *rd, int wait, int movable)
+{
+	struct pollfd pfd;
+	ssize_t n;
+
+	if (movable) {
+		reader_compact(rd);
+		/* After a huge record, give its memory back. */
+		if (rd->b.cap > 64 * READ_CHUNK && rd->b.len < rd->b.cap / 8) {
+			rd->b.cap = rd->b.len + 2 * READ_CHUNK;
+			rd->b.p = xrealloc(rd->b.p, rd->b.cap);
+		}
+		buf_reserve(&rd->b, READ_CHUNK);
+	} else if (rd->b.cap - rd->b.len - 1 == 0) {
+		return 0;
+	}
+	for (;;) {
+		n = read(rd->fd, rd->b.p + rd->b.len,
+		    rd->b.cap - rd->b.len - 1);
+		if (n >= 0)
+			break;
+		if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+			return -errno;
+		if (!wait)
+			return 0;
+		if (errno != EINTR) {
+			pfd.fd = rd->fd;
+			pfd.events = POLLIN;
+			(void)poll(&pfd, 1, -1);
+		}
+	}
+	if (n == 0)
+		rd->eof = 1;
+	rd->b.len += (size_t)n;
+	rd->b.p[rd->b.len] = '\0';
+	return 0;
+}
+
+int
+reader_record(struct reader *rd, size_t *off, size_t *len, int may_block)
+{
+	char *q;
+	int r;
+
+	for (;;) {
+		q = memchr(rd->b.p + rd->scan, rd->delim,
+		    rd->b.len - rd->scan);
+		if (q != NULL) {
+			*q = '\0';
+			*off = rd->pos;
+			*len = (size_t)(q - rd->b.p) - rd->pos;
+			rd->pos = rd->scan = *off + *len + 1;
+			return 1;
+		}
+		rd->scan = rd->b.len;
+		if (rd->eof) {
+			if (rd->pos == rd->b.len)
+				return 0;
+			*off = rd->pos;
+			*len = rd->b.len - rd->pos;
+			rd->pos = rd->scan = rd->b.len;
+			return 1;
+		}
+		if (!may_block)
+			return -EAGAIN;
+		if ((r = reader_fill(rd, 1, 1)) < 0)
+			return r;
+	}
+}
+
+int
+reader_open(struct reader *rd, const char *path, char delim,
+    const char **failed)
+{
+	struct stat st;
+	int e;
+
+	rd->fd = 0;
+	rd->delim = delim;
+	if (path != NULL && strcmp(path, "-") != 0) {
+		rd->fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (rd->fd < 0) {
+			*failed = "open";
+			return -errno;
+		}
+		rd->owned = 1;
+	}
+	e = fstat(rd->fd, &st) < 0 ? -errno :
+	    S_ISDIR(st.st_mode) ? -EISDIR : 0;
+	if (e < 0) {
+		*failed = "read";
+		return e;
+	}
+	rd->pollable = !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode);
+	buf_reserve(&rd->b, READ_CHUNK);
+	return 0;
+}
+
+void
+reader_close(struct reader *rd)
+{
+	if (rd->owned)
+		close(rd->fd);
+	rd->fd = -1;
+	rd->owned = 0;
+	buf_free(&rd->b);
+}
+
+void
+reader_count(const struct reader_rules *ru, const char *base, size_t blen,
+    int eof, struct reader_count *c)
+{
+	const char *p, *q;
+	size_t len;
+
+	while (!c->end) {
+		p = base + c->pos;
+		q = memchr(p, ru->delim, blen - c->pos);
+		if (q == NULL && (!eof || c->pos == blen)) {
+			c->end = eof;
+			break;
+		}
+		len = q != NULL ? (size_t)(q - p) : blen - c->pos;
+		if (reader_is_end(ru, p, len)) {
+			c->end = 1;
+			break;
+		}
+		c->pos += len + (q != NULL);
+		if (ru->skip_blank && reader_blank(p, len))
+			continue;
+		c->nrec++;
+		c->open = reader_continues(p, len);
+		c->nlines += !c->open;
+	}
+	if (c->end && c->open) {
+		c->nlines++;
+		c->open = 0;
+	}
+}
+
+int
+reader_count_file(const struct reader_rules *ru, int fd, off_t off,
+    const char *tail, size_t ntail, struct reader_count *c)
+{
+	struct buf b = { 0 };
+	ssize_t n;
+	int e = 0;
+
+	buf_add(&b, tail, ntail);
+	c->pos = 0;
+	while (!c->end) {
+		buf_reserve(&b, READ_CHUNK);
+		n = pread(fd, b.p + b.len, b.cap - b.len - 1, off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			e = -errno;
+			break;
+		}
+		off += n;
+		b.len += (size_t)n;
+		reader_count(ru, b.p, b.len, n == 0, c);
+		/* Keep only the unfinished record. */
+		memmove(b.p, b.p + c->pos, b.len - c->pos);
+		b.len -= c->pos;
+		c->pos = 0;
+	}
+	buf_free(&b);
+	return e;
+}
