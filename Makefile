@@ -1,6 +1,7 @@
 # fanout: a parallel job runner.  `make` builds ./fanout; `make test` runs
-# the suite once per mode; `make check` runs it under sanitizers and each
-# fuzz harness briefly; `make fuzz` builds the libFuzzer harnesses.
+# the unit tests and the suite in every mode; `make check` runs it under
+# sanitizers and each fuzz harness briefly; `make fuzz` builds the
+# libFuzzer harnesses.
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
@@ -45,11 +46,34 @@ build/fault.so: tests/fault.c Makefile | build
 	$(CC) -std=gnu17 -Wall -Wextra -Werror $(CPPFLAGS) -O2 -fPIC -shared \
 		-o $@ $< -ldl
 
-test: fanout build/fault.so
+# The suite.  Files whose tests do not depend on the mode (option
+# parsing, the docs, the examples; t1000 loops over the modes itself) run
+# once, in ONCE_MODE; every other file runs in every mode.  The C unit
+# tests (tests/unit/NAME_test.c) run first.  With GNU parallel installed,
+# bats runs BATS_JOBS files at once.
+ONCE_MODE = thread
+ONCE_TESTS = $(addprefix tests/,t0100-options.bats t0105-numbers.bats \
+	     t0110-docs.bats t0120-examples.bats t1000-modes.bats)
+MODE_TESTS = $(filter-out $(ONCE_TESTS),$(wildcard tests/*.bats))
+UNIT_TESTS = $(patsubst tests/unit/%_test.c,build/unit_%, \
+	     $(wildcard tests/unit/*_test.c))
+BATS_JOBS ?= $(if $(shell command -v parallel),2,1)
+BATS_FLAGS = --jobs $(BATS_JOBS) --no-parallelize-within-files
+
+build/unit_%: tests/unit/%_test.c $(filter-out build/main.o,$(OBJS)) \
+    $(HDRS) Makefile
+	$(CC) $(WARN) $(CPPFLAGS) -iquote src $(CFLAGS) $(LDFLAGS) -o $@ $< \
+		$(filter-out build/main.o,$(OBJS)) $(LDLIBS)
+
+test: fanout build/fault.so $(UNIT_TESTS)
 	@command -v $(BATS) >/dev/null || { echo "make test needs bats (bats-core): apt-get install bats" >&2; exit 1; }
+	@set -e; for u in $(UNIT_TESTS); do $$u; done
 	@set -e; for m in $(MODES); do \
 		echo "== mode $$m"; \
-		FANOUT_MODE=$$m FANOUT=$(CURDIR)/fanout $(BATS) $(TESTS); \
+		files="$(MODE_TESTS)"; \
+		[ $$m != $(ONCE_MODE) ] || files="$$files $(ONCE_TESTS)"; \
+		FANOUT_MODE=$$m FANOUT=$(CURDIR)/fanout \
+			$(BATS) $(BATS_FLAGS) $$files; \
 	done
 
 # Warnings as errors; the suite under ASan+UBSan in every mode, and under

@@ -27,14 +27,12 @@
 #include "tmpl.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "direct.h"
 #include "input.h"
 #include "options.h"
 #include "quote.h"
@@ -771,143 +769,44 @@ parse_quoted(struct build *b, char *const *cmd, size_t ncmd)
 	b->t->tail_len = 0;
 }
 
-static int
-executable(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-	    faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) == 0;
-}
-
 /*
- * The file the shell would run for name, or NULL.  An empty PATH entry
- * is the current directory, as in the shell; an unset or empty PATH
- * leaves the choice to the shell.
+ * Decide, once, whether jobs may skip the shell (direct.h); sets
+ * t->direct.  What the template's text means is ours to say, what the
+ * environment holds is direct's.
  */
-static char *
-path_lookup(const char *name)
-{
-	struct buf b = { 0 };
-	const char *path, *p, *q;
-
-	if (*name == '\0')
-		return NULL;
-	if (strchr(name, '/') != NULL)
-		return executable(name) ? xstrdup(name) : NULL;
-	if ((path = getenv("PATH")) == NULL || *path == '\0')
-		return NULL;
-	for (p = path;; p = q + 1) {
-		q = strchr(p, ':');
-		buf_clear(&b);
-		if (q == p || *p == '\0')
-			buf_addc(&b, '.');
-		else
-			buf_add(&b, p, q ? (size_t)(q - p) : strlen(p));
-		buf_addc(&b, '/');
-		buf_adds(&b, name);
-		if (executable(b.p))
-			return b.p;
-		if (q == NULL)
-			break;
-	}
-	buf_free(&b);
-	return NULL;
-}
-
-/* bash runs a function exported under this name instead of any file. */
-static int
-exported_function(const char *name)
-{
-	struct buf b = { 0 };
-	int found;
-
-	buf_addf(&b, "BASH_FUNC_%s%%%%", name);
-	found = getenv(b.p) != NULL;
-	buf_clear(&b);
-	buf_addf(&b, "BASH_FUNC_%s()", name);
-	found |= getenv(b.p) != NULL;
-	buf_free(&b);
-	return found;
-}
-
-/*
- * Whether the literal text, values aside, holds nothing the shell would
- * interpret.  Conservative: '~' after '=' or ':' is expanded by bash in
- * any assignment-like word; '=' at a word start is zsh's.  A value is a
- * quoted piece, never empty, so '#' or '~' after one is mid-word.
- */
-static int
-plain_template(const struct tmpl *t)
-{
-	const struct word *w;
-	const struct seg *s;
-	size_t i, j, k;
-	int start;
-	char c, prev;
-
-	for (i = 0; i < t->nwords; i++) {
-		w = &t->words[i];
-		start = 1;
-		prev = '\0';
-		for (j = 0; j < w->nseg; j++) {
-			s = &t->segs[w->seg0 + j];
-			if (s->kind != SEG_TEXT) {
-				start = 0;
-				prev = '\0';
-				continue;
-			}
-			for (k = 0; k < s->len; k++) {
-				c = t->text[s->off + k];
-				if (strchr("'\"$`\\|&;<>()*?[]{}!\n", c))
-					return 0;
-				if (start && (c == '#' || c == '~' || c == '='))
-					return 0;
-				if (c == '~' && (prev == '=' || prev == ':'))
-					return 0;
-				if (i == 0 && c == '=')
-					return 0;	/* NAME=value */
-				start = 0;
-				prev = c;
-			}
-		}
-	}
-	return 1;
-}
-
-/* Decide, once, whether jobs may skip the shell; sets t->direct. */
 static int
 choose_direct(struct tmpl *t, enum shell_use use, const char **msg)
 {
 	const struct word *w = t->nwords > 0 ? &t->words[0] : NULL;
 	const struct seg *s;
+	struct direct_scan scan;
 	char *name;
+	size_t i, j;
+	int err;
 
-	if (use == SHELL_ALWAYS)
-		return 0;
 	/* The program must be literal (with -q, possibly empty). */
 	if (w == NULL || w->nseg > 1 ||
-	    (w->nseg == 1 && t->segs[w->seg0].kind != SEG_TEXT)) {
-		if (use != SHELL_NEVER)
-			return 0;
-		*msg = "--no-shell needs a program name, not a replacement "
-		    "string, as the command's first word";
-		return -EINVAL;
+	    (w->nseg == 1 && t->segs[w->seg0].kind != SEG_TEXT))
+		return direct_choose(&t->direct, NULL, 1, use, msg);
+	direct_scan_init(&scan);
+	for (i = 0; i < t->nwords && !t->qwords; i++) {
+		direct_scan_word(&scan);
+		for (j = 0; j < t->words[i].nseg; j++) {
+			s = &t->segs[t->words[i].seg0 + j];
+			if (s->kind == SEG_TEXT)
+				direct_scan_text(&scan, t->text + s->off,
+				    s->len);
+			else
+				direct_scan_value(&scan);
+		}
 	}
 	s = w->nseg > 0 ? &t->segs[w->seg0] : NULL;
 	name = s ? xmemdup(t->text + s->off, s->len) : xstrdup("");
-	if (use == SHELL_NEVER) {
-		if ((t->direct = path_lookup(name)) == NULL)
-			t->direct = name;	/* the job fails with 127 */
-		else
-			free(name);
-		return 0;
-	}
-	if (!one_of(reserved, ARRAY_SIZE(reserved), name, strlen(name)) &&
-	    !exported_function(name) && (t->qwords || plain_template(t)))
-		t->direct = path_lookup(name);
+	err = direct_choose(&t->direct, name, !scan.plain ||
+	    one_of(reserved, ARRAY_SIZE(reserved), name, strlen(name)),
+	    use, msg);
 	free(name);
-	return 0;
+	return err;
 }
 
 int

@@ -2,7 +2,8 @@
 # Templates: every replacement string, -I, the implicit {}, records as
 # commands; values always quoted so that no input injects shell syntax,
 # alike whether the job runs directly or through the shell; -q,
-# --dry-run and -v spelling; fanout's documented path edge cases.
+# --dry-run and -v spelling.  The quoting rules and the path edge cases
+# one by one are in tests/unit/tmpl_test.c.
 #
 # Every expectation that overlaps GNU parallel was checked against
 # `parallel -k --will-cite` (20221122); deliberate differences say so.
@@ -275,42 +276,6 @@ hostile_out() {
 	[ "$output" = "c d|x y" ]
 }
 
-@test "-q --dry-run prints each word quoted as GNU does" {
-	run --separate-stderr fanout -k -q --dry-run argv 'a b' '$x' x{}y ::: 'c d' e
-	[ "$status" -eq 0 ]
-	[ "$output" = "$(printf '%s\n' "argv 'a b' '\$x' 'xc dy'" "argv 'a b' '\$x' xey")" ]
-}
-
-# --dry-run and -v spelling
-
-@test "--dry-run leaves plain words bare" {
-	run --separate-stderr fanout -k --dry-run echo ::: a/b.c_d+e-f A-Z_0.9+/ - -- -n
-	[ "$status" -eq 0 ]
-	[ "$output" = "$(printf '%s\n' 'echo a/b.c_d+e-f' 'echo A-Z_0.9+/' 'echo -' 'echo --' 'echo -n')" ]
-}
-
-@test "--dry-run single-quotes every other value" {
-	run --separate-stderr fanout -k --dry-run echo ::: 'a b' '*' '$x' = '~' , : @ % '#' '!' '\' '"' '`id`' é 'a;b'
-	[ "$status" -eq 0 ]
-	[ "$output" = "$(printf '%s\n' "echo 'a b'" "echo '*'" "echo '\$x'" \
-	    "echo '='" "echo '~'" "echo ','" "echo ':'" "echo '@'" "echo '%'" \
-	    "echo '#'" "echo '!'" "echo '\\'" "echo '\"'" "echo '\`id\`'" \
-	    "echo 'é'" "echo 'a;b'")" ]
-}
-
-@test "--dry-run spells an embedded single quote '\"'\"'" {
-	run --separate-stderr fanout -k --dry-run echo ::: "it's" "'" "'a" "a'" "''"
-	[ "$status" -eq 0 ]
-	[ "$output" = "$(printf '%s\n' "echo 'it'\"'\"'s'" "echo \"'\"" \
-	    "echo \"'\"'a'" "echo 'a'\"'\"" "echo \"'\"''\"'\"")" ]
-}
-
-@test "--dry-run spells an empty value ''" {
-	run --separate-stderr fanout -k --dry-run argv {} x ::: ''
-	[ "$status" -eq 0 ]
-	[ "$output" = "argv '' x" ]
-}
-
 @test "--dry-run keeps a newline inside single quotes" {
 	printf 'a\nb\0' > in
 	run --separate-stderr fanout -k -0 --dry-run argv < in
@@ -332,52 +297,4 @@ hostile_out() {
 	    "argv 'it'\"'\"'s' x" "[it's]" '[x]')" ]
 	run --separate-stderr fanout -k -v 'argv {} | cat' ::: 'a b'
 	[ "$output" = "$(printf '%s\n' "argv 'a b' | cat" '[a b]')" ]
-}
-
-# Path edge cases, as src/tmpl.c documents them
-
-@test "a dotfile has no extension: {.} of .bashrc is .bashrc" {
-	# GNU gives '' for {.} and {/.} of .bashrc, a defect fanout fixes.
-	run --separate-stderr fanout -k argv {} {.} {/} {//} {/.} ::: .bashrc
-	[ "$status" -eq 0 ]
-	[ "$output" = "$(printf '%s\n' '[.bashrc]' '[.bashrc]' '[.bashrc]' '[.]' '[.bashrc]')" ]
-}
-
-@test "a dotfile's own extension is dropped: dir/.x.y gives dir/.x" {
-	run --separate-stderr fanout -k argv {.} {/.} ::: dir/.x.y .a.b
-	[ "$status" -eq 0 ]
-	[ "$output" = "$(printf '%s\n' '[dir/.x]' '[.x]' '[.a]' '[.a]')" ]
-}
-
-@test "a trailing dot is an empty extension; .. has none" {
-	# GNU gives '.' for {.} of '..'; fanout keeps it whole.
-	run --separate-stderr fanout -k argv {.} {/.} ::: a. ..
-	[ "$status" -eq 0 ]
-	[ "$output" = "$(printf '%s\n' '[a]' '[a]' '[..]' '[..]')" ]
-}
-
-@test "a trailing / is ignored by {/} and {//}; {.} keeps the path whole" {
-	# GNU gives '' for {/} and {/.} of /a/b/; fanout follows basename(1).
-	run --separate-stderr fanout -k argv {} {.} {/} {//} {/.} ::: /a/b/
-	[ "$status" -eq 0 ]
-	[ "$output" = "$(printf '%s\n' '[/a/b/]' '[/a/b/]' '[b]' '[/a]' '[b]')" ]
-}
-
-@test "/ is its own basename and dirname" {
-	# GNU gives '' for {/} and {/.} of /.
-	run --separate-stderr fanout -k argv {} {.} {/} {//} {/.} ::: /
-	[ "$status" -eq 0 ]
-	[ "$output" = "$(printf '%s\n' '[/]' '[/]' '[/]' '[/]' '[/]')" ]
-}
-
-@test "{//} of a file in / is /, of an empty value ." {
-	run --separate-stderr fanout -k argv {//} {/} ::: /x ''
-	[ "$status" -eq 0 ]
-	[ "$output" = "$(printf '%s\n' '[/]' '[x]' '[.]' '[]')" ]
-}
-
-@test "a dot in a directory name is no extension" {
-	run --separate-stderr fanout -k argv {.} {//} {/.} ::: a.b/c ./f
-	[ "$status" -eq 0 ]
-	[ "$output" = "$(printf '%s\n' '[a.b/c]' '[a.b]' '[c]' '[./f]' '[.]' '[f]')" ]
 }
