@@ -8,14 +8,13 @@
  */
 #include "options.h"
 #include "exec.h"
+#include "num.h"
 #include "util.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <math.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -194,76 +193,11 @@ static const struct option long_opts[] = {
 	{ NULL,			0,		   NULL, 0 },
 };
 
+/* Kept for the readers of joblog and $COLUMNS; see num_signed. */
 int
 options_long(const char *s, long min, long max, long *out)
 {
-	char *end;
-	long v;
-
-	if (s == NULL || !isdigit((unsigned char)s[s[0] == '-' || s[0] == '+']))
-		return -EINVAL;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*end != '\0')
-		return -EINVAL;
-	if (errno == ERANGE || v < min || v > max)
-		return -ERANGE;
-	*out = v;
-	return 0;
-}
-
-int
-options_duration(const char *s, int64_t *ns)
-{
-	static const struct {
-		const char	*unit;
-		double		 ns;
-	} units[] = {
-		{ "ms", 1e6 }, { "s", 1e9 }, { "m", 60e9 }, { "h", 3600e9 },
-		{ "d", 86400e9 },
-	};
-	double total = 0, v;
-	const char *p = s, *digits;
-	char *end;
-	size_t i, n;
-
-	if (*p == '\0')
-		return -EINVAL;
-	while (*p != '\0') {
-		/*
-		 * Decimal digits with at most one '.': strtod alone would
-		 * also take 0x10 and 1e3, which SPEC's durations are not.
-		 */
-		digits = p + strspn(p, "0123456789");
-		if (*digits == '.')
-			digits += 1 + strspn(digits + 1, "0123456789");
-		if (digits == p || (digits == p + 1 && *p == '.'))
-			return -EINVAL;
-		v = strtod(p, &end);
-		if (end != digits)
-			return -EINVAL;
-		if (!isfinite(v))
-			return -ERANGE;
-		p = end;
-		for (i = 0; i < ARRAY_SIZE(units); i++) {
-			n = strlen(units[i].unit);
-			if (strncmp(p, units[i].unit, n) == 0 &&
-			    !isalpha((unsigned char)p[n]))
-				break;
-		}
-		if (i < ARRAY_SIZE(units)) {
-			v *= units[i].ns;
-			p += n;
-		} else if (*p == '\0' && p == end) {
-			v *= 1e9;
-		} else
-			return -EINVAL;
-		total += v;
-	}
-	if (total > 1e18)
-		return -ERANGE;
-	*ns = (int64_t)total;
-	return 0;
+	return num_signed(s, min, max, out);
 }
 
 static _Noreturn void
@@ -277,7 +211,7 @@ parse_count(const char *opt, const char *val, long min)
 {
 	long v;
 
-	if (options_long(val, min, LONG_MAX, &v) < 0) {
+	if (num_long(val, min, LONG_MAX, &v) < 0) {
 		char want[64];
 
 		snprintf(want, sizeof(want), "is not a whole number >= %ld",
@@ -292,7 +226,7 @@ parse_duration(const char *opt, const char *val)
 {
 	int64_t ns;
 
-	if (options_duration(val, &ns) < 0)
+	if (num_duration(val, &ns) < 0)
 		bad(opt, val, "is not a duration (try 1.5, 250ms, 2m, 1h30m)");
 	return ns;
 }
@@ -310,54 +244,17 @@ cpus(void)
 	return n > 0 ? n : 1;
 }
 
-int
-options_jobs(const char *val, long ncpu, long *jobs, int *unbounded)
-{
-	long n, c = ncpu;
-	size_t len = strlen(val);
-
-	if (len > 1 && val[len - 1] == '%') {
-		char num[32];
-
-		if (len >= sizeof(num))
-			return -EINVAL;
-		memcpy(num, val, len - 1);
-		num[len - 1] = '\0';
-		if (!isdigit((unsigned char)num[0]) ||
-		    options_long(num, 0, 1000000, &n) < 0)
-			return -EINVAL;
-		n = c * n / 100;
-	} else if (val[0] == '+' || val[0] == '-') {
-		if (options_long(val + 1, 0, 1000000, &n) < 0 ||
-		    !isdigit((unsigned char)val[1]))
-			return -EINVAL;
-		n = val[0] == '+' ? c + n : c - n;
-	} else {
-		if (options_long(val, 0, 1000000, &n) < 0)
-			return -EINVAL;
-		if (n == 0) {
-			*unbounded = 1;
-			*jobs = 1000000;
-			return 0;
-		}
-	}
-	*unbounded = 0;
-	*jobs = n < 1 ? 1 : n;
-	return 0;
-}
-
 static void
 parse_jobs(struct config *cfg, const char *opt, const char *val)
 {
-	if (options_jobs(val, cpus(), &cfg->jobs, &cfg->jobs_unbounded) < 0)
+	if (num_jobs(val, cpus(), &cfg->jobs, &cfg->jobs_unbounded) < 0)
 		bad(opt, val, "is not a job count (use N, N%, +N, -N or 0)");
 }
 
 int
 options_delim(const char *val, char *out)
 {
-	char *end;
-	long v;
+	unsigned long v;
 
 	if (val[0] == '\0')
 		return -EINVAL;
@@ -373,19 +270,13 @@ options_delim(const char *val, char *out)
 	case 'r': v = '\r'; break;
 	case '\\': v = '\\'; break;
 	case 'x':
-		/* Hex digits only: strtol would take a sign and blanks. */
-		if (!isxdigit((unsigned char)val[2]))
-			return -EINVAL;
-		v = strtol(val + 2, &end, 16);
-		if (*end != '\0' || end - val > 4)
+		/* One or two hex digits, no sign and no blank. */
+		if (strlen(val + 2) > 2 || num_radix(val + 2, 16, 255, &v) < 0)
 			return -EINVAL;
 		*out = (char)v;
 		return 0;
 	default:
-		if (val[1] < '0' || val[1] > '7')
-			return -EINVAL;
-		v = strtol(val + 1, &end, 8);
-		if (*end != '\0' || end - val > 4 || v > 255)
+		if (strlen(val + 1) > 3 || num_radix(val + 1, 8, 255, &v) < 0)
 			return -EINVAL;
 		*out = (char)v;
 		return 0;
@@ -416,7 +307,7 @@ signal_number(const char *name)
 	long v;
 	int s;
 
-	if (options_long(name, 1, NSIG - 1, &v) == 0)
+	if (num_long(name, 1, NSIG - 1, &v) == 0)
 		return (int)v;
 	if (strncmp(name, "SIG", 3) == 0)
 		name += 3;
@@ -450,7 +341,7 @@ options_termseq(const char *val, struct termstep *steps, size_t cap,
 				r = -EINVAL;
 			steps[n++].ms = 25;
 		} else {
-			if (options_long(tok, 0, 86400000, &ms) < 0)
+			if (num_long(tok, 0, 86400000, &ms) < 0)
 				r = -EINVAL;
 			else
 				steps[n - 1].ms = (int)ms;
@@ -518,11 +409,11 @@ options_halt(const char *val, struct config *cfg)
 	memcpy(num, eq, len + 1);
 	if (num[len - 1] == '%') {
 		num[len - 1] = '\0';
-		if (options_long(num, 1, 100, &n) < 0)
+		if (num_long(num, 1, 100, &n) < 0)
 			return -EINVAL;
 		cfg->halt_pct = (double)n;
 	} else {
-		if (options_long(num, 1, LONG_MAX, &n) < 0)
+		if (num_long(num, 1, LONG_MAX, &n) < 0)
 			return -EINVAL;
 		cfg->halt_count = n;
 	}
@@ -545,22 +436,16 @@ static void
 parse_timeout(struct config *cfg, const char *val)
 {
 	size_t len = strlen(val);
-	const char *end;
-	double pct;
+	int r;
 
 	if (len > 1 && val[len - 1] == '%') {
-		/* GNU's form: digits, maybe a fraction; no sign, no exponent. */
-		end = val + strspn(val, "0123456789");
-		if (end > val && *end == '.' && isdigit((unsigned char)end[1]))
-			end += 1 + strspn(end + 1, "0123456789");
-		if (end == val || end != val + len - 1)
+		r = num_percent(val, TIMEOUT_PCT_MAX, &cfg->timeout_pct);
+		if (r == -EINVAL)
 			bad("--timeout", val,
 			    "is not a duration or a percentage (2m, 200%)");
-		pct = strtod(val, NULL);
-		if (!(pct > 0) || pct > TIMEOUT_PCT_MAX)
+		if (r < 0)
 			bad("--timeout", val, "is not a percentage above 0 "
 			    "and at most " TIMEOUT_PCT_MAX_S "%");
-		cfg->timeout_pct = pct;
 		cfg->timeout_ns = 0;
 		return;
 	}
