@@ -55,7 +55,7 @@ _fanout()
 		    --tagstring --tmpdir --quiet --joblog --resume --resume-failed
 		    --retry-failed --report --summary --progress --bar --eta
 		    --total --results --compare --compare= --runs
-		    --will-cite --no-notice --help
+		    --will-cite --no-notice --list-options --help
 		    --version -a -0 -d -C -n -N -X -m -L -s -E -r -I -q -v -t -j
 		    -P -k -u -h -V' -- "$cur"))
 		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace

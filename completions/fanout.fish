@@ -56,5 +56,6 @@ complete -c fanout -l compare -d 'Run once per mode and compare (--compare=MODES
 complete -c fanout -l runs -x -d 'Runs per mode with --compare'
 complete -c fanout -l will-cite -d 'Accepted; does nothing'
 complete -c fanout -l no-notice -d 'Accepted; does nothing'
+complete -c fanout -l list-options -d 'List the long options'
 complete -c fanout -s h -l help -d 'Print help'
 complete -c fanout -s V -l version -d 'Print the version'

@@ -1,6 +1,6 @@
 /*
- * Option values (src/options.c): durations, whole numbers, -j, -d,
- * --termseq and --halt.  The first byte picks the parser, the rest is
+ * Option values (src/num.c, src/options.c): durations, whole numbers,
+ * signed numbers, percentages, -j, -d, --termseq and --halt.  The first byte picks the parser, the rest is
  * the value.  Properties: what a parser accepts matches the grammar the
  * manual gives, checked here by a separate, simpler reading (durations:
  * decimal numbers with units, nothing like 0x10 or 1e3); the value is
@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "num.h"
 #include "options.h"
 #include "util.h"
 
@@ -101,7 +102,7 @@ check_duration(const char *s)
 	char back[64];
 	int r, rr;
 
-	r = options_duration(s, &ns);
+	r = num_duration(s, &ns);
 	rr = ref_duration(s, &ref);
 	if (rr < 0) {
 		if (r == 0)
@@ -122,7 +123,7 @@ check_duration(const char *s)
 	/* Written back as seconds with nine decimals. */
 	snprintf(back, sizeof(back), "%lld.%09llds", (long long)(ns /
 	    1000000000), (long long)(ns % 1000000000));
-	if (options_duration(back, &again) < 0)
+	if (num_duration(back, &again) < 0)
 		abort();
 	/* Nine decimals of seconds are more than a double holds. */
 	if (llabs((long long)(again - ns)) >
@@ -130,18 +131,46 @@ check_duration(const char *s)
 		abort();
 }
 
+/* Digits only for num_long; a sign is num_signed's alone. */
 static void
-check_long(const char *s)
+check_long(const char *s, int sign)
 {
 	char back[32];
 	long v, w;
 
-	if (options_long(s, LONG_MIN, LONG_MAX, &v) < 0)
+	if ((sign ? num_signed(s, LONG_MIN, LONG_MAX, &v) :
+	    num_long(s, LONG_MIN, LONG_MAX, &v)) < 0)
 		return;
-	if (!all_digits(s, s + strlen(s), 1))
+	if (!all_digits(s, s + strlen(s), sign))
 		abort();
 	snprintf(back, sizeof(back), "%ld", v);
-	if (options_long(back, LONG_MIN, LONG_MAX, &w) < 0 || w != v)
+	if (num_signed(back, LONG_MIN, LONG_MAX, &w) < 0 || w != v)
+		abort();
+	if (v >= 0 && (num_long(back, 0, LONG_MAX, &w) < 0 || w != v))
+		abort();
+}
+
+/* digits[.digits]% above 0, at most max; the value as the text says. */
+static void
+check_percent(const char *s, long max)
+{
+	size_t len = strlen(s), ip;
+	char back[64];
+	double v, w;
+
+	if (num_percent(s, max, &v) < 0)
+		return;
+	ip = strspn(s, "0123456789");
+	if (ip == 0 || s[len - 1] != '%' || (s[ip] == '.' &&
+	    (ip + 2 >= len || !all_digits(s + ip + 1, s + len - 1, 0))) ||
+	    (s[ip] != '.' && ip != len - 1))
+		abort();
+	if (!(v > 0) || v > (double)max || fabs(v - strtod(s, NULL)) >
+	    1e-9 * v)
+		abort();
+	snprintf(back, sizeof(back), "%.6f%%", v);
+	if (v >= 1e-6 && (num_percent(back, max + 1, &w) < 0 ||
+	    fabs(w - v) > 1e-6))
 		abort();
 }
 
@@ -152,7 +181,7 @@ check_jobs(const char *s, long ncpu)
 	int unbounded, sign, pct;
 	long jobs;
 
-	if (options_jobs(s, ncpu, &jobs, &unbounded) < 0)
+	if (num_jobs(s, ncpu, &jobs, &unbounded) < 0)
 		return;
 	pct = len > 1 && s[len - 1] == '%';
 	sign = s[0] == '+' || s[0] == '-';
@@ -260,12 +289,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(s, data + 2, size - 2);
 	s[size - 2] = '\0';
-	switch (data[0] % 6) {
+	switch (data[0] % 8) {
 	case 0:
 		check_duration(s);
 		break;
 	case 1:
-		check_long(s);
+		check_long(s, 0);
+		break;
+	case 6:
+		check_long(s, 1);
+		break;
+	case 7:
+		check_percent(s, data[1] % 2 ? 1000000 : data[1] + 1);
 		break;
 	case 2:
 		check_jobs(s, data[1] % 64 + 1);

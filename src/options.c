@@ -1,269 +1,49 @@
 /*
- * options: argv and the environment into a struct config.  getopt_long
- * with a leading '+' stops at the first word that is not an option, so
- * COMMAND's own flags are never ours.  Values are parsed strictly: a
- * number is digits and nothing else, a duration a number with units.
- * Every error names the option and the value and says what would work,
- * and exits 255 before any job starts.
+ * options: argv and the environment into a struct config, driven by one
+ * table (options_table below): getopt_long's arrays are built from it,
+ * each entry says what its option sets, and options_usage.c prints
+ * --help from it.  getopt_long with a leading '+' stops at the first
+ * word that is not an option, so COMMAND's own flags are never ours.
+ * Values are parsed strictly (num.h): a number is digits and nothing
+ * else, a duration a number with units.  Every error names the option
+ * and the value and says what would work, and exits 255 before any job
+ * starts.
  */
-#include "options.h"
-#include "exec.h"
+#include "options_table.h"
+#include "num.h"
 #include "util.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <math.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define FANOUT_VERSION	"0.1.0"
 
-static const char usage_text[] =
-"usage: fanout [OPTIONS] [COMMAND [ARG...]] [::: VALUE...] [:::: FILE...]\n"
-"\n"
-"Run COMMAND once per input record, many at once.  Input is lines of\n"
-"standard input, or the values after :::, or the lines of the files\n"
-"after :::: .  Replacement strings in COMMAND take each record's value.\n"
-"\n"
-"Input:\n"
-"  ::: VALUE...          an input source made of these words\n"
-"  :::: FILE...          input sources read from files ('-' is stdin)\n"
-"  :::+ / ::::+          link the source with the previous one\n"
-"  -a, --arg-file FILE   an input source read from FILE\n"
-"  --link                pair all sources element by element\n"
-"  -0, --null            records end with NUL\n"
-"  -d, --delimiter D     records end with D (\\n \\t \\0 \\\\ \\NNN \\xHH)\n"
-"  -C, --colsep SEP      split records into columns {1} {2}...\n"
-"  -n, -N, --max-args N  N records per job\n"
-"  -X                    as many records per job as fit, with context\n"
-"  -m                    as many records per job as fit\n"
-"  -L, --max-lines N     N non-blank lines per job\n"
-"  -s, --max-chars N     command lines of at most N bytes\n"
-"  -E EOF                stop at a record equal to EOF\n"
-"  --trim l|r|lr|n       trim blanks from values\n"
-"  --header :            the first record names the columns: {name}\n"
-"  -r, --no-run-if-empty skip empty records\n"
-"  --arg-sep SEP         use SEP instead of :::\n"
-"  --arg-file-sep SEP    use SEP instead of ::::\n"
-"\n"
-"Command:\n"
-"  {} {.} {/} {//} {/.}  the value; without extension; basename;\n"
-"                        dirname; basename without extension\n"
-"  {#} {%} {##}          job number, job slot, number of jobs\n"
-"  {N} {N.} {N/}...      the same for column or source N\n"
-"  -I STR                use STR instead of {}\n"
-"  -q, --quote           quote COMMAND's words too\n"
-"  --shell[=PROG]        always run jobs through a shell (PROG)\n"
-"  --no-shell            never use a shell: run the program directly\n"
-"  --dry-run             print the commands, run nothing\n"
-"  -v, --verbose         print each command before its output\n"
-"  -t                    print each command on stderr as it starts\n"
-"\n"
-"Running:\n"
-"  --mode MODE           process, thread or async (default async)\n"
-"  -j, -P, --jobs N      at most N jobs at once: N, N%, +N, -N of the\n"
-"                        CPUs, or 0 for as many as the limits allow\n"
-"  --delay DUR           at least DUR between job starts\n"
-"  --timeout DUR|N%      end jobs that run longer (N%: of the median\n"
-"                        runtime of the successes, N up to 1000000)\n"
-"  --termseq SIG,MS,...  how jobs are ended (TERM,200,TERM,100,TERM,50,KILL,25)\n"
-"  --retries N           run a failed job up to N times in all (0: no limit)\n"
-"  --retry-delay DUR     wait before a retry, doubling each time\n"
-"  --halt WHEN,WHAT=N    stop: now|soon, fail|success|done=N|N%\n"
-"\n"
-"Output:\n"
-"  --group               each job's output whole, as it ends (default)\n"
-"  -k, --keep-order      ... in input order\n"
-"  --line-buffer, --lb   whole lines as they come\n"
-"  -u, --ungroup         jobs write straight to stdout and stderr\n"
-"  --tag                 prefix lines with the job's values\n"
-"  --tagstring STR       prefix lines with STR (replacement strings work)\n"
-"  --tmpdir DIR          where held output spills (default $TMPDIR, /tmp)\n"
-"  --results DIR         save output in DIR/<seq>/stdout, stderr, status\n"
-"  --quiet               no failure list at the end\n"
-"\n";
+/* --timeout N%: 10000 times the median is more than any run needs. */
+#define TIMEOUT_PCT_MAX		1000000
+#define TIMEOUT_PCT_MAX_S	"1000000"
 
-/* In two parts: C only promises string literals of 4095 bytes. */
-static const char usage_tail[] =
-"Reports:\n"
-"  --joblog [+]FILE      log each finished job, GNU parallel's format\n"
-"                        (+FILE: append)\n"
-"  --resume              skip the jobs the joblog (or --results) has\n"
-"  --resume-failed       ... and run the failed ones again\n"
-"  --retry-failed        run only the joblog's failed commands again\n"
-"  --report FILE         one JSON object per job, then a summary ('-':\n"
-"                        stderr)\n"
-"  --summary             a table of counts, times and usage at the end\n"
-"  --progress            a status line on stderr: done, running, rate\n"
-"  --bar                 ... with a bar and an ETA\n"
-"  --eta                 ... with an ETA\n"
-"  --total N             the number of jobs, for the bar and the ETA\n"
-"  --compare[=MODES]     run the jobs once per mode, print a table of\n"
-"                        times and costs (default: every mode)\n"
-"  --runs K              with --compare: K runs per mode (default 1)\n"
-"\n"
-"  -h, --help            this text\n"
-"  -V, --version         fanout's version\n"
-"\n"
-"Durations: 1.5, 250ms, 2m, 1h30m (ms, s, m, h, d).  FANOUT_MODE sets the\n"
-"default mode.  Exit status: 0 all jobs succeeded, 1-100 that many failed,\n"
-"101 more, 255 fanout itself failed.  See fanout(1).\n";
-
-enum {
-	OPT_MODE = 256, OPT_LINK, OPT_TRIM, OPT_HEADER, OPT_ARG_SEP,
-	OPT_ARG_FILE_SEP, OPT_SHELL, OPT_NO_SHELL, OPT_DRY_RUN, OPT_DELAY,
-	OPT_TIMEOUT, OPT_TERMSEQ, OPT_RETRIES, OPT_RETRY_DELAY, OPT_HALT,
-	OPT_GROUP, OPT_LINE_BUFFER, OPT_TAG, OPT_TAGSTRING, OPT_TMPDIR,
-	OPT_QUIET, OPT_NOOP, OPT_RESULTS, OPT_JOBLOG, OPT_RESUME,
-	OPT_RESUME_FAILED, OPT_RETRY_FAILED, OPT_REPORT, OPT_SUMMARY,
-	OPT_PROGRESS, OPT_BAR, OPT_ETA, OPT_TOTAL, OPT_COMPARE, OPT_RUNS,
-	OPT_STATS_FD,
+/* What parsing carries from one option to the next. */
+struct opt_state {
+	struct config	*cfg;
+	size_t		 cap;		/* of cfg->sources */
+	const char	*arg_sep;	/* ::: or --arg-sep */
+	const char	*file_sep;	/* :::: or --arg-file-sep */
+	const char	*runs_given;	/* --runs' value, to check later */
 };
 
-static const char short_opts[] = "+:a:0d:C:n:N:XmL:s:E:rI:qvtj:P:kuhV";
-
-static const struct option long_opts[] = {
-	{ "arg-file",		required_argument, NULL, 'a' },
-	{ "null",		no_argument,	   NULL, '0' },
-	{ "delimiter",		required_argument, NULL, 'd' },
-	{ "colsep",		required_argument, NULL, 'C' },
-	{ "max-args",		required_argument, NULL, 'n' },
-	{ "max-lines",		required_argument, NULL, 'L' },
-	{ "max-chars",		required_argument, NULL, 's' },
-	{ "no-run-if-empty",	no_argument,	   NULL, 'r' },
-	{ "quote",		no_argument,	   NULL, 'q' },
-	{ "verbose",		no_argument,	   NULL, 'v' },
-	{ "jobs",		required_argument, NULL, 'j' },
-	{ "max-procs",		required_argument, NULL, 'P' },
-	{ "keep-order",		no_argument,	   NULL, 'k' },
-	{ "ungroup",		no_argument,	   NULL, 'u' },
-	{ "help",		no_argument,	   NULL, 'h' },
-	{ "version",		no_argument,	   NULL, 'V' },
-	{ "mode",		required_argument, NULL, OPT_MODE },
-	{ "link",		no_argument,	   NULL, OPT_LINK },
-	{ "xapply",		no_argument,	   NULL, OPT_LINK },
-	{ "trim",		required_argument, NULL, OPT_TRIM },
-	{ "header",		required_argument, NULL, OPT_HEADER },
-	{ "arg-sep",		required_argument, NULL, OPT_ARG_SEP },
-	{ "arg-file-sep",	required_argument, NULL, OPT_ARG_FILE_SEP },
-	{ "shell",		optional_argument, NULL, OPT_SHELL },
-	{ "no-shell",		no_argument,	   NULL, OPT_NO_SHELL },
-	{ "dry-run",		no_argument,	   NULL, OPT_DRY_RUN },
-	{ "delay",		required_argument, NULL, OPT_DELAY },
-	{ "timeout",		required_argument, NULL, OPT_TIMEOUT },
-	{ "termseq",		required_argument, NULL, OPT_TERMSEQ },
-	{ "retries",		required_argument, NULL, OPT_RETRIES },
-	{ "retry-delay",	required_argument, NULL, OPT_RETRY_DELAY },
-	{ "halt",		required_argument, NULL, OPT_HALT },
-	{ "halt-on-error",	required_argument, NULL, OPT_HALT },
-	{ "group",		no_argument,	   NULL, OPT_GROUP },
-	{ "line-buffer",	no_argument,	   NULL, OPT_LINE_BUFFER },
-	{ "lb",			no_argument,	   NULL, OPT_LINE_BUFFER },
-	{ "tag",		no_argument,	   NULL, OPT_TAG },
-	{ "tagstring",		required_argument, NULL, OPT_TAGSTRING },
-	{ "tmpdir",		required_argument, NULL, OPT_TMPDIR },
-	{ "quiet",		no_argument,	   NULL, OPT_QUIET },
-	{ "will-cite",		no_argument,	   NULL, OPT_NOOP },
-	{ "no-notice",		no_argument,	   NULL, OPT_NOOP },
-	{ "results",		required_argument, NULL, OPT_RESULTS },
-	{ "res",		required_argument, NULL, OPT_RESULTS },
-	{ "joblog",		required_argument, NULL, OPT_JOBLOG },
-	{ "jl",			required_argument, NULL, OPT_JOBLOG },
-	{ "resume",		no_argument,	   NULL, OPT_RESUME },
-	{ "resume-failed",	no_argument,	   NULL, OPT_RESUME_FAILED },
-	{ "retry-failed",	no_argument,	   NULL, OPT_RETRY_FAILED },
-	{ "report",		required_argument, NULL, OPT_REPORT },
-	{ "summary",		no_argument,	   NULL, OPT_SUMMARY },
-	{ "progress",		no_argument,	   NULL, OPT_PROGRESS },
-	{ "bar",		no_argument,	   NULL, OPT_BAR },
-	{ "eta",		no_argument,	   NULL, OPT_ETA },
-	{ "total",		required_argument, NULL, OPT_TOTAL },
-	{ "total-jobs",		required_argument, NULL, OPT_TOTAL },
-	{ "compare",		optional_argument, NULL, OPT_COMPARE },
-	{ "runs",		required_argument, NULL, OPT_RUNS },
-	/* Internal: how a --compare pass reports to its parent. */
-	{ "stats-fd",		required_argument, NULL, OPT_STATS_FD },
-	{ NULL,			0,		   NULL, 0 },
-};
-
+/* Kept for the readers of joblog and $COLUMNS; see num_signed. */
 int
 options_long(const char *s, long min, long max, long *out)
 {
-	char *end;
-	long v;
-
-	if (s == NULL || !isdigit((unsigned char)s[s[0] == '-' || s[0] == '+']))
-		return -EINVAL;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*end != '\0')
-		return -EINVAL;
-	if (errno == ERANGE || v < min || v > max)
-		return -ERANGE;
-	*out = v;
-	return 0;
-}
-
-int
-options_duration(const char *s, int64_t *ns)
-{
-	static const struct {
-		const char	*unit;
-		double		 ns;
-	} units[] = {
-		{ "ms", 1e6 }, { "s", 1e9 }, { "m", 60e9 }, { "h", 3600e9 },
-		{ "d", 86400e9 },
-	};
-	double total = 0, v;
-	const char *p = s, *digits;
-	char *end;
-	size_t i, n;
-
-	if (*p == '\0')
-		return -EINVAL;
-	while (*p != '\0') {
-		/*
-		 * Decimal digits with at most one '.': strtod alone would
-		 * also take 0x10 and 1e3, which SPEC's durations are not.
-		 */
-		digits = p + strspn(p, "0123456789");
-		if (*digits == '.')
-			digits += 1 + strspn(digits + 1, "0123456789");
-		if (digits == p || (digits == p + 1 && *p == '.'))
-			return -EINVAL;
-		v = strtod(p, &end);
-		if (end != digits)
-			return -EINVAL;
-		if (!isfinite(v))
-			return -ERANGE;
-		p = end;
-		for (i = 0; i < ARRAY_SIZE(units); i++) {
-			n = strlen(units[i].unit);
-			if (strncmp(p, units[i].unit, n) == 0 &&
-			    !isalpha((unsigned char)p[n]))
-				break;
-		}
-		if (i < ARRAY_SIZE(units)) {
-			v *= units[i].ns;
-			p += n;
-		} else if (*p == '\0' && p == end) {
-			v *= 1e9;
-		} else
-			return -EINVAL;
-		total += v;
-	}
-	if (total > 1e18)
-		return -ERANGE;
-	*ns = (int64_t)total;
-	return 0;
+	return num_signed(s, min, max, out);
 }
 
 static _Noreturn void
@@ -277,7 +57,7 @@ parse_count(const char *opt, const char *val, long min)
 {
 	long v;
 
-	if (options_long(val, min, LONG_MAX, &v) < 0) {
+	if (num_long(val, min, LONG_MAX, &v) < 0) {
 		char want[64];
 
 		snprintf(want, sizeof(want), "is not a whole number >= %ld",
@@ -292,7 +72,7 @@ parse_duration(const char *opt, const char *val)
 {
 	int64_t ns;
 
-	if (options_duration(val, &ns) < 0)
+	if (num_duration(val, &ns) < 0)
 		bad(opt, val, "is not a duration (try 1.5, 250ms, 2m, 1h30m)");
 	return ns;
 }
@@ -310,272 +90,587 @@ cpus(void)
 	return n > 0 ? n : 1;
 }
 
-int
-options_jobs(const char *val, long ncpu, long *jobs, int *unbounded)
-{
-	long n, c = ncpu;
-	size_t len = strlen(val);
-
-	if (len > 1 && val[len - 1] == '%') {
-		char num[32];
-
-		if (len >= sizeof(num))
-			return -EINVAL;
-		memcpy(num, val, len - 1);
-		num[len - 1] = '\0';
-		if (!isdigit((unsigned char)num[0]) ||
-		    options_long(num, 0, 1000000, &n) < 0)
-			return -EINVAL;
-		n = c * n / 100;
-	} else if (val[0] == '+' || val[0] == '-') {
-		if (options_long(val + 1, 0, 1000000, &n) < 0 ||
-		    !isdigit((unsigned char)val[1]))
-			return -EINVAL;
-		n = val[0] == '+' ? c + n : c - n;
-	} else {
-		if (options_long(val, 0, 1000000, &n) < 0)
-			return -EINVAL;
-		if (n == 0) {
-			*unbounded = 1;
-			*jobs = 1000000;
-			return 0;
-		}
-	}
-	*unbounded = 0;
-	*jobs = n < 1 ? 1 : n;
-	return 0;
-}
-
-static void
-parse_jobs(struct config *cfg, const char *opt, const char *val)
-{
-	if (options_jobs(val, cpus(), &cfg->jobs, &cfg->jobs_unbounded) < 0)
-		bad(opt, val, "is not a job count (use N, N%, +N, -N or 0)");
-}
-
-int
-options_delim(const char *val, char *out)
-{
-	char *end;
-	long v;
-
-	if (val[0] == '\0')
-		return -EINVAL;
-	if (val[0] != '\\') {
-		if (val[1] != '\0')
-			return -EINVAL;
-		*out = val[0];
-		return 0;
-	}
-	switch (val[1]) {
-	case 'n': v = '\n'; break;
-	case 't': v = '\t'; break;
-	case 'r': v = '\r'; break;
-	case '\\': v = '\\'; break;
-	case 'x':
-		/* Hex digits only: strtol would take a sign and blanks. */
-		if (!isxdigit((unsigned char)val[2]))
-			return -EINVAL;
-		v = strtol(val + 2, &end, 16);
-		if (*end != '\0' || end - val > 4)
-			return -EINVAL;
-		*out = (char)v;
-		return 0;
-	default:
-		if (val[1] < '0' || val[1] > '7')
-			return -EINVAL;
-		v = strtol(val + 1, &end, 8);
-		if (*end != '\0' || end - val > 4 || v > 255)
-			return -EINVAL;
-		*out = (char)v;
-		return 0;
-	}
-	if (val[2] != '\0')
-		return -EINVAL;
-	*out = (char)v;
-	return 0;
-}
-
-/* A delimiter: one byte, or an escape. */
-static char
-parse_delim(const char *opt, const char *val)
-{
-	char c;
-
-	if (val[0] == '\0')
-		bad(opt, val, "is empty (use -0 for NUL)");
-	if (options_delim(val, &c) < 0)
-		bad(opt, val, "is not one character or escape (\\n \\t \\0 "
-		    "\\\\ \\NNN \\xHH)");
-	return c;
-}
-
-static int
-signal_number(const char *name)
-{
-	long v;
-	int s;
-
-	if (options_long(name, 1, NSIG - 1, &v) == 0)
-		return (int)v;
-	if (strncmp(name, "SIG", 3) == 0)
-		name += 3;
-	for (s = 1; s < NSIG; s++) {
-		const char *abbrev = sigabbrev_np(s);
-
-		if (abbrev != NULL && strcmp(abbrev, name) == 0)
-			return s;
-	}
-	return -1;
-}
-
-int
-options_termseq(const char *val, struct termstep *steps, size_t cap,
-    size_t *nsteps)
-{
-	char *copy = xstrdup(val), *tok, *save = NULL;
-	size_t n = 0;
-	int i = 0, r = 0;
-	long ms;
-
-	for (tok = strtok_r(copy, ",", &save); tok != NULL && r == 0;
-	    tok = strtok_r(NULL, ",", &save), i++) {
-		if (i % 2 == 0) {
-			if (n >= cap) {
-				r = -E2BIG;
-				break;
-			}
-			steps[n].signo = signal_number(tok);
-			if (steps[n].signo < 0)
-				r = -EINVAL;
-			steps[n++].ms = 25;
-		} else {
-			if (options_long(tok, 0, 86400000, &ms) < 0)
-				r = -EINVAL;
-			else
-				steps[n - 1].ms = (int)ms;
-		}
-	}
-	free(copy);
-	if (r == 0 && n == 0)
-		r = -EINVAL;
-	if (r == 0)
-		*nsteps = n;
-	return r;
-}
-
-static void
-parse_termseq(struct config *cfg, const char *val)
-{
-	int r;
-
-	r = options_termseq(val, cfg->termseq, ARRAY_SIZE(cfg->termseq),
-	    &cfg->ntermseq);
-	if (r == -E2BIG)
-		bad("--termseq", val, "has too many steps");
-	if (r < 0)
-		bad("--termseq", val, "is not a termination sequence "
-		    "(SIG,MS,SIG,MS,...: TERM,200,TERM,100,TERM,50,KILL,25)");
-}
-
-int
-options_halt(const char *val, struct config *cfg)
-{
-	const char *p = val, *eq;
-	char num[32];
-	size_t len;
-	long n;
-
-	if (strcmp(val, "never") == 0 || strcmp(val, "0") == 0) {
-		cfg->halt_when = HALT_NEVER;
-		return 0;
-	}
-	/* GNU's old numeric forms. */
-	if (strcmp(val, "1") == 0 || strcmp(val, "2") == 0) {
-		cfg->halt_when = val[0] == '1' ? HALT_SOON : HALT_NOW;
-		cfg->halt_what = HALT_FAIL;
-		cfg->halt_count = 1;
-		return 0;
-	}
-	if (strncmp(p, "now,", 4) == 0)
-		cfg->halt_when = HALT_NOW, p += 4;
-	else if (strncmp(p, "soon,", 5) == 0)
-		cfg->halt_when = HALT_SOON, p += 5;
-	else
-		return -EINVAL;
-	if (strncmp(p, "fail=", 5) == 0)
-		cfg->halt_what = HALT_FAIL;
-	else if (strncmp(p, "success=", 8) == 0)
-		cfg->halt_what = HALT_SUCCESS;
-	else if (strncmp(p, "done=", 5) == 0)
-		cfg->halt_what = HALT_DONE;
-	else
-		return -EINVAL;
-	eq = strchr(p, '=') + 1;
-	len = strlen(eq);
-	if (len == 0 || len >= sizeof(num))
-		return -EINVAL;
-	memcpy(num, eq, len + 1);
-	if (num[len - 1] == '%') {
-		num[len - 1] = '\0';
-		if (options_long(num, 1, 100, &n) < 0)
-			return -EINVAL;
-		cfg->halt_pct = (double)n;
-	} else {
-		if (options_long(num, 1, LONG_MAX, &n) < 0)
-			return -EINVAL;
-		cfg->halt_count = n;
-	}
-	return 0;
-}
-
-static void
-parse_halt(struct config *cfg, const char *val)
-{
-	if (options_halt(val, cfg) < 0)
-		bad("--halt", val, "is not a halt rule (now|soon,fail|success|"
-		    "done=N or N%, or never)");
-}
-
-/* --timeout N%: 10000 times the median is more than any run needs. */
-#define TIMEOUT_PCT_MAX		1000000
-#define TIMEOUT_PCT_MAX_S	"1000000"
-
-static void
-parse_timeout(struct config *cfg, const char *val)
-{
-	size_t len = strlen(val);
-	const char *end;
-	double pct;
-
-	if (len > 1 && val[len - 1] == '%') {
-		/* GNU's form: digits, maybe a fraction; no sign, no exponent. */
-		end = val + strspn(val, "0123456789");
-		if (end > val && *end == '.' && isdigit((unsigned char)end[1]))
-			end += 1 + strspn(end + 1, "0123456789");
-		if (end == val || end != val + len - 1)
-			bad("--timeout", val,
-			    "is not a duration or a percentage (2m, 200%)");
-		pct = strtod(val, NULL);
-		if (!(pct > 0) || pct > TIMEOUT_PCT_MAX)
-			bad("--timeout", val, "is not a percentage above 0 "
-			    "and at most " TIMEOUT_PCT_MAX_S "%");
-		cfg->timeout_pct = pct;
-		cfg->timeout_ns = 0;
-		return;
-	}
-	cfg->timeout_ns = parse_duration("--timeout", val);
-	cfg->timeout_pct = 0;
-	if (cfg->timeout_ns == 0)
-		bad("--timeout", val, "is zero (leave it out for no limit)");
-}
-
 static void
 add_source(struct config *cfg, size_t *cap, struct source src)
 {
 	cfg->sources = xgrow(cfg->sources, cap, cfg->nsources + 1,
 	    sizeof(*cfg->sources));
 	cfg->sources[cfg->nsources++] = src;
+}
+
+/*
+ * The handlers of the options that are more than a field to set.  Each
+ * gets the option's name for messages and its value (NULL when it has
+ * none).
+ */
+
+static void
+h_arg_file(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	struct source src;
+
+	(void)d, (void)opt;
+	memset(&src, 0, sizeof(src));
+	src.kind = SOURCE_FILE;
+	src.path = val;
+	add_source(st->cfg, &st->cap, src);
+}
+
+static void
+h_null(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	(void)d, (void)opt, (void)val;
+	st->cfg->delim = '\0';
+}
+
+static void
+h_delim(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	(void)d;
+	if (val[0] == '\0')
+		bad(opt, val, "is empty (use -0 for NUL)");
+	if (options_delim(val, &st->cfg->delim) < 0)
+		bad(opt, val, "is not one character or escape (\\n \\t \\0 "
+		    "\\\\ \\NNN \\xHH)");
+}
+
+/* -X (value 1, with context) and -m (value 0). */
+static void
+h_fill(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	(void)opt, (void)val;
+	st->cfg->xargs_fill = 1;
+	if (d->value)
+		st->cfg->context_replace = 1;
+}
+
+static void
+h_jobs(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	struct config *cfg = st->cfg;
+
+	(void)d;
+	if (num_jobs(val, cpus(), &cfg->jobs, &cfg->jobs_unbounded) < 0)
+		bad(opt, val, "is not a job count (use N, N%, +N, -N or 0)");
+}
+
+/* -u, --group, --line-buffer: value is the enum output_mode. */
+static void
+h_output(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	(void)opt, (void)val;
+	st->cfg->output = (enum output_mode)d->value;
+}
+
+static _Noreturn void
+h_help(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	(void)st, (void)d, (void)opt, (void)val;
+	options_usage(stdout);
+	exit(0);
+}
+
+static _Noreturn void
+h_version(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	(void)st, (void)d, (void)opt, (void)val;
+	printf("fanout " FANOUT_VERSION "\n");
+	exit(0);
+}
+
+static _Noreturn void
+h_list(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	(void)st, (void)d, (void)opt, (void)val;
+	options_list(stdout);
+	exit(0);
+}
+
+static void
+h_trim(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	struct config *cfg = st->cfg;
+
+	(void)d;
+	if (strcmp(val, "n") == 0)
+		cfg->trim_left = cfg->trim_right = 0;
+	else if (strcmp(val, "l") == 0)
+		cfg->trim_left = 1;
+	else if (strcmp(val, "r") == 0)
+		cfg->trim_right = 1;
+	else if (strcmp(val, "lr") == 0 || strcmp(val, "rl") == 0)
+		cfg->trim_left = cfg->trim_right = 1;
+	else
+		bad(opt, val, "is not l, r, lr or n");
+}
+
+static void
+h_header(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	(void)d;
+	if (strcmp(val, ":") != 0)
+		bad(opt, val, "is not ':' (the first record of each source "
+		    "names its columns)");
+	st->cfg->header = 1;
+}
+
+/* --arg-sep (value 0) and --arg-file-sep (value 1). */
+static void
+h_separator(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	if (val[0] == '\0')
+		bad(opt, val, "is empty");
+	if (d->value)
+		st->file_sep = val;
+	else
+		st->arg_sep = val;
+}
+
+/* --shell[=PROG] and --no-shell: value is the enum shell_use. */
+static void
+h_shell(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	st->cfg->shell_use = (enum shell_use)d->value;
+	if (val != NULL) {
+		if (val[0] == '\0')
+			bad(opt, val, "is empty");
+		st->cfg->shell = val;
+	}
+}
+
+static void
+h_timeout(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	struct config *cfg = st->cfg;
+	size_t len = strlen(val);
+	int r;
+
+	(void)d;
+	if (len > 1 && val[len - 1] == '%') {
+		r = num_percent(val, TIMEOUT_PCT_MAX, &cfg->timeout_pct);
+		if (r == -EINVAL)
+			bad(opt, val,
+			    "is not a duration or a percentage (2m, 200%)");
+		if (r < 0)
+			bad(opt, val, "is not a percentage above 0 "
+			    "and at most " TIMEOUT_PCT_MAX_S "%");
+		cfg->timeout_ns = 0;
+		return;
+	}
+	cfg->timeout_ns = parse_duration(opt, val);
+	cfg->timeout_pct = 0;
+	if (cfg->timeout_ns == 0)
+		bad(opt, val, "is zero (leave it out for no limit)");
+}
+
+static void
+h_termseq(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	struct config *cfg = st->cfg;
+	int r;
+
+	(void)d;
+	r = options_termseq(val, cfg->termseq, ARRAY_SIZE(cfg->termseq),
+	    &cfg->ntermseq);
+	if (r == -E2BIG)
+		bad(opt, val, "has too many steps");
+	if (r < 0)
+		bad(opt, val, "is not a termination sequence "
+		    "(SIG,MS,SIG,MS,...: TERM,200,TERM,100,TERM,50,KILL,25)");
+}
+
+static void
+h_halt(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	(void)d;
+	if (options_halt(val, st->cfg) < 0)
+		bad(opt, val, "is not a halt rule (now|soon,fail|success|"
+		    "done=N or N%, or never)");
+}
+
+static void
+h_joblog(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	struct config *cfg = st->cfg;
+
+	(void)d;
+	cfg->joblog_append = val[0] == '+';
+	cfg->joblog = val + cfg->joblog_append;
+	if (cfg->joblog[0] == '\0')
+		bad(opt, val, "names no file");
+}
+
+/* --resume (1) and --resume-failed (2): the stronger one wins. */
+static void
+h_resume(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	(void)opt, (void)val;
+	if (st->cfg->resume < d->value)
+		st->cfg->resume = (int)d->value;
+}
+
+static void
+h_report(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	(void)d;
+	if (val[0] == '\0')
+		bad(opt, val, "is empty (use - for stderr)");
+	st->cfg->report = val;
+}
+
+static void
+h_compare(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	(void)d, (void)opt;
+	st->cfg->compare = val != NULL ? val : "";
+}
+
+static void
+h_runs(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	(void)d;
+	st->cfg->runs = parse_count(opt, val, 1);
+	st->runs_given = val;
+}
+
+/*
+ * --stats-fd N: a descriptor our --compare parent opened for us.  It is
+ * ours now: close-on-exec, so that no job inherits it.
+ */
+static void
+h_stats_fd(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	long fd = parse_count(opt, val, 3);
+
+	(void)d;
+	if (fd > INT_MAX || fcntl((int)fd, F_SETFD, FD_CLOEXEC) < 0)
+		bad(opt, val, "is not an open descriptor");
+	st->cfg->stats_fd = (int)fd;
+}
+
+#define FIELD(f)	.field = offsetof(struct config, f)
+#define FLAG(f)		.kind = KIND_FLAG, FIELD(f), .value = 1
+#define STRING(f)	.kind = KIND_STRING, FIELD(f)
+#define COUNT(f, min)	.kind = KIND_COUNT, FIELD(f), .value = (min)
+#define DURATION(f)	.kind = KIND_DURATION, FIELD(f)
+#define HANDLER(h)	.kind = KIND_HANDLER, .fn = (h)
+#define REQ(m)		.arg = required_argument, .meta = (m)
+
+/*
+ * Every option, in the order of --help within each group.  An entry
+ * with .usage and no names is a row of --help only.
+ */
+const struct opt_def options_table[] = {
+	{ .group = GROUP_INPUT, .usage = "::: VALUE...",
+	  .help = "an input source made of these words" },
+	{ .group = GROUP_INPUT, .usage = ":::: FILE...",
+	  .help = "input sources read from files ('-' is stdin)" },
+	{ .group = GROUP_INPUT, .usage = ":::+ / ::::+",
+	  .help = "link the source with the previous one" },
+	{ "a", { "arg-file" }, .group = GROUP_INPUT, REQ("FILE"),
+	  HANDLER(h_arg_file), .help = "an input source read from FILE" },
+	{ "", { "link" }, .compat = "xapply", .group = GROUP_INPUT,
+	  FLAG(link), .help = "pair all sources element by element" },
+	{ "0", { "null" }, .group = GROUP_INPUT, HANDLER(h_null),
+	  .help = "records end with NUL" },
+	{ "d", { "delimiter" }, .group = GROUP_INPUT, REQ("D"),
+	  HANDLER(h_delim),
+	  .help = "records end with D (\\n \\t \\0 \\\\ \\NNN \\xHH)" },
+	{ "C", { "colsep" }, .group = GROUP_INPUT, REQ("SEP"),
+	  .errname = "--colsep", STRING(colsep), .flags = OPT_NONEMPTY,
+	  .help = "split records into columns {1} {2}..." },
+	{ "nN", { "max-args" }, .group = GROUP_INPUT, REQ("N"),
+	  COUNT(max_args, 1), .help = "N records per job" },
+	{ "X", .group = GROUP_INPUT, HANDLER(h_fill), .value = 1,
+	  .help = "as many records per job as fit, with context" },
+	{ "m", .group = GROUP_INPUT, HANDLER(h_fill), .value = 0,
+	  .help = "as many records per job as fit" },
+	{ "L", { "max-lines" }, .group = GROUP_INPUT, REQ("N"),
+	  COUNT(max_lines, 1), .help = "N non-blank lines per job" },
+	{ "s", { "max-chars" }, .group = GROUP_INPUT, REQ("N"),
+	  COUNT(max_chars, 1), .help = "command lines of at most N bytes" },
+	{ "E", .group = GROUP_INPUT, REQ("EOF"), STRING(eof_str),
+	  .help = "stop at a record equal to EOF" },
+	{ "", { "trim" }, .group = GROUP_INPUT, REQ("l|r|lr|n"),
+	  HANDLER(h_trim), .help = "trim blanks from values" },
+	{ "", { "header" }, .group = GROUP_INPUT, REQ(":"),
+	  HANDLER(h_header),
+	  .help = "the first record names the columns: {name}" },
+	{ "r", { "no-run-if-empty" }, .group = GROUP_INPUT,
+	  FLAG(skip_empty), .help = "skip empty records" },
+	{ "", { "arg-sep" }, .group = GROUP_INPUT, REQ("SEP"),
+	  HANDLER(h_separator), .value = 0,
+	  .help = "use SEP instead of :::" },
+	{ "", { "arg-file-sep" }, .group = GROUP_INPUT, REQ("SEP"),
+	  HANDLER(h_separator), .value = 1,
+	  .help = "use SEP instead of ::::" },
+
+	{ .group = GROUP_COMMAND, .usage = "{} {.} {/} {//} {/.}",
+	  .help = "the value; without extension; basename;\n"
+	  "dirname; basename without extension" },
+	{ .group = GROUP_COMMAND, .usage = "{#} {%} {##}",
+	  .help = "job number, job slot, number of jobs" },
+	{ .group = GROUP_COMMAND, .usage = "{N} {N.} {N/}...",
+	  .help = "the same for column or source N" },
+	{ "I", .group = GROUP_COMMAND, REQ("STR"), STRING(replace),
+	  .flags = OPT_NONEMPTY, .help = "use STR instead of {}" },
+	{ "q", { "quote" }, .group = GROUP_COMMAND, FLAG(quote_cmd),
+	  .help = "quote COMMAND's words too" },
+	{ "", { "shell" }, .group = GROUP_COMMAND,
+	  .arg = optional_argument, .meta = "PROG", HANDLER(h_shell),
+	  .value = SHELL_ALWAYS,
+	  .help = "always run jobs through a shell (PROG)" },
+	{ "", { "no-shell" }, .group = GROUP_COMMAND, HANDLER(h_shell),
+	  .value = SHELL_NEVER,
+	  .help = "never use a shell: run the program directly" },
+	{ "", { "dry-run" }, .group = GROUP_COMMAND, FLAG(dry_run),
+	  .help = "print the commands, run nothing" },
+	{ "v", { "verbose" }, .group = GROUP_COMMAND, FLAG(verbose),
+	  .help = "print each command before its output" },
+	{ "t", .group = GROUP_COMMAND, FLAG(trace),
+	  .help = "print each command on stderr as it starts" },
+
+	{ "", { "mode" }, .group = GROUP_RUNNING, REQ("MODE"), STRING(mode),
+	  .flags = OPT_NOT_PASSED,
+	  .help = "process, thread or async (default async)" },
+	{ "jP", { "jobs" }, { "max-procs" }, .group = GROUP_RUNNING,
+	  REQ("N"), HANDLER(h_jobs),
+	  .help = "at most N jobs at once: N, N%, +N, -N of the\n"
+	  "CPUs, or 0 for as many as the limits allow" },
+	{ "", { "delay" }, .group = GROUP_RUNNING, REQ("DUR"),
+	  DURATION(delay_ns), .help = "at least DUR between job starts" },
+	{ "", { "timeout" }, .group = GROUP_RUNNING, REQ("DUR|N%"),
+	  HANDLER(h_timeout),
+	  .help = "end jobs that run longer (N%: of the median\n"
+	  "runtime of the successes, N up to " TIMEOUT_PCT_MAX_S ")" },
+	{ "", { "termseq" }, .group = GROUP_RUNNING, REQ("SIG,MS,..."),
+	  HANDLER(h_termseq),
+	  .help = "how jobs are ended (TERM,200,TERM,100,TERM,50,KILL,25)" },
+	{ "", { "retries" }, .group = GROUP_RUNNING, REQ("N"),
+	  COUNT(retries, 0),
+	  .help = "run a failed job up to N times in all (0: no limit)" },
+	{ "", { "retry-delay" }, .group = GROUP_RUNNING, REQ("DUR"),
+	  DURATION(retry_delay_ns),
+	  .help = "wait before a retry, doubling each time" },
+	{ "", { "halt" }, .compat = "halt-on-error", .group = GROUP_RUNNING,
+	  REQ("WHEN,WHAT=N"), HANDLER(h_halt),
+	  .help = "stop: now|soon, fail|success|done=N|N%" },
+
+	{ "", { "group" }, .group = GROUP_OUTPUT, HANDLER(h_output),
+	  .value = OUTPUT_GROUP,
+	  .help = "each job's output whole, as it ends (default)" },
+	{ "k", { "keep-order" }, .group = GROUP_OUTPUT, FLAG(keep_order),
+	  .help = "... in input order" },
+	{ "", { "line-buffer", "lb" }, .group = GROUP_OUTPUT,
+	  HANDLER(h_output), .value = OUTPUT_LINE,
+	  .help = "whole lines as they come" },
+	{ "u", { "ungroup" }, .group = GROUP_OUTPUT, HANDLER(h_output),
+	  .value = OUTPUT_UNGROUP,
+	  .help = "jobs write straight to stdout and stderr" },
+	{ "", { "tag" }, .group = GROUP_OUTPUT, FLAG(tag),
+	  .help = "prefix lines with the job's values" },
+	{ "", { "tagstring" }, .group = GROUP_OUTPUT, REQ("STR"),
+	  STRING(tagstring),
+	  .help = "prefix lines with STR (replacement strings work)" },
+	{ "", { "tmpdir" }, .group = GROUP_OUTPUT, REQ("DIR"),
+	  STRING(tmpdir), .flags = OPT_NONEMPTY,
+	  .help = "where held output spills (default $TMPDIR, /tmp)" },
+	{ "", { "results" }, .compat = "res", .group = GROUP_OUTPUT,
+	  REQ("DIR"), STRING(results), .flags = OPT_NONEMPTY,
+	  .help = "save output in DIR/<seq>/stdout, stderr, status" },
+	{ "", { "quiet" }, .group = GROUP_OUTPUT, FLAG(quiet),
+	  .help = "no failure list at the end" },
+
+	{ "", { "joblog" }, .compat = "jl", .group = GROUP_REPORTS,
+	  REQ("[+]FILE"), HANDLER(h_joblog),
+	  .help = "log each finished job, GNU parallel's format\n"
+	  "(+FILE: append)" },
+	{ "", { "resume" }, .group = GROUP_REPORTS, HANDLER(h_resume),
+	  .value = 1,
+	  .help = "skip the jobs the joblog (or --results) has" },
+	{ "", { "resume-failed" }, .group = GROUP_REPORTS,
+	  HANDLER(h_resume), .value = 2,
+	  .help = "... and run the failed ones again" },
+	{ "", { "retry-failed" }, .group = GROUP_REPORTS,
+	  FLAG(retry_failed),
+	  .help = "run only the joblog's failed commands again" },
+	{ "", { "report" }, .group = GROUP_REPORTS, REQ("FILE"),
+	  HANDLER(h_report), .flags = OPT_NOT_PASSED,
+	  .help = "one JSON object per job, then a summary ('-':\n"
+	  "stderr)" },
+	{ "", { "summary" }, .group = GROUP_REPORTS, FLAG(summary),
+	  .help = "a table of counts, times and usage at the end" },
+	{ "", { "progress" }, .group = GROUP_REPORTS, FLAG(progress),
+	  .help = "a status line on stderr: done, running, rate" },
+	{ "", { "bar" }, .group = GROUP_REPORTS, FLAG(bar),
+	  .help = "... with a bar and an ETA" },
+	{ "", { "eta" }, .group = GROUP_REPORTS, FLAG(eta),
+	  .help = "... with an ETA" },
+	{ "", { "total" }, .compat = "total-jobs", .group = GROUP_REPORTS,
+	  REQ("N"), COUNT(total, 0),
+	  .help = "the number of jobs, for the bar and the ETA" },
+	{ "", { "compare" }, .group = GROUP_REPORTS,
+	  .arg = optional_argument, .meta = "MODES", HANDLER(h_compare),
+	  .flags = OPT_NOT_PASSED,
+	  .help = "run the jobs once per mode, print a table of\n"
+	  "times and costs (default: every mode)" },
+	{ "", { "runs" }, .group = GROUP_REPORTS, REQ("K"),
+	  HANDLER(h_runs), .flags = OPT_NOT_PASSED,
+	  .help = "with --compare: K runs per mode (default 1)" },
+
+	{ "h", { "help" }, .group = GROUP_OTHER, HANDLER(h_help),
+	  .help = "this text" },
+	{ "V", { "version" }, .group = GROUP_OTHER, HANDLER(h_version),
+	  .help = "fanout's version" },
+	/* GNU parallel's, which do nothing: fanout prints no notice. */
+	{ "", .aliases = { "will-cite", "no-notice" }, .group = GROUP_OTHER },
+	/* For the tests and the completions: see options_list. */
+	{ "", .aliases = { "list-options" }, .group = GROUP_OTHER,
+	  HANDLER(h_list) },
+	/* Internal: how a --compare pass reports to its parent. */
+	{ "", .compat = "stats-fd", .group = GROUP_OTHER, REQ(NULL),
+	  HANDLER(h_stats_fd), .flags = OPT_NOT_PASSED },
+};
+
+const size_t options_ntable = ARRAY_SIZE(options_table);
+
+/* getopt_long's array: every name of every entry. */
+static struct option *
+long_options(void)
+{
+	const struct opt_def *d;
+	struct option *lo;
+	const char *name[5];
+	size_t i, k, n = 0;
+
+	lo = xcalloc(options_ntable * ARRAY_SIZE(name) + 1, sizeof(*lo));
+	for (i = 0; i < options_ntable; i++) {
+		d = &options_table[i];
+		name[0] = d->longs[0], name[1] = d->longs[1];
+		name[2] = d->aliases[0], name[3] = d->aliases[1];
+		name[4] = d->compat;
+		for (k = 0; k < ARRAY_SIZE(name); k++) {
+			if (name[k] == NULL)
+				continue;
+			lo[n].name = name[k];
+			lo[n].has_arg = d->arg;
+			/* Its letter, so that messages name the letter. */
+			lo[n++].val = d->shorts != NULL && d->shorts[0] !=
+			    '\0' ? (unsigned char)d->shorts[0] : 256 + (int)i;
+		}
+	}
+	return lo;
+}
+
+/* getopt's string: '+' to stop at COMMAND, ':' to tell missing values. */
+static void
+short_options(char *buf, size_t size)
+{
+	const char *s;
+	size_t i, n = 0;
+
+	buf[n++] = '+';
+	buf[n++] = ':';
+	for (i = 0; i < options_ntable; i++)
+		for (s = options_table[i].shorts; s != NULL && *s != '\0';
+		    s++) {
+			if (n + 3 > size)
+				BUG("short options overflow");
+			buf[n++] = *s;
+			if (options_table[i].arg == required_argument)
+				buf[n++] = ':';
+		}
+	buf[n] = '\0';
+}
+
+/* The entry getopt_long's answer c stands for, and its name in messages. */
+static const struct opt_def *
+entry(int c, char *name, size_t size)
+{
+	const struct opt_def *d = NULL;
+	size_t i;
+
+	if (c >= 256) {
+		d = &options_table[c - 256];
+		snprintf(name, size, "--%s", d->longs[0] ? d->longs[0] :
+		    d->aliases[0] ? d->aliases[0] : d->compat);
+	} else {
+		for (i = 0; i < options_ntable && d == NULL; i++)
+			if (options_table[i].shorts != NULL &&
+			    strchr(options_table[i].shorts, c) != NULL)
+				d = &options_table[i];
+		if (d == NULL)
+			BUG("getopt returned '%c'", c);
+		snprintf(name, size, "-%c", c);
+	}
+	if (d->errname != NULL)
+		snprintf(name, size, "%s", d->errname);
+	return d;
+}
+
+static void
+apply(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	void *field = (char *)st->cfg + d->field;
+
+	switch (d->kind) {
+	case KIND_NONE:
+		break;
+	case KIND_FLAG:
+		*(int *)field = (int)d->value;
+		break;
+	case KIND_STRING:
+		if ((d->flags & OPT_NONEMPTY) && val[0] == '\0')
+			bad(opt, val, "is empty");
+		*(const char **)field = val;
+		break;
+	case KIND_COUNT:
+		*(long *)field = parse_count(opt, val, d->value);
+		break;
+	case KIND_DURATION:
+		*(int64_t *)field = parse_duration(opt, val);
+		break;
+	case KIND_HANDLER:
+		d->fn(st, d, opt, val);
+		break;
+	}
+}
+
+static _Noreturn void
+unknown(char **argv, int c)
+{
+	if (c == ':')
+		util_die(0, "%s: expects a value (see fanout --help)",
+		    argv[optind - 1]);
+	if (optopt >= 256)
+		util_die(0, "%s: takes no value", argv[optind - 1]);
+	if (optopt != 0)
+		util_die(0, "-%c: unknown option (see fanout --help)", optopt);
+	util_die(0, "%s: unknown option (see fanout --help)",
+	    argv[optind - 1]);
 }
 
 /* Whether word is arg_sep or arg_file_sep, possibly with '+'. */
@@ -642,25 +737,6 @@ parse_rest(struct config *cfg, size_t *cap, int argc, char **argv, int i,
 	}
 }
 
-/* $SHELL only when it speaks POSIX sh; our quoting is for sh. */
-static const char *
-posix_shell(const char *sh)
-{
-	static const char *const ok[] = {
-		"sh", "bash", "dash", "ksh", "ksh93", "mksh", "pdksh", "zsh",
-		"ash", "busybox", "yash", "posh", "lksh", "oksh",
-	};
-	const char *base;
-	size_t i;
-
-	if (sh == NULL || sh[0] != '/')
-		return NULL;
-	base = strrchr(sh, '/') + 1;
-	for (i = 0; i < ARRAY_SIZE(ok); i++)
-		if (strcmp(base, ok[i]) == 0 && access(sh, X_OK) == 0)
-			return sh;
-	return NULL;
-}
 
 static void
 defaults(struct config *cfg)
@@ -689,370 +765,39 @@ defaults(struct config *cfg)
 	cfg->tmpdir = env != NULL && *env != '\0' ? env : "/tmp";
 }
 
-/*
- * --stats-fd N: a descriptor our --compare parent opened for us.  It is
- * ours now: close-on-exec, so that no job inherits it.
- */
-static int
-parse_stats_fd(const char *val)
-{
-	long fd = parse_count("--stats-fd", val, 3);
-
-	if (fd > INT_MAX || fcntl((int)fd, F_SETFD, FD_CLOEXEC) < 0)
-		bad("--stats-fd", val, "is not an open descriptor");
-	return (int)fd;
-}
-
-/* --compare=MODES: a comma-separated list of modes this binary has. */
-static void
-check_compare(const struct config *cfg)
-{
-	const char *p = cfg->compare, *end, *refused;
-	char name[64];
-	size_t n;
-
-	refused = cfg->joblog ? "--joblog" : cfg->resume ? "--resume" :
-	    cfg->retry_failed ? "--retry-failed" :
-	    cfg->results ? "--results" : cfg->dry_run ? "--dry-run" :
-	    cfg->summary ? "--summary" : cfg->progress ? "--progress" :
-	    cfg->bar ? "--bar" : cfg->eta ? "--eta" : NULL;
-	if (refused != NULL)
-		util_die(0, "--compare cannot be combined with %s: the passes "
-		    "discard the jobs' output and keep no log", refused);
-	while (*p != '\0') {
-		end = strchr(p, ',');
-		n = end ? (size_t)(end - p) : strlen(p);
-		if (n == 0 || n >= sizeof(name))
-			break;
-		memcpy(name, p, n);
-		name[n] = '\0';
-		if (exec_find(name) == NULL)
-			break;
-		p += n;
-		if (*p == ',' && *++p == '\0')
-			break;
-	}
-	if (*p != '\0' || (p > cfg->compare && p[-1] == ','))
-		util_die(0, "--compare: '%s' is not a list of modes (choose "
-		    "from %s, comma-separated)", cfg->compare, exec_names());
-}
-
-static void
-check_reports(struct config *cfg)
-{
-	if (cfg->resume && cfg->joblog == NULL && cfg->results == NULL)
-		util_die(0, "--resume%s needs --joblog FILE or --results DIR: "
-		    "where the earlier run was recorded",
-		    cfg->resume == 2 ? "-failed" : "");
-	if (cfg->retry_failed && cfg->joblog == NULL)
-		util_die(0, "--retry-failed needs --joblog FILE: the earlier "
-		    "run's log");
-	if (cfg->results != NULL && cfg->output == OUTPUT_UNGROUP)
-		util_die(0, "--results does not work with -u: jobs would "
-		    "write straight to the terminal (leave out -u)");
-	if (cfg->compare != NULL)
-		check_compare(cfg);
-	if (cfg->retry_failed) {
-		/* GNU: the command line and the input are ignored. */
-		cfg->ncmd = 0;
-		cfg->nsources = 0;
-		cfg->header = 0;
-		cfg->quote_cmd = 0;
-	}
-}
-
-static void
-check(struct config *cfg)
-{
-	struct stat st;
-
-	if (exec_find(cfg->mode) == NULL)
-		util_die(0, "--mode: no mode '%s' (choose %s)", cfg->mode,
-		    exec_names());
-	if (cfg->tag && cfg->output == OUTPUT_UNGROUP)
-		util_die(0, "--tag does not work with -u: output is not "
-		    "split into lines (use --line-buffer)");
-	if (cfg->tagstring && cfg->output == OUTPUT_UNGROUP)
-		util_die(0, "--tagstring does not work with -u: output is not "
-		    "split into lines (use --line-buffer)");
-	if (stat(cfg->tmpdir, &st) < 0)
-		util_die(-errno, "--tmpdir: '%s'", cfg->tmpdir);
-	if (!S_ISDIR(st.st_mode))
-		util_die(0, "--tmpdir: '%s' is not a directory", cfg->tmpdir);
-	if (cfg->ncmd == 0 && cfg->quote_cmd)
-		util_die(0, "-q: there is no COMMAND to quote");
-	check_reports(cfg);
-}
-
 void
 options_parse(struct config *cfg, int argc, char **argv)
 {
-	const char *arg_sep = ":::", *file_sep = "::::", *psh;
-	const char *runs_given = NULL;
-	size_t cap = 0;
-	struct source src;
-	int c, idx, first, pass, i;
+	struct opt_state st = { cfg, 0, ":::", "::::", NULL };
+	const struct opt_def *d;
+	struct option *longs;
+	char shorts[128], name[64];
+	int c, idx, first, i;
 
 	defaults(cfg);
 	cfg->argc = argc;
 	cfg->argv = argv;
 	cfg->not_passed = xcalloc((size_t)argc + 1, 1);
+	longs = long_options();
+	short_options(shorts, sizeof(shorts));
 	opterr = 0;
 	for (;;) {
 		/* A long option starts a word: it spans [first, optind). */
 		first = optind;
-		pass = 1;
-		if ((c = getopt_long(argc, argv, short_opts, long_opts, &idx))
-		    == -1)
+		if ((c = getopt_long(argc, argv, shorts, longs, &idx)) == -1)
 			break;
-		switch (c) {
-		case 'a':
-			memset(&src, 0, sizeof(src));
-			src.kind = SOURCE_FILE;
-			src.path = optarg;
-			add_source(cfg, &cap, src);
-			break;
-		case '0':
-			cfg->delim = '\0';
-			break;
-		case 'd':
-			cfg->delim = parse_delim("-d", optarg);
-			break;
-		case 'C':
-			if (optarg[0] == '\0')
-				bad("--colsep", optarg, "is empty");
-			cfg->colsep = optarg;
-			break;
-		case 'n':
-		case 'N':
-			cfg->max_args = parse_count(c == 'n' ? "-n" : "-N",
-			    optarg, 1);
-			break;
-		case 'X':
-			cfg->xargs_fill = 1;
-			cfg->context_replace = 1;
-			break;
-		case 'm':
-			cfg->xargs_fill = 1;
-			break;
-		case 'L':
-			cfg->max_lines = parse_count("-L", optarg, 1);
-			break;
-		case 's':
-			cfg->max_chars = parse_count("-s", optarg, 1);
-			break;
-		case 'E':
-			cfg->eof_str = optarg;
-			break;
-		case 'r':
-			cfg->skip_empty = 1;
-			break;
-		case 'I':
-			if (optarg[0] == '\0')
-				bad("-I", optarg, "is empty");
-			cfg->replace = optarg;
-			break;
-		case 'q':
-			cfg->quote_cmd = 1;
-			break;
-		case 'v':
-			cfg->verbose = 1;
-			break;
-		case 't':
-			cfg->trace = 1;
-			break;
-		case 'j':
-		case 'P':
-			parse_jobs(cfg, c == 'j' ? "-j" : "-P", optarg);
-			break;
-		case 'k':
-			cfg->keep_order = 1;
-			break;
-		case 'u':
-			cfg->output = OUTPUT_UNGROUP;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			fputs(usage_tail, stdout);
-			exit(0);
-		case 'V':
-			printf("fanout " FANOUT_VERSION "\n");
-			exit(0);
-		case OPT_MODE:
-			cfg->mode = optarg;
-			pass = 0;
-			break;
-		case OPT_LINK:
-			cfg->link = 1;
-			break;
-		case OPT_TRIM:
-			if (strcmp(optarg, "n") == 0)
-				cfg->trim_left = cfg->trim_right = 0;
-			else if (strcmp(optarg, "l") == 0)
-				cfg->trim_left = 1;
-			else if (strcmp(optarg, "r") == 0)
-				cfg->trim_right = 1;
-			else if (strcmp(optarg, "lr") == 0 ||
-			    strcmp(optarg, "rl") == 0)
-				cfg->trim_left = cfg->trim_right = 1;
-			else
-				bad("--trim", optarg, "is not l, r, lr or n");
-			break;
-		case OPT_HEADER:
-			if (strcmp(optarg, ":") != 0)
-				bad("--header", optarg, "is not ':' (the first "
-				    "record of each source names its columns)");
-			cfg->header = 1;
-			break;
-		case OPT_ARG_SEP:
-		case OPT_ARG_FILE_SEP:
-			if (optarg[0] == '\0')
-				bad(c == OPT_ARG_SEP ? "--arg-sep" :
-				    "--arg-file-sep", optarg, "is empty");
-			if (c == OPT_ARG_SEP)
-				arg_sep = optarg;
-			else
-				file_sep = optarg;
-			break;
-		case OPT_SHELL:
-			cfg->shell_use = SHELL_ALWAYS;
-			if (optarg != NULL) {
-				if (optarg[0] == '\0')
-					bad("--shell", optarg, "is empty");
-				cfg->shell = optarg;
-			}
-			break;
-		case OPT_NO_SHELL:
-			cfg->shell_use = SHELL_NEVER;
-			break;
-		case OPT_DRY_RUN:
-			cfg->dry_run = 1;
-			break;
-		case OPT_DELAY:
-			cfg->delay_ns = parse_duration("--delay", optarg);
-			break;
-		case OPT_TIMEOUT:
-			parse_timeout(cfg, optarg);
-			break;
-		case OPT_TERMSEQ:
-			parse_termseq(cfg, optarg);
-			break;
-		case OPT_RETRIES:
-			cfg->retries = parse_count("--retries", optarg, 0);
-			break;
-		case OPT_RETRY_DELAY:
-			cfg->retry_delay_ns = parse_duration("--retry-delay",
-			    optarg);
-			break;
-		case OPT_HALT:
-			parse_halt(cfg, optarg);
-			break;
-		case OPT_GROUP:
-			cfg->output = OUTPUT_GROUP;
-			break;
-		case OPT_LINE_BUFFER:
-			cfg->output = OUTPUT_LINE;
-			break;
-		case OPT_TAG:
-			cfg->tag = 1;
-			break;
-		case OPT_TAGSTRING:
-			cfg->tagstring = optarg;
-			break;
-		case OPT_TMPDIR:
-			if (optarg[0] == '\0')
-				bad("--tmpdir", optarg, "is empty");
-			cfg->tmpdir = optarg;
-			break;
-		case OPT_QUIET:
-			cfg->quiet = 1;
-			break;
-		case OPT_NOOP:
-			break;
-		case OPT_RESULTS:
-			if (optarg[0] == '\0')
-				bad("--results", optarg, "is empty");
-			cfg->results = optarg;
-			break;
-		case OPT_JOBLOG:
-			cfg->joblog_append = optarg[0] == '+';
-			cfg->joblog = optarg + cfg->joblog_append;
-			if (cfg->joblog[0] == '\0')
-				bad("--joblog", optarg, "names no file");
-			break;
-		case OPT_RESUME:
-			if (cfg->resume == 0)
-				cfg->resume = 1;
-			break;
-		case OPT_RESUME_FAILED:
-			cfg->resume = 2;
-			break;
-		case OPT_RETRY_FAILED:
-			cfg->retry_failed = 1;
-			break;
-		case OPT_REPORT:
-			if (optarg[0] == '\0')
-				bad("--report", optarg, "is empty (use - for "
-				    "stderr)");
-			cfg->report = optarg;
-			pass = 0;
-			break;
-		case OPT_SUMMARY:
-			cfg->summary = 1;
-			break;
-		case OPT_PROGRESS:
-			cfg->progress = 1;
-			break;
-		case OPT_BAR:
-			cfg->bar = 1;
-			break;
-		case OPT_ETA:
-			cfg->eta = 1;
-			break;
-		case OPT_TOTAL:
-			cfg->total = parse_count("--total", optarg, 0);
-			break;
-		case OPT_COMPARE:
-			cfg->compare = optarg != NULL ? optarg : "";
-			pass = 0;
-			break;
-		case OPT_RUNS:
-			cfg->runs = parse_count("--runs", optarg, 1);
-			runs_given = optarg;
-			pass = 0;
-			break;
-		case OPT_STATS_FD:
-			cfg->stats_fd = parse_stats_fd(optarg);
-			pass = 0;
-			break;
-		case ':':
-			util_die(0, "%s: expects a value (see fanout --help)",
-			    argv[optind - 1]);
-		default:
-			if (optopt >= 256)
-				util_die(0, "%s: takes no value", argv[optind - 1]);
-			if (optopt != 0)
-				util_die(0, "-%c: unknown option (see fanout "
-				    "--help)", optopt);
-			util_die(0, "%s: unknown option (see fanout --help)",
-			    argv[optind - 1]);
-		}
-		for (i = first; !pass && i < optind; i++)
+		if (c == ':' || c == '?')
+			unknown(argv, c);
+		d = entry(c, name, sizeof(name));
+		apply(&st, d, name, optarg);
+		for (i = first; (d->flags & OPT_NOT_PASSED) && i < optind; i++)
 			cfg->not_passed[i] = 1;
 	}
-	if (runs_given != NULL && cfg->compare == NULL)
-		bad("--runs", runs_given, "needs --compare");
-	parse_rest(cfg, &cap, argc, argv, optind, arg_sep, file_sep);
-	if (cfg->shell == NULL) {
-		psh = getenv("PARALLEL_SHELL");
-		if (psh != NULL && *psh != '\0')
-			cfg->shell = psh;
-		else if ((psh = posix_shell(getenv("SHELL"))) != NULL)
-			cfg->shell = psh;
-		else
-			cfg->shell = "/bin/sh";
-	}
-	check(cfg);
+	free(longs);
+	if (st.runs_given != NULL && cfg->compare == NULL)
+		bad("--runs", st.runs_given, "needs --compare");
+	parse_rest(cfg, &st.cap, argc, argv, optind, st.arg_sep, st.file_sep);
+	options_check(cfg);
 }
 
 void

@@ -137,24 +137,17 @@ void	options_parse(struct config *cfg, int argc, char **argv);
 void	options_free(struct config *cfg);
 
 /*
- * Strict parsers, shared with modules that read numbers from files.
- * Each returns 0 or -EINVAL (-ERANGE when out of range).
+ * Kept for the modules that read numbers back from files and the
+ * environment: num_signed (num.h), which new code calls instead.
  */
 int	options_long(const char *s, long min, long max, long *out);
-/*
- * A duration: decimal numbers (digits, at most one '.') each followed
- * by a unit (ms s m h d; the last may omit it, meaning s), summed, in
- * nanoseconds.  No sign, exponent, hex or blanks.
- */
-int	options_duration(const char *s, int64_t *ns);
 
 /*
  * The parsers of single option values that options_parse uses, exposed
- * so that they can be tested alone.  Pure: each returns 0 and fills its
+ * so that they can be tested alone (numbers, durations and -j are in
+ * num.h).  Pure: each returns 0 and fills its
  * outputs, or -EINVAL (the outputs then unspecified) and prints nothing.
  */
-/* -j: N, N% or +N/-N of ncpu (at least 1), or 0: *unbounded is set. */
-int	options_jobs(const char *s, long ncpu, long *jobs, int *unbounded);
 /* -d: one byte, or \n \t \r \\ \NNN (octal) \xH or \xHH. */
 int	options_delim(const char *s, char *out);
 /*

@@ -56,3 +56,68 @@ load helper
 	[ "$output" = "" ]
 	[ "$stderr" = "" ]
 }
+
+@test "whole-number options refuse a leading sign" {
+	for opt in -n -N -L -s --retries --total; do
+		run --separate-stderr fanout "$opt" +2 true ::: a
+		[ "$status" -eq 255 ]
+		[[ "$stderr" == "fanout: $opt: '+2' is not a whole number"* ]]
+	done
+	run --separate-stderr fanout --retries -0 true ::: a
+	[ "$status" -eq 255 ]
+	[[ "$stderr" == "fanout: --retries: '-0' is not a whole number"* ]]
+}
+
+@test "--runs refuses a leading sign" {
+	run --separate-stderr fanout --compare --runs +2 true ::: a
+	[ "$status" -eq 255 ]
+	[[ "$stderr" == "fanout: --runs: '+2' is not a whole number"* ]]
+}
+
+@test "--halt refuses a signed count or percentage" {
+	for bad in now,fail=+1 soon,done=+50% soon,success=-0; do
+		run --separate-stderr fanout --halt "$bad" true ::: a
+		[ "$status" -eq 255 ]
+		[[ "$stderr" == "fanout: --halt: '$bad' is not a halt rule"* ]]
+	done
+}
+
+@test "--termseq refuses a signed signal number or delay" {
+	for bad in TERM,+5 +15 TERM,-0 KILL,25,+9; do
+		run --separate-stderr fanout --termseq "$bad" true ::: a
+		[ "$status" -eq 255 ]
+		[[ "$stderr" == "fanout: --termseq: '$bad' is not a termination"* ]]
+	done
+}
+
+@test "--timeout N% refuses hex, exponents and signs" {
+	for bad in 0x10% 1e3% 1E3% +5% -5% ' 5%' 5.% .5e1%; do
+		run --separate-stderr fanout --timeout "$bad" true ::: a
+		[ "$status" -eq 255 ]
+		[[ "$stderr" == "fanout: --timeout: '$bad' is not a duration or a percentage"* ]]
+	done
+}
+
+@test "--timeout N% compares the exact value with the limit" {
+	run --separate-stderr fanout --timeout 1000000.000000000000000001% true ::: a
+	[ "$status" -eq 255 ]
+	[[ "$stderr" == "fanout: --timeout: '1000000.000000000000000001%' is not a percentage above 0 and at most 1000000%"* ]]
+	run --separate-stderr fanout --timeout 0.000% true ::: a
+	[ "$status" -eq 255 ]
+	run --separate-stderr fanout --timeout 1000000.000% echo ok ::: a
+	[ "$status" -eq 0 ]
+	[ "$output" = "ok a" ]
+}
+
+@test "signed -j forms and percentages still work" {
+	for good in +1 -1 50% 0 3; do
+		run --separate-stderr fanout -j "$good" echo ok ::: a
+		[ "$status" -eq 0 ]
+		[ "$output" = "ok a" ]
+	done
+	for bad in +-1 -+1 ++1 +x 1e1 0x2 +5% 5.5%; do
+		run --separate-stderr fanout -j "$bad" true ::: a
+		[ "$status" -eq 255 ]
+		[[ "$stderr" == "fanout: -j: '$bad' is not a job count"* ]]
+	done
+}

@@ -1,0 +1,218 @@
+/*
+ * num: strict parsing of numbers, by hand.  Every parser first checks
+ * the whole string against its grammar and only then computes a value,
+ * so that no form outside the grammar (a sign, a blank, 0x10, 1e3) is
+ * ever taken, and overflow is found while the digits are read.
+ */
+#include "num.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <string.h>
+
+#define JOBS_MAX	1000000L
+
+static int
+digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+int
+num_long(const char *s, long min, long max, long *out)
+{
+	unsigned long v = 0;
+	int over = 0;
+
+	if (s == NULL || !digit(*s))
+		return -EINVAL;
+	for (; digit(*s); s++) {
+		if (v > ((unsigned long)LONG_MAX - (unsigned long)(*s - '0'))
+		    / 10)
+			over = 1;
+		else
+			v = v * 10 + (unsigned long)(*s - '0');
+	}
+	if (*s != '\0')
+		return -EINVAL;
+	if (over || (long)v < min || (long)v > max)
+		return -ERANGE;
+	*out = (long)v;
+	return 0;
+}
+
+int
+num_signed(const char *s, long min, long max, long *out)
+{
+	long v;
+	int r, neg;
+
+	if (s == NULL)
+		return -EINVAL;
+	neg = *s == '-';
+	if (*s == '-' || *s == '+')
+		s++;
+	/* -LONG_MIN is out of long's range: LONG_MIN itself is refused. */
+	if ((r = num_long(s, 0, LONG_MAX, &v)) < 0)
+		return r;
+	if (neg)
+		v = -v;
+	if (v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int
+num_radix(const char *s, int base, unsigned long max, unsigned long *out)
+{
+	static const char xdigits[] = "0123456789abcdef";
+	unsigned long v = 0;
+	const char *d;
+	int over = 0;
+
+	if (s == NULL || *s == '\0' || (base != 8 && base != 16))
+		return -EINVAL;
+	for (; *s != '\0'; s++) {
+		d = memchr(xdigits, *s >= 'A' && *s <= 'F' ? *s - 'A' + 'a' :
+		    *s, (size_t)base);
+		if (d == NULL)
+			return -EINVAL;
+		if ((unsigned long)(d - xdigits) > max ||
+		    v > (max - (unsigned long)(d - xdigits)) / (unsigned)base)
+			over = 1;
+		else
+			v = v * (unsigned)base + (unsigned long)(d - xdigits);
+	}
+	if (over)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+/*
+ * Digits with at most one '.' and at least one digit, from s: its end in
+ * *end, the whole part in *whole (ULONG_MAX when it is more) and the
+ * fraction in *frac, so that a caller can compare with a limit exactly.
+ */
+static int
+decimal(const char *s, const char **end, unsigned long *whole,
+    long double *frac)
+{
+	long double scale = 1;
+	const char *p = s;
+	unsigned long w = 0;
+	int n = 0;
+
+	*frac = 0;
+	for (; digit(*p); p++, n++)
+		w = w > (ULONG_MAX - 9) / 10 ? ULONG_MAX :
+		    w * 10 + (unsigned long)(*p - '0');
+	if (*p == '.')
+		for (p++; digit(*p); p++, n++) {
+			scale /= 10;
+			*frac += (*p - '0') * scale;
+		}
+	if (n == 0)
+		return -EINVAL;
+	*end = p;
+	*whole = w;
+	return 0;
+}
+
+int
+num_duration(const char *s, int64_t *ns)
+{
+	static const struct {
+		const char	*unit;
+		long double	 ns;
+	} units[] = {
+		{ "ms", 1e6L }, { "s", 1e9L }, { "m", 60e9L }, { "h", 3600e9L },
+		{ "d", 86400e9L },
+	};
+	long double total = 0, v, frac;
+	const char *p = s, *end;
+	unsigned long whole;
+	size_t i, n = 0;
+
+	if (*p == '\0')
+		return -EINVAL;
+	while (*p != '\0') {
+		if (decimal(p, &end, &whole, &frac) < 0)
+			return -EINVAL;
+		v = (long double)whole + frac;
+		p = end;
+		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+			n = strlen(units[i].unit);
+			if (strncmp(p, units[i].unit, n) == 0 &&
+			    !(p[n] >= 'a' && p[n] <= 'z') &&
+			    !(p[n] >= 'A' && p[n] <= 'Z'))
+				break;
+		}
+		if (i < sizeof(units) / sizeof(units[0])) {
+			v *= units[i].ns;
+			p += n;
+		} else if (*p == '\0')
+			v *= 1e9L;
+		else
+			return -EINVAL;
+		total += v;
+	}
+	if (!isfinite(total) || total > 1e18L)
+		return -ERANGE;
+	*ns = (int64_t)total;
+	return 0;
+}
+
+int
+num_percent(const char *s, long max, double *out)
+{
+	const char *end;
+	unsigned long whole;
+	long double frac;
+
+	/* Unlike a duration's, a percentage's digits start and end it. */
+	if (!digit(s[0]) || decimal(s, &end, &whole, &frac) < 0 ||
+	    end[-1] == '.' || end[0] != '%' || end[1] != '\0')
+		return -EINVAL;
+	/* A digit that is not 0 makes frac > 0 (short of thousands of 0s). */
+	if ((whole == 0 && frac == 0) || whole > (unsigned long)max ||
+	    (whole == (unsigned long)max && frac > 0))
+		return -ERANGE;
+	*out = (double)((long double)whole + frac);
+	return 0;
+}
+
+int
+num_jobs(const char *s, long ncpu, long *jobs, int *unbounded)
+{
+	size_t len = strlen(s);
+	char num[32];
+	long n;
+
+	if (len > 1 && s[len - 1] == '%') {
+		if (len >= sizeof(num))
+			return -EINVAL;
+		memcpy(num, s, len - 1);
+		num[len - 1] = '\0';
+		if (num_long(num, 0, JOBS_MAX, &n) < 0)
+			return -EINVAL;
+		n = ncpu * n / 100;
+	} else if (s[0] == '+' || s[0] == '-') {
+		if (num_long(s + 1, 0, JOBS_MAX, &n) < 0)
+			return -EINVAL;
+		n = s[0] == '+' ? ncpu + n : ncpu - n;
+	} else {
+		if (num_long(s, 0, JOBS_MAX, &n) < 0)
+			return -EINVAL;
+		if (n == 0) {
+			*unbounded = 1;
+			*jobs = JOBS_MAX;
+			return 0;
+		}
+	}
+	*unbounded = 0;
+	*jobs = n < 1 ? 1 : n;
+	return 0;
+}

@@ -1,0 +1,51 @@
+/*
+ * num: every number fanout reads from its command line, its environment
+ * or its own files, parsed strictly in one place.  A number is decimal
+ * digits and nothing else: no blanks, no sign (unless a parser says so),
+ * no hex, no exponent, no locale.  strtol and strtod take all of those,
+ * so none of the parsers here uses them.
+ *
+ * Pure functions, safe from any thread: each returns 0 and fills its
+ * output, or -EINVAL (not the form) or -ERANGE (the form, out of range),
+ * the output then untouched, and prints nothing.
+ */
+#ifndef FANOUT_NUM_H
+#define FANOUT_NUM_H
+
+#include <stdint.h>
+
+/* Digits only, the value in [min, max]. */
+int	num_long(const char *s, long min, long max, long *out);
+
+/*
+ * An optional '+' or '-' and digits, in [min, max]: for fields of the
+ * files fanout reads back (a joblog's Exitval is -1 for a job that did
+ * not run), never for option values.
+ */
+int	num_signed(const char *s, long min, long max, long *out);
+
+/* Digits of base 8 or 16 only (0-9, a-f, A-F), in [0, max]. */
+int	num_radix(const char *s, int base, unsigned long max,
+	    unsigned long *out);
+
+/*
+ * A duration: decimal numbers (digits, at most one '.') each followed
+ * by a unit (ms s m h d; the last may omit it, meaning s), summed, in
+ * nanoseconds, at most 1e18.  No sign, exponent, hex or blanks.
+ */
+int	num_duration(const char *s, int64_t *ns);
+
+/*
+ * A percentage: digits, maybe '.' and more digits, then '%'.  The value
+ * must be above 0 and at most max, compared exactly (1000000.0001% is
+ * more than 1000000%).
+ */
+int	num_percent(const char *s, long max, double *out);
+
+/*
+ * -j: N, N% or +N/-N of ncpu (at least 1), or 0 (as many as the limits
+ * allow): *unbounded is set and *jobs is 1000000.
+ */
+int	num_jobs(const char *s, long ncpu, long *jobs, int *unbounded);
+
+#endif

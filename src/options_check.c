@@ -1,0 +1,135 @@
+/*
+ * options_check: what no single option can check alone, once the whole
+ * command line is read: options that exclude or need each other, the
+ * mode and --tmpdir, and the job shell when none was given.  Each
+ * problem exits 255 with a message naming the options.
+ */
+#include "options_table.h"
+#include "exec.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* $SHELL only when it speaks POSIX sh; our quoting is for sh. */
+static const char *
+posix_shell(const char *sh)
+{
+	static const char *const ok[] = {
+		"sh", "bash", "dash", "ksh", "ksh93", "mksh", "pdksh", "zsh",
+		"ash", "busybox", "yash", "posh", "lksh", "oksh",
+	};
+	const char *base;
+	size_t i;
+
+	if (sh == NULL || sh[0] != '/')
+		return NULL;
+	base = strrchr(sh, '/') + 1;
+	for (i = 0; i < ARRAY_SIZE(ok); i++)
+		if (strcmp(base, ok[i]) == 0 && access(sh, X_OK) == 0)
+			return sh;
+	return NULL;
+}
+
+/* --compare=MODES: a comma-separated list of modes this binary has. */
+static void
+check_compare(const struct config *cfg)
+{
+	const char *p = cfg->compare, *end, *refused;
+	char name[64];
+	size_t n;
+
+	refused = cfg->joblog ? "--joblog" : cfg->resume ? "--resume" :
+	    cfg->retry_failed ? "--retry-failed" :
+	    cfg->results ? "--results" : cfg->dry_run ? "--dry-run" :
+	    cfg->summary ? "--summary" : cfg->progress ? "--progress" :
+	    cfg->bar ? "--bar" : cfg->eta ? "--eta" : NULL;
+	if (refused != NULL)
+		util_die(0, "--compare cannot be combined with %s: the passes "
+		    "discard the jobs' output and keep no log", refused);
+	while (*p != '\0') {
+		end = strchr(p, ',');
+		n = end ? (size_t)(end - p) : strlen(p);
+		if (n == 0 || n >= sizeof(name))
+			break;
+		memcpy(name, p, n);
+		name[n] = '\0';
+		if (exec_find(name) == NULL)
+			break;
+		p += n;
+		if (*p == ',' && *++p == '\0')
+			break;
+	}
+	if (*p != '\0' || (p > cfg->compare && p[-1] == ','))
+		util_die(0, "--compare: '%s' is not a list of modes (choose "
+		    "from %s, comma-separated)", cfg->compare, exec_names());
+}
+
+static void
+check_reports(struct config *cfg)
+{
+	if (cfg->resume && cfg->joblog == NULL && cfg->results == NULL)
+		util_die(0, "--resume%s needs --joblog FILE or --results DIR: "
+		    "where the earlier run was recorded",
+		    cfg->resume == 2 ? "-failed" : "");
+	if (cfg->retry_failed && cfg->joblog == NULL)
+		util_die(0, "--retry-failed needs --joblog FILE: the earlier "
+		    "run's log");
+	if (cfg->results != NULL && cfg->output == OUTPUT_UNGROUP)
+		util_die(0, "--results does not work with -u: jobs would "
+		    "write straight to the terminal (leave out -u)");
+	if (cfg->compare != NULL)
+		check_compare(cfg);
+	if (cfg->retry_failed) {
+		/* GNU: the command line and the input are ignored. */
+		cfg->ncmd = 0;
+		cfg->nsources = 0;
+		cfg->header = 0;
+		cfg->quote_cmd = 0;
+	}
+}
+
+/* PARALLEL_SHELL, else $SHELL when it speaks sh, else /bin/sh. */
+static void
+default_shell(struct config *cfg)
+{
+	const char *psh;
+
+	if (cfg->shell != NULL)
+		return;
+	psh = getenv("PARALLEL_SHELL");
+	if (psh != NULL && *psh != '\0')
+		cfg->shell = psh;
+	else if ((psh = posix_shell(getenv("SHELL"))) != NULL)
+		cfg->shell = psh;
+	else
+		cfg->shell = "/bin/sh";
+}
+
+void
+options_check(struct config *cfg)
+{
+	struct stat st;
+
+	default_shell(cfg);
+	if (exec_find(cfg->mode) == NULL)
+		util_die(0, "--mode: no mode '%s' (choose %s)", cfg->mode,
+		    exec_names());
+	if (cfg->tag && cfg->output == OUTPUT_UNGROUP)
+		util_die(0, "--tag does not work with -u: output is not "
+		    "split into lines (use --line-buffer)");
+	if (cfg->tagstring && cfg->output == OUTPUT_UNGROUP)
+		util_die(0, "--tagstring does not work with -u: output is not "
+		    "split into lines (use --line-buffer)");
+	if (stat(cfg->tmpdir, &st) < 0)
+		util_die(-errno, "--tmpdir: '%s'", cfg->tmpdir);
+	if (!S_ISDIR(st.st_mode))
+		util_die(0, "--tmpdir: '%s' is not a directory", cfg->tmpdir);
+	if (cfg->ncmd == 0 && cfg->quote_cmd)
+		util_die(0, "-q: there is no COMMAND to quote");
+	check_reports(cfg);
+}
+

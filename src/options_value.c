@@ -1,0 +1,157 @@
+/*
+ * options_value: the values of -d, --termseq and --halt, parsed alone so
+ * that they can be tested alone (fuzz/fuzz_options.c).  Pure: nothing is
+ * printed here; options.c names the option in its message.
+ */
+#include "options.h"
+#include "num.h"
+#include "util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+int
+options_delim(const char *val, char *out)
+{
+	unsigned long v;
+
+	if (val[0] == '\0')
+		return -EINVAL;
+	if (val[0] != '\\') {
+		if (val[1] != '\0')
+			return -EINVAL;
+		*out = val[0];
+		return 0;
+	}
+	switch (val[1]) {
+	case 'n': v = '\n'; break;
+	case 't': v = '\t'; break;
+	case 'r': v = '\r'; break;
+	case '\\': v = '\\'; break;
+	case 'x':
+		/* One or two hex digits, no sign and no blank. */
+		if (strlen(val + 2) > 2 || num_radix(val + 2, 16, 255, &v) < 0)
+			return -EINVAL;
+		*out = (char)v;
+		return 0;
+	default:
+		if (strlen(val + 1) > 3 || num_radix(val + 1, 8, 255, &v) < 0)
+			return -EINVAL;
+		*out = (char)v;
+		return 0;
+	}
+	if (val[2] != '\0')
+		return -EINVAL;
+	*out = (char)v;
+	return 0;
+}
+
+/* A delimiter: one byte, or an escape. */
+static int
+signal_number(const char *name)
+{
+	long v;
+	int s;
+
+	if (num_long(name, 1, NSIG - 1, &v) == 0)
+		return (int)v;
+	if (strncmp(name, "SIG", 3) == 0)
+		name += 3;
+	for (s = 1; s < NSIG; s++) {
+		const char *abbrev = sigabbrev_np(s);
+
+		if (abbrev != NULL && strcmp(abbrev, name) == 0)
+			return s;
+	}
+	return -1;
+}
+
+int
+options_termseq(const char *val, struct termstep *steps, size_t cap,
+    size_t *nsteps)
+{
+	char *copy = xstrdup(val), *tok, *save = NULL;
+	size_t n = 0;
+	int i = 0, r = 0;
+	long ms;
+
+	for (tok = strtok_r(copy, ",", &save); tok != NULL && r == 0;
+	    tok = strtok_r(NULL, ",", &save), i++) {
+		if (i % 2 == 0) {
+			if (n >= cap) {
+				r = -E2BIG;
+				break;
+			}
+			steps[n].signo = signal_number(tok);
+			if (steps[n].signo < 0)
+				r = -EINVAL;
+			steps[n++].ms = 25;
+		} else {
+			if (num_long(tok, 0, 86400000, &ms) < 0)
+				r = -EINVAL;
+			else
+				steps[n - 1].ms = (int)ms;
+		}
+	}
+	free(copy);
+	if (r == 0 && n == 0)
+		r = -EINVAL;
+	if (r == 0)
+		*nsteps = n;
+	return r;
+}
+
+int
+options_halt(const char *val, struct config *cfg)
+{
+	const char *p = val, *eq;
+	char num[32];
+	size_t len;
+	long n;
+
+	if (strcmp(val, "never") == 0 || strcmp(val, "0") == 0) {
+		cfg->halt_when = HALT_NEVER;
+		return 0;
+	}
+	/* GNU's old numeric forms. */
+	if (strcmp(val, "1") == 0 || strcmp(val, "2") == 0) {
+		cfg->halt_when = val[0] == '1' ? HALT_SOON : HALT_NOW;
+		cfg->halt_what = HALT_FAIL;
+		cfg->halt_count = 1;
+		return 0;
+	}
+	if (strncmp(p, "now,", 4) == 0)
+		cfg->halt_when = HALT_NOW, p += 4;
+	else if (strncmp(p, "soon,", 5) == 0)
+		cfg->halt_when = HALT_SOON, p += 5;
+	else
+		return -EINVAL;
+	if (strncmp(p, "fail=", 5) == 0)
+		cfg->halt_what = HALT_FAIL;
+	else if (strncmp(p, "success=", 8) == 0)
+		cfg->halt_what = HALT_SUCCESS;
+	else if (strncmp(p, "done=", 5) == 0)
+		cfg->halt_what = HALT_DONE;
+	else
+		return -EINVAL;
+	eq = strchr(p, '=') + 1;
+	len = strlen(eq);
+	if (len == 0 || len >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, eq, len + 1);
+	if (num[len - 1] == '%') {
+		num[len - 1] = '\0';
+		if (num_long(num, 1, 100, &n) < 0)
+			return -EINVAL;
+		cfg->halt_pct = (double)n;
+	} else {
+		if (num_long(num, 1, LONG_MAX, &n) < 0)
+			return -EINVAL;
+		cfg->halt_count = n;
+	}
+	return 0;
+}
+
