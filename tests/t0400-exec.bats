@@ -175,7 +175,9 @@ load helper
 	run fanout -j1000 'sleep 1; echo x' ::: $(seq 1000)
 	[ "$status" -eq 0 ]
 	[ "$(wc -l <<<"$output")" -eq 1000 ]
-	[ $((SECONDS - start)) -lt 60 ]
+	# One after another they would take 1000 s; on a loaded machine,
+	# starting a thousand shells at once can take a minute or two.
+	[ $((SECONDS - start)) -lt 240 ]
 }
 
 @test "-j beyond the descriptor limit is lowered with one warning" {

@@ -36,7 +36,8 @@ delivered() {
 }
 
 # Start fanout in the background, in its own process group so that it
-# gets SIGINT as from a terminal; sets $pid.  Output in out and err.
+# gets SIGINT as from a terminal; sets $pid.  Output in out and err.  The
+# command must exec fanout (no shell function) so that $pid is fanout.
 spawn() {
 	set -m
 	"$@" > out 2> err &
@@ -52,6 +53,15 @@ interrupt() {
 	status=0
 	wait "$pid" || status=$?
 	pid=
+}
+
+# faults SPEC: set $fenv to the environment that makes fanout fail the
+# calls SPEC names, for `env` (with_faults is a shell function, which
+# `spawn` could not exec).
+faults() {
+	[ -r "$FAULT_LIB" ] || { echo "no $FAULT_LIB: run make test" >&2; return 1; }
+	fenv=("FANOUT_FAULTS=$1" "LD_PRELOAD=$FAULT_LIB"
+	    "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0")
 }
 
 exited() {
@@ -84,7 +94,8 @@ start_faults=(pipe2:EMFILE:3:6 pipe2:ENFILE:3:6 posix_spawn:EAGAIN:1:6
 
 @test "Ctrl-C ends a run whose spawns back off, delivering what finished" {
 	# Job 1 starts; every later spawn fails, for ever.
-	spawn with_faults posix_spawn:EAGAIN:2 "$FANOUT" -j1 --joblog jl 'echo {}' ::: 1 2 3
+	faults posix_spawn:EAGAIN:2
+	spawn env "${fenv[@]}" "$FANOUT" -j1 --joblog jl 'echo {}' ::: 1 2 3
 	wait_for_lines jl 2
 	interrupt
 	[ "$status" -eq 130 ]
@@ -97,7 +108,8 @@ start_faults=(pipe2:EMFILE:3:6 pipe2:ENFILE:3:6 posix_spawn:EAGAIN:1:6
 	# process mode 2-3 in the worker); job 2's fail for ever, so it waits
 	# in the output order queue without having started.  Stopping must
 	# neither deliver nor touch it.
-	spawn with_faults pipe2:EMFILE:5 "$FANOUT" -j2 -k --joblog jl 'echo {}' ::: 1 2 3
+	faults pipe2:EMFILE:5
+	spawn env "${fenv[@]}" "$FANOUT" -j1 -k --joblog jl 'echo {}' ::: 1 2 3
 	wait_for_lines jl 2
 	interrupt
 	[ "$status" -eq 130 ]
@@ -172,7 +184,8 @@ as_nobody() {
 @test "Ctrl-C ends a run short of processes" {
 	nobody_setup
 	# Room for fanout and one job: one job runs, the others back off.
-	spawn as_nobody 8 "$nb" -j6 --joblog jl 'exec sleep 30; : {}' ::: $(seq 6)
+	spawn prlimit --nproc=8:8 setpriv --reuid=nobody --regid=nogroup \
+	    --clear-groups "$nb" -j6 --joblog jl 'exec sleep 30; : {}' ::: $(seq 6)
 	wait_until 20 nobody_sleeps
 	interrupt
 	[ "$status" -eq 130 ]

@@ -52,7 +52,9 @@ modes() {
 	for m in $(modes); do
 		start=$SECONDS
 		FANOUT_MODE=$m "$FANOUT" -j1000 'sleep 1; : {}' ::: $(seq 1000)
-		[ $((SECONDS - start)) -lt 60 ]
+		# Far below the 1000 s of one after another, with room for
+		# a loaded machine.
+		[ $((SECONDS - start)) -lt 240 ]
 	done
 }
 
