@@ -59,9 +59,28 @@ struct opt_def {
 	unsigned	 flags;
 };
 
+/* What parsing carries from one option to the next. */
+struct opt_state {
+	struct config	*cfg;
+	size_t		 cap;		/* of cfg->sources */
+	const char	*arg_sep;	/* ::: or --arg-sep */
+	const char	*file_sep;	/* :::: or --arg-file-sep */
+	const char	*runs_given;	/* --runs' value, to check later */
+};
+
 extern const struct opt_def	options_table[];
 extern const size_t		options_ntable;
 
+/* The values of struct config before any option. */
+void	options_defaults(struct config *cfg);
+/* What option d (named opt in messages) does with val, NULL if none. */
+void	options_apply(struct opt_state *st, const struct opt_def *d,
+	    const char *opt, const char *val);
+void	options_add_source(struct config *cfg, size_t *cap,
+	    struct source src);
+/* Exits 255 with "OPT: 'VAL' WANT". */
+_Noreturn void	options_bad(const char *opt, const char *val,
+	    const char *want);
 /* --help on f, from the table. */
 void	options_usage(FILE *f);
 /* --list-options: every documented long name, one per line. */
