@@ -31,9 +31,9 @@
  * process group; the coordinator owns signal policy), and leaves only by
  * _exit: the stdio buffers it copied at fork must not be flushed twice.
  * A spawn failure that is a passing shortage (EAGAIN, EMFILE...) is
- * retried in the worker after 10 ms, doubling up to 1 s, because start()
- * returned long before the worker knew; a signal that would end the job
- * arriving meanwhile ends it as if it had run and died of it.
+ * waited out in the worker by spawn.h's policy, because start() returned
+ * long before the worker knew; a signal that would end the job arriving
+ * meanwhile ends it as if it had run and died of it.
  *
  * The coordinator is a child subreaper, so when a worker dies its job is
  * reparented to us: we SIGKILL the job's group (its pid came in
@@ -46,6 +46,7 @@
  * are collected while a batch of events is processed and handed back
  * after it, as in exec_async.
  */
+#include "engine.h"
 #include "exec.h"
 #include "job.h"
 #include "loop.h"
@@ -68,12 +69,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define CHUNK		65536		/* output bytes per M_OUT */
+#define CHUNK		ENGINE_CHUNK	/* output bytes per M_OUT */
 #define MSG_MAX		(8 + CHUNK)	/* the longest message */
 #define SOCK_BUF	(4 * MSG_MAX)
 #define MS		1000000LL
 #define SWEEP_NS	(100 * MS)	/* how often strays are reaped */
-#define BACKOFF_MAX_MS	1000
 #define MAX_EXT	EXEC_WATCH_MAX
 
 enum msg_type { M_START = 1, M_MORE, M_SIGNAL, M_STARTED, M_OUT, M_DONE };
@@ -182,11 +182,10 @@ struct wk {
 	size_t		 strcap;
 	char		**vec;		/* its argv, then its envp */
 	size_t		 veccap;
-	pid_t		 pid;		/* the job, once spawned */
+	struct job	 job;		/* its result; pid once spawned */
 	int		 fd[3];		/* stdout, stderr, pidfd; -1: closed */
 	int		 reaped;
 	int		 stopped;	/* stopped before it was spawned */
-	struct msg_done	 done;
 };
 
 /* A malformed message: only a bug of ours can send one. */
@@ -237,21 +236,6 @@ wk_recv(struct wk *w, int flags)
 	return (size_t)n;
 }
 
-static int
-sig_stops(int signo)
-{
-	return signo == SIGSTOP || signo == SIGTSTP || signo == SIGTTIN ||
-	    signo == SIGTTOU;
-}
-
-/* Whether signo's default action ends a process. */
-static int
-sig_ends(int signo)
-{
-	return !sig_stops(signo) && signo != 0 && signo != SIGCONT &&
-	    signo != SIGCHLD && signo != SIGURG && signo != SIGWINCH;
-}
-
 /*
  * Take the signal requests waiting on the socket.  Before the job is
  * spawned, a stop is remembered and a signal that would end it is
@@ -267,15 +251,15 @@ wk_messages(struct wk *w)
 		memcpy(&m, w->rbuf, sizeof(m));
 		if (m.type != M_SIGNAL || n != sizeof(m))
 			wk_fail();
-		if (w->pid > 0) {
+		if (w->job.pid > 0) {
 			/* A reaped leader's pid may be anyone's now. */
 			if (!w->reaped)
-				kill(-w->pid, m.arg);
-		} else if (sig_stops(m.arg))
+				kill(-w->job.pid, m.arg);
+		} else if (spawn_sig_stops(m.arg))
 			w->stopped = 1;
 		else if (m.arg == SIGCONT)
 			w->stopped = 0;
-		else if (sig_ends(m.arg))
+		else if (spawn_sig_ends(m.arg))
 			return m.arg;
 	}
 	return 0;
@@ -298,57 +282,17 @@ wk_backoff(struct wk *w, int ms)
 }
 
 static int
-wk_pipe(int fds[2])
-{
-	int r;
-
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return -errno;
-	/*
-	 * Only our end is non-blocking: the job's end must block.  A new
-	 * pipe's read end has no other status flags to keep.
-	 */
-	if (fcntl(fds[0], F_SETFL, O_NONBLOCK) < 0) {
-		r = -errno;
-		close(fds[0]);
-		close(fds[1]);
-		return r;
-	}
-	return 0;
-}
-
-static int
 wk_spawn(struct wk *w, const char *path, char **argv, char **envp,
     int ungroup)
 {
-	int out[2] = { -1, -1 }, err[2] = { -1, -1 };
 	int r;
 
-	if (!ungroup) {
-		if ((r = wk_pipe(out)) < 0)
-			return r;
-		if ((r = wk_pipe(err)) < 0) {
-			close(out[0]);
-			close(out[1]);
-			return r;
-		}
-	}
-	r = spawn_job(path, argv, envp, out[1], err[1], &w->pid);
-	if (out[1] >= 0) {
-		close(out[1]);
-		close(err[1]);
-	}
+	r = spawn_job_piped(path, argv, envp, ungroup, w->fd, &w->job.pid);
 	if (r < 0) {
-		if (out[0] >= 0) {
-			close(out[0]);
-			close(err[0]);
-		}
-		w->pid = 0;
+		w->job.pid = 0;
 		return r;
 	}
-	w->fd[0] = out[0];
-	w->fd[1] = err[0];
-	w->fd[2] = spawn_pidfd(w->pid);
+	w->fd[2] = spawn_pidfd(w->job.pid);
 	return 0;
 }
 
@@ -361,74 +305,71 @@ wk_close(struct wk *w, int i)
 	}
 }
 
-/*
- * Forward what the pipe holds now, as exec_async's drain does: one chunk
- * per wakeup while the job runs; once it has exited, until the pipe is
- * empty but bounded, so that a descendant that keeps writing cannot hold
- * us.
- */
+/* Count and forward n bytes of the job's stream, read into obuf. */
 static void
-wk_drain(struct wk *w, int i, int final)
+wk_sink(void *ctx, int stream, char *p, size_t n)
 {
-	struct msg_small m = { .type = M_OUT, .arg = i + 1 };
-	size_t total = 0;
+	struct msg_small m = { .type = M_OUT, .arg = stream };
+	struct wk *w = ctx;
+
+	/* A live job only counts: nothing is held here. */
+	engine_take(&w->job, stream, p, n);
+	memcpy(p - sizeof(m), &m, sizeof(m));
+	wk_send(w, p - sizeof(m), sizeof(m) + n);
+}
+
+/* Forward one chunk of what the pipe holds now; close it at its end. */
+static void
+wk_pump(struct wk *w, int i)
+{
+	char *p = w->obuf + sizeof(struct msg_small);
 	ssize_t n;
 
-	memcpy(w->obuf, &m, sizeof(m));
-	while (w->fd[i] >= 0) {
-		n = read(w->fd[i], w->obuf + sizeof(m), CHUNK);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0 || errno != EAGAIN)
-				wk_close(w, i);
-			return;
-		}
-		if (i == 0)
-			w->done.out_bytes += (uint64_t)n;
-		else
-			w->done.err_bytes += (uint64_t)n;
-		wk_send(w, w->obuf, sizeof(m) + (size_t)n);
-		total += (size_t)n;
-		if (!final || total >= 16 * CHUNK)
-			return;
-	}
+	n = engine_read(w->fd[i], p, CHUNK);
+	if (n > 0)
+		wk_sink(w, i + 1, p, (size_t)n);
+	else if (n < 0)
+		wk_close(w, i);
+}
+
+/* Tell the coordinator the job ended; what it knows is in w->job. */
+static void
+wk_done(struct wk *w)
+{
+	struct msg_done d = { .type = M_DONE };
+
+	d.end = (int32_t)w->job.end;
+	d.status = w->job.status;
+	d.spawn_err = w->job.spawn_err;
+	d.pid = w->reaped ? w->job.pid : 0;
+	d.end_ns = clock_mono_ns();
+	d.out_bytes = w->job.out_bytes;
+	d.err_bytes = w->job.err_bytes;
+	d.ru = w->job.ru;
+	wk_send(w, &d, sizeof(d));
 }
 
 /* Reap the job if it has exited, and report it.  1 when it has. */
 static int
 wk_reap(struct wk *w)
 {
-	int st;
-	pid_t p;
+	int i;
 
-	do
-		p = wait4(w->pid, &st, WNOHANG, &w->done.ru);
-	while (p < 0 && errno == EINTR);
-	if (p == 0) {
+	if (engine_reap(&w->job, WNOHANG) == 0) {
 		/* A pidfd readable before the exit is reapable: poll. */
 		wk_close(w, 2);
 		return 0;
 	}
-	if (p < 0) {
-		w->done.end = JOB_LOST;
-		w->done.status = -1;
-	} else if (WIFSIGNALED(st)) {
-		w->done.end = JOB_SIGNALED;
-		w->done.status = WTERMSIG(st);
-	} else {
-		w->done.end = JOB_EXITED;
-		w->done.status = WEXITSTATUS(st);
-	}
 	w->reaped = 1;
-	wk_drain(w, 0, 1);
-	wk_drain(w, 1, 1);
-	wk_close(w, 0);
-	wk_close(w, 1);
+	for (i = 0; i < 2; i++) {
+		if (w->fd[i] >= 0)
+			engine_drain(w->fd[i], i + 1,
+			    w->obuf + sizeof(struct msg_small), CHUNK,
+			    wk_sink, w);
+		wk_close(w, i);
+	}
 	wk_close(w, 2);
-	w->done.pid = w->pid;
-	w->done.end_ns = clock_mono_ns();
-	wk_send(w, &w->done, sizeof(w->done));
+	wk_done(w);
 	return 1;
 }
 
@@ -451,7 +392,7 @@ wk_supervise(struct wk *w)
 			wk_messages(w);
 		for (i = 0; i < 2; i++)
 			if (p[i + 1].revents && w->fd[i] >= 0)
-				wk_drain(w, i, 0);
+				wk_pump(w, i);
 		if ((w->fd[2] < 0 || p[3].revents) && wk_reap(w))
 			return;
 	}
@@ -506,40 +447,34 @@ wk_run(struct wk *w, size_t n)
 	struct msg_start h;
 	struct msg_small m = { .type = M_STARTED };
 	char **argv, **envp;
-	int delay = 10, r, signo;
+	int delay = 0, r, signo;
 
 	wk_take(w, n, &h);
 	argv = w->vec + 1;
 	envp = argv + h.argc + 1;
-	memset(&w->done, 0, sizeof(w->done));
-	w->done.type = M_DONE;
-	w->pid = 0;
+	/* Live: engine_take only counts; the coordinator holds output. */
+	memset(&w->job, 0, sizeof(w->job));
+	w->job.live = 1;
 	w->reaped = 0;
 	w->stopped = 0;
 	while ((r = wk_spawn(w, w->vec[0], argv, envp,
 	    h.flags & F_UNGROUP)) < 0 && spawn_err_transient(r)) {
+		delay = spawn_backoff_ms(delay);
 		if ((signo = wk_backoff(w, delay)) != 0) {
-			/* Ended before it could run: as if it died of it. */
-			w->done.end = JOB_SIGNALED;
-			w->done.status = signo;
-			w->done.end_ns = clock_mono_ns();
-			wk_send(w, &w->done, sizeof(w->done));
+			engine_killed_unspawned(&w->job, signo);
+			wk_done(w);
 			return;
 		}
-		delay = delay * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : delay * 2;
 	}
 	if (r < 0) {
-		w->done.end = JOB_SPAWN_FAILED;
-		w->done.spawn_err = r;
-		w->done.status = spawn_err_status(r);
-		w->done.end_ns = clock_mono_ns();
-		wk_send(w, &w->done, sizeof(w->done));
+		engine_spawn_failed(&w->job, r);
+		wk_done(w);
 		return;
 	}
-	m.arg = w->pid;
+	m.arg = w->job.pid;
 	wk_send(w, &m, sizeof(m));
 	if (w->stopped)
-		kill(-w->pid, SIGSTOP);
+		kill(-w->job.pid, SIGSTOP);
 	wk_supervise(w);
 }
 
@@ -1009,6 +944,7 @@ worker_msg(struct exec *e, struct worker *w, size_t n)
 	struct msg_small m;
 	struct msg_done d;
 	const char *p = e->rbuf + sizeof(m);
+	int r;
 
 	if (job == NULL || n < sizeof(m))
 		return -EPROTO;
@@ -1019,16 +955,13 @@ worker_msg(struct exec *e, struct worker *w, size_t n)
 		return 0;
 	case M_OUT:
 		n -= sizeof(m);
-		if (m.arg == 1)
-			job->out_bytes += n;
-		else if (m.arg == 2)
-			job->err_bytes += n;
-		else
+		if (m.arg != 1 && m.arg != 2)
 			return -EPROTO;
-		if (job->live)
+		/* Out of memory is fatal on this thread, as in xgrow. */
+		if ((r = engine_take(job, m.arg, p, n)) < 0)
+			util_die(r, "out of memory");
+		if (r == 1)
 			e->hooks.output(e->hooks.ctx, job, m.arg, p, n);
-		else
-			spool_append(m.arg == 1 ? &job->out : &job->err, p, n);
 		return 0;
 	case M_DONE:
 		if (n != sizeof(d))
