@@ -74,7 +74,8 @@ engine_drain(int fd, int stream, char *buf, size_t cap,
 	size_t total = 0;
 	ssize_t n;
 
-	while (total < ENGINE_DRAIN_MAX && (n = engine_read(fd, buf, cap)) > 0) {
+	while (total < ENGINE_DRAIN_MAX &&
+	    (n = engine_read(fd, buf, cap)) > 0) {
 		sink(ctx, stream, buf, (size_t)n);
 		total += (size_t)n;
 	}
