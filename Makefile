@@ -45,8 +45,15 @@ build/fault.so: tests/fault.c Makefile | build
 	$(CC) -std=gnu17 -Wall -Wextra -Werror $(CPPFLAGS) -O2 -fPIC -shared \
 		-o $@ $< -ldl
 
-test: fanout build/fault.so
+# The engine conformance test: every executor through the same script.
+ENGINE_OBJS = $(filter-out build/main.o,$(OBJS))
+build/conform: tests/conform.c $(ENGINE_OBJS) $(HDRS) Makefile | build
+	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -iquote src -o $@ \
+		tests/conform.c $(ENGINE_OBJS) $(LDLIBS)
+
+test: fanout build/fault.so build/conform
 	@command -v $(BATS) >/dev/null || { echo "make test needs bats (bats-core): apt-get install bats" >&2; exit 1; }
+	build/conform $(CURDIR)/build/fault.so
 	@set -e; for m in $(MODES); do \
 		echo "== mode $$m"; \
 		FANOUT_MODE=$$m FANOUT=$(CURDIR)/fanout $(BATS) $(TESTS); \
