@@ -224,6 +224,15 @@ new_recs(size_t n)
 	recs = xcalloc(n, sizeof(*recs));
 }
 
+/* Start the case's only job. */
+static void
+one_job(int live, const char *path, const char *const *argv)
+{
+	new_recs(1);
+	rec_init(&recs[0], 1, live, path, argv);
+	start(&recs[0]);
+}
+
 static const char *const sh_exit[] = {
 	"sh", "-c", "echo out; echo err >&2; exit 3", NULL
 };
@@ -231,9 +240,7 @@ static const char *const sh_exit[] = {
 static void
 case_exit(int live)
 {
-	new_recs(1);
-	rec_init(&recs[0], 1, live, "/bin/sh", sh_exit);
-	start(&recs[0]);
+	one_job(live, "/bin/sh", sh_exit);
 	wait_for(all_done, NULL, LIMIT_S, "the job's end");
 }
 
@@ -242,9 +249,7 @@ case_nonexistent(void)
 {
 	static const char *const argv[] = { "nope", NULL };
 
-	new_recs(1);
-	rec_init(&recs[0], 1, 0, "/nonexistent/fanout-conform", argv);
-	start(&recs[0]);
+	one_job(0, "/nonexistent/fanout-conform", argv);
 	wait_for(all_done, NULL, LIMIT_S, "the job's end");
 }
 
@@ -254,9 +259,7 @@ case_shortage(void)
 {
 	static const char *const argv[] = { "echo", "ok", NULL };
 
-	new_recs(1);
-	rec_init(&recs[0], 1, 0, "/bin/echo", argv);
-	start(&recs[0]);
+	one_job(0, "/bin/echo", argv);
 	wait_for(all_done, NULL, LIMIT_S, "the job's end");
 }
 
@@ -266,9 +269,7 @@ case_signal_unspawned(void)
 {
 	static const char *const argv[] = { "echo", "never", NULL };
 
-	new_recs(1);
-	rec_init(&recs[0], 1, 0, "/bin/echo", argv);
-	start(&recs[0]);
+	one_job(0, "/bin/echo", argv);
 	signal_job(&recs[0], SIGTERM);
 	wait_for(all_done, NULL, LIMIT_S, "the job's end");
 }
@@ -280,9 +281,7 @@ case_signal_running(void)
 		"sh", "-c", "echo ready; exec sleep 60", NULL
 	};
 
-	new_recs(1);
-	rec_init(&recs[0], 1, 1, "/bin/sh", argv);
-	start(&recs[0]);
+	one_job(1, "/bin/sh", argv);
 	wait_for(has_output, &recs[0], LIMIT_S, "the job's output");
 	signal_job(&recs[0], SIGTERM);
 	wait_for(all_done, NULL, LIMIT_S, "the job's end");
@@ -307,9 +306,7 @@ case_late_output(void)
 	snprintf(flag, sizeof(flag), "%s/go", dir);
 	snprintf(script, sizeof(script), "echo a; (while [ ! -e %s ]; do "
 	    "sleep 0.05; done; echo late; echo late >&2) &", flag);
-	new_recs(1);
-	rec_init(&recs[0], 1, 0, "/bin/sh", argv);
-	start(&recs[0]);
+	one_job(0, "/bin/sh", argv);
 	wait_for(all_done, NULL, LIMIT_S, "the job's end, its pipes held");
 	fclose(fopen(flag, "w"));
 	/* Give a wrong engine the chance to report the late bytes. */
