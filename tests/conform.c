@@ -19,6 +19,7 @@
 #include "exec.h"
 #include "job.h"
 #include "options.h"
+#include "sig.h"
 #include "spawn.h"
 #include "spool.h"
 #include "util.h"
@@ -123,9 +124,13 @@ rec_print(struct rec *r)
 
 	spool_each(&j->out, add_bytes, &held[0]);
 	spool_each(&j->err, add_bytes, &held[1]);
-	printf("job %ld: done=%d end=%d status=%d spawn_err=%d "
-	    "bytes=%llu,%llu", j->seq, r->ndone, (int)j->end, j->status,
-	    j->spawn_err, (unsigned long long)j->out_bytes,
+	printf("job %ld: done=%d end=%d status=%d", j->seq, r->ndone,
+	    (int)j->end, j->status);
+	if (j->end == JOB_SIGNALED)
+		printf(" (SIG%s)", sig_name(j->status) ? sig_name(j->status) :
+		    "?");
+	printf(" spawn_err=%d bytes=%llu,%llu", j->spawn_err,
+	    (unsigned long long)j->out_bytes,
 	    (unsigned long long)j->err_bytes);
 	for (k = 0; k < 2; k++) {
 		struct buf *b = j->live ? &r->live[k] : &held[k];
@@ -442,10 +447,10 @@ expected(const char *name)
 		return "job 1: done=1 end=0 status=0 spawn_err=0 bytes=3,0 "
 		    "out=\"ok\\x0a\" err=\"\"\n";
 	if (strcmp(name, "signal-before-spawn") == 0)
-		return "job 1: done=1 end=1 status=15 spawn_err=0 bytes=0,0 "
+		return "job 1: done=1 end=1 status=15 (SIGTERM) spawn_err=0 bytes=0,0 "
 		    "out=\"\" err=\"\"\n";
 	if (strcmp(name, "signal-running") == 0)
-		return "job 1: done=1 end=1 status=15 spawn_err=0 bytes=6,0 "
+		return "job 1: done=1 end=1 status=15 (SIGTERM) spawn_err=0 bytes=6,0 "
 		    "out=\"ready\\x0a\" err=\"\"\n";
 	if (strcmp(name, "late-output") == 0)
 		return "job 1: done=1 end=0 status=0 spawn_err=0 bytes=2,0 "
