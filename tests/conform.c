@@ -447,11 +447,11 @@ expected(const char *name)
 		return "job 1: done=1 end=0 status=0 spawn_err=0 bytes=3,0 "
 		    "out=\"ok\\x0a\" err=\"\"\n";
 	if (strcmp(name, "signal-before-spawn") == 0)
-		return "job 1: done=1 end=1 status=15 (SIGTERM) spawn_err=0 bytes=0,0 "
-		    "out=\"\" err=\"\"\n";
+		return "job 1: done=1 end=1 status=15 (SIGTERM) spawn_err=0 "
+		    "bytes=0,0 out=\"\" err=\"\"\n";
 	if (strcmp(name, "signal-running") == 0)
-		return "job 1: done=1 end=1 status=15 (SIGTERM) spawn_err=0 bytes=6,0 "
-		    "out=\"ready\\x0a\" err=\"\"\n";
+		return "job 1: done=1 end=1 status=15 (SIGTERM) spawn_err=0 "
+		    "bytes=6,0 out=\"ready\\x0a\" err=\"\"\n";
 	if (strcmp(name, "late-output") == 0)
 		return "job 1: done=1 end=0 status=0 spawn_err=0 bytes=2,0 "
 		    "out=\"a\\x0a\" err=\"\"\n";
