@@ -65,9 +65,16 @@ build/unit_%: tests/unit/%_test.c $(filter-out build/main.o,$(OBJS)) \
 	$(CC) $(WARN) $(CPPFLAGS) -iquote src $(CFLAGS) $(LDFLAGS) -o $@ $< \
 		$(filter-out build/main.o,$(OBJS)) $(LDLIBS)
 
-test: fanout build/fault.so $(UNIT_TESTS)
+# The engine conformance test: every executor through the same script.
+build/conform: tests/conform.c $(filter-out build/main.o,$(OBJS)) $(HDRS) \
+    Makefile | build
+	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -iquote src -o $@ \
+		tests/conform.c $(filter-out build/main.o,$(OBJS)) $(LDLIBS)
+
+test: fanout build/fault.so build/conform $(UNIT_TESTS)
 	@command -v $(BATS) >/dev/null || { echo "make test needs bats (bats-core): apt-get install bats" >&2; exit 1; }
 	@set -e; for u in $(UNIT_TESTS); do $$u; done
+	build/conform $(CURDIR)/build/fault.so
 	@set -e; for m in $(MODES); do \
 		echo "== mode $$m"; \
 		files="$(MODE_TESTS)"; \

@@ -15,6 +15,25 @@
  *
  * Threads: every function here is called from the scheduler's thread,
  * and hooks are called only from inside wait(), on that same thread.
+ *
+ * Blocking: only wait() blocks, for at most its timeout.  start() and
+ * signal() never wait for a job or a worker; process mode's may wait
+ * for room in a worker's socket, which its worker empties at once.
+ *
+ * Shortage (EMFILE, ENFILE, EAGAIN, ENOMEM on a pipe, a spawn, a thread
+ * or a worker): never a job's failure.  What start() itself runs short
+ * of, it returns, and the job was not taken.  What a job's worker runs
+ * short of later (thread and process modes spawn there) the worker
+ * waits out by spawn.h's back-off; the job is held meanwhile and has no
+ * pid.
+ *
+ * Signals before a pid: a signal for a held job that has no pid yet is
+ * kept.  One that would end a process (spawn_sig_ends) means the job is
+ * never spawned; done() reports it JOB_SIGNALED by that signal, as if
+ * it had run and died of it.  A stop is applied as soon as the job is
+ * spawned, unless a SIGCONT came after it.  async spawns inside start(),
+ * so a job it holds always has a pid.  A signal for a job after it was
+ * reaped does nothing.  tests/conform.c holds every engine to this.
  */
 #ifndef FANOUT_EXEC_H
 #define FANOUT_EXEC_H
@@ -33,7 +52,10 @@ struct exec_hooks {
 	/*
 	 * The job has ended and is reaped: its result fields are final, its
 	 * held output (when !live) is in job->out and job->err, and the
-	 * executor no longer touches it.
+	 * executor no longer touches it.  A job ends when its process
+	 * exits: what its pipes then hold is taken without waiting (up to
+	 * ENGINE_DRAIN_MAX a stream), and what a descendant writes later is
+	 * lost, so a descendant holding the pipes never delays done().
 	 */
 	void	(*done)(void *ctx, struct job *);
 };
@@ -51,10 +73,10 @@ struct exec_ops {
 		    const struct exec_hooks *);
 	/*
 	 * Start a prepared job; never blocks.  A job that cannot be spawned
-	 * still comes back through done() (JOB_SPAWN_FAILED).  Returns -errno
-	 * only when the runner itself is short of a resource (EMFILE,
-	 * EAGAIN, ENOMEM): then the job was not taken, and the caller backs
-	 * off and tries again later.
+	 * still comes back through done() (JOB_SPAWN_FAILED, status 127 or
+	 * 126).  Returns -errno only when the runner itself is short of a
+	 * resource (EMFILE, ENFILE, EAGAIN, ENOMEM): then the job was not
+	 * taken, and the caller backs off and tries again later.
 	 */
 	int	(*start)(struct exec *, struct job *);
 	/*
@@ -65,8 +87,9 @@ struct exec_ops {
 	int	(*wait)(struct exec *, int timeout_ms, struct exec_watch *,
 		    size_t nwatch);
 	/*
-	 * Send signo to the job's whole process group.  Never signals a
-	 * group whose leader was reaped.  0 or -errno.
+	 * Send signo to the job's whole process group, or keep it while the
+	 * job has no pid (see above).  Never signals a group whose leader
+	 * was reaped.  0 or -errno.
 	 */
 	int	(*signal)(struct exec *, struct job *, int signo);
 	void	(*release)(struct exec *);

@@ -12,6 +12,7 @@
  * while a batch of events is processed and handed back after it, so no
  * event of the batch can refer to a job that is gone.
  */
+#include "engine.h"
 #include "exec.h"
 #include "job.h"
 #include "loop.h"
@@ -38,6 +39,7 @@ struct awatch {
 };
 
 struct ajob {
+	struct exec	*e;
 	struct job	*job;
 	int		 fd[3];		/* out, err, pidfd; -1 when closed */
 	struct awatch	 w[3];
@@ -101,6 +103,7 @@ ajob_get(struct exec *e, struct job *job)
 	else
 		a = xcalloc(1, sizeof(*a));
 	memset(a, 0, sizeof(*a));
+	a->e = e;
 	a->job = job;
 	for (i = 0; i < 3; i++) {
 		a->fd[i] = -1;
@@ -147,60 +150,30 @@ finish(struct exec *e, struct ajob *a)
 }
 
 static int
-make_pipe(int fds[2])
-{
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return -errno;
-	/*
-	 * Only our end is non-blocking: the job's end must block.  A new
-	 * pipe's read end has no other status flags to keep.
-	 */
-	if (fcntl(fds[0], F_SETFL, O_NONBLOCK) < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -errno;
-	}
-	return 0;
-}
-
-static int
 async_start(struct exec *e, struct job *job)
 {
-	int out[2] = { -1, -1 }, err[2] = { -1, -1 };
+	int rd[2], wr[2];
 	struct ajob *a;
 	int i, r;
 
-	if (!job->ungroup) {
-		if ((r = make_pipe(out)) < 0)
-			return r;
-		if ((r = make_pipe(err)) < 0) {
-			close(out[0]);
-			close(out[1]);
-			return r;
-		}
-	}
+	if ((r = spawn_pipes(job->ungroup, rd, wr)) < 0)
+		return r;
 	/*
 	 * Watch the pipes before the job exists: when the loop cannot take
 	 * them, nothing has run yet and the caller can simply try later.
 	 */
 	a = ajob_get(e, job);
-	a->fd[0] = out[0];
-	a->fd[1] = err[0];
+	a->fd[0] = rd[0];
+	a->fd[1] = rd[1];
 	for (i = 0; i < 2; i++)
 		if (a->fd[i] >= 0 &&
 		    (r = loop_add(e->loop, a->fd[i], &a->w[i])) < 0) {
 			/* Closes the read ends. */
 			ajob_put(e, a);
-			close(out[1]);
-			close(err[1]);
+			spawn_close(wr);
 			return r;
 		}
-	r = spawn_job(job->path, job->argv, job->envp, out[1], err[1],
-	    &job->pid);
-	if (out[1] >= 0) {
-		close(out[1]);
-		close(err[1]);
-	}
+	r = spawn_job_on(job->path, job->argv, job->envp, wr, &job->pid);
 	if (r < 0 && spawn_err_transient(r)) {
 		ajob_put(e, a);
 		return r;
@@ -208,9 +181,7 @@ async_start(struct exec *e, struct job *job)
 	if (r < 0) {
 		ajob_close(e, a, 0);
 		ajob_close(e, a, 1);
-		job->end = JOB_SPAWN_FAILED;
-		job->spawn_err = r;
-		job->status = spawn_err_status(r);
+		engine_spawn_failed(job, r);
 		a->exited = 1;
 		finish(e, a);
 		return 0;
@@ -230,72 +201,50 @@ async_start(struct exec *e, struct job *job)
 	return 0;
 }
 
-/*
- * Read what the pipe holds now.  When the job has exited, bound the
- * work: a descendant that keeps writing must not hold us here.
- */
 static void
-drain(struct exec *e, struct ajob *a, int i, int final)
+sink(void *ctx, int stream, char *p, size_t n)
 {
-	char chunk[65536];
-	struct job *job = a->job;
-	size_t total = 0;
+	struct ajob *a = ctx;
+	struct exec *e = a->e;
+	int r;
+
+	/* The scheduler's thread: out of memory is fatal here, as in xgrow. */
+	if ((r = engine_take(a->job, stream, p, n)) < 0)
+		util_die(r, "out of memory");
+	if (r == 1)
+		e->hooks.output(e->hooks.ctx, a->job, stream, p, n);
+}
+
+/* Read one chunk of what the pipe holds now; close it at its end. */
+static void
+pump(struct exec *e, struct ajob *a, int i)
+{
+	char chunk[ENGINE_CHUNK];
 	ssize_t n;
 
-	while (a->fd[i] >= 0) {
-		n = read(a->fd[i], chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0 || errno != EAGAIN)
-				ajob_close(e, a, i);
-			return;
-		}
-		if (i == 0)
-			job->out_bytes += (uint64_t)n;
-		else
-			job->err_bytes += (uint64_t)n;
-		if (job->live)
-			e->hooks.output(e->hooks.ctx, job, i + 1, chunk,
-			    (size_t)n);
-		else
-			spool_append(i == 0 ? &job->out : &job->err, chunk,
-			    (size_t)n);
-		total += (size_t)n;
-		if (!final || total >= 16 * sizeof(chunk))
-			return;
-	}
+	n = engine_read(a->fd[i], chunk, sizeof(chunk));
+	if (n > 0)
+		sink(a, i + 1, chunk, (size_t)n);
+	else if (n < 0)
+		ajob_close(e, a, i);
 }
 
 /* Reap the job if it has exited.  Returns 1 when it has. */
 static int
 reap(struct exec *e, struct ajob *a)
 {
-	struct job *job = a->job;
-	int st;
-	pid_t p;
+	char chunk[ENGINE_CHUNK];
+	int i;
 
-	do
-		p = wait4(job->pid, &st, WNOHANG, &job->ru);
-	while (p < 0 && errno == EINTR);
-	if (p == 0)
+	if (engine_reap(a->job, WNOHANG) == 0)
 		return 0;
-	if (p < 0) {
-		/* Someone else reaped it; report what we can. */
-		job->end = JOB_LOST;
-		job->status = -1;
-	} else if (WIFSIGNALED(st)) {
-		job->end = JOB_SIGNALED;
-		job->status = WTERMSIG(st);
-	} else {
-		job->end = JOB_EXITED;
-		job->status = WEXITSTATUS(st);
-	}
 	a->exited = 1;
-	drain(e, a, 0, 1);
-	drain(e, a, 1, 1);
-	ajob_close(e, a, 0);
-	ajob_close(e, a, 1);
+	for (i = 0; i < 2; i++) {
+		if (a->fd[i] >= 0)
+			engine_drain(a->fd[i], i + 1, chunk, sizeof(chunk),
+			    sink, a);
+		ajob_close(e, a, i);
+	}
 	ajob_close(e, a, 2);
 	finish(e, a);
 	return 1;
@@ -348,7 +297,7 @@ async_wait(struct exec *e, int timeout_ms, struct exec_watch *w,
 		default:
 			/* The job may have finished earlier in this batch. */
 			if (!aw->a->exited)
-				drain(e, aw->a, aw->kind, 0);
+				pump(e, aw->a, aw->kind);
 			break;
 		}
 	}

@@ -6,34 +6,8 @@
  * end of each worker's socket in its event loop; the worker holds the
  * other end and, of the descriptors fanout opened, nothing else (no
  * other worker's socket, so a worker's death is an EOF; no spill file,
- * joblog or input, whose life it would prolong).
- *
- * The sockets are SOCK_SEQPACKET: records keep their boundaries, so
- * output comes back in messages read whole, with no framing to undo.  A
- * record cannot exceed the socket's send buffer, so no message is longer
- * than MSG_MAX and a long job (argv may be megabytes) goes out in pieces.
- * Every message starts with its 32-bit type:
- *
- *	to a worker
- *	M_START		struct msg_start, then the job's NUL-terminated
- *			strings (path, argv, envp); when they do not fit,
- *			M_MORE messages follow at once with the rest
- *	M_SIGNAL	signal the job's process group, unless its leader
- *			was reaped already
- *	from a worker
- *	M_STARTED	the job's pid, right after it was spawned
- *	M_OUT		up to 64 KiB of its stdout (1) or stderr (2)
- *	M_DONE		it ended and was reaped: how, its rusage, its end time
- *
- * A job that writes nothing costs one message in and two out.
- *
- * A worker ignores the signals a terminal sends (it shares fanout's
- * process group; the coordinator owns signal policy), and leaves only by
- * _exit: the stdio buffers it copied at fork must not be flushed twice.
- * A spawn failure that is a passing shortage (EAGAIN, EMFILE...) is
- * retried in the worker after 10 ms, doubling up to 1 s, because start()
- * returned long before the worker knew; a signal that would end the job
- * arriving meanwhile ends it as if it had run and died of it.
+ * joblog or input, whose life it would prolong).  The worker's side and
+ * the messages between the two are in exec_worker.h.
  *
  * The coordinator is a child subreaper, so when a worker dies its job is
  * reparented to us: we SIGKILL the job's group (its pid came in
@@ -46,19 +20,17 @@
  * are collected while a batch of events is processed and handed back
  * after it, as in exec_async.
  */
+#include "engine.h"
 #include "exec.h"
+#include "exec_worker.h"
 #include "job.h"
 #include "loop.h"
 #include "options.h"
 #include "spawn.h"
 #include "util.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,44 +40,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define CHUNK		65536		/* output bytes per M_OUT */
-#define MSG_MAX		(8 + CHUNK)	/* the longest message */
 #define SOCK_BUF	(4 * MSG_MAX)
 #define MS		1000000LL
 #define SWEEP_NS	(100 * MS)	/* how often strays are reaped */
-#define BACKOFF_MAX_MS	1000
 #define MAX_EXT	EXEC_WATCH_MAX
-
-enum msg_type { M_START = 1, M_MORE, M_SIGNAL, M_STARTED, M_OUT, M_DONE };
-
-#define F_LIVE		1
-#define F_UNGROUP	2
-
-struct msg_start {
-	uint32_t	 type;
-	uint32_t	 flags;
-	uint32_t	 argc;
-	uint32_t	 envc;
-	uint64_t	 len;		/* string bytes, over all pieces */
-};
-
-/* M_MORE and M_OUT (bytes follow), M_SIGNAL, M_STARTED. */
-struct msg_small {
-	uint32_t	 type;
-	int32_t		 arg;		/* signo, pid or stream */
-};
-
-struct msg_done {
-	uint32_t	 type;
-	int32_t		 end;		/* enum job_end */
-	int32_t		 status;
-	int32_t		 spawn_err;
-	int32_t		 pid;		/* 0: never spawned */
-	int32_t		 pad;
-	int64_t		 end_ns;
-	uint64_t	 out_bytes, err_bytes;
-	struct rusage	 ru;
-};
 
 enum token_kind { T_WORKER, T_EXT };
 
@@ -141,503 +79,6 @@ struct exec {
 	struct token		 ext[MAX_EXT];
 	struct exec_watches	 watches;
 };
-
-static uint32_t
-msg_type(const char *p)
-{
-	uint32_t t;
-
-	memcpy(&t, p, sizeof(t));
-	return t;
-}
-
-/* One whole record, two parts; blocks until there is room. */
-static int
-send_msg(int fd, const void *a, size_t alen, const void *b, size_t blen)
-{
-	struct iovec iov[2] = {
-		{ (void *)a, alen },
-		{ (void *)b, blen },
-	};
-	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = blen ? 2 : 1 };
-	ssize_t n;
-
-	do
-		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	return n < 0 ? -errno : 0;
-}
-
-/*
- * The worker.  Everything from here to worker_main runs in the forked
- * child, which is single-threaded, so malloc is safe; but it must never
- * call exit() or util_die(), and returns from nothing: it ends in _exit.
- */
-
-struct wk {
-	int		 sock;
-	char		*rbuf;		/* a message received */
-	char		*obuf;		/* an M_OUT being sent */
-	char		*str;		/* the job's strings */
-	size_t		 strcap;
-	char		**vec;		/* its argv, then its envp */
-	size_t		 veccap;
-	pid_t		 pid;		/* the job, once spawned */
-	int		 fd[3];		/* stdout, stderr, pidfd; -1: closed */
-	int		 reaped;
-	int		 stopped;	/* stopped before it was spawned */
-	struct msg_done	 done;
-};
-
-/* A malformed message: only a bug of ours can send one. */
-static _Noreturn void
-wk_fail(void)
-{
-	_exit(70);
-}
-
-static void *
-wk_grow(void *p, size_t *cap, size_t n, size_t sz)
-{
-	size_t c = *cap ? *cap : 64;
-
-	if (n <= *cap)
-		return p;
-	while (c < n)
-		c *= 2;
-	if ((p = realloc(p, c * sz)) == NULL)
-		_exit(71);	/* the coordinator sees a lost worker */
-	*cap = c;
-	return p;
-}
-
-static void
-wk_send(struct wk *w, const void *p, size_t len)
-{
-	/* Failing, the coordinator is gone, and so is our purpose. */
-	if (send_msg(w->sock, p, len, NULL, 0) < 0)
-		_exit(0);
-}
-
-/* A message's length, or 0 when none is waiting (with MSG_DONTWAIT). */
-static size_t
-wk_recv(struct wk *w, int flags)
-{
-	ssize_t n;
-
-	do
-		n = recv(w->sock, w->rbuf, MSG_MAX, flags);
-	while (n < 0 && errno == EINTR);
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-		return 0;
-	if (n <= 0)
-		_exit(0);	/* EOF: released, or the coordinator died */
-	if ((size_t)n < sizeof(struct msg_small))
-		wk_fail();
-	return (size_t)n;
-}
-
-static int
-sig_stops(int signo)
-{
-	return signo == SIGSTOP || signo == SIGTSTP || signo == SIGTTIN ||
-	    signo == SIGTTOU;
-}
-
-/* Whether signo's default action ends a process. */
-static int
-sig_ends(int signo)
-{
-	return !sig_stops(signo) && signo != 0 && signo != SIGCONT &&
-	    signo != SIGCHLD && signo != SIGURG && signo != SIGWINCH;
-}
-
-/*
- * Take the signal requests waiting on the socket.  Before the job is
- * spawned, a stop is remembered and a signal that would end it is
- * returned: the job must then not run at all.
- */
-static int
-wk_messages(struct wk *w)
-{
-	struct msg_small m;
-	size_t n;
-
-	while ((n = wk_recv(w, MSG_DONTWAIT)) > 0) {
-		memcpy(&m, w->rbuf, sizeof(m));
-		if (m.type != M_SIGNAL || n != sizeof(m))
-			wk_fail();
-		if (w->pid > 0) {
-			/* A reaped leader's pid may be anyone's now. */
-			if (!w->reaped)
-				kill(-w->pid, m.arg);
-		} else if (sig_stops(m.arg))
-			w->stopped = 1;
-		else if (m.arg == SIGCONT)
-			w->stopped = 0;
-		else if (sig_ends(m.arg))
-			return m.arg;
-	}
-	return 0;
-}
-
-/* Wait out a shortage for ms, minding signal requests meanwhile. */
-static int
-wk_backoff(struct wk *w, int ms)
-{
-	int64_t until = clock_mono_ns() + ms * MS, left;
-	struct pollfd p = { .fd = w->sock, .events = POLLIN };
-	int signo;
-
-	while ((left = until - clock_mono_ns()) > 0) {
-		if (poll(&p, 1, (int)((left + MS - 1) / MS)) > 0 &&
-		    (signo = wk_messages(w)) != 0)
-			return signo;
-	}
-	return 0;
-}
-
-static int
-wk_pipe(int fds[2])
-{
-	int r;
-
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return -errno;
-	/*
-	 * Only our end is non-blocking: the job's end must block.  A new
-	 * pipe's read end has no other status flags to keep.
-	 */
-	if (fcntl(fds[0], F_SETFL, O_NONBLOCK) < 0) {
-		r = -errno;
-		close(fds[0]);
-		close(fds[1]);
-		return r;
-	}
-	return 0;
-}
-
-static int
-wk_spawn(struct wk *w, const char *path, char **argv, char **envp,
-    int ungroup)
-{
-	int out[2] = { -1, -1 }, err[2] = { -1, -1 };
-	int r;
-
-	if (!ungroup) {
-		if ((r = wk_pipe(out)) < 0)
-			return r;
-		if ((r = wk_pipe(err)) < 0) {
-			close(out[0]);
-			close(out[1]);
-			return r;
-		}
-	}
-	r = spawn_job(path, argv, envp, out[1], err[1], &w->pid);
-	if (out[1] >= 0) {
-		close(out[1]);
-		close(err[1]);
-	}
-	if (r < 0) {
-		if (out[0] >= 0) {
-			close(out[0]);
-			close(err[0]);
-		}
-		w->pid = 0;
-		return r;
-	}
-	w->fd[0] = out[0];
-	w->fd[1] = err[0];
-	w->fd[2] = spawn_pidfd(w->pid);
-	return 0;
-}
-
-static void
-wk_close(struct wk *w, int i)
-{
-	if (w->fd[i] >= 0) {
-		close(w->fd[i]);
-		w->fd[i] = -1;
-	}
-}
-
-/*
- * Forward what the pipe holds now, as exec_async's drain does: one chunk
- * per wakeup while the job runs; once it has exited, until the pipe is
- * empty but bounded, so that a descendant that keeps writing cannot hold
- * us.
- */
-static void
-wk_drain(struct wk *w, int i, int final)
-{
-	struct msg_small m = { .type = M_OUT, .arg = i + 1 };
-	size_t total = 0;
-	ssize_t n;
-
-	memcpy(w->obuf, &m, sizeof(m));
-	while (w->fd[i] >= 0) {
-		n = read(w->fd[i], w->obuf + sizeof(m), CHUNK);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0 || errno != EAGAIN)
-				wk_close(w, i);
-			return;
-		}
-		if (i == 0)
-			w->done.out_bytes += (uint64_t)n;
-		else
-			w->done.err_bytes += (uint64_t)n;
-		wk_send(w, w->obuf, sizeof(m) + (size_t)n);
-		total += (size_t)n;
-		if (!final || total >= 16 * CHUNK)
-			return;
-	}
-}
-
-/* Reap the job if it has exited, and report it.  1 when it has. */
-static int
-wk_reap(struct wk *w)
-{
-	int st;
-	pid_t p;
-
-	do
-		p = wait4(w->pid, &st, WNOHANG, &w->done.ru);
-	while (p < 0 && errno == EINTR);
-	if (p == 0) {
-		/* A pidfd readable before the exit is reapable: poll. */
-		wk_close(w, 2);
-		return 0;
-	}
-	if (p < 0) {
-		w->done.end = JOB_LOST;
-		w->done.status = -1;
-	} else if (WIFSIGNALED(st)) {
-		w->done.end = JOB_SIGNALED;
-		w->done.status = WTERMSIG(st);
-	} else {
-		w->done.end = JOB_EXITED;
-		w->done.status = WEXITSTATUS(st);
-	}
-	w->reaped = 1;
-	wk_drain(w, 0, 1);
-	wk_drain(w, 1, 1);
-	wk_close(w, 0);
-	wk_close(w, 1);
-	wk_close(w, 2);
-	w->done.pid = w->pid;
-	w->done.end_ns = clock_mono_ns();
-	wk_send(w, &w->done, sizeof(w->done));
-	return 1;
-}
-
-static void
-wk_supervise(struct wk *w)
-{
-	struct pollfd p[4];
-	int i;
-
-	for (;;) {
-		p[0].fd = w->sock;
-		for (i = 0; i < 3; i++)
-			p[i + 1].fd = w->fd[i];
-		for (i = 0; i < 4; i++)
-			p[i].events = POLLIN;
-		/* Without a pidfd, look for the exit every 10 ms. */
-		if (poll(p, 4, w->fd[2] >= 0 ? -1 : 10) < 0 && errno != EINTR)
-			_exit(72);
-		if (p[0].revents)
-			wk_messages(w);
-		for (i = 0; i < 2; i++)
-			if (p[i + 1].revents && w->fd[i] >= 0)
-				wk_drain(w, i, 0);
-		if ((w->fd[2] < 0 || p[3].revents) && wk_reap(w))
-			return;
-	}
-}
-
-/* Take in the job that begins with the M_START of length n in rbuf. */
-static void
-wk_take(struct wk *w, size_t n, struct msg_start *h)
-{
-	size_t got, need, i;
-	char *p, *end, *nul;
-
-	memcpy(h, w->rbuf, sizeof(*h));
-	if (n < sizeof(*h) || n - sizeof(*h) > h->len ||
-	    h->len > SIZE_MAX / 2 || h->argc == 0 ||
-	    h->argc > h->len || h->envc > h->len)
-		wk_fail();
-	w->str = wk_grow(w->str, &w->strcap, h->len, 1);
-	got = n - sizeof(*h);
-	memcpy(w->str, w->rbuf + sizeof(*h), got);
-	while (got < h->len) {
-		n = wk_recv(w, 0);
-		if (msg_type(w->rbuf) != M_MORE ||
-		    n - sizeof(struct msg_small) > h->len - got)
-			wk_fail();
-		n -= sizeof(struct msg_small);
-		memcpy(w->str + got, w->rbuf + sizeof(struct msg_small), n);
-		got += n;
-	}
-	/* path, argv..., NULL, envp..., NULL */
-	need = 1 + (size_t)h->argc + 1 + (size_t)h->envc + 1;
-	w->vec = wk_grow(w->vec, &w->veccap, need, sizeof(*w->vec));
-	p = w->str;
-	end = w->str + h->len;
-	for (i = 0; i < need; i++) {
-		if (i == 1 + h->argc || i == need - 1) {
-			w->vec[i] = NULL;
-			continue;
-		}
-		if (p >= end || (nul = memchr(p, '\0', end - p)) == NULL)
-			wk_fail();
-		w->vec[i] = p;
-		p = nul + 1;
-	}
-	if (p != end)
-		wk_fail();
-}
-
-static void
-wk_run(struct wk *w, size_t n)
-{
-	struct msg_start h;
-	struct msg_small m = { .type = M_STARTED };
-	char **argv, **envp;
-	int delay = 10, r, signo;
-
-	wk_take(w, n, &h);
-	argv = w->vec + 1;
-	envp = argv + h.argc + 1;
-	memset(&w->done, 0, sizeof(w->done));
-	w->done.type = M_DONE;
-	w->pid = 0;
-	w->reaped = 0;
-	w->stopped = 0;
-	while ((r = wk_spawn(w, w->vec[0], argv, envp,
-	    h.flags & F_UNGROUP)) < 0 && spawn_err_transient(r)) {
-		if ((signo = wk_backoff(w, delay)) != 0) {
-			/* Ended before it could run: as if it died of it. */
-			w->done.end = JOB_SIGNALED;
-			w->done.status = signo;
-			w->done.end_ns = clock_mono_ns();
-			wk_send(w, &w->done, sizeof(w->done));
-			return;
-		}
-		delay = delay * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : delay * 2;
-	}
-	if (r < 0) {
-		w->done.end = JOB_SPAWN_FAILED;
-		w->done.spawn_err = r;
-		w->done.status = spawn_err_status(r);
-		w->done.end_ns = clock_mono_ns();
-		wk_send(w, &w->done, sizeof(w->done));
-		return;
-	}
-	m.arg = w->pid;
-	wk_send(w, &m, sizeof(m));
-	if (w->stopped)
-		kill(-w->pid, SIGSTOP);
-	wk_supervise(w);
-}
-
-/*
- * Close fd if the coordinator opened it.  fanout creates every descriptor
- * close-on-exec, and one it inherited across exec cannot carry the flag,
- * so the flag tells fanout's own from those that pass through to jobs.
- */
-static void
-wk_close_ours(int fd, int sock)
-{
-	int fl;
-
-	if (fd <= 2 || fd == sock || fd == spawn_devnull())
-		return;
-	if ((fl = fcntl(fd, F_GETFD)) >= 0 && (fl & FD_CLOEXEC))
-		close(fd);
-}
-
-/*
- * Let go of what the coordinator held when it forked us: other workers'
- * sockets (held here, they would hide those workers' deaths), its event
- * loop, the joblog, the report, the input, and other jobs' unlinked
- * spill files, whose disk space we would pin for as long as we live.
- * Kept: 0, 1 and 2 (an ungrouped job writes straight to them), our
- * socket, spawn's /dev/null, and what fanout inherited.  close_range()
- * cannot skip the inherited, which may lie anywhere, so walk the open
- * descriptors; without /proc, try every number below the limit.
- */
-static void
-wk_close_all(int sock)
-{
-	struct dirent *d;
-	DIR *dir;
-	long fd, max;
-	char *end;
-
-	if ((dir = opendir("/proc/self/fd")) != NULL) {
-		while ((d = readdir(dir)) != NULL) {
-			fd = strtol(d->d_name, &end, 10);
-			if (end != d->d_name && *end == '\0' &&
-			    fd != dirfd(dir))
-				wk_close_ours((int)fd, sock);
-		}
-		closedir(dir);
-		return;
-	}
-	if ((max = sysconf(_SC_OPEN_MAX)) < 0)
-		max = 1024;
-	if (max > INT_MAX)
-		max = INT_MAX;
-	for (fd = 3; fd < max; fd++)
-		wk_close_ours((int)fd, sock);
-}
-
-static _Noreturn void
-worker_main(int sock)
-{
-	static const int ign[] = {
-		SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGUSR1, SIGPIPE,
-	};
-	struct wk w;
-	size_t i, n;
-
-	/*
-	 * Our handlers only feed the coordinator's self-pipe; here the
-	 * defaults come back (SIGCHLD's among them, for wait4), then the
-	 * signals a terminal sends to the whole group are ignored.  Jobs
-	 * get default dispositions from spawn_job whatever ours are.
-	 */
-	spawn_sigdefault();
-	for (i = 0; i < ARRAY_SIZE(ign); i++)
-		signal(ign[i], SIG_IGN);
-	memset(&w, 0, sizeof(w));
-	w.sock = sock;
-	w.fd[0] = w.fd[1] = w.fd[2] = -1;
-	w.rbuf = malloc(MSG_MAX);
-	w.obuf = malloc(MSG_MAX);
-	if (w.rbuf == NULL || w.obuf == NULL)
-		_exit(71);
-	for (;;) {
-		n = wk_recv(&w, 0);
-		switch (msg_type(w.rbuf)) {
-		case M_START:
-			wk_run(&w, n);
-			break;
-		case M_SIGNAL:
-			/* For a job that has ended since. */
-			break;
-		default:
-			wk_fail();
-		}
-	}
-}
-
-/*
- * The coordinator.
- */
 
 static int
 process_init(struct exec **ep, const struct config *cfg,
@@ -711,8 +152,7 @@ worker_fork(struct exec *e, struct worker *w)
 	}
 	if (pid == 0) {
 		/* The worker: of our descriptors, only its own end. */
-		wk_close_all(sv[1]);
-		worker_main(sv[1]);
+		exec_worker_main(sv[1]);
 	}
 	close(sv[1]);
 	w->pid = pid;
@@ -959,14 +399,14 @@ send_job(struct exec *e, struct worker *w, const struct job *job)
 		memcpy(b->p, &h, sizeof(h));
 	}
 	n = b->len < MSG_MAX ? b->len : MSG_MAX;
-	if ((r = send_msg(w->fd, b->p, n, NULL, 0)) < 0)
+	if ((r = exec_worker_send(w->fd, b->p, n, NULL, 0)) < 0)
 		return r;
 	for (off = n; off < b->len; off += n) {
 		n = b->len - off;
 		if (n > MSG_MAX - sizeof(more))
 			n = MSG_MAX - sizeof(more);
-		if ((r = send_msg(w->fd, &more, sizeof(more), b->p + off,
-		    n)) < 0)
+		if ((r = exec_worker_send(w->fd, &more, sizeof(more),
+		    b->p + off, n)) < 0)
 			return r;
 	}
 	return 0;
@@ -1011,6 +451,7 @@ worker_msg(struct exec *e, struct worker *w, size_t n)
 	struct msg_small m;
 	struct msg_done d;
 	const char *p = e->rbuf + sizeof(m);
+	int r;
 
 	if (job == NULL || n < sizeof(m))
 		return -EPROTO;
@@ -1021,16 +462,13 @@ worker_msg(struct exec *e, struct worker *w, size_t n)
 		return 0;
 	case M_OUT:
 		n -= sizeof(m);
-		if (m.arg == 1)
-			job->out_bytes += n;
-		else if (m.arg == 2)
-			job->err_bytes += n;
-		else
+		if (m.arg != 1 && m.arg != 2)
 			return -EPROTO;
-		if (job->live)
+		/* Out of memory is fatal on this thread, as in xgrow. */
+		if ((r = engine_take(job, m.arg, p, n)) < 0)
+			util_die(r, "out of memory");
+		if (r == 1)
 			e->hooks.output(e->hooks.ctx, job, m.arg, p, n);
-		else
-			spool_append(m.arg == 1 ? &job->out : &job->err, p, n);
 		return 0;
 	case M_DONE:
 		if (n != sizeof(d))
@@ -1131,7 +569,7 @@ signal_one(struct worker *w, int signo)
 	/* The worker signals only while the job's leader is unreaped. */
 	if (w == NULL || w->job == NULL || w->fd < 0)
 		return 0;
-	r = send_msg(w->fd, &m, sizeof(m), NULL, 0);
+	r = exec_worker_send(w->fd, &m, sizeof(m), NULL, 0);
 	/* A dead worker: wait() will find its EOF and end the job. */
 	if (r == -EPIPE || r == -ECONNRESET)
 		return 0;

@@ -23,6 +23,7 @@
  * This is the only file with locks.  Workers block every signal: the
  * scheduler's thread alone takes them.
  */
+#include "engine.h"
 #include "exec.h"
 #include "job.h"
 #include "options.h"
@@ -40,7 +41,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CHUNK		65536
+#define CHUNK		ENGINE_CHUNK
 #define STACK_SIZE	(256 * 1024)
 
 enum event_kind { EV_OUTPUT, EV_DONE };
@@ -61,6 +62,7 @@ struct worker {
 	pthread_mutex_t	 mu;
 	pthread_cond_t	 cv;
 	struct job	*job;		/* handed over, or running */
+	struct job	*mine;		/* the worker thread's view of job */
 	pid_t		 pid;		/* signallable while > 0 */
 	int		 end_signo;	/* ends it before it has a pid */
 	int		 stopped;	/* stop it once it has a pid */
@@ -123,22 +125,24 @@ sleep_ms(int ms)
 		;
 }
 
+/*
+ * Count and hold, or queue for the scheduler's thread, what the job
+ * wrote.  Short of memory, wait as for any shortage: the job's pipe
+ * holds the rest meanwhile.
+ */
 static void
-post_output(struct exec *e, struct job *job, int stream, const char *p,
-    size_t n)
+post_output(void *ctx, int stream, char *p, size_t n)
 {
+	struct worker *w = ctx;
+	struct job *job = w->mine;
 	struct event *ev;
-	int ms = 0;
+	int ms = 0, r;
 
-	if (stream == 1)
-		job->out_bytes += n;
-	else
-		job->err_bytes += n;
-	if (!job->live) {
-		spool_append(stream == 1 ? &job->out : &job->err, p, n);
+	while ((r = engine_take(job, stream, p, n)) < 0)
+		sleep_ms(ms = spawn_backoff_ms(ms));
+	if (r == 0)
 		return;
-	}
-	/* Short of memory: wait, as for any shortage; the job's pipe holds. */
+	ms = 0;
 	while ((ev = malloc(sizeof(*ev) + n)) == NULL)
 		sleep_ms(ms = spawn_backoff_ms(ms));
 	ev->kind = EV_OUTPUT;
@@ -146,7 +150,7 @@ post_output(struct exec *e, struct job *job, int stream, const char *p,
 	ev->stream = stream;
 	ev->len = n;
 	memcpy(ev->data, p, n);
-	queue_push(e, ev);
+	queue_push(w->e, ev);
 }
 
 /*
@@ -226,100 +230,60 @@ spawn_retrying(struct worker *w, struct job *job, int fd[2])
 	return r;
 }
 
-/* Read once from a pipe; close it at EOF.  Returns bytes read. */
-static ssize_t
-pump(struct exec *e, struct job *job, int *fd, int stream)
+/* Read one chunk from a pipe; close it at its end. */
+static void
+pump(struct worker *w, int *fd, int stream)
 {
 	char chunk[CHUNK];
 	ssize_t n;
 
-	do
-		n = read(*fd, chunk, sizeof(chunk));
-	while (n < 0 && errno == EINTR);
+	n = engine_read(*fd, chunk, sizeof(chunk));
 	if (n > 0)
-		post_output(e, job, stream, chunk, (size_t)n);
-	else if (n == 0 || errno != EAGAIN)
+		post_output(w, stream, chunk, (size_t)n);
+	else if (n < 0)
 		close_fd(fd);
-	return n;
 }
 
-/*
- * After the job has exited: take what its pipes hold now without
- * blocking, and at most a bounded amount, since a descendant may keep
- * writing.
- */
+/* After the job has exited: what its pipes hold now, then close them. */
 static void
-drain(struct exec *e, struct job *job, int fd[2])
+drain(struct worker *w, int fd[2])
 {
-	struct pollfd pfd[2];
-	size_t total = 0;
-	int i, n;
+	char chunk[CHUNK];
+	int i;
 
-	while ((fd[0] >= 0 || fd[1] >= 0) && total < 16 * CHUNK) {
-		for (i = 0; i < 2; i++) {
-			pfd[i].fd = fd[i];
-			pfd[i].events = POLLIN;
-		}
-		n = poll(pfd, 2, 0);
-		if (n <= 0)
-			break;
-		for (i = 0; i < 2; i++) {
-			if (pfd[i].revents == 0)
-				continue;
-			if (pump(e, job, &fd[i], i + 1) > 0)
-				total += CHUNK;
-		}
+	for (i = 0; i < 2; i++) {
+		if (fd[i] >= 0)
+			engine_drain(fd[i], i + 1, chunk, sizeof(chunk),
+			    post_output, w);
+		close_fd(&fd[i]);
 	}
-	close_fd(&fd[0]);
-	close_fd(&fd[1]);
 }
 
 static void
 reap(struct worker *w, struct job *job)
 {
-	int st;
-	pid_t p;
-
 	/* Under the mutex, so that no signal can race the pid's reuse. */
 	pthread_mutex_lock(&w->mu);
-	do
-		p = wait4(job->pid, &st, 0, &job->ru);
-	while (p < 0 && errno == EINTR);
+	engine_reap(job, 0);
 	w->pid = 0;
 	pthread_mutex_unlock(&w->mu);
-	if (p < 0) {
-		job->end = JOB_LOST;
-		job->status = -1;
-	} else if (WIFSIGNALED(st)) {
-		job->end = JOB_SIGNALED;
-		job->status = WTERMSIG(st);
-	} else {
-		job->end = JOB_EXITED;
-		job->status = WEXITSTATUS(st);
-	}
 }
 
 static void
 run(struct worker *w, struct job *job)
 {
-	struct exec *e = w->e;
 	int fd[2], pidfd;
 	siginfo_t si;
 	struct pollfd pfd[3];
 	int r, i, exited = 0;
 
+	w->mine = job;
 	r = spawn_retrying(w, job, fd);
-	if (r > 0) {
-		/* Ended before it could run: as if it died of it. */
-		job->end = JOB_SIGNALED;
-		job->status = r;
-		post_done(w, job);
-		return;
-	}
-	if (r < 0) {
-		job->end = JOB_SPAWN_FAILED;
-		job->spawn_err = r;
-		job->status = spawn_err_status(r);
+	if (r != 0) {
+		if (r > 0)
+			engine_killed_unspawned(job, r);
+		else
+			engine_spawn_failed(job, r);
 		post_done(w, job);
 		return;
 	}
@@ -337,7 +301,7 @@ run(struct worker *w, struct job *job)
 			break;
 		for (i = 0; r > 0 && i < 2; i++)
 			if (pfd[i].revents)
-				pump(e, job, &fd[i], i + 1);
+				pump(w, &fd[i], i + 1);
 		/* Exited?  Leave it a zombie until reap() takes the lock. */
 		memset(&si, 0, sizeof(si));
 		if (pidfd < 0 || (r > 0 && pfd[2].revents))
@@ -346,7 +310,7 @@ run(struct worker *w, struct job *job)
 				exited = 1;
 	}
 	close_fd(&pidfd);
-	drain(e, job, fd);
+	drain(w, fd);
 	reap(w, job);
 	post_done(w, job);
 }

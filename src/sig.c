@@ -99,3 +99,23 @@ sig_die(int signo)
 	/* A signal whose default is not to die: exit as a shell would. */
 	exit(128 + signo);
 }
+
+const char *
+sig_name(int signo)
+{
+	return signo > 0 && signo < NSIG ? sigabbrev_np(signo) : NULL;
+}
+
+int
+sig_number(const char *name)
+{
+	const char *abbrev;
+	int s;
+
+	if (strncmp(name, "SIG", 3) == 0)
+		name += 3;
+	for (s = 1; s < NSIG; s++)
+		if ((abbrev = sig_name(s)) != NULL && strcmp(abbrev, name) == 0)
+			return s;
+	return -1;
+}

@@ -35,4 +35,13 @@ int	sig_take(int signo);
  */
 _Noreturn void sig_die(int signo);
 
+/*
+ * The name of signo without its "SIG" ("TERM"), or NULL for a number
+ * that names none: the one place fanout turns signals into names, for
+ * reports and messages.  Any thread.
+ */
+const char *sig_name(int signo);
+/* The signal called name, with or without "SIG", or -1.  Any thread. */
+int	sig_number(const char *name);
+
 #endif

@@ -302,40 +302,65 @@ job_pipe(int fds[2])
 	return 0;
 }
 
+void
+spawn_close(int fd[2])
+{
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (fd[i] >= 0) {
+			close(fd[i]);
+			fd[i] = -1;
+		}
+}
+
+int
+spawn_pipes(int ungroup, int rd[2], int wr[2])
+{
+	int out[2], err[2];
+	int r;
+
+	rd[0] = rd[1] = wr[0] = wr[1] = -1;
+	if (ungroup)
+		return 0;
+	if ((r = job_pipe(out)) < 0)
+		return r;
+	if ((r = job_pipe(err)) < 0) {
+		close(out[0]);
+		close(out[1]);
+		return r;
+	}
+	rd[0] = out[0];
+	rd[1] = err[0];
+	wr[0] = out[1];
+	wr[1] = err[1];
+	return 0;
+}
+
+int
+spawn_job_on(const char *path, char *const argv[], char *const envp[],
+    int wr[2], pid_t *pid)
+{
+	int r;
+
+	r = spawn_job(path, argv, envp, wr[0], wr[1], pid);
+	/* The job's ends are the job's alone: ours would hide its EOF. */
+	spawn_close(wr);
+	return r;
+}
+
 int
 spawn_job_piped(const char *path, char *const argv[], char *const envp[],
     int ungroup, int fd[2], pid_t *pid)
 {
-	int out[2] = { -1, -1 }, err[2] = { -1, -1 };
-	pid_t p;
+	int wr[2];
 	int r;
 
-	fd[0] = fd[1] = -1;
-	if (!ungroup) {
-		if ((r = job_pipe(out)) < 0)
-			return r;
-		if ((r = job_pipe(err)) < 0) {
-			close(out[0]);
-			close(out[1]);
-			return r;
-		}
-	}
-	r = spawn_job(path, argv, envp, out[1], err[1], &p);
-	if (!ungroup) {
-		close(out[1]);
-		close(err[1]);
-	}
-	if (r < 0) {
-		if (!ungroup) {
-			close(out[0]);
-			close(err[0]);
-		}
+	if ((r = spawn_pipes(ungroup, fd, wr)) < 0)
 		return r;
-	}
-	fd[0] = out[0];
-	fd[1] = err[0];
-	*pid = p;
-	return 0;
+	if ((r = spawn_job_on(path, argv, envp, wr, pid)) < 0)
+		spawn_close(fd);
+	return r;
 }
 
 int

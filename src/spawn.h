@@ -53,6 +53,20 @@ int	spawn_job_piped(const char *path, char *const argv[],
 	    char *const envp[], int ungroup, int fd[2], pid_t *pid);
 
 /*
+ * spawn_job_piped in two steps, for an engine that must do something
+ * with the read ends before the job exists (watch them).  spawn_pipes
+ * makes the pipes (rd[] our read ends, close-on-exec and non-blocking;
+ * wr[] the job's ends; all -1 when ungroup): 0, or -errno with nothing
+ * open.  spawn_job_on spawns with wr[] as the job's 1 and 2 and closes
+ * them, whatever the outcome: as spawn_job.  spawn_close closes what of
+ * fd[] is open and sets it to -1.
+ */
+int	spawn_pipes(int ungroup, int rd[2], int wr[2]);
+int	spawn_job_on(const char *path, char *const argv[],
+	    char *const envp[], int wr[2], pid_t *pid);
+void	spawn_close(int fd[2]);
+
+/*
  * The one policy for a shortage (spawn_err_transient): never the job's
  * failure; wait and try again, first after SPAWN_BACKOFF_MIN_MS, then
  * twice as long each time up to SPAWN_BACKOFF_MAX_MS.  spawn_backoff_ms

@@ -36,20 +36,20 @@ spool_init(struct spool *s)
 	s->fd = -1;
 }
 
-static int
-spill_open(void)
+int
+spool_tmpfile(const char *dir)
 {
 	struct buf path = { 0 };
 	int fd;
 
 #ifdef O_TMPFILE
-	fd = open(spill_dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (fd >= 0)
 		return fd;
 	if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
 		return -errno;
 #endif
-	buf_addf(&path, "%s/fanout.XXXXXX", spill_dir);
+	buf_addf(&path, "%s/fanout.XXXXXX", dir);
 	fd = mkostemp(path.p, O_CLOEXEC);
 	if (fd < 0)
 		fd = -errno;
@@ -65,7 +65,7 @@ spill(struct spool *s, const void *p, size_t n)
 	int r;
 
 	if (s->fd < 0) {
-		s->fd = spill_open();
+		s->fd = spool_tmpfile(spill_dir);
 		if (s->fd < 0) {
 			r = s->fd;
 			s->fd = -1;
@@ -78,19 +78,34 @@ spill(struct spool *s, const void *p, size_t n)
 	return pwrite_all(s->fd, p, n, (off_t)s->size);
 }
 
+/* Room for n more bytes in memory: 0, or -ENOMEM with nothing changed. */
+static int
+grow(struct spool *s, size_t n)
+{
+	size_t cap = s->cap ? s->cap : 64;
+	char *mem;
+
+	if (s->len + n <= s->cap)
+		return 0;
+	while (cap < s->len + n)
+		cap *= 2;
+	if ((mem = realloc(s->mem, cap)) == NULL)
+		return -ENOMEM;
+	s->mem = mem;
+	s->cap = cap;
+	return 0;
+}
+
 int
-spool_append(struct spool *s, const void *p, size_t n)
+spool_try_append(struct spool *s, const void *p, size_t n)
 {
 	int r;
 
-	if (s->err)
-		return s->err;
-	if (n == 0)
+	if (s->err || n == 0)
 		return 0;
 	if (s->fd < 0 && s->len + n <= mem_limit) {
-		if (s->len + n > s->cap) {
-			s->mem = xgrow(s->mem, &s->cap, s->len + n, 1);
-		}
+		if ((r = grow(s, n)) < 0)
+			return r;
 		memcpy(s->mem + s->len, p, n);
 		s->len += n;
 		s->size += n;
@@ -99,10 +114,18 @@ spool_append(struct spool *s, const void *p, size_t n)
 	r = spill(s, p, n);
 	if (r < 0) {
 		s->err = r;
-		return r;
+		return 0;
 	}
 	s->size += n;
 	return 0;
+}
+
+int
+spool_append(struct spool *s, const void *p, size_t n)
+{
+	if (spool_try_append(s, p, n) < 0)
+		util_die(-ENOMEM, "out of memory");
+	return s->err;
 }
 
 static int

@@ -33,8 +33,20 @@ void	spool_init(struct spool *);
 /*
  * Append bytes.  Returns 0, or -errno when the spill file could not be
  * written (disk full): the spool keeps err and drops further bytes.
+ * Dies when memory runs out: for the scheduler's thread only.
  */
 int	spool_append(struct spool *, const void *, size_t);
+/*
+ * spool_append for a worker, which must never exit: -ENOMEM when memory
+ * ran out, with nothing taken (a shortage: wait and try again), else 0
+ * (a failed spill is kept in err, as by spool_append).
+ */
+int	spool_try_append(struct spool *, const void *, size_t);
+/*
+ * An unlinked read-write temp file in dir, mode 0600, close-on-exec:
+ * its descriptor, or -errno.  The one way fanout makes a temp file.
+ */
+int	spool_tmpfile(const char *dir);
 /*
  * Write the whole spool to fd (retrying short writes), using zero-copy
  * transfer where the kernel allows.  0 or -errno.

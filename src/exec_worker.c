@@ -1,0 +1,459 @@
+/*
+ * exec_worker: a forked worker of exec_process.  It gets a job in
+ * M_START, spawns it with the engine kit, forwards its output and its end,
+ * and waits for the next.
+ *
+ * A worker ignores the signals a terminal sends (it shares fanout's
+ * process group; the coordinator owns signal policy), and leaves only by
+ * _exit: the stdio buffers it copied at fork must not be flushed twice.
+ * A spawn failure that is a passing shortage (EAGAIN, EMFILE...) is
+ * waited out in the worker by spawn.h's policy, because start() returned
+ * long before the worker knew; a signal that would end the job arriving
+ * meanwhile ends it as if it had run and died of it.
+ */
+#include "exec_worker.h"
+#include "job.h"
+#include "spawn.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MS		1000000LL
+
+uint32_t
+exec_worker_type(const char *p)
+{
+	uint32_t t;
+
+	memcpy(&t, p, sizeof(t));
+	return t;
+}
+
+int
+exec_worker_send(int fd, const void *a, size_t alen, const void *b, size_t blen)
+{
+	struct iovec iov[2] = {
+		{ (void *)a, alen },
+		{ (void *)b, blen },
+	};
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = blen ? 2 : 1 };
+	ssize_t n;
+
+	do
+		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : 0;
+}
+
+/*
+ * Everything here runs in the forked
+ * child, which is single-threaded, so malloc is safe; but it must never
+ * call exit() or util_die(), and returns from nothing: it ends in _exit.
+ */
+
+struct wk {
+	int		 sock;
+	char		*rbuf;		/* a message received */
+	char		*obuf;		/* an M_OUT being sent */
+	char		*str;		/* the job's strings */
+	size_t		 strcap;
+	char		**vec;		/* its argv, then its envp */
+	size_t		 veccap;
+	struct job	 job;		/* its result; pid once spawned */
+	int		 fd[3];		/* stdout, stderr, pidfd; -1: closed */
+	int		 reaped;
+	int		 stopped;	/* stopped before it was spawned */
+};
+
+/* A malformed message: only a bug of ours can send one. */
+static _Noreturn void
+wk_fail(void)
+{
+	_exit(70);
+}
+
+static void *
+wk_grow(void *p, size_t *cap, size_t n, size_t sz)
+{
+	size_t c = *cap ? *cap : 64;
+
+	if (n <= *cap)
+		return p;
+	while (c < n)
+		c *= 2;
+	if ((p = realloc(p, c * sz)) == NULL)
+		_exit(71);	/* the coordinator sees a lost worker */
+	*cap = c;
+	return p;
+}
+
+static void
+wk_send(struct wk *w, const void *p, size_t len)
+{
+	/* Failing, the coordinator is gone, and so is our purpose. */
+	if (exec_worker_send(w->sock, p, len, NULL, 0) < 0)
+		_exit(0);
+}
+
+/* A message's length, or 0 when none is waiting (with MSG_DONTWAIT). */
+static size_t
+wk_recv(struct wk *w, int flags)
+{
+	ssize_t n;
+
+	do
+		n = recv(w->sock, w->rbuf, MSG_MAX, flags);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return 0;
+	if (n <= 0)
+		_exit(0);	/* EOF: released, or the coordinator died */
+	if ((size_t)n < sizeof(struct msg_small))
+		wk_fail();
+	return (size_t)n;
+}
+
+/*
+ * Take the signal requests waiting on the socket.  Before the job is
+ * spawned, a stop is remembered and a signal that would end it is
+ * returned: the job must then not run at all.
+ */
+static int
+wk_messages(struct wk *w)
+{
+	struct msg_small m;
+	size_t n;
+
+	while ((n = wk_recv(w, MSG_DONTWAIT)) > 0) {
+		memcpy(&m, w->rbuf, sizeof(m));
+		if (m.type != M_SIGNAL || n != sizeof(m))
+			wk_fail();
+		if (w->job.pid > 0) {
+			/* A reaped leader's pid may be anyone's now. */
+			if (!w->reaped)
+				kill(-w->job.pid, m.arg);
+		} else if (spawn_sig_stops(m.arg))
+			w->stopped = 1;
+		else if (m.arg == SIGCONT)
+			w->stopped = 0;
+		else if (spawn_sig_ends(m.arg))
+			return m.arg;
+	}
+	return 0;
+}
+
+/* Wait out a shortage for ms, minding signal requests meanwhile. */
+static int
+wk_backoff(struct wk *w, int ms)
+{
+	int64_t until = clock_mono_ns() + ms * MS, left;
+	struct pollfd p = { .fd = w->sock, .events = POLLIN };
+	int signo;
+
+	while ((left = until - clock_mono_ns()) > 0) {
+		if (poll(&p, 1, (int)((left + MS - 1) / MS)) > 0 &&
+		    (signo = wk_messages(w)) != 0)
+			return signo;
+	}
+	return 0;
+}
+
+static int
+wk_spawn(struct wk *w, const char *path, char **argv, char **envp,
+    int ungroup)
+{
+	int r;
+
+	r = spawn_job_piped(path, argv, envp, ungroup, w->fd, &w->job.pid);
+	if (r < 0) {
+		w->job.pid = 0;
+		return r;
+	}
+	w->fd[2] = spawn_pidfd(w->job.pid);
+	return 0;
+}
+
+static void
+wk_close(struct wk *w, int i)
+{
+	if (w->fd[i] >= 0) {
+		close(w->fd[i]);
+		w->fd[i] = -1;
+	}
+}
+
+/* Count and forward n bytes of the job's stream, read into obuf. */
+static void
+wk_sink(void *ctx, int stream, char *p, size_t n)
+{
+	struct msg_small m = { .type = M_OUT, .arg = stream };
+	struct wk *w = ctx;
+
+	/* A live job only counts: nothing is held here. */
+	engine_take(&w->job, stream, p, n);
+	memcpy(p - sizeof(m), &m, sizeof(m));
+	wk_send(w, p - sizeof(m), sizeof(m) + n);
+}
+
+/* Forward one chunk of what the pipe holds now; close it at its end. */
+static void
+wk_pump(struct wk *w, int i)
+{
+	char *p = w->obuf + sizeof(struct msg_small);
+	ssize_t n;
+
+	n = engine_read(w->fd[i], p, CHUNK);
+	if (n > 0)
+		wk_sink(w, i + 1, p, (size_t)n);
+	else if (n < 0)
+		wk_close(w, i);
+}
+
+/* Tell the coordinator the job ended; what it knows is in w->job. */
+static void
+wk_done(struct wk *w)
+{
+	struct msg_done d = { .type = M_DONE };
+
+	d.end = (int32_t)w->job.end;
+	d.status = w->job.status;
+	d.spawn_err = w->job.spawn_err;
+	d.pid = w->reaped ? w->job.pid : 0;
+	d.end_ns = clock_mono_ns();
+	d.out_bytes = w->job.out_bytes;
+	d.err_bytes = w->job.err_bytes;
+	d.ru = w->job.ru;
+	wk_send(w, &d, sizeof(d));
+}
+
+/* Reap the job if it has exited, and report it.  1 when it has. */
+static int
+wk_reap(struct wk *w)
+{
+	int i;
+
+	if (engine_reap(&w->job, WNOHANG) == 0) {
+		/* A pidfd readable before the exit is reapable: poll. */
+		wk_close(w, 2);
+		return 0;
+	}
+	w->reaped = 1;
+	for (i = 0; i < 2; i++) {
+		if (w->fd[i] >= 0)
+			engine_drain(w->fd[i], i + 1,
+			    w->obuf + sizeof(struct msg_small), CHUNK,
+			    wk_sink, w);
+		wk_close(w, i);
+	}
+	wk_close(w, 2);
+	wk_done(w);
+	return 1;
+}
+
+static void
+wk_supervise(struct wk *w)
+{
+	struct pollfd p[4];
+	int i;
+
+	for (;;) {
+		p[0].fd = w->sock;
+		for (i = 0; i < 3; i++)
+			p[i + 1].fd = w->fd[i];
+		for (i = 0; i < 4; i++)
+			p[i].events = POLLIN;
+		/* Without a pidfd, look for the exit every 10 ms. */
+		if (poll(p, 4, w->fd[2] >= 0 ? -1 : 10) < 0 && errno != EINTR)
+			_exit(72);
+		if (p[0].revents)
+			wk_messages(w);
+		for (i = 0; i < 2; i++)
+			if (p[i + 1].revents && w->fd[i] >= 0)
+				wk_pump(w, i);
+		if ((w->fd[2] < 0 || p[3].revents) && wk_reap(w))
+			return;
+	}
+}
+
+/* Take in the job that begins with the M_START of length n in rbuf. */
+static void
+wk_take(struct wk *w, size_t n, struct msg_start *h)
+{
+	size_t got, need, i;
+	char *p, *end, *nul;
+
+	memcpy(h, w->rbuf, sizeof(*h));
+	if (n < sizeof(*h) || n - sizeof(*h) > h->len ||
+	    h->len > SIZE_MAX / 2 || h->argc == 0 ||
+	    h->argc > h->len || h->envc > h->len)
+		wk_fail();
+	w->str = wk_grow(w->str, &w->strcap, h->len, 1);
+	got = n - sizeof(*h);
+	memcpy(w->str, w->rbuf + sizeof(*h), got);
+	while (got < h->len) {
+		n = wk_recv(w, 0);
+		if (exec_worker_type(w->rbuf) != M_MORE ||
+		    n - sizeof(struct msg_small) > h->len - got)
+			wk_fail();
+		n -= sizeof(struct msg_small);
+		memcpy(w->str + got, w->rbuf + sizeof(struct msg_small), n);
+		got += n;
+	}
+	/* path, argv..., NULL, envp..., NULL */
+	need = 1 + (size_t)h->argc + 1 + (size_t)h->envc + 1;
+	w->vec = wk_grow(w->vec, &w->veccap, need, sizeof(*w->vec));
+	p = w->str;
+	end = w->str + h->len;
+	for (i = 0; i < need; i++) {
+		if (i == 1 + h->argc || i == need - 1) {
+			w->vec[i] = NULL;
+			continue;
+		}
+		if (p >= end || (nul = memchr(p, '\0', end - p)) == NULL)
+			wk_fail();
+		w->vec[i] = p;
+		p = nul + 1;
+	}
+	if (p != end)
+		wk_fail();
+}
+
+static void
+wk_run(struct wk *w, size_t n)
+{
+	struct msg_start h;
+	struct msg_small m = { .type = M_STARTED };
+	char **argv, **envp;
+	int delay = 0, r, signo;
+
+	wk_take(w, n, &h);
+	argv = w->vec + 1;
+	envp = argv + h.argc + 1;
+	/* Live: engine_take only counts; the coordinator holds output. */
+	memset(&w->job, 0, sizeof(w->job));
+	w->job.live = 1;
+	w->reaped = 0;
+	w->stopped = 0;
+	while ((r = wk_spawn(w, w->vec[0], argv, envp,
+	    h.flags & F_UNGROUP)) < 0 && spawn_err_transient(r)) {
+		delay = spawn_backoff_ms(delay);
+		if ((signo = wk_backoff(w, delay)) != 0) {
+			engine_killed_unspawned(&w->job, signo);
+			wk_done(w);
+			return;
+		}
+	}
+	if (r < 0) {
+		engine_spawn_failed(&w->job, r);
+		wk_done(w);
+		return;
+	}
+	m.arg = w->job.pid;
+	wk_send(w, &m, sizeof(m));
+	if (w->stopped)
+		kill(-w->job.pid, SIGSTOP);
+	wk_supervise(w);
+}
+
+/*
+ * Close fd if the coordinator opened it.  fanout creates every descriptor
+ * close-on-exec, and one it inherited across exec cannot carry the flag,
+ * so the flag tells fanout's own from those that pass through to jobs.
+ */
+static void
+wk_close_ours(int fd, int sock)
+{
+	int fl;
+
+	if (fd <= 2 || fd == sock || fd == spawn_devnull())
+		return;
+	if ((fl = fcntl(fd, F_GETFD)) >= 0 && (fl & FD_CLOEXEC))
+		close(fd);
+}
+
+/*
+ * Let go of what the coordinator held when it forked us: other workers'
+ * sockets (held here, they would hide those workers' deaths), its event
+ * loop, the joblog, the report, the input, and other jobs' unlinked
+ * spill files, whose disk space we would pin for as long as we live.
+ * Kept: 0, 1 and 2 (an ungrouped job writes straight to them), our
+ * socket, spawn's /dev/null, and what fanout inherited.  close_range()
+ * cannot skip the inherited, which may lie anywhere, so walk the open
+ * descriptors; without /proc, try every number below the limit.
+ */
+static void
+wk_close_all(int sock)
+{
+	struct dirent *d;
+	DIR *dir;
+	long fd, max;
+	char *end;
+
+	if ((dir = opendir("/proc/self/fd")) != NULL) {
+		while ((d = readdir(dir)) != NULL) {
+			fd = strtol(d->d_name, &end, 10);
+			if (end != d->d_name && *end == '\0' &&
+			    fd != dirfd(dir))
+				wk_close_ours((int)fd, sock);
+		}
+		closedir(dir);
+		return;
+	}
+	if ((max = sysconf(_SC_OPEN_MAX)) < 0)
+		max = 1024;
+	if (max > INT_MAX)
+		max = INT_MAX;
+	for (fd = 3; fd < max; fd++)
+		wk_close_ours((int)fd, sock);
+}
+
+_Noreturn void
+exec_worker_main(int sock)
+{
+	static const int ign[] = {
+		SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGUSR1, SIGPIPE,
+	};
+	struct wk w;
+	size_t i, n;
+
+	wk_close_all(sock);
+	/*
+	 * Our handlers only feed the coordinator's self-pipe; here the
+	 * defaults come back (SIGCHLD's among them, for wait4), then the
+	 * signals a terminal sends to the whole group are ignored.  Jobs
+	 * get default dispositions from spawn_job whatever ours are.
+	 */
+	spawn_sigdefault();
+	for (i = 0; i < ARRAY_SIZE(ign); i++)
+		signal(ign[i], SIG_IGN);
+	memset(&w, 0, sizeof(w));
+	w.sock = sock;
+	w.fd[0] = w.fd[1] = w.fd[2] = -1;
+	w.rbuf = malloc(MSG_MAX);
+	w.obuf = malloc(MSG_MAX);
+	if (w.rbuf == NULL || w.obuf == NULL)
+		_exit(71);
+	for (;;) {
+		n = wk_recv(&w, 0);
+		switch (exec_worker_type(w.rbuf)) {
+		case M_START:
+			wk_run(&w, n);
+			break;
+		case M_SIGNAL:
+			/* For a job that has ended since. */
+			break;
+		default:
+			wk_fail();
+		}
+	}
+}
