@@ -310,6 +310,13 @@ on_done(void *ctx, struct job *job)
 		    s->cfg->tmpdir);
 		s->fatal = 1;
 		end_run(s, 0);
+		/*
+		 * Its output is lost: neither deliver nor log it, so that
+		 * --resume runs it again.
+		 */
+		job->killed = 1;
+		finish_job(s, job, 1);
+		return;
 	}
 	if (s->stop == RUNNING && policy_may_retry(&s->policy, job)) {
 		s->st.retried++;
