@@ -142,13 +142,16 @@ start_faults=(pipe2:EMFILE:3:6 pipe2:ENFILE:3:6 posix_spawn:EAGAIN:1:6
 	[ -z "$(ls -A small)" ]
 }
 
-# as_nobody NPROC cmd...: run cmd as nobody under a process limit, from a
-# directory nobody may use, with a copy of fanout nobody may run ($nb).
+# The limit counts every process of the user, so the tests run as a user
+# of their own: a numeric uid with no account and no process (nobody may
+# be busy with other work on the machine).
+# nobody_setup: pick it ($uid), and a directory it may use holding a copy
+# of fanout it may run ($nb).
 nobody_setup() {
 	[ "$(id -u)" = 0 ] || skip "needs root to run as an unprivileged user"
-	id nobody >/dev/null 2>&1 || skip "no user nobody"
-	[ "$(ps -u nobody --no-headers | wc -l)" -eq 0 ] ||
-	    skip "nobody already runs processes, which count against its limit"
+	uid=$((40000 + $$ % 20000))
+	[ "$(ps -u "$uid" --no-headers | wc -l)" -eq 0 ] ||
+	    skip "uid $uid already runs processes, which count against its limit"
 	nbdir=$(mktemp -d /tmp/fanout-nproc.XXXXXX)
 	chmod 755 "$nbdir"
 	cp "$FANOUT" "$nbdir/fanout"
@@ -160,7 +163,7 @@ nobody_setup() {
 as_nobody() {
 	local n=$1
 	shift
-	prlimit --nproc="$n:$n" setpriv --reuid=nobody --regid=nogroup \
+	prlimit --nproc="$n:$n" setpriv --reuid="$uid" --regid="$uid" \
 	    --clear-groups "$@"
 }
 
@@ -184,17 +187,17 @@ as_nobody() {
 @test "Ctrl-C ends a run short of processes" {
 	nobody_setup
 	# Room for fanout and one job: one job runs, the others back off.
-	spawn prlimit --nproc=8:8 setpriv --reuid=nobody --regid=nogroup \
+	spawn prlimit --nproc=8:8 setpriv --reuid="$uid" --regid="$uid" \
 	    --clear-groups "$nb" -j6 --joblog jl 'exec sleep 30; : {}' ::: $(seq 6)
-	wait_until 20 nobody_sleeps
+	wait_until 20 user_sleeps
 	interrupt
 	[ "$status" -eq 130 ]
 	[ ! -s out ]
 	[ "$(wc -l < jl)" -eq 1 ]
 }
 
-nobody_sleeps() {
-	ps -u nobody -o comm= | grep -qx sleep
+user_sleeps() {
+	ps -u "$uid" -o comm= | grep -qx sleep
 }
 
 @test "a job that closes its stdout early is neither failed nor cut short" {
