@@ -9,6 +9,7 @@
 #include "job.h"
 #include "options.h"
 #include "results.h"
+#include "sig.h"
 #include "util.h"
 
 #include <errno.h>
@@ -25,6 +26,7 @@ struct order {
 	size_t			 held;
 	struct buf		 out;		/* tagged output being built */
 	struct results		*results;	/* --results DIR */
+	int			 gone;		/* see put() */
 };
 
 int
@@ -76,6 +78,25 @@ tagging(const struct job *job)
 }
 
 /*
+ * Every write of output ends here.  Once one fails because the reader
+ * left (EPIPE) or stalled until Ctrl-C (EINTR), no later one could
+ * succeed: from then on every job is delivered as discarded.
+ */
+static int
+gone(struct order *o, int r)
+{
+	if (r == -EPIPE || r == -EINTR)
+		o->gone = 1;
+	return r;
+}
+
+static int
+put(struct order *o, int fd, const char *p, size_t n)
+{
+	return o->gone ? -EPIPE : gone(o, sig_write_all(fd, p, n));
+}
+
+/*
  * Write bytes of a job's stream, prefixing its tag at each line start.
  * The job's bol flag carries "at the start of a line" across calls.
  */
@@ -90,7 +111,7 @@ emit(struct order *o, struct job *job, int stream, const char *p, size_t n)
 		return 0;
 	writing(o, fd);
 	if (!tagging(job))
-		return write_all(fd, p, n);
+		return put(o, fd, p, n);
 	buf_clear(&o->out);
 	while (p < end) {
 		if (*bol)
@@ -101,12 +122,12 @@ emit(struct order *o, struct job *job, int stream, const char *p, size_t n)
 		buf_add(&o->out, p, (size_t)(nl - p));
 		p = nl;
 		if (o->out.len >= 65536) {
-			if ((r = write_all(fd, o->out.p, o->out.len)) < 0)
+			if ((r = put(o, fd, o->out.p, o->out.len)) < 0)
 				return r;
 			buf_clear(&o->out);
 		}
 	}
-	return write_all(fd, o->out.p, o->out.len);
+	return put(o, fd, o->out.p, o->out.len);
 }
 
 struct emit_ctx {
@@ -132,10 +153,12 @@ emit_spool(struct order *o, struct job *job, int stream)
 
 	if (s->err)
 		return s->err;
-	if (s->size > 0)
+	if (s->size > 0 && !o->gone)
 		writing(o, stream);
-	if (!tagging(job))
-		r = spool_write(s, stream);
+	if (o->gone)
+		r = -EPIPE;
+	else if (!tagging(job))
+		r = gone(o, spool_write(s, stream));
 	else
 		r = spool_each(s, emit_chunk, &c);
 	spool_reset(s);
@@ -152,9 +175,9 @@ emit_command(struct order *o, struct job *job)
 		return 0;
 	job->announced = 1;
 	writing(o, 1);
-	if ((r = write_all(1, job->line, strlen(job->line))) < 0)
+	if ((r = put(o, 1, job->line, strlen(job->line))) < 0)
 		return r;
-	return write_all(1, "\n", 1);
+	return put(o, 1, "\n", 1);
 }
 
 /* Everything the job still holds, then hand it back. */
@@ -163,6 +186,8 @@ deliver(struct order *o, struct job *job, int discard)
 {
 	int r = 0;
 
+	if (o->gone)
+		job->killed = discard = 1;	/* its output is lost */
 	if (discard) {
 		spool_reset(&job->out);
 		spool_reset(&job->err);
@@ -276,8 +301,7 @@ advance(struct order *o)
 			o->tail = NULL;
 		o->held--;
 		discard = job->killed;
-		r = deliver(o, job, discard);
-		if (r < 0)
+		if ((r = deliver(o, job, discard)) < 0 && !o->gone)
 			return r;
 		if (o->head != NULL && order_live(o) &&
 		    o->head->state != JOB_FINISHED) {

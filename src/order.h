@@ -15,7 +15,10 @@
  * be written and the job freed.
  *
  * Single-threaded: the scheduler's thread only.  Functions that write
- * return 0 or -errno of the failed write (-EPIPE: downstream closed).
+ * return 0 or -errno of the failed write: -EPIPE, downstream closed;
+ * -EINTR, a stop signal ended a write the reader did not take
+ * (sig_write_all()).  After either, output is gone: nothing more is
+ * written, and every job is delivered as discarded (job->killed set).
  */
 #ifndef FANOUT_ORDER_H
 #define FANOUT_ORDER_H

@@ -74,6 +74,7 @@ struct sched {
 	int		 kills;		/* INT/TERM received */
 	int		 exit_override;	/* halt: exit with this, or -1 */
 	int		 fatal;		/* fanout itself failed: exit 255 */
+	int		 out_gone;	/* stdout closed, or stalled at Ctrl-C */
 	int		 watch_stdout;	/* stdout is a pipe: notice its close */
 	int64_t		 next_start_ns;	/* --delay, or back-off after EMFILE */
 	struct policy	 policy;	/* halt, retries, time limits */
@@ -170,9 +171,20 @@ end_run(struct sched *s, int signo)
 static void
 output_failed(struct sched *s, int r)
 {
+	if (s->out_gone)
+		return;		/* the order module drops it all now */
 	if (r == -EPIPE) {
 		/* Downstream is gone: nothing to say, die of SIGPIPE. */
+		s->out_gone = 1;
 		end_run(s, SIGPIPE);
+		return;
+	}
+	if (r == -EINTR) {
+		/*
+		 * Ctrl-C (or TERM) while the reader stalled: what it would
+		 * not take is dropped, and handle_signals() ends the run.
+		 */
+		s->out_gone = 1;
 		return;
 	}
 	if (!s->fatal)
@@ -187,7 +199,7 @@ on_output(void *ctx, struct job *job, int stream, const char *p, size_t n)
 	struct sched *s = ctx;
 	int r;
 
-	if (s->die_signal == SIGPIPE || s->fatal)
+	if (s->out_gone || s->fatal)
 		return;
 	if ((r = order_output(s->order, job, stream, p, n)) < 0)
 		output_failed(s, r);
@@ -336,7 +348,7 @@ on_done(void *ctx, struct job *job)
 	}
 	if (job_failed(job) && !job->killed)
 		job_line(&s->maker, job);	/* for the failure list */
-	if (s->die_signal == SIGPIPE)
+	if (s->out_gone)
 		job->killed = 1;
 	finish_job(s, job, job->killed);
 }
@@ -752,7 +764,7 @@ sched_run(const struct config *cfg)
 		 * fanout running for a reader that left.
 		 */
 		w[0].fd = sig_fd();
-		w[1].fd = s->watch_stdout && s->die_signal != SIGPIPE ? 1 : -1;
+		w[1].fd = s->watch_stdout && !s->out_gone ? 1 : -1;
 		w[2].fd = want_input ? input_fd(s->input) : -1;
 		nw = 3;
 		r = s->ops ? s->ops->wait(s->exec, timeout, w, nw) :
@@ -761,8 +773,10 @@ sched_run(const struct config *cfg)
 			util_die(r, "waiting for jobs");
 		if (w[0].ready)
 			handle_signals(s);
-		if (w[1].fd >= 0 && w[1].ready)
+		if (w[1].fd >= 0 && w[1].ready) {
+			s->out_gone = 1;
 			end_run(s, SIGPIPE);
+		}
 		if (w[2].fd >= 0 && w[2].ready &&
 		    (r = input_fill(s->input)) < 0 && r != -EAGAIN) {
 			util_warn(r, "cannot read input");

@@ -26,6 +26,11 @@ handler(int signo)
 	errno = saved;
 }
 
+/*
+ * INT and TERM interrupt a blocking call (no SA_RESTART): that is how a
+ * write to a reader that stalled gives way to Ctrl-C (sig_write_all()).
+ * Every other blocking call of fanout's retries EINTR.
+ */
 static int
 catch(int signo)
 {
@@ -34,7 +39,7 @@ catch(int signo)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = handler;
 	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
+	sa.sa_flags = signo == SIGINT || signo == SIGTERM ? 0 : SA_RESTART;
 	if (sigaction(signo, &sa, NULL) < 0)
 		return -errno;
 	return 0;
@@ -84,6 +89,35 @@ sig_take(int signo)
 
 	taken[signo] += n;
 	return n;
+}
+
+int
+sig_stops(void)
+{
+	return counts[SIGINT] + counts[SIGTERM];
+}
+
+int
+sig_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	int mark = sig_stops();
+	ssize_t n;
+
+	while (len > 0) {
+		/* Interrupted, before any byte or after some. */
+		if (sig_stops() != mark)
+			return -EINTR;
+		n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
 }
 
 void

@@ -30,6 +30,18 @@ void	sig_drain(void);
  */
 int	sig_take(int signo);
 /*
+ * How many stop signals (INT, TERM) have arrived, for a blocking output
+ * loop to compare before and after an EINTR.  Any thread.
+ */
+int	sig_stops(void);
+/*
+ * write_all() for output, whose reader may stall: a stop signal that
+ * arrives while it blocks ends it with -EINTR, part of buf perhaps
+ * written.  One that arrived before the call does not: the flush after
+ * a first Ctrl-C still goes out, and a second Ctrl-C ends that.
+ */
+int	sig_write_all(int fd, const void *, size_t);
+/*
  * Die of signo: restore its default action, unblock it and raise it,
  * so the caller's shell sees the signal.
  */

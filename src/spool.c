@@ -4,6 +4,7 @@
  * sendfile at explicit offsets, so no shared file offset is ever relied on.
  */
 #include "spool.h"
+#include "sig.h"
 #include "util.h"
 
 #include <errno.h>
@@ -163,7 +164,7 @@ spool_each(struct spool *s, int (*fn)(void *, const char *, size_t),
 static int
 write_chunk(void *ctx, const char *p, size_t n)
 {
-	return write_all(*(int *)ctx, p, n);
+	return sig_write_all(*(int *)ctx, p, n);
 }
 
 int
@@ -171,14 +172,17 @@ spool_write(struct spool *s, int fd)
 {
 	off_t off = 0;
 	ssize_t n = 0;
+	int mark = sig_stops();
 
 	if (s->fd < 0)
-		return s->len ? write_all(fd, s->mem, s->len) : 0;
+		return s->len ? sig_write_all(fd, s->mem, s->len) : 0;
 	/*
 	 * sendfile refuses some outputs (an O_APPEND file, a terminal on old
 	 * kernels); fall back to reading and writing from where it stopped.
 	 */
 	while ((uint64_t)off < s->size) {
+		if (sig_stops() != mark)
+			return -EINTR;
 		n = sendfile(fd, s->fd, &off, (size_t)(s->size - (uint64_t)off));
 		if (n < 0 && errno == EINTR)
 			continue;

@@ -49,7 +49,8 @@ int	spool_try_append(struct spool *, const void *, size_t);
 int	spool_tmpfile(const char *dir);
 /*
  * Write the whole spool to fd (retrying short writes), using zero-copy
- * transfer where the kernel allows.  0 or -errno.
+ * transfer where the kernel allows.  0 or -errno; -EINTR when a stop
+ * signal ends a write that blocks, as sig_write_all().
  */
 int	spool_write(struct spool *, int fd);
 /*
