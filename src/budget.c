@@ -10,6 +10,7 @@
 #include "tmpl.h"
 #include "util.h"
 
+#include <fcntl.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -51,6 +52,20 @@ budget_jobs(long jobs, int unbounded, unsigned long long *limit)
 	if (unbounded)
 		return fit > 32768 ? 32768 : fit;
 	return fit < jobs ? fit : jobs;
+}
+
+int
+budget_no_room(int need)
+{
+	struct rlimit rl;
+	int fd, open = 0;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= 4096)
+		return 0;
+	for (fd = 0; fd < (int)rl.rlim_cur; fd++)
+		if (fcntl(fd, F_GETFD) >= 0)
+			open++;
+	return (rlim_t)(open + need) > rl.rlim_cur ? open : 0;
 }
 
 /* Held output in memory: about 64 MiB in all, 16 KiB..1 MiB a stream. */

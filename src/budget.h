@@ -33,6 +33,12 @@ struct budget_args {
  * the soft limit in force.
  */
 long	budget_jobs(long jobs, int unbounded, unsigned long long *limit);
+/*
+ * Whether need more descriptors than are open now fit in the limit.
+ * Returns how many are open, or 0 when there is room (a limit of 4096
+ * or more always has: the count would cost more than it tells).
+ */
+int	budget_no_room(int need);
 /* The memory one stream of one job may hold before spilling to a file. */
 size_t	budget_spool_limit(long jobs);
 /* Finished jobs -k may hold behind an unfinished one before pausing. */

@@ -68,6 +68,12 @@ struct exec_watch {
 
 struct exec_ops {
 	const char *name;
+	/*
+	 * Descriptors fanout itself opens to start one job (its pipes and
+	 * pidfd, or a worker's socket): a limit with fewer free can never
+	 * start one.
+	 */
+	int	 job_fds;
 	/* 0 or -errno. */
 	int	(*init)(struct exec **, const struct config *,
 		    const struct exec_hooks *);

@@ -351,6 +351,7 @@ async_release(struct exec *e)
 
 const struct exec_ops exec_async_ops = {
 	.name = "async",
+	.job_fds = 5,
 	.init = async_init,
 	.start = async_start,
 	.wait = async_wait,

@@ -543,6 +543,7 @@ thread_release(struct exec *e)
 
 const struct exec_ops exec_thread_ops = {
 	.name = "thread",
+	.job_fds = 5,
 	.init = thread_init,
 	.start = thread_start,
 	.wait = thread_wait,

@@ -712,9 +712,10 @@ setup(struct sched *s, const struct config *cfg)
 	if (!cfg->dry_run) {	/* see dry_run() */
 		jobs = budget_jobs(cfg->jobs, cfg->jobs_unbounded, &nofile);
 		if (!cfg->jobs_unbounded && jobs < cfg->jobs)
-			util_warn(0, "-j %ld: only %ld jobs fit in the "
+			util_warn(0, "-j %ld: only %ld job%s fit%s in the "
 			    "descriptor limit (%llu); running %ld at once",
-			    cfg->jobs, jobs, nofile, jobs);
+			    cfg->jobs, jobs, jobs == 1 ? "" : "s",
+			    jobs == 1 ? "s" : "", nofile, jobs);
 	}
 	s->free_slots = xcalloc((size_t)jobs, sizeof(*s->free_slots));
 	for (i = jobs; i >= 1; i--)
@@ -735,6 +736,12 @@ setup(struct sched *s, const struct config *cfg)
 		util_die(0, "--mode: no mode '%s'", cfg->mode);
 	if ((r = s->ops->init(&s->exec, cfg, &eh)) < 0)
 		util_die(r, "cannot start the %s engine", cfg->mode);
+	/* Else every start would back off, for ever. */
+	if ((i = budget_no_room(s->ops->job_fds)) > 0)
+		util_die(0, "the descriptor limit (%llu) leaves no room for "
+		    "a job: fanout holds %ld descriptors and needs %d more to "
+		    "start one; raise it (ulimit -n)", nofile, i,
+		    s->ops->job_fds);
 }
 
 int
