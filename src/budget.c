@@ -10,7 +10,10 @@
 #include "tmpl.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -51,6 +54,59 @@ budget_jobs(long jobs, int unbounded, unsigned long long *limit)
 		fit = 1;
 	if (unbounded)
 		return fit > 32768 ? 32768 : fit;
+	return fit < jobs ? fit : jobs;
+}
+
+/* The tasks (threads) of processes whose real uid is uid, or -1. */
+static long
+user_tasks(uid_t uid)
+{
+	char path[300], buf[2048], *p;
+	struct dirent *d;
+	long n = 0, uid_seen, threads;
+	ssize_t len;
+	DIR *dir;
+	int fd;
+
+	if ((dir = opendir("/proc")) == NULL)
+		return -1;
+	while ((d = readdir(dir)) != NULL) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/status", d->d_name);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			continue;	/* gone meanwhile */
+		len = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (len <= 0)
+			continue;
+		buf[len] = '\0';
+		uid_seen = (p = strstr(buf, "\nUid:")) ? atol(p + 5) : -1;
+		threads = (p = strstr(buf, "\nThreads:")) ? atol(p + 9) : 1;
+		if (uid_seen == (long)uid)
+			n += threads;
+	}
+	closedir(dir);
+	return n;
+}
+
+long
+budget_procs(long jobs, int tasks, unsigned long long *limit, long *used)
+{
+	struct rlimit rl;
+	long fit;
+
+	*limit = 0;
+	*used = 0;
+	/* Root is not held to it; a large limit needs no count. */
+	if (getrlimit(RLIMIT_NPROC, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur >= 1u << 20 || getuid() == 0)
+		return jobs;
+	if ((*used = user_tasks(getuid())) < 0)
+		return jobs;
+	*limit = (unsigned long long)rl.rlim_cur;
+	fit = (rlim_t)*used >= rl.rlim_cur ? 0 :
+	    (long)(rl.rlim_cur - (rlim_t)*used) / tasks;
 	return fit < jobs ? fit : jobs;
 }
 

@@ -34,6 +34,15 @@ struct budget_args {
  */
 long	budget_jobs(long jobs, int unbounded, unsigned long long *limit);
 /*
+ * How many of jobs fit in the process limit, each costing tasks of it
+ * (the job, and a worker thread or process), beside the tasks the user
+ * runs now; 0 when not even one does.  Jobs when the limit is not in
+ * force (none, or fanout runs as root).  *limit is the limit, *used
+ * the user's tasks.
+ */
+long	budget_procs(long jobs, int tasks, unsigned long long *limit,
+	    long *used);
+/*
  * Whether need more descriptors than are open now fit in the limit.
  * Returns how many are open, or 0 when there is room (a limit of 4096
  * or more always has: the count would cost more than it tells).

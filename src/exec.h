@@ -74,6 +74,8 @@ struct exec_ops {
 	 * start one.
 	 */
 	int	 job_fds;
+	/* Tasks per running job: the job, and a worker thread or process. */
+	int	 job_tasks;
 	/* 0 or -errno. */
 	int	(*init)(struct exec **, const struct config *,
 		    const struct exec_hooks *);

@@ -670,6 +670,39 @@ wait_watches(int timeout_ms, struct exec_watch *w, size_t n)
 }
 
 static void
+warn_fit(const struct config *cfg, long jobs, const char *what,
+    unsigned long long limit)
+{
+	if (!cfg->jobs_unbounded)
+		util_warn(0, "-j %ld: only %ld job%s fit%s in the %s limit "
+		    "(%llu); running %ld at once", cfg->jobs, jobs,
+		    jobs == 1 ? "" : "s", jobs == 1 ? "s" : "", what, limit,
+		    jobs);
+}
+
+/*
+ * Under a process limit, each job costs its engine's tasks.  Past it the
+ * engine's own workers would leave the jobs no room, and no waiting
+ * would cure that: run fewer, or none.
+ */
+static long
+fit_procs(struct sched *s, long jobs)
+{
+	unsigned long long limit;
+	long fit, used;
+
+	fit = budget_procs(jobs, s->ops->job_tasks, &limit, &used);
+	if (fit == 0)
+		util_die(0, "the process limit (%llu) leaves no room for a "
+		    "job: the user has %ld processes and threads, and a job "
+		    "needs %d more; raise it (ulimit -u)", limit, used,
+		    s->ops->job_tasks);
+	if (fit < jobs)
+		warn_fit(s->cfg, fit, "process", limit);
+	return fit;
+}
+
+static void
 setup(struct sched *s, const struct config *cfg)
 {
 	const char *msg = NULL, *const *names;
@@ -710,12 +743,13 @@ setup(struct sched *s, const struct config *cfg)
 
 	jobs = cfg->jobs;
 	if (!cfg->dry_run) {	/* see dry_run() */
+		s->ops = exec_find(cfg->mode);
+		if (s->ops == NULL)
+			util_die(0, "--mode: no mode '%s'", cfg->mode);
 		jobs = budget_jobs(cfg->jobs, cfg->jobs_unbounded, &nofile);
-		if (!cfg->jobs_unbounded && jobs < cfg->jobs)
-			util_warn(0, "-j %ld: only %ld job%s fit%s in the "
-			    "descriptor limit (%llu); running %ld at once",
-			    cfg->jobs, jobs, jobs == 1 ? "" : "s",
-			    jobs == 1 ? "s" : "", nofile, jobs);
+		if (jobs < cfg->jobs)
+			warn_fit(cfg, jobs, "descriptor", nofile);
+		jobs = fit_procs(s, jobs);
 	}
 	s->free_slots = xcalloc((size_t)jobs, sizeof(*s->free_slots));
 	for (i = jobs; i >= 1; i--)
@@ -731,9 +765,6 @@ setup(struct sched *s, const struct config *cfg)
 		util_die(r, "cannot set up output");
 	if (cfg->dry_run)	/* no executor: see dry_run() */
 		return;
-	s->ops = exec_find(cfg->mode);
-	if (s->ops == NULL)
-		util_die(0, "--mode: no mode '%s'", cfg->mode);
 	if ((r = s->ops->init(&s->exec, cfg, &eh)) < 0)
 		util_die(r, "cannot start the %s engine", cfg->mode);
 	/* Else every start would back off, for ever. */

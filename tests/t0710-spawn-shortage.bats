@@ -50,6 +50,10 @@ reap_within_10s() {
 }
 
 # The jobs write their pid into ran-SEQ: end the ones still alive.
+no_tasks_of() {
+	[ "$(ps -L -u "$1" --no-headers | wc -l)" -eq 0 ]
+}
+
 kill_jobs() {
 	local f
 	for f in ran-*; do
@@ -135,6 +139,9 @@ start_one_of_two() {
 	reap_within_10s
 	kill_jobs
 	rm -f ran-*
+	# The first run's workers and jobs may still be exiting; the limit
+	# counts them until they are gone.
+	wait_until 10 no_tasks_of "$uid"
 
 	set -m
 	"${as_user[@]}" prlimit --nproc=$((tasks - 1)) "$FANOUT" -j2 "$cmd" \
