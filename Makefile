@@ -92,13 +92,14 @@ check: check-headers check-layers build/fault.so fuzz-smoke
 		echo "== mode $$m (ASan+UBSan)"; \
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99 \
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=99 \
-		FANOUT_MODE=$$m FANOUT=$(CURDIR)/fanout-asan $(BATS) $(TESTS); \
+		FANOUT_MODE=$$m FANOUT=$(CURDIR)/fanout-asan $(BATS) $(BATS_FLAGS) \
+			$(TESTS); \
 	done
 	@echo "== mode thread (TSan)"; \
 	TSAN_OPTIONS=halt_on_error=1:exitcode=99 \
-	FANOUT_MODE=thread FANOUT=$(CURDIR)/fanout-tsan $(BATS) $(TESTS)
+	FANOUT_MODE=thread FANOUT=$(CURDIR)/fanout-tsan $(BATS) $(BATS_FLAGS) $(TESTS)
 	@echo "== mode async (poll backend)"; \
-	FANOUT_MODE=async FANOUT=$(CURDIR)/fanout-poll $(BATS) $(TESTS)
+	FANOUT_MODE=async FANOUT=$(CURDIR)/fanout-poll $(BATS) $(BATS_FLAGS) $(TESTS)
 
 fanout-asan: $(SRCS) $(HDRS) Makefile
 	$(CC) $(WARN) -Werror $(CPPFLAGS) -O1 -g -fno-omit-frame-pointer \
