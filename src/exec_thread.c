@@ -116,15 +116,6 @@ queue_take(struct exec *e)
 	return list;
 }
 
-static void
-sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 /*
  * Count and hold, or queue for the scheduler's thread, what the job
  * wrote.  Short of memory, wait as for any shortage: the job's pipe
@@ -139,12 +130,12 @@ post_output(void *ctx, int stream, char *p, size_t n)
 	int ms = 0, r;
 
 	while ((r = engine_take(job, stream, p, n)) < 0)
-		sleep_ms(ms = spawn_backoff_ms(ms));
+		spawn_backoff(&ms);
 	if (r == 0)
 		return;
 	ms = 0;
 	while ((ev = malloc(sizeof(*ev) + n)) == NULL)
-		sleep_ms(ms = spawn_backoff_ms(ms));
+		spawn_backoff(&ms);
 	ev->kind = EV_OUTPUT;
 	ev->job = job;
 	ev->stream = stream;

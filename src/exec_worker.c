@@ -86,15 +86,18 @@ static void *
 wk_grow(void *p, size_t *cap, size_t n, size_t sz)
 {
 	size_t c = *cap ? *cap : 64;
+	void *np;
+	int ms = 0;
 
 	if (n <= *cap)
 		return p;
 	while (c < n)
 		c *= 2;
-	if ((p = realloc(p, c * sz)) == NULL)
-		_exit(71);	/* the coordinator sees a lost worker */
+	/* Short of memory, wait as for any shortage: the job is not lost. */
+	while ((np = realloc(p, c * sz)) == NULL)
+		spawn_backoff(&ms);
 	*cap = c;
-	return p;
+	return np;
 }
 
 static void

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static posix_spawnattr_t attr;
@@ -370,6 +371,18 @@ spawn_backoff_ms(int last_ms)
 		return SPAWN_BACKOFF_MIN_MS;
 	return last_ms >= SPAWN_BACKOFF_MAX_MS / 2 ? SPAWN_BACKOFF_MAX_MS :
 	    last_ms * 2;
+}
+
+void
+spawn_backoff(int *ms)
+{
+	struct timespec ts;
+
+	*ms = spawn_backoff_ms(*ms);
+	ts.tv_sec = *ms / 1000;
+	ts.tv_nsec = (long)(*ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
 }
 
 int

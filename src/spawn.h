@@ -76,6 +76,11 @@ void	spawn_close(int fd[2]);
 #define SPAWN_BACKOFF_MAX_MS	1000
 
 int	spawn_backoff_ms(int last_ms);
+/*
+ * Sleep the next wait after *ms, and set *ms to it: for a worker with
+ * nothing else to watch meanwhile.  Async-signal-safe.
+ */
+void	spawn_backoff(int *ms);
 
 /*
  * A signal for a job that is still waiting out a shortage has no process
