@@ -202,10 +202,20 @@ buf_free(struct buf *b)
 int
 write_all(int fd, const void *buf, size_t len)
 {
+	return write_all_unless(fd, buf, len, NULL, NULL);
+}
+
+int
+write_all_unless(int fd, const void *buf, size_t len,
+    int (*stop)(void *), void *ctx)
+{
 	const char *p = buf;
 	ssize_t n;
 
 	while (len > 0) {
+		/* Interrupted, before any byte or after some. */
+		if (stop != NULL && stop(ctx))
+			return -EINTR;
 		n = write(fd, p, len);
 		if (n < 0) {
 			if (errno == EINTR)

@@ -53,6 +53,12 @@ void	buf_free(struct buf *);
 
 /* Write all of buf, retrying short writes and EINTR. 0 or -errno. */
 int	write_all(int fd, const void *, size_t);
+/*
+ * write_all, but give up with -EINTR, part perhaps written, when stop(ctx)
+ * says so, asked before each write (after a signal ended one early).
+ */
+int	write_all_unless(int fd, const void *, size_t,
+	    int (*stop)(void *), void *ctx);
 /* write_all to an explicit offset. 0 or -errno. */
 int	pwrite_all(int fd, const void *, size_t, off_t);
 

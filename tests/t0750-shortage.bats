@@ -74,6 +74,22 @@ exited() {
 start_faults=(pipe2:EMFILE:3:6 pipe2:ENFILE:3:6 posix_spawn:EAGAIN:1:6
     epoll_ctl:ENOMEM:1:3)
 
+# did_all_or_refused N WHAT COUNT: the run under a WHAT limit of N, its
+# status in $status, did all COUNT jobs (then ok=N), or refused before
+# any job, saying why; refusing is wrong once a lower limit did all.
+did_all_or_refused() {
+	if [ "$status" -eq 0 ]; then
+		delivered "$3"
+		ok=$1
+		return
+	fi
+	echo "$2 limit $1: status $status: $(cat err)"
+	[ "$ok" -eq 0 ]
+	[ "$status" -eq 255 ]
+	[ ! -s out ]
+	grep -q "$2 limit ($1) leaves no room for a job\|Too many open files" err
+}
+
 @test "a descriptor limit below what -j needs fails no job and loses nothing" {
 	# From a limit too low for one job to one with room for many: each
 	# run either does every job, warning only that -j was lowered, or
@@ -86,17 +102,9 @@ start_faults=(pipe2:EMFILE:3:6 pipe2:ENFILE:3:6 posix_spawn:EAGAIN:1:6
 		rm -f jl out err
 		status=0
 		prlimit --nofile=$n:$n timeout -k 5 60 "$FANOUT" -j8 --joblog jl 'echo {}' ::: $(seq 40) > out 2> err || status=$?
-		if [ "$status" -eq 0 ]; then
-			delivered 40
-			[ "$(grep -vc 'fits* in the descriptor limit' err)" -eq 0 ]
-			ok=$n
-		else
-			echo "limit $n: status $status: $(cat err)"
-			[ "$ok" -eq 0 ]
-			[ "$status" -eq 255 ]
-			[ ! -s out ]
-			grep -q "descriptor limit ($n) leaves no room for a job\|Too many open files" err
-		fi
+		did_all_or_refused "$n" descriptor 40
+		[ "$status" -ne 0 ] ||
+		    [ "$(grep -vc 'fits* in the descriptor limit' err)" -eq 0 ]
 	done
 	[ "$ok" -eq 24 ]
 }
@@ -207,16 +215,7 @@ as_nobody() {
 		rm -f jl out err
 		status=0
 		as_nobody $n timeout -k 5 30 "$nb" -j6 --joblog jl 'echo {}; exec sleep 0.1' ::: $(seq 12) > out 2> err || status=$?
-		if [ "$status" -eq 0 ]; then
-			delivered 12
-			ok=$n
-		else
-			echo "limit $n: status $status: $(cat err)"
-			[ "$ok" -eq 0 ]
-			[ "$status" -eq 255 ]
-			[ ! -s out ]
-			grep -q "process limit ($n) leaves no room for a job" err
-		fi
+		did_all_or_refused "$n" process 12
 	done
 	[ "$ok" -eq 6 ]
 }
