@@ -101,8 +101,8 @@ did_all_or_refused() {
 	for n in $(seq 6 24); do
 		rm -f jl out err
 		status=0
-		prlimit --nofile=$n:$n timeout -k 5 60 "$FANOUT" -j8 --joblog jl 'echo {}' ::: $(seq 40) > out 2> err || status=$?
-		did_all_or_refused "$n" descriptor 40
+		prlimit --nofile=$n:$n timeout -k 5 60 "$FANOUT" -j8 --joblog jl 'echo {}' ::: $(seq 12) > out 2> err || status=$?
+		did_all_or_refused "$n" descriptor 12
 		[ "$status" -ne 0 ] ||
 		    [ "$(grep -vc 'fits* in the descriptor limit' err)" -eq 0 ]
 	done

@@ -38,23 +38,14 @@ modes() {
 	done
 }
 
-@test "no mode leaks descriptors across 2,000 sequential jobs" {
+@test "no mode leaks descriptors across 1,000 sequential jobs" {
 	# The job counts its parent's descriptors (fanout's, or its worker's
-	# in process mode) once the parent is idle, waiting for it.
+	# in process mode) once the parent is idle, waiting for it: after 10
+	# jobs and after 510, so that a leak of one per job shows 500.
 	for m in $(modes); do
-		FANOUT_MODE=$m "$FANOUT" -j1 -k 'if [ $(({} % 1000)) = 10 ]; then sleep 0.3; ls /proc/$PPID/fd | wc -l; fi' ::: $(seq 2000) > counts
+		FANOUT_MODE=$m "$FANOUT" -j1 -k 'if [ $(({} % 500)) = 10 ]; then sleep 0.3; ls /proc/$PPID/fd | wc -l; fi' ::: $(seq 1000) > counts
 		[ "$(wc -l < counts)" -eq 2 ]
 		[ "$(sed -n 1p counts)" -eq "$(sed -n 2p counts)" ] || { echo "$m: $(cat counts)"; false; }
-	done
-}
-
-@test "every mode runs -j 1000 sleeping jobs at once" {
-	for m in $(modes); do
-		start=$SECONDS
-		FANOUT_MODE=$m "$FANOUT" -j1000 'sleep 1; : {}' ::: $(seq 1000)
-		# Far below the 1000 s of one after another, with room for
-		# a loaded machine.
-		[ $((SECONDS - start)) -lt 240 ]
 	done
 }
 
