@@ -1,0 +1,145 @@
+/*
+ * sched_setup: building a run from the options, and taking it down.
+ * The input, the templates, the reports and the output policy are made
+ * in the order their errors should be seen; then how many jobs may run
+ * at once, against the descriptor and process limits, and the engine.
+ * A setup that cannot succeed ends fanout here, before any job runs.
+ */
+#include "sched_setup.h"
+#include "budget.h"
+#include "exec.h"
+#include "input.h"
+#include "options.h"
+#include "order.h"
+#include "report.h"
+#include "sig.h"
+#include "spawn.h"
+#include "spool.h"
+#include "tmpl.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+static void
+warn_fit(const struct config *cfg, long jobs, const char *what,
+    unsigned long long limit)
+{
+	if (!cfg->jobs_unbounded)
+		util_warn(0, "-j %ld: only %ld job%s fit%s in the %s limit "
+		    "(%llu); running %ld at once", cfg->jobs, jobs,
+		    jobs == 1 ? "" : "s", jobs == 1 ? "s" : "", what, limit,
+		    jobs);
+}
+
+/*
+ * Under a process limit, each job costs its engine's tasks.  Past it the
+ * engine's own workers would leave the jobs no room, and no waiting
+ * would cure that: run fewer, or none.
+ */
+static long
+fit_procs(struct sched *s, long jobs)
+{
+	unsigned long long limit;
+	long fit, used;
+
+	fit = budget_procs(jobs, s->ops->job_tasks, &limit, &used);
+	if (fit == 0)
+		util_die(0, "the process limit (%llu) leaves no room for a "
+		    "job: the user has %ld processes and threads, and a job "
+		    "needs %d more; raise it (ulimit -u)", limit, used,
+		    s->ops->job_tasks);
+	if (fit < jobs)
+		warn_fit(s->cfg, fit, "process", limit);
+	return fit;
+}
+
+void
+sched_setup(struct sched *s, const struct config *cfg,
+    const struct order_hooks *oh, const struct exec_hooks *eh)
+{
+	const char *msg = NULL, *const *names;
+	unsigned long long nofile;
+	size_t nnames;
+	struct stat st;
+	long jobs, i;
+	int r;
+
+	s->cfg = cfg;
+	s->exit_override = -1;
+	policy_init(&s->policy, cfg);
+	if ((r = spawn_init(cfg->shell)) < 0)
+		util_die(r, "cannot open /dev/null");
+	if ((r = sig_init()) < 0)
+		util_die(r, "cannot set up signal handling");
+	if ((r = input_open(&s->input, cfg, &msg)) < 0)
+		util_die(r == -EINVAL ? 0 : r, "%s",
+		    msg ? msg : "cannot read input");
+	names = input_names(s->input, &nnames);
+	if ((r = tmpl_compile(&s->tmpl, cfg, names, nnames, &msg)) < 0)
+		util_die(r == -EINVAL ? 0 : r, "%s", msg ? msg : "bad command");
+	budget_set_args(&s->xcount, s->input, s->tmpl, cfg);
+	if (cfg->tagstring != NULL)
+		tmpl_compile_text(&s->tagtmpl, cfg->tagstring, cfg, names,
+		    nnames);
+	if ((tmpl_needs_total(s->tmpl) || (s->tagtmpl &&
+	    tmpl_needs_total(s->tagtmpl))) && (r = input_slurp(s->input)) < 0)
+		util_die(r, "cannot read input");
+	s->st.total = cfg->total >= 0 ? cfg->total : input_total(s->input);
+	s->st.start_ns = clock_mono_ns();
+	s->watch_stdout = fstat(1, &st) == 0 && S_ISFIFO(st.st_mode);
+	if ((r = report_new(&s->report, cfg, input_count(s->input),
+	    &msg)) < 0)
+		util_die(r == -EINVAL ? 0 : r, "%s", msg);
+
+	jobs = cfg->jobs;
+	if (!cfg->dry_run) {	/* see dry_run() */
+		s->ops = exec_find(cfg->mode);
+		if (s->ops == NULL)
+			util_die(0, "--mode: no mode '%s'", cfg->mode);
+		jobs = budget_jobs(cfg->jobs, cfg->jobs_unbounded, &nofile);
+		if (jobs < cfg->jobs)
+			warn_fit(cfg, jobs, "descriptor", nofile);
+		jobs = fit_procs(s, jobs);
+	}
+	s->free_slots = xcalloc((size_t)jobs, sizeof(*s->free_slots));
+	for (i = jobs; i >= 1; i--)
+		s->free_slots[s->nfree++] = i;
+	s->hold_max = budget_hold_max(jobs);
+	spool_set_limit(budget_spool_limit(jobs));
+	spool_set_dir(cfg->tmpdir);
+	job_maker_init(&s->maker, cfg, s->tmpl, s->tagtmpl, s->st.total);
+
+	if ((r = order_new(&s->order, cfg, oh)) < 0 && cfg->results)
+		util_die(r, "--results: cannot use '%s'", cfg->results);
+	if (r < 0)
+		util_die(r, "cannot set up output");
+	if (cfg->dry_run)	/* no executor: see dry_run() */
+		return;
+	if ((r = s->ops->init(&s->exec, cfg, eh)) < 0)
+		util_die(r, "cannot start the %s engine", cfg->mode);
+	/* Else every start would back off, for ever. */
+	if ((i = budget_no_room(s->ops->job_fds)) > 0)
+		util_die(0, "the descriptor limit (%llu) leaves no room for "
+		    "a job: fanout holds %ld descriptors and needs %d more to "
+		    "start one; raise it (ulimit -n)", nofile, i,
+		    s->ops->job_fds);
+}
+
+void
+sched_teardown(struct sched *s)
+{
+	if (s->exec)
+		s->ops->release(s->exec);
+	spawn_forget();
+	order_free(s->order);
+	report_free(s->report);
+	tmpl_free(s->tmpl);
+	tmpl_free(s->tagtmpl);
+	input_close(s->input);
+	free(s->free_slots);
+	policy_free(&s->policy);
+	job_maker_free(&s->maker);
+	buf_free(&s->scratch);
+}

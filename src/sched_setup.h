@@ -1,0 +1,77 @@
+/*
+ * sched_setup: the scheduler's state, shared by the loop (sched.c) and
+ * its setup (sched_setup.c) alone; the rest of fanout sees sched.h.
+ */
+#ifndef FANOUT_SCHED_SETUP_H
+#define FANOUT_SCHED_SETUP_H
+
+#include "budget.h"
+#include "job.h"
+#include "policy.h"
+#include "report.h"
+#include "util.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct config;
+struct exec;
+struct exec_hooks;
+struct exec_ops;
+struct input;
+struct order;
+struct order_hooks;
+struct tmpl;
+
+enum stop {
+	RUNNING,		/* starting jobs */
+	DRAINING,		/* no new jobs; running ones finish (HUP, halt soon) */
+	ENDING,			/* no new jobs; running ones are being ended */
+};
+
+struct sched {
+	const struct config	*cfg;
+	const struct exec_ops	*ops;
+	struct exec		*exec;
+	struct input		*input;
+	struct tmpl		*tmpl;
+	struct tmpl		*tagtmpl;	/* --tagstring */
+	struct budget_args	 xcount;	/* -s */
+	struct order		*order;
+	struct report		*report;
+	struct run_stats	 st;
+
+	long		 seq;		/* last sequence number given */
+	int		 eof;
+	struct job	*pending;	/* made, not yet started */
+	struct job	*running;	/* list through next */
+	struct job	*retry;		/* waiting to run again, by time */
+	long		*free_slots;	/* stack of free slot numbers */
+	long		 nfree;
+	size_t		 hold_max;	/* -k back-pressure */
+
+	enum stop	 stop;
+	int		 die_signal;	/* die of it at the end (INT, TERM, PIPE) */
+	int		 kills;		/* INT/TERM received */
+	int		 exit_override;	/* halt: exit with this, or -1 */
+	int		 fatal;		/* fanout itself failed: exit 255 */
+	int		 out_gone;	/* stdout closed, or stalled at Ctrl-C */
+	int		 watch_stdout;	/* stdout is a pipe: notice its close */
+	int64_t		 next_start_ns;	/* --delay, or back-off after EMFILE */
+	struct policy	 policy;	/* halt, retries, time limits */
+
+	struct job_maker maker;
+	struct buf	 scratch;	/* --trace and --dry-run lines */
+};
+
+/*
+ * Make every part of a run from cfg, with the hooks the loop gives the
+ * output policy and the engine; on any error, say so and exit 255
+ * before a job runs.  With --dry-run, no engine (see sched.c).
+ */
+void	sched_setup(struct sched *, const struct config *cfg,
+	    const struct order_hooks *, const struct exec_hooks *);
+/* Free what sched_setup() made, after the run's end. */
+void	sched_teardown(struct sched *);
+
+#endif
