@@ -45,17 +45,19 @@ row() {
 	run --separate-stderr fanout -j5 --summary 'sleep 0.{}' ::: 1 2 3 4 5
 	[ "$status" -eq 0 ]
 	[[ "$(row runtime)" =~ ^p50\ ([0-9]+\.[0-9])ms,\ p90\ ([0-9]+\.[0-9])ms,\ p99\ ([0-9]+\.[0-9])ms,\ max\ ([0-9]+\.[0-9])ms$ ]]
-	# p50 is the 0.3 s job, the others the 0.5 s one; load only adds.
+	# p50 is at least the 0.3 s job's, the others the 0.5 s one's, and
+	# with five runtimes p90 and p99 are the max; load only adds.
 	awk -v a="${BASH_REMATCH[1]}" -v b="${BASH_REMATCH[2]}" \
 	    -v c="${BASH_REMATCH[3]}" -v d="${BASH_REMATCH[4]}" \
-	    'BEGIN { exit !(a >= 300 && a < 500 && b >= 500 && b < 1000 && b == c && c == d) }'
+	    'BEGIN { exit !(a >= 300 && a <= b && b >= 500 && b < 60000 && b == c && c == d) }'
 }
 
 @test "it lists the three slowest jobs, slowest first" {
-	run --separate-stderr fanout -j5 --summary 'sleep 0.{}' ::: 1 4 2 5 3
+	# Half a second apart, more than a loaded machine's spawn jitter.
+	run --separate-stderr fanout -j5 --summary 'sleep {}' ::: 0.1 1.6 0.6 2.1 1.1
 	slow=$(grep -A2 '^fanout:   slowest ' <<<"$stderr" | sed 's/.*job \([0-9]*\): .*/\1/' | tr '\n' ' ')
 	[ "$slow" = "4 2 5 " ]
-	grep -q 'job 4: sleep 0.5$' <<<"$stderr"
+	grep -q 'job 4: sleep 2.1$' <<<"$stderr"
 }
 
 @test "it shows fanout's own CPU and peak memory, the mode and -j" {

@@ -20,7 +20,7 @@ modes() {
 		"-k --tag dieby ::: TERM"
 		"-k --lb lines ::: 1 2 ::: 3"
 		"-k -v echo ::: x y"
-		"--timeout 0.3 -k sleep ::: 0 5"
+		"--timeout 1 -k sleep ::: 0 30"
 		"--retries 2 -k sh -c 'exit \$FANOUT_ATTEMPT' ::: 1"
 		"-k --no-shell nosuchprog-xyz ::: a"
 		"-k -n2 argv ::: a b c"
