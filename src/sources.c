@@ -1,0 +1,798 @@
+/*
+ * sources: the input sources and their combinations (sources.h).
+ *
+ * Every source yields records (bytes up to cfg->delim, cut by
+ * reader.c), filtered by the reader's rules, split by colsep.c and
+ * trimmed here.  A group's element i is record i mod n of each of its
+ * members; an odometer over the held groups, the last one turning
+ * fastest, walks through the combinations.
+ *
+ * When the first group is a single file or stdin it is streamed through
+ * one buffer.  A record is parsed in place: its delimiter and its
+ * column separators are overwritten with NUL, so every value is
+ * NUL-ended without a copy.  The buffer is compacted only before a read
+ * and keeps everything from the first record a pending value still
+ * points into.  Since a read may move the buffer, values are kept as
+ * spans (which buffer, offset, length) and become pointers only when
+ * asked for.  Regex-split columns are copied into a second buffer,
+ * since an empty match leaves no byte to overwrite.  All other sources
+ * are held: read in sources_open, their columns copied once into one
+ * buffer per source.  A streamed pipe, FIFO, socket or terminal is read
+ * only by sources_fill(), one read(2) each, so sources_next() never
+ * blocks on it; a regular file is read whenever a record is needed.
+ */
+#include "sources.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "colsep.h"
+#include "options.h"
+#include "reader.h"
+#include "util.h"
+
+/* Where a span's bytes are: the record's buffer, colbuf, "", source s. */
+enum { K_REC, K_COLS, K_EMPTY, K_HELD };	/* K_HELD + s */
+
+struct span {
+	size_t		 kind;
+	size_t		 off;
+	size_t		 len;
+};
+
+struct spans {
+	struct span	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+/*
+ * A source: its header, and when held, its records.  A held column c
+ * is data[coff[c], coff[c + 1] - 1), followed by its NUL.
+ */
+struct srcstate {
+	struct buf	 data;
+	size_t		*coff;		/* ncols + 1 */
+	size_t		 ncols, capcols;
+	size_t		*rec;		/* first column of record i */
+	size_t		 nrec, caprec;
+	unsigned char	*cont;		/* record i ends in blank (-L) */
+	size_t		 capcont;
+	char		**hdr;		/* --header names */
+	size_t		 nhdr;
+	int		 hdr_done;
+};
+
+struct sources {
+	const struct config *cfg;
+	const struct source *src;
+	struct source	 stdin_src;	/* when cfg names no source */
+	size_t		 nsrc;
+	struct srcstate	*ss;
+	size_t		 ngroups;
+	size_t		*gstart;	/* first source of group g */
+	size_t		*glen;		/* elements of group g */
+	size_t		*odo;		/* current element of group g */
+	size_t		 g0;		/* first held group */
+	size_t		 prod;		/* product of held glen */
+
+	struct colsep	 colsep;
+	struct reader_rules rules;
+
+	int		 streamed;
+	struct reader	 rd;
+	int		 sdone;		/* stream ended: EOF or -E */
+	int		 done;		/* no more combinations */
+	struct spans	 cur;		/* the streamed record */
+	int		 cur_active;	/* combinations of cur remain */
+	size_t		 cur_off;	/* cur's start in rd.b */
+	size_t		 cur_coff;	/* cur's start in colbuf */
+	int		 cur_cont, last_cont;
+	struct buf	 colbuf;
+	struct buf	 tmp;
+	struct spans	 pend;		/* the pending values */
+
+	char		**names;
+	size_t		 nnames;
+
+	char		*msg;		/* sources_open's, for the reason */
+	size_t		 msgsize;
+};
+
+static void
+spans_push(struct spans *sv, size_t kind, size_t off, size_t len)
+{
+	struct span *s;
+
+	sv->v = xgrow(sv->v, &sv->cap, sv->n + 1, sizeof(*sv->v));
+	s = &sv->v[sv->n++];
+	s->kind = kind;
+	s->off = off;
+	s->len = len;
+}
+
+/* The bytes of sp; base is the buffer its record came from. */
+static char *
+span_ptr(const struct sources *sr, char *base, const struct span *sp)
+{
+	static char empty[1];
+
+	switch (sp->kind) {
+	case K_REC:
+		return base + sp->off;
+	case K_COLS:
+		return sr->colbuf.p + sp->off;
+	case K_EMPTY:
+		return empty;
+	default:
+		return sr->ss[sp->kind - K_HELD].data.p + sp->off;
+	}
+}
+
+static const char *
+src_name(const struct source *src)
+{
+	if (src->kind == SOURCE_FILE && strcmp(src->path, "-") != 0)
+		return src->path;
+	return "standard input";
+}
+
+/*
+ * Compaction moved the live bytes of the stream to the front of its
+ * buffer: every span into it moves too.
+ */
+static void
+stream_moved(void *ctx, size_t shift)
+{
+	struct sources *sr = ctx;
+	size_t i;
+
+	for (i = 0; i < sr->pend.n; i++)
+		if (sr->pend.v[i].kind == K_REC)
+			sr->pend.v[i].off -= shift;
+	if (sr->cur_active) {
+		sr->cur_off -= shift;
+		for (i = 0; i < sr->cur.n; i++)
+			if (sr->cur.v[i].kind == K_REC)
+				sr->cur.v[i].off -= shift;
+	}
+}
+
+static int
+source_open(struct sources *sr, struct reader *rd, const struct source *src)
+{
+	const char *failed = NULL;
+	int e;
+
+	e = reader_open(rd, src->kind == SOURCE_FILE ? src->path : NULL,
+	    sr->cfg->delim, &failed);
+	if (e < 0)
+		snprintf(sr->msg, sr->msgsize, "cannot %s '%s'", failed,
+		    src_name(src));
+	return e;
+}
+
+static void
+col_copy(struct sources *sr, const char *p, size_t len, struct spans *out)
+{
+	size_t off = sr->colbuf.len;
+
+	buf_add(&sr->colbuf, p, len);
+	buf_addc(&sr->colbuf, '\0');
+	spans_push(out, K_COLS, off, len);
+}
+
+/* Split as Perl's split does (colsep.h). */
+static void
+split_re(struct sources *sr, const char *p, size_t len, struct spans *out)
+{
+	size_t field = 0, so, eo;
+
+#ifndef REG_STARTEND
+	len = strnlen(p, len);
+#endif
+	while (colsep_match(&sr->colsep, p, len, field, &so, &eo)) {
+		col_copy(sr, p + field, so - field, out);
+		field = eo;
+	}
+	col_copy(sr, p + field, len - field, out);
+}
+
+static void
+split(struct sources *sr, char *base, size_t off, size_t len,
+    struct spans *out)
+{
+	char *s = base + off, *end = s + len, *q;
+
+	switch (sr->colsep.kind) {
+	case COLSEP_NONE:
+		spans_push(out, K_REC, off, len);
+		break;
+	case COLSEP_LIT:
+		for (;;) {
+			if (sr->colsep.litlen == 1)
+				q = memchr(s, sr->colsep.lit[0],
+				    (size_t)(end - s));
+			else
+				q = memmem(s, (size_t)(end - s),
+				    sr->colsep.lit, sr->colsep.litlen);
+			if (q == NULL)
+				break;
+			*q = '\0';
+			spans_push(out, K_REC, (size_t)(s - base),
+			    (size_t)(q - s));
+			s = q + sr->colsep.litlen;
+		}
+		spans_push(out, K_REC, (size_t)(s - base), (size_t)(end - s));
+		break;
+	default:
+		split_re(sr, s, len, out);
+		break;
+	}
+}
+
+/*
+ * Take one raw record of source s, at base + off, NUL-ended.  Returns
+ * -1 for the -E string (the source ends there), 0 when it was skipped or
+ * was the header, 1 when its columns were appended to out.
+ */
+static int
+record_in(struct sources *sr, size_t s, char *base, size_t off, size_t len,
+    struct spans *out)
+{
+	const struct config *cfg = sr->cfg;
+	struct srcstate *ss = &sr->ss[s];
+	const char *p = base + off;
+	size_t first = out->n, clen = sr->colbuf.len, i;
+	struct span *sp;
+	char *q;
+
+	if (reader_is_end(&sr->rules, p, len))
+		return -1;
+	if (sr->rules.skip_blank && reader_blank(p, len))
+		return 0;
+	sr->last_cont = reader_continues(p, len);
+	split(sr, base, off, len, out);
+	for (i = first; i < out->n; i++) {
+		sp = &out->v[i];
+		q = span_ptr(sr, base, sp);
+		while (cfg->trim_left && sp->len > 0 &&
+		    (*q == ' ' || *q == '\t')) {
+			q++;
+			sp->off++;
+			sp->len--;
+		}
+		while (cfg->trim_right && sp->len > 0 &&
+		    (q[sp->len - 1] == ' ' || q[sp->len - 1] == '\t'))
+			q[--sp->len] = '\0';
+	}
+	if (cfg->header && !ss->hdr_done) {
+		ss->nhdr = out->n - first;
+		ss->hdr = xcalloc(ss->nhdr, sizeof(*ss->hdr));
+		for (i = 0; i < ss->nhdr; i++) {
+			sp = &out->v[first + i];
+			ss->hdr[i] = xmemdup(span_ptr(sr, base, sp), sp->len);
+		}
+		ss->hdr_done = 1;
+		out->n = first;
+		sr->colbuf.len = clen;
+		return 0;
+	}
+	/* Pad to the header's width, so that {name} is always there. */
+	while (out->n - first < ss->nhdr)
+		spans_push(out, K_EMPTY, 0, 0);
+	return 1;
+}
+
+/* Keep a record's columns in source s's own buffer. */
+static void
+held_add(struct sources *sr, size_t s, char *base, struct spans *out)
+{
+	struct srcstate *ss = &sr->ss[s];
+	const char *p;
+	size_t i;
+
+	ss->rec = xgrow(ss->rec, &ss->caprec, ss->nrec + 1,
+	    sizeof(*ss->rec));
+	ss->rec[ss->nrec] = ss->ncols;
+	ss->cont = xgrow(ss->cont, &ss->capcont, ss->nrec + 1, 1);
+	ss->cont[ss->nrec] = (unsigned char)sr->last_cont;
+	ss->nrec++;
+	ss->coff = xgrow(ss->coff, &ss->capcols, ss->ncols + out->n + 1,
+	    sizeof(*ss->coff));
+	for (i = 0; i < out->n; i++) {
+		p = span_ptr(sr, base, &out->v[i]);
+		ss->coff[ss->ncols++] = ss->data.len;
+		buf_add(&ss->data, p, out->v[i].len);
+		buf_addc(&ss->data, '\0');
+	}
+	ss->coff[ss->ncols] = ss->data.len;
+	out->n = 0;
+	buf_clear(&sr->colbuf);
+}
+
+static int
+held_load(struct sources *sr, size_t s, struct reader *rd)
+{
+	const struct source *src = &sr->src[s];
+	struct spans out = { 0 };
+	size_t i, off, len;
+	int r = 0;
+
+	if (src->kind == SOURCE_ARGS) {
+		for (i = 0; i < src->nwords && r >= 0; i++) {
+			buf_clear(&sr->tmp);
+			buf_adds(&sr->tmp, src->words[i]);
+			r = record_in(sr, s, sr->tmp.p, 0, sr->tmp.len, &out);
+			if (r > 0)
+				held_add(sr, s, sr->tmp.p, &out);
+		}
+		free(out.v);
+		return 0;
+	}
+	for (;;) {
+		r = reader_record(rd, &off, &len, 1);
+		if (r < 0) {
+			snprintf(sr->msg, sr->msgsize, "cannot read '%s'",
+			    src_name(src));
+			break;
+		}
+		if (r == 0)
+			break;
+		r = record_in(sr, s, rd->b.p, off, len, &out);
+		if (r < 0) {
+			r = 0;
+			break;
+		}
+		if (r > 0)
+			held_add(sr, s, rd->b.p, &out);
+		rd->keep = rd->pos;
+	}
+	free(out.v);
+	return r;
+}
+
+/* The next record of the streamed source into cur: 1, 0 at its end. */
+static int
+stream_record(struct sources *sr)
+{
+	struct reader *rd = &sr->rd;
+	size_t off, len;
+	int r;
+
+	while (!sr->sdone) {
+		r = reader_record(rd, &off, &len, !rd->pollable);
+		if (r == 0)
+			sr->sdone = 1;
+		if (r <= 0)
+			return r;
+		sr->cur.n = 0;
+		sr->cur_coff = sr->colbuf.len;
+		r = record_in(sr, 0, rd->b.p, off, len, &sr->cur);
+		if (r < 0)
+			sr->sdone = 1;
+		if (r > 0) {
+			sr->cur_off = off;
+			sr->cur_cont = sr->last_cont;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Step the odometer of the held groups; 1 when it wrapped around. */
+static int
+odo_step(struct sources *sr)
+{
+	size_t g;
+
+	for (g = sr->ngroups; g-- > sr->g0;) {
+		if (++sr->odo[g] < sr->glen[g])
+			return 0;
+		sr->odo[g] = 0;
+	}
+	return 1;
+}
+
+int
+sources_next(struct sources *sr, int *cont)
+{
+	struct srcstate *ss;
+	size_t g, s, r, c, end;
+	int rv;
+
+	if (sr->done)
+		return 0;
+	*cont = 0;
+	if (sr->streamed) {
+		if (!sr->cur_active) {
+			if ((rv = stream_record(sr)) <= 0) {
+				sr->done = rv == 0;
+				return rv;
+			}
+			sr->cur_active = 1;
+		}
+		for (c = 0; c < sr->cur.n; c++)
+			spans_push(&sr->pend, sr->cur.v[c].kind,
+			    sr->cur.v[c].off, sr->cur.v[c].len);
+		*cont = sr->cur_cont;
+	} else {
+		ss = &sr->ss[0];
+		*cont = ss->cont[sr->odo[0] % ss->nrec];
+	}
+	for (g = sr->g0; g < sr->ngroups; g++) {
+		for (s = sr->gstart[g]; s < sr->gstart[g + 1]; s++) {
+			ss = &sr->ss[s];
+			r = sr->odo[g] % ss->nrec;
+			end = r + 1 < ss->nrec ? ss->rec[r + 1] : ss->ncols;
+			for (c = ss->rec[r]; c < end; c++)
+				spans_push(&sr->pend, K_HELD + s, ss->coff[c],
+				    ss->coff[c + 1] - ss->coff[c] - 1);
+		}
+	}
+	if (odo_step(sr)) {
+		if (sr->streamed)
+			sr->cur_active = 0;
+		else
+			sr->done = 1;
+	}
+	return 1;
+}
+
+size_t
+sources_pending(const struct sources *sr)
+{
+	return sr->pend.n;
+}
+
+const char *
+sources_value(const struct sources *sr, size_t i, size_t *len)
+{
+	*len = sr->pend.v[i].len;
+	return span_ptr(sr, sr->rd.b.p, &sr->pend.v[i]);
+}
+
+void
+sources_release(struct sources *sr, size_t n)
+{
+	size_t i;
+	int live;
+
+	memmove(sr->pend.v, sr->pend.v + n,
+	    (sr->pend.n - n) * sizeof(*sr->pend.v));
+	sr->pend.n -= n;
+	live = sr->cur_active || sr->pend.n > 0;
+	if (!sr->streamed)
+		return;
+	sr->rd.keep = live ? sr->cur_off : sr->rd.pos;
+	if (!live) {
+		buf_clear(&sr->colbuf);
+		return;
+	}
+	/* Only cur's columns are still needed: move them to the front. */
+	if (sr->cur_coff > 0) {
+		memmove(sr->colbuf.p, sr->colbuf.p + sr->cur_coff,
+		    sr->colbuf.len - sr->cur_coff + 1);
+		sr->colbuf.len -= sr->cur_coff;
+		for (i = 0; i < sr->pend.n; i++)
+			if (sr->pend.v[i].kind == K_COLS)
+				sr->pend.v[i].off -= sr->cur_coff;
+		for (i = 0; sr->cur_active && i < sr->cur.n; i++)
+			if (sr->cur.v[i].kind == K_COLS)
+				sr->cur.v[i].off -= sr->cur_coff;
+		sr->cur_coff = 0;
+	}
+}
+
+int
+sources_fd(const struct sources *sr)
+{
+	if (!sr->streamed || sr->done || sr->sdone || sr->rd.eof ||
+	    !sr->rd.pollable)
+		return -1;
+	return sr->rd.fd;
+}
+
+int
+sources_fill(struct sources *sr, int movable)
+{
+	if (sources_fd(sr) < 0)
+		return 0;
+	return reader_fill(&sr->rd, 0, movable);
+}
+
+static size_t
+sat_mul(size_t a, size_t b)
+{
+	return b != 0 && a > SIZE_MAX / b ? SIZE_MAX : a * b;
+}
+
+/* Count the records buffered from the stream's position on into *c. */
+static void
+stream_count(struct sources *sr, struct reader_count *c)
+{
+	c->pos = sr->rd.pos;
+	c->end = sr->sdone;
+	reader_count(&sr->rules, sr->rd.b.p, sr->rd.b.len, sr->rd.eof, c);
+}
+
+/* What the stream's count c makes of the combinations. */
+static void
+stream_total(const struct sources *sr, const struct reader_count *c,
+    struct sources_count *out)
+{
+	out->combos = sat_mul(c->nrec, sr->prod);
+	out->lines = c->nlines;
+}
+
+int
+sources_known(const struct sources *sr, struct sources_count *c)
+{
+	const struct srcstate *ss = &sr->ss[0];
+	size_t k;
+
+	c->combos = c->lines = 0;
+	if (sr->done)
+		return 1;
+	if (sr->streamed)
+		return 0;
+	c->combos = sr->prod;
+	for (k = 0; k < ss->nrec; k++)
+		c->lines += !ss->cont[k] || k + 1 == ss->nrec;
+	return 1;
+}
+
+int
+sources_peek(struct sources *sr, size_t limit, struct sources_count *c)
+{
+	struct reader *rd = &sr->rd;
+	struct reader_count rc = { 0 };
+	int r;
+
+	if (sources_known(sr, c))
+		return 1;
+	while (!sr->sdone && !rd->eof && rd->b.len - rd->pos <= limit) {
+		if (rd->pollable)
+			return -EAGAIN;
+		if ((r = reader_fill(rd, 1, 1)) < 0)
+			return r;
+	}
+	stream_count(sr, &rc);
+	stream_total(sr, &rc, c);
+	return rc.end;
+}
+
+int
+sources_slurp(struct sources *sr, struct sources_count *c)
+{
+	struct reader *rd = &sr->rd;
+	struct reader_count rc = { 0 };
+	int r;
+
+	if (!sr->streamed)
+		return 0;
+	/* Compact once now, so that rc.pos stays valid while reading. */
+	reader_compact(rd);
+	stream_count(sr, &rc);
+	while (!rc.end) {
+		if ((r = reader_fill(rd, 1, 1)) < 0)
+			return r;
+		reader_count(&sr->rules, rd->b.p, rd->b.len, rd->eof, &rc);
+	}
+	stream_total(sr, &rc, c);
+	return 1;
+}
+
+int
+sources_count_file(struct sources *sr, struct sources_count *c)
+{
+	struct reader *rd = &sr->rd;
+	struct reader_count rc = { 0 };
+	off_t off;
+	int r;
+
+	if (!sr->streamed || rd->pollable)
+		return 0;
+	if ((off = lseek(rd->fd, 0, SEEK_CUR)) < 0)
+		return -errno;
+	stream_count(sr, &rc);
+	if (!rc.end && (r = reader_count_file(&sr->rules, rd->fd, off,
+	    rd->b.p + rc.pos, rd->b.len - rc.pos, &rc)) < 0)
+		return r;
+	stream_total(sr, &rc, c);
+	return 1;
+}
+
+size_t
+sources_len(const struct sources *sr)
+{
+	return sr->nsrc;
+}
+
+const char *const *
+sources_names(const struct sources *sr, size_t *n)
+{
+	*n = sr->nnames;
+	return (const char *const *)sr->names;
+}
+
+/* Sources into groups; whether the first group is streamed. */
+static void
+groups_make(struct sources *sr)
+{
+	size_t s;
+
+	sr->gstart = xcalloc(sr->nsrc + 1, sizeof(*sr->gstart));
+	for (s = 0; s < sr->nsrc; s++)
+		if (s == 0 || (!sr->src[s].linked && !sr->cfg->link))
+			sr->gstart[sr->ngroups++] = s;
+	sr->gstart[sr->ngroups] = sr->nsrc;
+	sr->glen = xcalloc(sr->ngroups, sizeof(*sr->glen));
+	sr->odo = xcalloc(sr->ngroups, sizeof(*sr->odo));
+	sr->streamed = sr->gstart[1] == 1 &&
+	    sr->src[0].kind != SOURCE_ARGS;
+	sr->g0 = sr->streamed;
+}
+
+/* Open the stream and every held file, then read the held sources. */
+static int
+held_read(struct sources *sr)
+{
+	struct reader *rds;
+	size_t s;
+	int r;
+
+	if (sr->streamed && (r = source_open(sr, &sr->rd, &sr->src[0])) < 0)
+		return r;
+	/* Open every file first, so that a bad name fails before a read. */
+	rds = xcalloc(sr->nsrc, sizeof(*rds));
+	for (s = 0; s < sr->nsrc; s++)
+		rds[s].fd = -1;
+	for (s = sr->g0, r = 0; s < sr->nsrc && r >= 0; s++)
+		if (sr->src[s].kind != SOURCE_ARGS)
+			r = source_open(sr, &rds[s], &sr->src[s]);
+	for (s = sr->g0; s < sr->nsrc && r >= 0; s++)
+		r = held_load(sr, s, &rds[s]);
+	for (s = sr->g0; s < sr->nsrc; s++)
+		if (rds[s].fd >= 0)
+			reader_close(&rds[s]);
+	free(rds);
+	return r;
+}
+
+/* --header: the streamed source's first record, and every name. */
+static int
+header_read(struct sources *sr)
+{
+	size_t g, s, k, off, len;
+	int r;
+
+	while (sr->streamed && sr->cfg->header && !sr->ss[0].hdr_done &&
+	    !sr->sdone) {
+		r = reader_record(&sr->rd, &off, &len, 1);
+		if (r < 0) {
+			snprintf(sr->msg, sr->msgsize, "cannot read '%s'",
+			    src_name(&sr->src[0]));
+			return r;
+		}
+		if (r == 0 || record_in(sr, 0, sr->rd.b.p, off, len,
+		    &sr->cur) < 0)
+			sr->sdone = 1;
+		sr->rd.keep = sr->rd.pos;
+	}
+	buf_clear(&sr->colbuf);
+	for (s = 0; s < sr->nsrc; s++)
+		sr->nnames += sr->ss[s].nhdr;
+	if (sr->cfg->header)
+		sr->names = xcalloc(sr->nnames, sizeof(*sr->names));
+	for (s = 0, k = 0; s < sr->nsrc; s++)
+		for (g = 0; g < sr->ss[s].nhdr; g++)
+			sr->names[k++] = sr->ss[s].hdr[g];
+	return 0;
+}
+
+/* The held groups' lengths and their product; whether any is empty. */
+static int
+groups_size(struct sources *sr)
+{
+	size_t g, s;
+
+	sr->prod = 1;
+	for (g = sr->g0; g < sr->ngroups; g++) {
+		for (s = sr->gstart[g]; s < sr->gstart[g + 1]; s++) {
+			if (sr->ss[s].nrec == 0)
+				sr->done = 1;
+			if (sr->ss[s].nrec > sr->glen[g])
+				sr->glen[g] = sr->ss[s].nrec;
+		}
+		if (sr->glen[g] != 0 && sr->prod > SIZE_MAX / sr->glen[g]) {
+			snprintf(sr->msg, sr->msgsize,
+			    "too many combinations of the input sources");
+			return -EOVERFLOW;
+		}
+		sr->prod *= sr->glen[g];
+	}
+	if (sr->done)
+		sr->sdone = 1;
+	return 0;
+}
+
+int
+sources_open(struct sources **srp, const struct config *cfg, char *msg,
+    size_t msgsize)
+{
+	struct sources *sr;
+	int r;
+
+	*srp = NULL;
+	sr = xcalloc(1, sizeof(*sr));
+	sr->cfg = cfg;
+	sr->msg = msg;
+	sr->msgsize = msgsize;
+	sr->rd.fd = -1;
+	sr->rd.moved = stream_moved;
+	sr->rd.ctx = sr;
+	sr->src = cfg->sources;
+	sr->nsrc = cfg->nsources;
+	if (sr->nsrc == 0) {
+		sr->stdin_src.kind = SOURCE_STDIN;
+		sr->src = &sr->stdin_src;
+		sr->nsrc = 1;
+	}
+	sr->ss = xcalloc(sr->nsrc, sizeof(*sr->ss));
+	/* xargs: an empty -E string means no end-of-input marker. */
+	sr->rules.delim = cfg->delim;
+	sr->rules.eof_str = cfg->eof_str;
+	sr->rules.eoflen = cfg->eof_str != NULL && cfg->eof_str[0] != '\0' ?
+	    strlen(cfg->eof_str) : SIZE_MAX;
+	sr->rules.skip_blank = cfg->skip_empty || cfg->max_lines > 0;
+	if ((r = colsep_compile(&sr->colsep, cfg->colsep, msg,
+	    msgsize)) < 0) {
+		sources_close(sr);
+		return r;
+	}
+	groups_make(sr);
+	if ((r = held_read(sr)) < 0 || (r = header_read(sr)) < 0 ||
+	    (r = groups_size(sr)) < 0) {
+		sources_close(sr);
+		return r;
+	}
+	sr->msg = NULL;
+	*srp = sr;
+	return 0;
+}
+
+void
+sources_close(struct sources *sr)
+{
+	size_t s, k;
+
+	if (sr == NULL)
+		return;
+	for (s = 0; s < sr->nsrc; s++) {
+		buf_free(&sr->ss[s].data);
+		free(sr->ss[s].coff);
+		free(sr->ss[s].rec);
+		free(sr->ss[s].cont);
+		for (k = 0; k < sr->ss[s].nhdr; k++)
+			free(sr->ss[s].hdr[k]);
+		free(sr->ss[s].hdr);
+	}
+	free(sr->ss);
+	free(sr->gstart);
+	free(sr->glen);
+	free(sr->odo);
+	colsep_free(&sr->colsep);
+	if (sr->rd.fd >= 0)
+		reader_close(&sr->rd);
+	free(sr->cur.v);
+	free(sr->pend.v);
+	buf_free(&sr->colbuf);
+	buf_free(&sr->tmp);
+	free(sr->names);
+	free(sr);
+}
