@@ -2,24 +2,21 @@
  * sources: the input sources and their combinations (sources.h).
  *
  * Every source yields records (bytes up to cfg->delim, cut by
- * reader.c), filtered by the reader's rules, split by colsep.c and
- * trimmed here.  A group's element i is record i mod n of each of its
- * members; an odometer over the held groups, the last one turning
- * fastest, walks through the combinations.
+ * reader.c), filtered by the reader's rules (-E, -r) and split into
+ * trimmed values by columns.c.  A group's element i is record i mod n
+ * of each of its members; an odometer over the held groups, the last
+ * one turning fastest, walks through the combinations.
  *
  * When the first group is a single file or stdin it is streamed through
- * one buffer.  A record is parsed in place: its delimiter and its
- * column separators are overwritten with NUL, so every value is
- * NUL-ended without a copy.  The buffer is compacted only before a read
- * and keeps everything from the first record a pending value still
- * points into.  Since a read may move the buffer, values are kept as
- * spans (which buffer, offset, length) and become pointers only when
- * asked for.  Regex-split columns are copied into a second buffer,
- * since an empty match leaves no byte to overwrite.  All other sources
- * are held: read in sources_open, their columns copied once into one
- * buffer per source.  A streamed pipe, FIFO, socket or terminal is read
- * only by sources_fill(), one read(2) each, so sources_next() never
- * blocks on it; a regular file is read whenever a record is needed.
+ * one buffer, its records parsed in place (columns.h).  The buffer is
+ * compacted only before a read and keeps everything from the first
+ * record a pending value still points into.  Since a read may move the
+ * buffer, values are kept as spans and become pointers only when asked
+ * for.  All other sources are held: read in sources_open, their values
+ * copied once into one buffer per source.  A streamed pipe, FIFO,
+ * socket or terminal is read only by sources_fill(), one read(2) each,
+ * so sources_next() never blocks on it; a regular file is read whenever
+ * a record is needed.
  */
 #include "sources.h"
 
@@ -30,25 +27,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "colsep.h"
+#include "columns.h"
 #include "options.h"
 #include "reader.h"
 #include "util.h"
 
-/* Where a span's bytes are: the record's buffer, colbuf, "", source s. */
-enum { K_REC, K_COLS, K_EMPTY, K_HELD };	/* K_HELD + s */
-
-struct span {
-	size_t		 kind;
-	size_t		 off;
-	size_t		 len;
-};
-
-struct spans {
-	struct span	*v;
-	size_t		 n;
-	size_t		 cap;
-};
+/* Where else a span's bytes are (columns.h): "", source s's own. */
+enum { K_EMPTY = SPAN_OTHER, K_HELD };	/* K_HELD + s */
 
 /*
  * A source: its header, and when held, its records.  A held column c
@@ -80,7 +65,7 @@ struct sources {
 	size_t		 g0;		/* first held group */
 	size_t		 prod;		/* product of held glen */
 
-	struct colsep	 colsep;
+	struct columns	 cols;		/* --colsep, --trim */
 	struct reader_rules rules;
 
 	int		 streamed;
@@ -90,9 +75,8 @@ struct sources {
 	struct spans	 cur;		/* the streamed record */
 	int		 cur_active;	/* combinations of cur remain */
 	size_t		 cur_off;	/* cur's start in rd.b */
-	size_t		 cur_coff;	/* cur's start in colbuf */
+	size_t		 cur_coff;	/* cur's start in cols.buf */
 	int		 cur_cont, last_cont;
-	struct buf	 colbuf;
 	struct buf	 tmp;
 	struct spans	 pend;		/* the pending values */
 
@@ -103,34 +87,17 @@ struct sources {
 	size_t		 msgsize;
 };
 
-static void
-spans_push(struct spans *sv, size_t kind, size_t off, size_t len)
-{
-	struct span *s;
-
-	sv->v = xgrow(sv->v, &sv->cap, sv->n + 1, sizeof(*sv->v));
-	s = &sv->v[sv->n++];
-	s->kind = kind;
-	s->off = off;
-	s->len = len;
-}
-
 /* The bytes of sp; base is the buffer its record came from. */
 static char *
 span_ptr(const struct sources *sr, char *base, const struct span *sp)
 {
 	static char empty[1];
 
-	switch (sp->kind) {
-	case K_REC:
-		return base + sp->off;
-	case K_COLS:
-		return sr->colbuf.p + sp->off;
-	case K_EMPTY:
+	if (sp->kind == K_EMPTY)
 		return empty;
-	default:
+	if (sp->kind >= K_HELD)
 		return sr->ss[sp->kind - K_HELD].data.p + sp->off;
-	}
+	return columns_ptr(&sr->cols, base, sp);
 }
 
 static const char *
@@ -152,12 +119,12 @@ stream_moved(void *ctx, size_t shift)
 	size_t i;
 
 	for (i = 0; i < sr->pend.n; i++)
-		if (sr->pend.v[i].kind == K_REC)
+		if (sr->pend.v[i].kind == SPAN_REC)
 			sr->pend.v[i].off -= shift;
 	if (sr->cur_active) {
 		sr->cur_off -= shift;
 		for (i = 0; i < sr->cur.n; i++)
-			if (sr->cur.v[i].kind == K_REC)
+			if (sr->cur.v[i].kind == SPAN_REC)
 				sr->cur.v[i].off -= shift;
 	}
 }
@@ -176,65 +143,6 @@ source_open(struct sources *sr, struct reader *rd, const struct source *src)
 	return e;
 }
 
-static void
-col_copy(struct sources *sr, const char *p, size_t len, struct spans *out)
-{
-	size_t off = sr->colbuf.len;
-
-	buf_add(&sr->colbuf, p, len);
-	buf_addc(&sr->colbuf, '\0');
-	spans_push(out, K_COLS, off, len);
-}
-
-/* Split as Perl's split does (colsep.h). */
-static void
-split_re(struct sources *sr, const char *p, size_t len, struct spans *out)
-{
-	size_t field = 0, so, eo;
-
-#ifndef REG_STARTEND
-	len = strnlen(p, len);
-#endif
-	while (colsep_match(&sr->colsep, p, len, field, &so, &eo)) {
-		col_copy(sr, p + field, so - field, out);
-		field = eo;
-	}
-	col_copy(sr, p + field, len - field, out);
-}
-
-static void
-split(struct sources *sr, char *base, size_t off, size_t len,
-    struct spans *out)
-{
-	char *s = base + off, *end = s + len, *q;
-
-	switch (sr->colsep.kind) {
-	case COLSEP_NONE:
-		spans_push(out, K_REC, off, len);
-		break;
-	case COLSEP_LIT:
-		for (;;) {
-			if (sr->colsep.litlen == 1)
-				q = memchr(s, sr->colsep.lit[0],
-				    (size_t)(end - s));
-			else
-				q = memmem(s, (size_t)(end - s),
-				    sr->colsep.lit, sr->colsep.litlen);
-			if (q == NULL)
-				break;
-			*q = '\0';
-			spans_push(out, K_REC, (size_t)(s - base),
-			    (size_t)(q - s));
-			s = q + sr->colsep.litlen;
-		}
-		spans_push(out, K_REC, (size_t)(s - base), (size_t)(end - s));
-		break;
-	default:
-		split_re(sr, s, len, out);
-		break;
-	}
-}
-
 /*
  * Take one raw record of source s, at base + off, NUL-ended.  Returns
  * -1 for the -E string (the source ends there), 0 when it was skipped or
@@ -244,33 +152,18 @@ static int
 record_in(struct sources *sr, size_t s, char *base, size_t off, size_t len,
     struct spans *out)
 {
-	const struct config *cfg = sr->cfg;
 	struct srcstate *ss = &sr->ss[s];
 	const char *p = base + off;
-	size_t first = out->n, clen = sr->colbuf.len, i;
+	size_t first = out->n, clen = sr->cols.buf.len, i;
 	struct span *sp;
-	char *q;
 
 	if (reader_is_end(&sr->rules, p, len))
 		return -1;
 	if (sr->rules.skip_blank && reader_blank(p, len))
 		return 0;
 	sr->last_cont = reader_continues(p, len);
-	split(sr, base, off, len, out);
-	for (i = first; i < out->n; i++) {
-		sp = &out->v[i];
-		q = span_ptr(sr, base, sp);
-		while (cfg->trim_left && sp->len > 0 &&
-		    (*q == ' ' || *q == '\t')) {
-			q++;
-			sp->off++;
-			sp->len--;
-		}
-		while (cfg->trim_right && sp->len > 0 &&
-		    (q[sp->len - 1] == ' ' || q[sp->len - 1] == '\t'))
-			q[--sp->len] = '\0';
-	}
-	if (cfg->header && !ss->hdr_done) {
+	columns_split(&sr->cols, base, off, len, out);
+	if (sr->cfg->header && !ss->hdr_done) {
 		ss->nhdr = out->n - first;
 		ss->hdr = xcalloc(ss->nhdr, sizeof(*ss->hdr));
 		for (i = 0; i < ss->nhdr; i++) {
@@ -279,12 +172,12 @@ record_in(struct sources *sr, size_t s, char *base, size_t off, size_t len,
 		}
 		ss->hdr_done = 1;
 		out->n = first;
-		sr->colbuf.len = clen;
+		sr->cols.buf.len = clen;
 		return 0;
 	}
 	/* Pad to the header's width, so that {name} is always there. */
 	while (out->n - first < ss->nhdr)
-		spans_push(out, K_EMPTY, 0, 0);
+		columns_push(out, K_EMPTY, 0, 0);
 	return 1;
 }
 
@@ -312,7 +205,7 @@ held_add(struct sources *sr, size_t s, char *base, struct spans *out)
 	}
 	ss->coff[ss->ncols] = ss->data.len;
 	out->n = 0;
-	buf_clear(&sr->colbuf);
+	buf_clear(&sr->cols.buf);
 }
 
 static int
@@ -371,7 +264,7 @@ stream_record(struct sources *sr)
 		if (r <= 0)
 			return r;
 		sr->cur.n = 0;
-		sr->cur_coff = sr->colbuf.len;
+		sr->cur_coff = sr->cols.buf.len;
 		r = record_in(sr, 0, rd->b.p, off, len, &sr->cur);
 		if (r < 0)
 			sr->sdone = 1;
@@ -417,7 +310,7 @@ sources_next(struct sources *sr, int *cont)
 			sr->cur_active = 1;
 		}
 		for (c = 0; c < sr->cur.n; c++)
-			spans_push(&sr->pend, sr->cur.v[c].kind,
+			columns_push(&sr->pend, sr->cur.v[c].kind,
 			    sr->cur.v[c].off, sr->cur.v[c].len);
 		*cont = sr->cur_cont;
 	} else {
@@ -430,7 +323,7 @@ sources_next(struct sources *sr, int *cont)
 			r = sr->odo[g] % ss->nrec;
 			end = r + 1 < ss->nrec ? ss->rec[r + 1] : ss->ncols;
 			for (c = ss->rec[r]; c < end; c++)
-				spans_push(&sr->pend, K_HELD + s, ss->coff[c],
+				columns_push(&sr->pend, K_HELD + s, ss->coff[c],
 				    ss->coff[c + 1] - ss->coff[c] - 1);
 		}
 	}
@@ -470,19 +363,19 @@ sources_release(struct sources *sr, size_t n)
 		return;
 	sr->rd.keep = live ? sr->cur_off : sr->rd.pos;
 	if (!live) {
-		buf_clear(&sr->colbuf);
+		buf_clear(&sr->cols.buf);
 		return;
 	}
 	/* Only cur's columns are still needed: move them to the front. */
 	if (sr->cur_coff > 0) {
-		memmove(sr->colbuf.p, sr->colbuf.p + sr->cur_coff,
-		    sr->colbuf.len - sr->cur_coff + 1);
-		sr->colbuf.len -= sr->cur_coff;
+		memmove(sr->cols.buf.p, sr->cols.buf.p + sr->cur_coff,
+		    sr->cols.buf.len - sr->cur_coff + 1);
+		sr->cols.buf.len -= sr->cur_coff;
 		for (i = 0; i < sr->pend.n; i++)
-			if (sr->pend.v[i].kind == K_COLS)
+			if (sr->pend.v[i].kind == SPAN_COLS)
 				sr->pend.v[i].off -= sr->cur_coff;
 		for (i = 0; sr->cur_active && i < sr->cur.n; i++)
-			if (sr->cur.v[i].kind == K_COLS)
+			if (sr->cur.v[i].kind == SPAN_COLS)
 				sr->cur.v[i].off -= sr->cur_coff;
 		sr->cur_coff = 0;
 	}
@@ -684,7 +577,7 @@ header_read(struct sources *sr)
 			sr->sdone = 1;
 		sr->rd.keep = sr->rd.pos;
 	}
-	buf_clear(&sr->colbuf);
+	buf_clear(&sr->cols.buf);
 	for (s = 0; s < sr->nsrc; s++)
 		sr->nnames += sr->ss[s].nhdr;
 	if (sr->cfg->header)
@@ -750,8 +643,8 @@ sources_open(struct sources **srp, const struct config *cfg, char *msg,
 	sr->rules.eoflen = cfg->eof_str != NULL && cfg->eof_str[0] != '\0' ?
 	    strlen(cfg->eof_str) : SIZE_MAX;
 	sr->rules.skip_blank = cfg->skip_empty || cfg->max_lines > 0;
-	if ((r = colsep_compile(&sr->colsep, cfg->colsep, msg,
-	    msgsize)) < 0) {
+	if ((r = columns_init(&sr->cols, cfg->colsep, cfg->trim_left,
+	    cfg->trim_right, msg, msgsize)) < 0) {
 		sources_close(sr);
 		return r;
 	}
@@ -786,12 +679,11 @@ sources_close(struct sources *sr)
 	free(sr->gstart);
 	free(sr->glen);
 	free(sr->odo);
-	colsep_free(&sr->colsep);
+	columns_free(&sr->cols);
 	if (sr->rd.fd >= 0)
 		reader_close(&sr->rd);
 	free(sr->cur.v);
 	free(sr->pend.v);
-	buf_free(&sr->colbuf);
 	buf_free(&sr->tmp);
 	free(sr->names);
 	free(sr);
