@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "columns.h"
+#include "held.h"
 #include "options.h"
 #include "reader.h"
 #include "util.h"
@@ -35,18 +36,9 @@
 /* Where else a span's bytes are (columns.h): "", source s's own. */
 enum { K_EMPTY = SPAN_OTHER, K_HELD };	/* K_HELD + s */
 
-/*
- * A source: its header, and when held, its records.  A held column c
- * is data[coff[c], coff[c + 1] - 1), followed by its NUL.
- */
+/* A source: its header, and when held, its records. */
 struct srcstate {
-	struct buf	 data;
-	size_t		*coff;		/* ncols + 1 */
-	size_t		 ncols, capcols;
-	size_t		*rec;		/* first column of record i */
-	size_t		 nrec, caprec;
-	unsigned char	*cont;		/* record i ends in blank (-L) */
-	size_t		 capcont;
+	struct held	 held;
 	char		**hdr;		/* --header names */
 	size_t		 nhdr;
 	int		 hdr_done;
@@ -96,7 +88,7 @@ span_ptr(const struct sources *sr, char *base, const struct span *sp)
 	if (sp->kind == K_EMPTY)
 		return empty;
 	if (sp->kind >= K_HELD)
-		return sr->ss[sp->kind - K_HELD].data.p + sp->off;
+		return sr->ss[sp->kind - K_HELD].held.data.p + sp->off;
 	return columns_ptr(&sr->cols, base, sp);
 }
 
@@ -181,35 +173,22 @@ record_in(struct sources *sr, size_t s, char *base, size_t off, size_t len,
 	return 1;
 }
 
-/* Keep a record's columns in source s's own buffer. */
+/* Keep a record's values in source s's own buffer. */
 static void
-held_add(struct sources *sr, size_t s, char *base, struct spans *out)
+record_keep(struct sources *sr, size_t s, char *base, struct spans *out)
 {
-	struct srcstate *ss = &sr->ss[s];
-	const char *p;
+	struct held *h = &sr->ss[s].held;
 	size_t i;
 
-	ss->rec = xgrow(ss->rec, &ss->caprec, ss->nrec + 1,
-	    sizeof(*ss->rec));
-	ss->rec[ss->nrec] = ss->ncols;
-	ss->cont = xgrow(ss->cont, &ss->capcont, ss->nrec + 1, 1);
-	ss->cont[ss->nrec] = (unsigned char)sr->last_cont;
-	ss->nrec++;
-	ss->coff = xgrow(ss->coff, &ss->capcols, ss->ncols + out->n + 1,
-	    sizeof(*ss->coff));
-	for (i = 0; i < out->n; i++) {
-		p = span_ptr(sr, base, &out->v[i]);
-		ss->coff[ss->ncols++] = ss->data.len;
-		buf_add(&ss->data, p, out->v[i].len);
-		buf_addc(&ss->data, '\0');
-	}
-	ss->coff[ss->ncols] = ss->data.len;
+	held_begin(h, sr->last_cont);
+	for (i = 0; i < out->n; i++)
+		held_add(h, span_ptr(sr, base, &out->v[i]), out->v[i].len);
 	out->n = 0;
 	buf_clear(&sr->cols.buf);
 }
 
 static int
-held_load(struct sources *sr, size_t s, struct reader *rd)
+source_load(struct sources *sr, size_t s, struct reader *rd)
 {
 	const struct source *src = &sr->src[s];
 	struct spans out = { 0 };
@@ -222,7 +201,7 @@ held_load(struct sources *sr, size_t s, struct reader *rd)
 			buf_adds(&sr->tmp, src->words[i]);
 			r = record_in(sr, s, sr->tmp.p, 0, sr->tmp.len, &out);
 			if (r > 0)
-				held_add(sr, s, sr->tmp.p, &out);
+				record_keep(sr, s, sr->tmp.p, &out);
 		}
 		free(out.v);
 		return 0;
@@ -242,7 +221,7 @@ held_load(struct sources *sr, size_t s, struct reader *rd)
 			break;
 		}
 		if (r > 0)
-			held_add(sr, s, rd->b.p, &out);
+			record_keep(sr, s, rd->b.p, &out);
 		rd->keep = rd->pos;
 	}
 	free(out.v);
@@ -294,8 +273,8 @@ odo_step(struct sources *sr)
 int
 sources_next(struct sources *sr, int *cont)
 {
-	struct srcstate *ss;
-	size_t g, s, r, c, end;
+	const struct held *h;
+	size_t g, s, c, end, off, len;
 	int rv;
 
 	if (sr->done)
@@ -314,17 +293,17 @@ sources_next(struct sources *sr, int *cont)
 			    sr->cur.v[c].off, sr->cur.v[c].len);
 		*cont = sr->cur_cont;
 	} else {
-		ss = &sr->ss[0];
-		*cont = ss->cont[sr->odo[0] % ss->nrec];
+		h = &sr->ss[0].held;
+		*cont = h->cont[sr->odo[0] % h->nrec];
 	}
 	for (g = sr->g0; g < sr->ngroups; g++) {
 		for (s = sr->gstart[g]; s < sr->gstart[g + 1]; s++) {
-			ss = &sr->ss[s];
-			r = sr->odo[g] % ss->nrec;
-			end = r + 1 < ss->nrec ? ss->rec[r + 1] : ss->ncols;
-			for (c = ss->rec[r]; c < end; c++)
-				columns_push(&sr->pend, K_HELD + s, ss->coff[c],
-				    ss->coff[c + 1] - ss->coff[c] - 1);
+			h = &sr->ss[s].held;
+			held_values(h, sr->odo[g] % h->nrec, &c, &end);
+			for (; c < end; c++) {
+				off = held_value(h, c, &len);
+				columns_push(&sr->pend, K_HELD + s, off, len);
+			}
 		}
 	}
 	if (odo_step(sr)) {
@@ -425,17 +404,13 @@ stream_total(const struct sources *sr, const struct reader_count *c,
 int
 sources_known(const struct sources *sr, struct sources_count *c)
 {
-	const struct srcstate *ss = &sr->ss[0];
-	size_t k;
-
 	c->combos = c->lines = 0;
 	if (sr->done)
 		return 1;
 	if (sr->streamed)
 		return 0;
 	c->combos = sr->prod;
-	for (k = 0; k < ss->nrec; k++)
-		c->lines += !ss->cont[k] || k + 1 == ss->nrec;
+	c->lines = held_lines(&sr->ss[0].held);
 	return 1;
 }
 
@@ -533,7 +508,7 @@ groups_make(struct sources *sr)
 
 /* Open the stream and every held file, then read the held sources. */
 static int
-held_read(struct sources *sr)
+sources_read(struct sources *sr)
 {
 	struct reader *rds;
 	size_t s;
@@ -549,7 +524,7 @@ held_read(struct sources *sr)
 		if (sr->src[s].kind != SOURCE_ARGS)
 			r = source_open(sr, &rds[s], &sr->src[s]);
 	for (s = sr->g0; s < sr->nsrc && r >= 0; s++)
-		r = held_load(sr, s, &rds[s]);
+		r = source_load(sr, s, &rds[s]);
 	for (s = sr->g0; s < sr->nsrc; s++)
 		if (rds[s].fd >= 0)
 			reader_close(&rds[s]);
@@ -597,10 +572,10 @@ groups_size(struct sources *sr)
 	sr->prod = 1;
 	for (g = sr->g0; g < sr->ngroups; g++) {
 		for (s = sr->gstart[g]; s < sr->gstart[g + 1]; s++) {
-			if (sr->ss[s].nrec == 0)
+			if (sr->ss[s].held.nrec == 0)
 				sr->done = 1;
-			if (sr->ss[s].nrec > sr->glen[g])
-				sr->glen[g] = sr->ss[s].nrec;
+			if (sr->ss[s].held.nrec > sr->glen[g])
+				sr->glen[g] = sr->ss[s].held.nrec;
 		}
 		if (sr->glen[g] != 0 && sr->prod > SIZE_MAX / sr->glen[g]) {
 			snprintf(sr->msg, sr->msgsize,
@@ -649,7 +624,7 @@ sources_open(struct sources **srp, const struct config *cfg, char *msg,
 		return r;
 	}
 	groups_make(sr);
-	if ((r = held_read(sr)) < 0 || (r = header_read(sr)) < 0 ||
+	if ((r = sources_read(sr)) < 0 || (r = header_read(sr)) < 0 ||
 	    (r = groups_size(sr)) < 0) {
 		sources_close(sr);
 		return r;
@@ -667,10 +642,7 @@ sources_close(struct sources *sr)
 	if (sr == NULL)
 		return;
 	for (s = 0; s < sr->nsrc; s++) {
-		buf_free(&sr->ss[s].data);
-		free(sr->ss[s].coff);
-		free(sr->ss[s].rec);
-		free(sr->ss[s].cont);
+		held_free(&sr->ss[s].held);
 		for (k = 0; k < sr->ss[s].nhdr; k++)
 			free(sr->ss[s].hdr[k]);
 		free(sr->ss[s].hdr);
