@@ -9,6 +9,7 @@
 #include "exec.h"
 #include "json.h"
 #include "options.h"
+#include "spool.h"
 #include "summary.h"
 #include "util.h"
 
@@ -74,26 +75,6 @@ stats_read(int fd, struct compare_stats *cs)
 	return 0;
 }
 
-/* An unlinked read-write temp file in dir. */
-static int
-temp_open(const char *dir)
-{
-	char path[4096];
-	int fd;
-
-	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR &&
-	    errno != EINVAL && errno != ENOENT))
-		return fd >= 0 ? fd : -errno;
-	if ((size_t)snprintf(path, sizeof(path), "%s/fanout-cmp.XXXXXX",
-	    dir) >= sizeof(path))
-		return -ENAMETOOLONG;
-	if ((fd = mkostemp(path, O_CLOEXEC)) < 0)
-		return -errno;
-	unlink(path);
-	return fd;
-}
-
 static _Noreturn void
 too_large(const char *name)
 {
@@ -117,7 +98,7 @@ slurp(struct cmp *c, int from, const char *name)
 	    (at = lseek(from, 0, SEEK_CUR)) >= 0 &&
 	    st.st_size - at > COMPARE_INPUT_MAX)
 		too_large(name);
-	if ((fd = temp_open(c->cfg->tmpdir)) < 0)
+	if ((fd = spool_tmpfile(c->cfg->tmpdir)) < 0)
 		util_die(fd, "--compare: cannot make a temp file in '%s'",
 		    c->cfg->tmpdir);
 	for (;;) {
@@ -362,8 +343,8 @@ compare_run(const struct config *cfg)
 		util_die(0, "--compare: no mode to run");
 	if ((c->null_fd = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
 		util_die(-errno, "--compare: cannot open /dev/null");
-	if ((c->stats_fd = temp_open(cfg->tmpdir)) < 0 ||
-	    (c->err_fd = temp_open(cfg->tmpdir)) < 0)
+	if ((c->stats_fd = spool_tmpfile(cfg->tmpdir)) < 0 ||
+	    (c->err_fd = spool_tmpfile(cfg->tmpdir)) < 0)
 		util_die(c->stats_fd < 0 ? c->stats_fd : c->err_fd,
 		    "--compare: cannot make a temp file in '%s'", cfg->tmpdir);
 	argv_build(c);
