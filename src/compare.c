@@ -9,6 +9,7 @@
 #include "exec.h"
 #include "json.h"
 #include "options.h"
+#include "sig.h"
 #include "spool.h"
 #include "summary.h"
 #include "util.h"
@@ -264,7 +265,7 @@ run_pass(struct cmp *c, const char *mode, struct pass *p)
 	    stats_read(c->stats_fd, &p->cs) < 0) {
 		show_stderr(c);
 		if (WIFSIGNALED(st)) {
-			buf_addsig(&sig, WTERMSIG(st));
+			sig_addname(&sig, WTERMSIG(st));
 			util_die(0, "--compare: the %s pass died of %s",
 			    mode, sig.p);
 		}

@@ -153,3 +153,14 @@ sig_number(const char *name)
 			return s;
 	return -1;
 }
+
+void
+sig_addname(struct buf *b, int signo)
+{
+	const char *name = sig_name(signo);
+
+	if (name != NULL)
+		buf_addf(b, "SIG%s", name);
+	else
+		buf_addf(b, "SIG%d", signo);
+}
