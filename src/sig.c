@@ -97,27 +97,20 @@ sig_stops(void)
 	return counts[SIGINT] + counts[SIGTERM];
 }
 
+/* Whether a stop signal came since sig_stops() was *mark. */
+static int
+stopped_since(void *mark)
+{
+	return sig_stops() != *(const int *)mark;
+}
+
 int
 sig_write_all(int fd, const void *buf, size_t len)
 {
-	const char *p = buf;
 	int mark = sig_stops();
-	ssize_t n;
 
-	while (len > 0) {
-		/* Interrupted, before any byte or after some. */
-		if (sig_stops() != mark)
-			return -EINTR;
-		n = write(fd, p, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	/* Interrupted, before any byte or after some. */
+	return write_all_unless(fd, buf, len, stopped_since, &mark);
 }
 
 void

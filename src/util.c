@@ -202,10 +202,19 @@ buf_free(struct buf *b)
 int
 write_all(int fd, const void *buf, size_t len)
 {
+	return write_all_unless(fd, buf, len, NULL, NULL);
+}
+
+int
+write_all_unless(int fd, const void *buf, size_t len, int (*stop)(void *),
+    void *arg)
+{
 	const char *p = buf;
 	ssize_t n;
 
 	while (len > 0) {
+		if (stop != NULL && stop(arg))
+			return -EINTR;
 		n = write(fd, p, len);
 		if (n < 0) {
 			if (errno == EINTR)

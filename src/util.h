@@ -53,6 +53,13 @@ void	buf_free(struct buf *);
 
 /* Write all of buf, retrying short writes and EINTR. 0 or -errno. */
 int	write_all(int fd, const void *, size_t);
+/*
+ * write_all that asks stop(arg) before each write and, once it answers
+ * non-zero, returns -EINTR, part of buf perhaps written: for output that
+ * a signal may end (sig_write_all()).
+ */
+int	write_all_unless(int fd, const void *, size_t, int (*stop)(void *),
+	    void *arg);
 /* write_all to an explicit offset. 0 or -errno. */
 int	pwrite_all(int fd, const void *, size_t, off_t);
 
