@@ -61,7 +61,7 @@ BATS_JOBS ?= $(if $(shell command -v parallel),2,1)
 BATS_FLAGS = --jobs $(BATS_JOBS) --no-parallelize-within-files
 
 build/unit_%: tests/unit/%_test.c $(filter-out build/main.o,$(OBJS)) \
-    $(HDRS) Makefile
+    $(HDRS) tests/unit/check.h Makefile
 	$(CC) $(WARN) $(CPPFLAGS) -iquote src $(CFLAGS) $(LDFLAGS) -o $@ $< \
 		$(filter-out build/main.o,$(OBJS)) $(LDLIBS)
 

@@ -8,12 +8,16 @@
 #include "compare_table.h"
 #include "exec.h"
 #include "json.h"
+#include "num.h"
 #include "options.h"
+#include "sig.h"
+#include "spool.h"
 #include "summary.h"
 #include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,64 +38,80 @@ struct cmp {
 	char			*subst;		/* rewritten word */
 };
 
+/*
+ * The stats line: "fanout-stats 1", then key=value for each of these in
+ * this order, the range of each the range of its field's type.
+ */
+#define STATS_HEAD	"fanout-stats 1"
+static const struct {
+	const char	*key;
+	int64_t		 min, max;
+} stats_field[] = {
+	{ "done", LONG_MIN, LONG_MAX },
+	{ "failed", LONG_MIN, LONG_MAX },
+	{ "jobs_user_ns", INT64_MIN, INT64_MAX },
+	{ "jobs_sys_ns", INT64_MIN, INT64_MAX },
+	{ "lat_p50_ns", INT64_MIN, INT64_MAX },
+	{ "lat_p99_ns", INT64_MIN, INT64_MAX },
+	{ "rss_kb", LONG_MIN, LONG_MAX },
+	{ "workers", LONG_MIN, LONG_MAX },
+};
+#define NSTATS	ARRAY_SIZE(stats_field)
+
 int
 compare_stats_write(int fd, const struct compare_stats *cs)
 {
-	char line[512];
-	int n;
+	const int64_t v[NSTATS] = { cs->done, cs->failed, cs->jobs_user_ns,
+	    cs->jobs_sys_ns, cs->lat_p50_ns, cs->lat_p99_ns, cs->rss_kb,
+	    cs->workers };
+	struct buf line = { 0 };
+	size_t i;
+	int r;
 
-	n = snprintf(line, sizeof(line), "fanout-stats 1 done=%ld failed=%ld "
-	    "jobs_user_ns=%lld jobs_sys_ns=%lld lat_p50_ns=%lld "
-	    "lat_p99_ns=%lld rss_kb=%ld workers=%ld\n", cs->done, cs->failed,
-	    (long long)cs->jobs_user_ns, (long long)cs->jobs_sys_ns,
-	    (long long)cs->lat_p50_ns, (long long)cs->lat_p99_ns, cs->rss_kb,
-	    cs->workers);
-	if (n < 0 || (size_t)n >= sizeof(line))
-		return -EOVERFLOW;
-	return pwrite_all(fd, line, (size_t)n, 0);
+	buf_adds(&line, STATS_HEAD);
+	for (i = 0; i < NSTATS; i++)
+		buf_addf(&line, " %s=%lld", stats_field[i].key,
+		    (long long)v[i]);
+	buf_addc(&line, '\n');
+	r = pwrite_all(fd, line.p, line.len, 0);
+	buf_free(&line);
+	return r;
 }
 
+/* Read back the pass's stats line, strictly (num.h).  0 or -1. */
 static int
 stats_read(int fd, struct compare_stats *cs)
 {
-	char line[512];
-	long long u, s, l50, l99;
+	char line[512], *tok, *save, *eq;
+	int64_t v[NSTATS];
 	ssize_t n;
+	size_t i;
 
 	n = pread(fd, line, sizeof(line) - 1, 0);
 	if (n <= 0)
 		return -1;
 	line[n] = '\0';
-	if (sscanf(line, "fanout-stats 1 done=%ld failed=%ld jobs_user_ns=%lld "
-	    "jobs_sys_ns=%lld lat_p50_ns=%lld lat_p99_ns=%lld rss_kb=%ld "
-	    "workers=%ld", &cs->done, &cs->failed, &u, &s, &l50, &l99,
-	    &cs->rss_kb, &cs->workers) != 8)
+	if (strncmp(line, STATS_HEAD " ", strlen(STATS_HEAD " ")) != 0)
 		return -1;
-	cs->jobs_user_ns = u;
-	cs->jobs_sys_ns = s;
-	cs->lat_p50_ns = l50;
-	cs->lat_p99_ns = l99;
+	tok = strtok_r(line + strlen(STATS_HEAD " "), " \n", &save);
+	for (i = 0; i < NSTATS; i++, tok = strtok_r(NULL, " \n", &save)) {
+		if (tok == NULL || (eq = strchr(tok, '=')) == NULL)
+			return -1;
+		*eq = '\0';
+		if (strcmp(tok, stats_field[i].key) != 0 ||
+		    num_int64(eq + 1, stats_field[i].min, stats_field[i].max,
+		    &v[i]) < 0)
+			return -1;
+	}
+	cs->done = (long)v[0];
+	cs->failed = (long)v[1];
+	cs->jobs_user_ns = v[2];
+	cs->jobs_sys_ns = v[3];
+	cs->lat_p50_ns = v[4];
+	cs->lat_p99_ns = v[5];
+	cs->rss_kb = (long)v[6];
+	cs->workers = (long)v[7];
 	return 0;
-}
-
-/* An unlinked read-write temp file in dir. */
-static int
-temp_open(const char *dir)
-{
-	char path[4096];
-	int fd;
-
-	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR &&
-	    errno != EINVAL && errno != ENOENT))
-		return fd >= 0 ? fd : -errno;
-	if ((size_t)snprintf(path, sizeof(path), "%s/fanout-cmp.XXXXXX",
-	    dir) >= sizeof(path))
-		return -ENAMETOOLONG;
-	if ((fd = mkostemp(path, O_CLOEXEC)) < 0)
-		return -errno;
-	unlink(path);
-	return fd;
 }
 
 static _Noreturn void
@@ -117,7 +137,7 @@ slurp(struct cmp *c, int from, const char *name)
 	    (at = lseek(from, 0, SEEK_CUR)) >= 0 &&
 	    st.st_size - at > COMPARE_INPUT_MAX)
 		too_large(name);
-	if ((fd = temp_open(c->cfg->tmpdir)) < 0)
+	if ((fd = spool_tmpfile(c->cfg->tmpdir)) < 0)
 		util_die(fd, "--compare: cannot make a temp file in '%s'",
 		    c->cfg->tmpdir);
 	for (;;) {
@@ -283,7 +303,7 @@ run_pass(struct cmp *c, const char *mode, struct pass *p)
 	    stats_read(c->stats_fd, &p->cs) < 0) {
 		show_stderr(c);
 		if (WIFSIGNALED(st)) {
-			buf_addsig(&sig, WTERMSIG(st));
+			sig_addname(&sig, WTERMSIG(st));
 			util_die(0, "--compare: the %s pass died of %s",
 			    mode, sig.p);
 		}
@@ -362,8 +382,8 @@ compare_run(const struct config *cfg)
 		util_die(0, "--compare: no mode to run");
 	if ((c->null_fd = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
 		util_die(-errno, "--compare: cannot open /dev/null");
-	if ((c->stats_fd = temp_open(cfg->tmpdir)) < 0 ||
-	    (c->err_fd = temp_open(cfg->tmpdir)) < 0)
+	if ((c->stats_fd = spool_tmpfile(cfg->tmpdir)) < 0 ||
+	    (c->err_fd = spool_tmpfile(cfg->tmpdir)) < 0)
 		util_die(c->stats_fd < 0 ? c->stats_fd : c->err_fd,
 		    "--compare: cannot make a temp file in '%s'", cfg->tmpdir);
 	argv_build(c);

@@ -25,12 +25,14 @@
 #include "exec_worker.h"
 #include "job.h"
 #include "loop.h"
+#include "num.h"
 #include "options.h"
 #include "spawn.h"
 #include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -288,7 +290,7 @@ orphan_find(const struct job *job)
 		for (tok = strtok_r(kids.p, " \n", &save);
 		    tok != NULL && found == 0;
 		    tok = strtok_r(NULL, " \n", &save))
-			if ((pid = strtol(tok, NULL, 10)) > 0 &&
+			if (num_long(tok, 1, INT_MAX, &pid) == 0 &&
 			    orphan_is((pid_t)pid, job, &b))
 				found = (pid_t)pid;
 	buf_free(&kids);

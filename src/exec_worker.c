@@ -13,6 +13,7 @@
  */
 #include "exec_worker.h"
 #include "job.h"
+#include "num.h"
 #include "spawn.h"
 #include "util.h"
 
@@ -400,12 +401,10 @@ wk_close_all(int sock)
 	struct dirent *d;
 	DIR *dir;
 	long fd, max;
-	char *end;
 
 	if ((dir = opendir("/proc/self/fd")) != NULL) {
 		while ((d = readdir(dir)) != NULL) {
-			fd = strtol(d->d_name, &end, 10);
-			if (end != d->d_name && *end == '\0' &&
+			if (num_long(d->d_name, 0, INT_MAX, &fd) == 0 &&
 			    fd != dirfd(dir))
 				wk_close_ours((int)fd, sock);
 		}

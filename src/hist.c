@@ -101,14 +101,6 @@ hist_add(struct hist *h, int64_t v)
 	h->count++;
 }
 
-static int
-cmp64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 int64_t
 hist_quantile(struct hist *h, double q)
 {
@@ -129,7 +121,7 @@ hist_quantile(struct hist *h, double q)
 	if (h->bucket == NULL) {
 		if (!h->sorted) {
 			qsort(h->exact, (size_t)h->count, sizeof(*h->exact),
-			    cmp64);
+			    cmp_int64);
 			h->sorted = 1;
 		}
 		return h->exact[rank - 1];

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "options.h"
+#include "num.h"
 #include "util.h"
 
 /* A Seq larger than this is taken as a corrupt log, not a bitset size. */
@@ -34,7 +34,7 @@ field_long(const char *p, const char *end, long *out)
 		return -1;
 	memcpy(num, p, n);
 	num[n] = '\0';
-	return options_long(num, LONG_MIN, LONG_MAX, out) < 0 ? -1 : 0;
+	return num_signed(num, LONG_MIN, LONG_MAX, out) < 0 ? -1 : 0;
 }
 
 /* A number as GNU's reader accepts it: [-0-9.]+ after blanks. */

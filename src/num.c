@@ -19,49 +19,57 @@ digit(char c)
 	return c >= '0' && c <= '9';
 }
 
+/* The one reader of decimal digits; num_signed and num_long narrow it. */
 int
-num_long(const char *s, long min, long max, long *out)
+num_int64(const char *s, int64_t min, int64_t max, int64_t *out)
 {
-	unsigned long v = 0;
-	int over = 0;
-
-	if (s == NULL || !digit(*s))
-		return -EINVAL;
-	for (; digit(*s); s++) {
-		if (v > ((unsigned long)LONG_MAX - (unsigned long)(*s - '0'))
-		    / 10)
-			over = 1;
-		else
-			v = v * 10 + (unsigned long)(*s - '0');
-	}
-	if (*s != '\0')
-		return -EINVAL;
-	if (over || (long)v < min || (long)v > max)
-		return -ERANGE;
-	*out = (long)v;
-	return 0;
-}
-
-int
-num_signed(const char *s, long min, long max, long *out)
-{
-	long v;
-	int r, neg;
+	uint64_t u = 0;
+	int64_t v;
+	int neg, over = 0;
 
 	if (s == NULL)
 		return -EINVAL;
 	neg = *s == '-';
 	if (*s == '-' || *s == '+')
 		s++;
-	/* -LONG_MIN is out of long's range: LONG_MIN itself is refused. */
-	if ((r = num_long(s, 0, LONG_MAX, &v)) < 0)
-		return r;
-	if (neg)
-		v = -v;
-	if (v < min || v > max)
+	if (!digit(*s))
+		return -EINVAL;
+	/* -INT64_MIN is out of range: INT64_MIN itself is refused. */
+	for (; digit(*s); s++) {
+		if (u > ((uint64_t)INT64_MAX - (uint64_t)(*s - '0')) / 10)
+			over = 1;
+		else
+			u = u * 10 + (uint64_t)(*s - '0');
+	}
+	if (*s != '\0')
+		return -EINVAL;
+	v = neg ? -(int64_t)u : (int64_t)u;
+	if (over || v < min || v > max)
 		return -ERANGE;
 	*out = v;
 	return 0;
+}
+
+int
+num_signed(const char *s, long min, long max, long *out)
+{
+	int64_t v;
+	int r;
+
+	/* long is never wider than int64_t. */
+	if ((r = num_int64(s, min, max, &v)) < 0)
+		return r;
+	*out = (long)v;
+	return 0;
+}
+
+int
+num_long(const char *s, long min, long max, long *out)
+{
+	/* num_signed without the sign. */
+	if (s == NULL || !digit(*s))
+		return -EINVAL;
+	return num_signed(s, min, max, out);
 }
 
 int

@@ -23,6 +23,11 @@ int	num_long(const char *s, long min, long max, long *out);
  * not run), never for option values.
  */
 int	num_signed(const char *s, long min, long max, long *out);
+/*
+ * num_signed for int64_t, for values that may pass a 32-bit long's
+ * range (nanoseconds in --compare's stats line).
+ */
+int	num_int64(const char *s, int64_t min, int64_t max, int64_t *out);
 
 /* Digits of base 8 or 16 only (0-9, a-f, A-F), in [0, max]. */
 int	num_radix(const char *s, int base, unsigned long max,

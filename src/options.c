@@ -10,20 +10,12 @@
  * starts.
  */
 #include "options_table.h"
-#include "num.h"
 #include "util.h"
 
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Kept for the readers of joblog and $COLUMNS; see num_signed. */
-int
-options_long(const char *s, long min, long max, long *out)
-{
-	return num_signed(s, min, max, out);
-}
 
 /* getopt_long's array: every name of every entry. */
 static struct option *

@@ -137,12 +137,6 @@ void	options_parse(struct config *cfg, int argc, char **argv);
 void	options_free(struct config *cfg);
 
 /*
- * Kept for the modules that read numbers back from files and the
- * environment: num_signed (num.h), which new code calls instead.
- */
-int	options_long(const char *s, long min, long max, long *out);
-
-/*
  * The parsers of single option values that options_parse uses, exposed
  * so that they can be tested alone (numbers, durations and -j are in
  * num.h).  Pure: each returns 0 and fills its

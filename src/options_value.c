@@ -5,6 +5,7 @@
  */
 #include "options.h"
 #include "num.h"
+#include "sig.h"
 #include "util.h"
 
 #include <errno.h>
@@ -49,24 +50,15 @@ options_delim(const char *val, char *out)
 	return 0;
 }
 
-/* A delimiter: one byte, or an escape. */
+/* A signal by its number or its name (with or without "SIG"), or -1. */
 static int
 signal_number(const char *name)
 {
 	long v;
-	int s;
 
 	if (num_long(name, 1, NSIG - 1, &v) == 0)
 		return (int)v;
-	if (strncmp(name, "SIG", 3) == 0)
-		name += 3;
-	for (s = 1; s < NSIG; s++) {
-		const char *abbrev = sigabbrev_np(s);
-
-		if (abbrev != NULL && strcmp(abbrev, name) == 0)
-			return s;
-	}
-	return -1;
+	return sig_number(name);
 }
 
 int

@@ -5,6 +5,7 @@
  * next tick draws it again below that output.
  */
 #include "progress.h"
+#include "num.h"
 #include "options.h"
 #include "summary.h"
 #include "util.h"
@@ -65,7 +66,7 @@ term_width(void)
 	if (ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 		return ws.ws_col;
 	env = getenv("COLUMNS");
-	if (env != NULL && options_long(env, 20, 10000, &v) == 0)
+	if (env != NULL && num_signed(env, 20, 10000, &v) == 0)
 		return (int)v;
 	return 80;
 }

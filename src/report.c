@@ -15,6 +15,7 @@
 #include "options.h"
 #include "progress.h"
 #include "results.h"
+#include "sig.h"
 #include "summary.h"
 #include "util.h"
 
@@ -214,7 +215,7 @@ failure_reason(const struct job *job)
 		    (double)job->limit_ns / 1e9);
 	else if (job->end == JOB_SIGNALED) {
 		buf_adds(&b, "killed by ");
-		buf_addsig(&b, job->status);
+		sig_addname(&b, job->status);
 	} else if (job->end == JOB_SPAWN_FAILED)
 		buf_addf(&b, "exit %d (%s)", job->status,
 		    strerror(-job->spawn_err));
@@ -268,7 +269,7 @@ json_job(struct buf *b, const struct job *job, const char *mode)
 	buf_adds(b, ",\"signal\":");
 	if (job->end == JOB_SIGNALED) {
 		buf_addc(b, '"');
-		buf_addsig(b, job->status);
+		sig_addname(b, job->status);
 		buf_addc(b, '"');
 	} else
 		buf_adds(b, "null");

@@ -97,10 +97,11 @@ sig_stops(void)
 	return counts[SIGINT] + counts[SIGTERM];
 }
 
+/* Whether a stop signal came since sig_stops() was *mark. */
 static int
 stopped_since(void *mark)
 {
-	return sig_stops() != *(int *)mark;
+	return sig_stops() != *(const int *)mark;
 }
 
 int
@@ -108,6 +109,7 @@ sig_write_all(int fd, const void *buf, size_t len)
 {
 	int mark = sig_stops();
 
+	/* Interrupted, before any byte or after some. */
 	return write_all_unless(fd, buf, len, stopped_since, &mark);
 }
 
@@ -143,4 +145,15 @@ sig_number(const char *name)
 		if ((abbrev = sig_name(s)) != NULL && strcmp(abbrev, name) == 0)
 			return s;
 	return -1;
+}
+
+void
+sig_addname(struct buf *b, int signo)
+{
+	const char *name = sig_name(signo);
+
+	if (name != NULL)
+		buf_addf(b, "SIG%s", name);
+	else
+		buf_addf(b, "SIG%d", signo);
 }

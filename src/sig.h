@@ -55,5 +55,11 @@ _Noreturn void sig_die(int signo);
 const char *sig_name(int signo);
 /* The signal called name, with or without "SIG", or -1.  Any thread. */
 int	sig_number(const char *name);
+struct buf;
+/*
+ * Append signo's full name to b: "SIGKILL", or "SIG<n>" for a number
+ * that names none (real-time signals).  Any thread.
+ */
+void	sig_addname(struct buf *b, int signo);
 
 #endif

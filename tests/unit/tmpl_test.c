@@ -9,27 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "direct.h"
 #include "input.h"
 #include "options.h"
 #include "tmpl.h"
 #include "util.h"
 
-static int npass, nfail;
-
-#define CHECK(cond) check((cond), __FILE__, __LINE__, #cond)
 #define CHECK_STR(got, want) check_str((got), (want), __LINE__)
-
-static void
-check(int ok, const char *file, int line, const char *what)
-{
-	if (ok) {
-		npass++;
-		return;
-	}
-	nfail++;
-	fprintf(stderr, "%s:%d: failed: %s\n", file, line, what);
-}
 
 /* Takes got, which the caller allocated. */
 static void
@@ -266,6 +253,5 @@ main(void)
 	test_quoting();
 	test_reserved_and_q();
 	test_direct();
-	printf("tmpl: %d passed, %d failed\n", npass, nfail);
-	return nfail > 0;
+	return check_done("tmpl");
 }
