@@ -525,13 +525,30 @@ word_fixed(const struct tmpl *t, const struct word *w, size_t argcost)
 	return n;
 }
 
+/*
+ * A value's bytes quoted, counting the 2 of a guard (see needs_guard())
+ * when it is plain and could be part of a reserved word.
+ */
+static size_t
+quoted_cost(const char *v, size_t vn)
+{
+	size_t i, n = quote_len(v, vn);
+
+	if (n != vn || vn > RESERVED_MAX)
+		return n;
+	for (i = 0; i < ARRAY_SIZE(reserved); i++)
+		if (memmem(reserved[i], strlen(reserved[i]), v, vn) != NULL)
+			return n + 2;
+	return n;
+}
+
 size_t
 tmpl_arg_cost(const struct tmpl *t, const char *p, size_t len)
 {
 	const struct word *w;
 	const struct seg *s;
 	const char *v;
-	size_t i, j, vn, per, cost = 0, qn = quote_len(p, len);
+	size_t i, j, vn, per, cost = 0, qn = quoted_cost(p, len);
 	size_t slack = t->qwords ? 2 : 0;
 
 	if (t->raw)
@@ -546,7 +563,7 @@ tmpl_arg_cost(const struct tmpl *t, const char *p, size_t len)
 				v = p;
 				vn = len;
 				apply_mod(&v, &vn, s->mod);
-				per += quote_len(v, vn) + 1 + slack;
+				per += quoted_cost(v, vn) + 1 + slack;
 			} else if (s->kind == SEG_ARG && !w->repeat)
 				per += qn;
 		}

@@ -244,6 +244,45 @@ test_direct(void)
 	unsetenv("BASH_FUNC_echo%%");
 }
 
+/*
+ * -m/-X: the line never outgrows the cost the budget was told, even when
+ * values land where a command starts and are guarded as reserved words
+ * (fanout --shell -m '' ::: if if if if if made " 'if' if 'if' if 'if'",
+ * 21 bytes against a budget of 20).
+ */
+static void
+test_budget(void)
+{
+	static const char *const words[][3] = {
+		{ "", NULL }, { "echo", NULL }, { "echo", "{}", NULL },
+		{ "x;", NULL },
+	};
+	static const char *const vals[] = { "if", "if", "if", "if", "if",
+	    "done", "1", "a b", NULL };
+	struct buf out = { 0 };
+	struct job j;
+	size_t i, k, cost;
+
+	for (i = 0; i < ARRAY_SIZE(words); i++) {
+		job_make(&j, words[i], vals, 0);
+		j.cfg.xargs_fill = 1;
+		j.cfg.shell_use = SHELL_ALWAYS;
+		tmpl_free(j.t);
+		if (tmpl_compile(&j.t, &j.cfg, NULL, 0, NULL) < 0) {
+			CHECK(0);
+			continue;
+		}
+		buf_clear(&out);
+		tmpl_line(j.t, &j.ctx, &out);
+		cost = tmpl_base_len(j.t);
+		for (k = 0; k < j.args.n; k++)
+			cost += tmpl_arg_cost(j.t, j.v[k].p, j.v[k].len);
+		CHECK(out.len <= cost);
+		tmpl_free(j.t);
+	}
+	buf_free(&out);
+}
+
 int
 main(void)
 {
@@ -253,5 +292,6 @@ main(void)
 	test_quoting();
 	test_reserved_and_q();
 	test_direct();
+	test_budget();
 	return check_done("tmpl");
 }
