@@ -284,14 +284,3 @@ cmp_int64(const void *a, const void *b)
 
 	return x < y ? -1 : x > y;
 }
-
-void
-buf_addsig(struct buf *b, int signo)
-{
-	const char *name = sigabbrev_np(signo);
-
-	if (name != NULL)
-		buf_addf(b, "SIG%s", name);
-	else
-		buf_addf(b, "SIG%d", signo);
-}

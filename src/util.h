@@ -76,10 +76,5 @@ struct timeval;
 int64_t	timeval_ns(const struct timeval *);
 /* qsort(3) comparison of two int64_t. */
 int	cmp_int64(const void *, const void *);
-/*
- * Append a signal's name to b: "SIGKILL", or "SIG<n>" for a number the
- * C library has no name for (real-time signals).
- */
-void	buf_addsig(struct buf *, int signo);
 
 #endif
