@@ -57,6 +57,8 @@ budget_jobs(long jobs, int unbounded, unsigned long long *limit)
 	return fit < jobs ? fit : jobs;
 }
 
+#define PROCS_SPARE	4096
+
 /* The tasks (threads) of processes whose real uid is uid, or -1. */
 static long
 user_tasks(uid_t uid)
@@ -98,9 +100,14 @@ budget_procs(long jobs, int tasks, unsigned long long *limit, long *used)
 
 	*limit = 0;
 	*used = 0;
-	/* Root is not held to it; a large limit needs no count. */
+	/*
+	 * Root is not held to it.  The count reads every process's status,
+	 * so a limit with room for PROCS_SPARE tasks beside the jobs' (a
+	 * distribution's default for a user) is taken to fit, uncounted.
+	 */
 	if (getrlimit(RLIMIT_NPROC, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
-	    rl.rlim_cur >= 1u << 20 || getuid() == 0)
+	    rl.rlim_cur >= (rlim_t)jobs * (rlim_t)tasks + PROCS_SPARE ||
+	    getuid() == 0)
 		return jobs;
 	if ((*used = user_tasks(getuid())) < 0)
 		return jobs;

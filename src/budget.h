@@ -37,8 +37,9 @@ long	budget_jobs(long jobs, int unbounded, unsigned long long *limit);
  * How many of jobs fit in the process limit, each costing tasks of it
  * (the job, and a worker thread or process), beside the tasks the user
  * runs now; 0 when not even one does.  Jobs when the limit is not in
- * force (none, or fanout runs as root).  *limit is the limit, *used
- * the user's tasks.
+ * force (none, or fanout runs as root) or leaves thousands of tasks to
+ * spare beside the jobs' (then it is not counted).  *limit is the limit,
+ * *used the user's tasks.
  */
 long	budget_procs(long jobs, int tasks, unsigned long long *limit,
 	    long *used);
