@@ -153,11 +153,13 @@ emit_spool(struct order *o, struct job *job, int stream)
 
 	if (s->err)
 		return s->err;
-	if (s->size > 0 && !o->gone)
+	if (o->gone) {
+		spool_reset(s);
+		return -EPIPE;
+	}
+	if (s->size > 0)
 		writing(o, stream);
-	if (o->gone)
-		r = -EPIPE;
-	else if (!tagging(job))
+	if (!tagging(job))
 		r = gone(o, spool_write(s, stream));
 	else
 		r = spool_each(s, emit_chunk, &c);

@@ -664,10 +664,8 @@ sched_run(const struct config *cfg)
 			util_die(r, "waiting for jobs");
 		if (w[0].ready)
 			handle_signals(s);
-		if (w[1].fd >= 0 && w[1].ready) {
-			s->out_gone = 1;
-			end_run(s, SIGPIPE);
-		}
+		if (w[1].fd >= 0 && w[1].ready)
+			output_failed(s, -EPIPE);	/* the reader left */
 		if (w[2].fd >= 0 && w[2].ready &&
 		    (r = input_fill(s->input)) < 0 && r != -EAGAIN) {
 			util_warn(r, "cannot read input");
