@@ -48,7 +48,7 @@ _fanout()
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W '--arg-file --null --delimiter --colsep
 		    --max-args --max-lines --max-chars --no-run-if-empty --link
-		    --trim --header --arg-sep --arg-file-sep --quote --shell
+		    --trim --header --arg-sep --arg-file-sep --plus --quote --shell
 		    --no-shell --dry-run --verbose --mode --jobs --max-procs
 		    --delay --timeout --termseq --retries --retry-delay --halt
 		    --group --keep-order --line-buffer --lb --ungroup --tag

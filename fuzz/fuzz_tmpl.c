@@ -33,6 +33,7 @@ int	LLVMFuzzerInitialize(int *, char ***);
 #define F_CONTEXT	0x10
 #define F_ECHO		0x20	/* a real program first, to run direct */
 #define F_REPLACE	0x40	/* -I STR */
+#define F_PLUS		0x80	/* --plus */
 #define MAXV		8
 
 static const char *const names[] = { "a", "col", "x y", "{}", "1", "" };
@@ -128,7 +129,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct tmpl_ctx ctx;
 	struct tmpl *t = NULL, *tt = NULL;
 	struct buf line = { 0 }, text = { 0 };
-	const char *msg = NULL;
+	char msg[512] = "";
 	unsigned flags, nums;
 	char *cmd[33];
 	int r;
@@ -154,6 +155,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    flags & F_NEVER ? SHELL_NEVER : SHELL_AUTO;
 	cfg.xargs_fill = (flags & F_XARGS) != 0;
 	cfg.context_replace = cfg.xargs_fill && (flags & F_CONTEXT);
+	cfg.plus = (flags & F_PLUS) != 0;
 	cfg.shell = "/bin/sh";
 	i = 1;
 	if ((flags & F_REPLACE) && nf > 1 && flen[1] > 0)
@@ -174,9 +176,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ctx.slot = nums & 2 ? LONG_MAX : 1;
 	ctx.total = nums & 4 ? -1 : nums & 8 ? LONG_MAX : (long)nums;
 
-	r = tmpl_compile(&t, &cfg, names, ARRAY_SIZE(names), &msg);
+	r = tmpl_compile(&t, &cfg, names, ARRAY_SIZE(names), msg,
+	    sizeof(msg));
 	if (r < 0) {
-		if (r != -EINVAL || msg == NULL || cfg.shell_use != SHELL_NEVER)
+		/* --no-shell's misuse, a bad --plus pattern, {= Perl =}. */
+		if (r != -EINVAL || msg[0] == '\0')
 			abort();
 		goto out;
 	}
@@ -208,9 +212,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* The same words as a --tagstring text. */
 	if (nw > 0) {
-		tmpl_compile_text(&tt, words[0], &cfg, names,
-		    ARRAY_SIZE(names));
-		tmpl_text(tt, &ctx, &text);
+		if (tmpl_compile_text(&tt, words[0], &cfg, names,
+		    ARRAY_SIZE(names), msg, sizeof(msg)) == 0)
+			tmpl_text(tt, &ctx, &text);
 	}
 out:
 	tmpl_free(t);

@@ -216,13 +216,19 @@ budget_set_args(struct budget_args *ba, struct input *in,
 	/* A shell line is one argument: the kernel caps it at 128 KiB. */
 	if (!tmpl_direct(t) && budget > 131072 - 1)
 		budget = 131072 - 1;
-	if (cfg->max_chars > 0) {
+	/*
+	 * -s counts exactly, from the line of a short value; when a
+	 * modifier may lengthen values, as their upper bound instead.
+	 */
+	if (cfg->max_chars > 0 && !tmpl_lengthens(t)) {
 		base = xargs_base(t, ba);
 		budget = (size_t)cfg->max_chars;
 		budget = budget > base ? budget - base : 1;
 		input_set_budget(in, xargs_cost, ba, budget);
-	} else {
-		budget = budget > base ? budget - base : 1;
-		input_set_budget(in, arg_cost, (void *)t, budget);
+		return;
 	}
+	if (cfg->max_chars > 0)
+		budget = (size_t)cfg->max_chars;
+	budget = budget > base ? budget - base : 1;
+	input_set_budget(in, arg_cost, (void *)t, budget);
 }

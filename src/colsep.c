@@ -204,9 +204,8 @@ re_bracket(const char *s, size_t *ip, struct buf *out)
 	return 0;
 }
 
-/* A Perl-flavoured pattern as a POSIX ERE. */
-static int
-re_translate(const char *s, struct buf *out)
+int
+colsep_translate(const char *s, struct buf *out)
 {
 	const char *cls;
 	size_t i, n;
@@ -262,7 +261,7 @@ colsep_compile(struct colsep *cs, const char *sep, char *msg,
 		return 0;
 	}
 	buf_clear(&b);
-	if (re_translate(sep, &b) < 0) {
+	if (colsep_translate(sep, &b) < 0) {
 		buf_free(&b);
 		snprintf(msg, msgsize, "--colsep: '%s': \\0, or "
 		    "\\S, \\D, \\W inside [...], are not supported", sep);

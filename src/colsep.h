@@ -18,6 +18,8 @@
 #include <regex.h>
 #include <stddef.h>
 
+struct buf;
+
 enum colsep_kind { COLSEP_NONE, COLSEP_LIT, COLSEP_RE };
 
 struct colsep {
@@ -42,5 +44,11 @@ int	colsep_compile(struct colsep *, const char *sep, char *msg,
 int	colsep_match(const struct colsep *, const char *p, size_t len,
 	    size_t field, size_t *so, size_t *eo);
 void	colsep_free(struct colsep *);
+
+/*
+ * The Perl-flavoured pattern s as a POSIX ERE, appended to out: 0, or
+ * -EINVAL for what an ERE cannot say (see above).
+ */
+int	colsep_translate(const char *s, struct buf *out);
 
 #endif

@@ -78,6 +78,7 @@ struct config {
 	size_t		 ncmd;
 	const char	*replace;	/* -I, default "{}" */
 	int		 quote_cmd;	/* -q */
+	int		 plus;		/* --plus */
 	enum shell_use	 shell_use;
 	const char	*shell;		/* job shell program */
 	int		 dry_run;

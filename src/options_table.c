@@ -350,6 +350,17 @@ h_stats_fd(struct opt_state *st, const struct opt_def *d, const char *opt,
 	st->cfg->stats_fd = (int)fd;
 }
 
+/* GNU's --rpl defines a replacement string in Perl, which fanout has not. */
+static void
+h_rpl(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	(void)st, (void)d;
+	options_bad(opt, val, "is Perl, and fanout has no Perl: --plus gives "
+	    "{..} {+/} {:-STR} {#RE} {%RE} {/RE/STR} {^RE} and more "
+	    "(see fanout(1))");
+}
+
 #define FIELD(f)	.field = offsetof(struct config, f)
 #define FLAG(f)		.kind = KIND_FLAG, FIELD(f), .value = 1
 #define STRING(f)	.kind = KIND_STRING, FIELD(f)
@@ -414,6 +425,10 @@ const struct opt_def options_table[] = {
 	  .help = "job number, job slot, number of jobs" },
 	{ .group = GROUP_COMMAND, .usage = "{N} {N.} {N/}...",
 	  .help = "the same for column or source N" },
+	{ "", { "plus" }, .group = GROUP_COMMAND, FLAG(plus),
+	  .help = "also {..} {+/} {:-STR} {#RE} {%RE} {/RE/STR} {^RE}..." },
+	{ "", .compat = "rpl", .group = GROUP_COMMAND, REQ(NULL),
+	  HANDLER(h_rpl) },
 	{ "I", .group = GROUP_COMMAND, REQ("STR"), STRING(replace),
 	  .flags = OPT_NONEMPTY, .help = "use STR instead of {}" },
 	{ "q", { "quote" }, .group = GROUP_COMMAND, FLAG(quote_cmd),

@@ -60,6 +60,7 @@ sched_setup(struct sched *s, const struct config *cfg,
     const struct order_hooks *oh, const struct exec_hooks *eh)
 {
 	const char *msg = NULL, *const *names;
+	char err[512];
 	unsigned long long nofile;
 	size_t nnames;
 	struct stat st;
@@ -77,12 +78,13 @@ sched_setup(struct sched *s, const struct config *cfg,
 		util_die(r == -EINVAL ? 0 : r, "%s",
 		    msg ? msg : "cannot read input");
 	names = input_names(s->input, &nnames);
-	if ((r = tmpl_compile(&s->tmpl, cfg, names, nnames, &msg)) < 0)
-		util_die(r == -EINVAL ? 0 : r, "%s", msg ? msg : "bad command");
+	if ((r = tmpl_compile(&s->tmpl, cfg, names, nnames, err,
+	    sizeof(err))) < 0)
+		util_die(0, "%s", err);
 	budget_set_args(&s->xcount, s->input, s->tmpl, cfg);
-	if (cfg->tagstring != NULL)
-		tmpl_compile_text(&s->tagtmpl, cfg->tagstring, cfg, names,
-		    nnames);
+	if (cfg->tagstring != NULL && (r = tmpl_compile_text(&s->tagtmpl,
+	    cfg->tagstring, cfg, names, nnames, err, sizeof(err))) < 0)
+		util_die(0, "--tagstring: %s", err);
 	if ((tmpl_needs_total(s->tmpl) || (s->tagtmpl &&
 	    tmpl_needs_total(s->tagtmpl))) && (r = input_slurp(s->input)) < 0)
 		util_die(r, "cannot read input");

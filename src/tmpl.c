@@ -10,12 +10,9 @@
  * string ({} {.} {/} {//} {/.}) splits its word between values, and
  * under -X the whole word repeats once per value instead.
  *
- * Path rules, ours where GNU's are defects: {/} is basename(1), trailing
- * slashes ignored ("/a/b/" -> "b", "/" -> "/"); {//} is dirname(1)
- * ("c.txt" -> ".", "/a/b/" -> "/a", "/x" -> "/", "" -> "."); {.} drops
- * the last ".ext" of the basename when the dot follows something other
- * than dots ("dir/.x.y" -> "dir/.x", "a." -> "a"; ".bashrc", "..",
- * "a.b/c" and anything ending in "/" stay whole); {/.} is {.} of {/}.
+ * What a replacement string does to its value ({.}, --plus's forms) is
+ * modifier.c's.
+ *
  * {n} past the last argument is the empty value ''; so are {##} when
  * the total is unknown and {} for a job without arguments, so that
  * every replacement string is at least one quoted word-piece.
@@ -34,17 +31,16 @@
 
 #include "direct.h"
 #include "input.h"
+#include "modifier.h"
 #include "options.h"
 #include "quote.h"
 #include "util.h"
 
 enum seg_kind { SEG_TEXT, SEG_ALL, SEG_ARG, SEG_SEQ, SEG_SLOT, SEG_TOTAL };
-/* In the order of mod_names[]. */
-enum seg_mod { MOD_NONE, MOD_NOEXT, MOD_BASE, MOD_DIR, MOD_BASENOEXT };
 
 struct seg {
 	enum seg_kind	 kind;
-	enum seg_mod	 mod;
+	const struct mod *mod;		/* SEG_ALL, SEG_ARG; NULL: none */
 	size_t		 off, len;	/* SEG_TEXT: bytes in text */
 	size_t		 argn;		/* SEG_ARG: 0-based */
 };
@@ -66,6 +62,9 @@ struct tmpl {
 	int		 needs_total;
 	char		*direct;
 	size_t		 base_len;
+	struct mod	**mods;		/* the segments' modifiers */
+	size_t		 nmods;
+	int		 lengthens;	/* one may lengthen its value */
 };
 
 #define NUM_COST	20	/* digits of a long, for size estimates */
@@ -105,95 +104,10 @@ word_end(char c)
 	return c != '\0' && strchr(" \t\n;&|()<>`", c) != NULL;
 }
 
-/* Path views: each narrows [*p, *p + *n) or points at a constant. */
+/* Argument i of a (or '' past the last) through modifier mod. */
 static void
-path_base(const char **p, size_t *n)
-{
-	const char *s = *p;
-	size_t e = *n, b;
-
-	while (e > 1 && s[e - 1] == '/')
-		e--;
-	for (b = e; b > 0 && s[b - 1] != '/'; b--)
-		;
-	if (b == e && e > 0) {		/* only slashes: "/" */
-		*n = 1;
-		return;
-	}
-	*p = s + b;
-	*n = e - b;
-}
-
-static void
-path_dir(const char **p, size_t *n)
-{
-	const char *s = *p;
-	size_t e = *n, b;
-
-	while (e > 1 && s[e - 1] == '/')
-		e--;
-	for (b = e; b > 0 && s[b - 1] != '/'; b--)
-		;
-	if (b == e && e > 0) {		/* only slashes: "/" */
-		*n = 1;
-		return;
-	}
-	if (b == 0) {
-		*p = ".";
-		*n = 1;
-		return;
-	}
-	for (e = b; e > 1 && s[e - 1] == '/'; e--)
-		;
-	*n = e;
-}
-
-static void
-path_noext(const char **p, size_t *n)
-{
-	const char *s = *p;
-	size_t b, d, j;
-
-	if (*n == 0 || s[*n - 1] == '/')
-		return;
-	for (b = *n; b > 0 && s[b - 1] != '/'; b--)
-		;
-	for (d = *n; d > b && s[d - 1] != '.'; d--)
-		;
-	if (d == b)
-		return;
-	d--;				/* the dot */
-	for (j = b; j < d && s[j] == '.'; j++)
-		;
-	if (j < d)
-		*n = d;
-}
-
-static void
-apply_mod(const char **p, size_t *n, enum seg_mod mod)
-{
-	switch (mod) {
-	case MOD_NONE:
-		break;
-	case MOD_NOEXT:
-		path_noext(p, n);
-		break;
-	case MOD_BASE:
-		path_base(p, n);
-		break;
-	case MOD_DIR:
-		path_dir(p, n);
-		break;
-	case MOD_BASENOEXT:
-		path_base(p, n);
-		path_noext(p, n);
-		break;
-	}
-}
-
-static void
-arg_view(const struct args *a, size_t i, enum seg_mod mod, const char **p,
-    size_t *n)
+arg_view(const struct args *a, size_t i, const struct mod *mod,
+    const char **p, size_t *n, struct buf *scratch)
 {
 	if (a == NULL || i >= a->n) {
 		*p = "";
@@ -202,7 +116,8 @@ arg_view(const struct args *a, size_t i, enum seg_mod mod, const char **p,
 		*p = a->v[i].p;
 		*n = a->v[i].len;
 	}
-	apply_mod(p, n, mod);
+	if (mod != NULL)
+		mod_apply(mod, p, n, scratch);
 }
 
 /*
@@ -218,6 +133,7 @@ struct emit {
 	size_t		 word;		/* where the output word starts */
 	int		 value;		/* QLINE: the word holds a value */
 	size_t		 nwords;	/* words ended so far */
+	struct buf	 scratch;	/* a modified value */
 };
 
 /*
@@ -362,13 +278,13 @@ em_num(struct emit *e, long v)
 }
 
 static void
-em_arg(struct emit *e, const struct args *a, size_t i, enum seg_mod mod,
+em_arg(struct emit *e, const struct args *a, size_t i, const struct mod *mod,
     int last)
 {
 	const char *p;
 	size_t n;
 
-	arg_view(a, i, mod, &p, &n);
+	arg_view(a, i, mod, &p, &n, &e->scratch);
 	em_value(e, p, n, last);
 }
 
@@ -463,6 +379,7 @@ tmpl_line(const struct tmpl *t, const struct tmpl_ctx *c, struct buf *out)
 	}
 	e.mode = t->qwords ? EMIT_QLINE : EMIT_LINE;
 	expand(t, c, &e);
+	buf_free(&e.scratch);
 }
 
 void
@@ -471,6 +388,7 @@ tmpl_text(const struct tmpl *t, const struct tmpl_ctx *c, struct buf *out)
 	struct emit e = { .out = out, .mode = EMIT_TEXT };
 
 	expand(t, c, &e);
+	buf_free(&e.scratch);
 	buf_reserve(out, 0);
 }
 
@@ -482,6 +400,7 @@ tmpl_argv(const struct tmpl *t, const struct tmpl_ctx *c, struct buf *out)
 	if (t->raw)
 		return 0;
 	expand(t, c, &e);
+	buf_free(&e.scratch);
 	return e.nwords;
 }
 
@@ -497,32 +416,10 @@ tmpl_needs_total(const struct tmpl *t)
 	return t->needs_total;
 }
 
-/*
- * Sizes, as upper bounds.  Under -q a word is quoted whole, which costs
- * at most its pieces quoted alone plus 2 each (GNU drops the '' at the
- * ends of a quoted piece, not inside a word).  A number counts as
- * NUM_COST bytes, and {n} as the value being added, since any value may
- * be the n-th.
- */
-static size_t
-word_fixed(const struct tmpl *t, const struct word *w, size_t argcost)
+int
+tmpl_lengthens(const struct tmpl *t)
 {
-	const struct seg *s;
-	size_t i, n = t->qwords ? 2 : 0;
-
-	for (i = 0; i < w->nseg; i++) {
-		s = &t->segs[w->seg0 + i];
-		if (s->kind == SEG_TEXT)
-			n += t->qwords ? quote_len(t->text + s->off, s->len) +
-			    2 : s->len;
-		else if (s->kind == SEG_ARG)
-			n += argcost;
-		else if (s->kind == SEG_ALL)
-			n += 2;		/* '' when there is no argument */
-		else
-			n += NUM_COST;
-	}
-	return n;
+	return t->lengthens;
 }
 
 /*
@@ -542,35 +439,88 @@ quoted_cost(const char *v, size_t vn)
 	return n;
 }
 
+/* The value p[0, n) through s's modifier, quoted. */
+static size_t
+mod_cost(const struct seg *s, const char *p, size_t n, struct buf *scratch)
+{
+	if (s->mod != NULL)
+		mod_apply(s->mod, &p, &n, scratch);
+	return quoted_cost(p, n);
+}
+
+/*
+ * Sizes, as upper bounds.  Under -q a word is quoted whole, which costs
+ * at most its pieces quoted alone plus 2 each (GNU drops the '' at the
+ * ends of a quoted piece, not inside a word).  A number counts as
+ * NUM_COST bytes.  {n} counts as the value being added (p), since any
+ * value may be the n-th, or as what its modifier makes of it when that
+ * is more; with no value being added (p NULL), as what its modifier
+ * makes of none ('' or {n:-STR}'s STR).
+ */
+static size_t
+arg_cost(const struct tmpl *t, const struct seg *s, const char *p,
+    size_t len, struct buf *scratch)
+{
+	size_t slack = t->qwords ? 2 : 0, n, m;
+
+	if (p == NULL)
+		return mod_cost(s, "", 0, scratch) + slack;
+	n = quoted_cost(p, len) + slack;
+	if (s->mod != NULL && !mod_narrows(s->mod) &&
+	    (m = mod_cost(s, p, len, scratch) + slack) > n)
+		return m;
+	return n;
+}
+
+static size_t
+word_fixed(const struct tmpl *t, const struct word *w, const char *p,
+    size_t len, struct buf *scratch)
+{
+	const struct seg *s;
+	size_t i, n = t->qwords ? 2 : 0;
+
+	for (i = 0; i < w->nseg; i++) {
+		s = &t->segs[w->seg0 + i];
+		if (s->kind == SEG_TEXT)
+			n += t->qwords ? quote_len(t->text + s->off, s->len) +
+			    2 : s->len;
+		else if (s->kind == SEG_ARG)
+			n += arg_cost(t, s, p, len, scratch);
+		else if (s->kind == SEG_ALL)
+			n += 2;		/* '' when there is no argument */
+		else
+			n += NUM_COST;
+	}
+	return n;
+}
+
 size_t
 tmpl_arg_cost(const struct tmpl *t, const char *p, size_t len)
 {
+	struct buf scratch = { 0 };
 	const struct word *w;
 	const struct seg *s;
-	const char *v;
-	size_t i, j, vn, per, cost = 0, qn = quoted_cost(p, len);
+	size_t i, j, per, cost = 0;
 	size_t slack = t->qwords ? 2 : 0;
 
 	if (t->raw)
 		return len + 1;
-	qn += slack;
 	for (i = 0; i < t->nwords; i++) {
 		w = &t->words[i];
 		per = 0;
 		for (j = 0; j < w->nseg; j++) {
 			s = &t->segs[w->seg0 + j];
-			if (s->kind == SEG_ALL) {
-				v = p;
-				vn = len;
-				apply_mod(&v, &vn, s->mod);
-				per += quoted_cost(v, vn) + 1 + slack;
-			} else if (s->kind == SEG_ARG && !w->repeat)
-				per += qn;
+			if (s->kind == SEG_ALL)
+				per += mod_cost(s, p, len, &scratch) + 1 +
+				    slack;
+			else if (s->kind == SEG_ARG && !w->repeat)
+				per += arg_cost(t, s, p, len, &scratch);
 		}
 		cost += per;
 		if (w->repeat)
-			cost += word_fixed(t, w, qn);
+			cost += word_fixed(t, w, p, len, &scratch);
 	}
+	buf_free(&scratch);
 	return cost;
 }
 
@@ -590,9 +540,11 @@ struct build {
 	const char *const	*names;
 	size_t			 nnames;
 	size_t			 nreps;
+	int			 plus;		/* --plus */
+	int			 err;		/* the first error, msg says */
+	char			*msg;
+	size_t			 msgsize;
 };
-
-static const char *const mod_names[] = { "", ".", "/", "//", "/." };
 
 static void
 word_open(struct build *b, size_t sep_off, size_t sep_len)
@@ -641,25 +593,49 @@ text_add(struct build *b, char c)
 }
 
 /*
+ * Whether s[0, n) is a modifier (modifier.h): 1 with sg->mod set (NULL
+ * for none), 0 if not.  A pattern that does not compile is an error
+ * (b->err), and is taken as literal text meanwhile.
+ */
+static int
+mod_at(struct build *b, const char *s, size_t n, struct seg *sg)
+{
+	struct mod *m = xmalloc(sizeof(*m));
+	struct tmpl *t = b->t;
+	int r;
+
+	r = mod_parse(m, s, n, b->plus, b->msg, b->msgsize);
+	if (r < 0 && b->err == 0)
+		b->err = r;
+	if (r <= 0 || m->kind == MOD_NONE) {
+		mod_free(m);
+		free(m);
+		sg->mod = NULL;
+		return r > 0;
+	}
+	t->mods = xrealloc(t->mods, (t->nmods + 1) * sizeof(*t->mods));
+	t->mods[t->nmods++] = m;
+	t->lengthens |= !mod_narrows(m);
+	sg->mod = m;
+	return 1;
+}
+
+/*
  * The replacement string at s, if any: its length, with *sg filled.
  * -I renames {} only; {n} wants no leading zero; a --header name is
- * matched exactly, after everything else.
+ * matched exactly, after everything else.  Each may end in a modifier.
  */
 static size_t
-match_rep(const struct build *b, const char *s, size_t n, struct seg *sg)
+match_rep(struct build *b, const char *s, size_t n, struct seg *sg)
 {
 	static const struct {
 		const char	*body;
 		enum seg_kind	 kind;
-		enum seg_mod	 mod;
 	} fixed[] = {
-		{ ".", SEG_ALL, MOD_NOEXT }, { "/", SEG_ALL, MOD_BASE },
-		{ "//", SEG_ALL, MOD_DIR }, { "/.", SEG_ALL, MOD_BASENOEXT },
-		{ "#", SEG_SEQ, MOD_NONE }, { "%", SEG_SLOT, MOD_NONE },
-		{ "##", SEG_TOTAL, MOD_NONE },
+		{ "#", SEG_SEQ }, { "%", SEG_SLOT }, { "##", SEG_TOTAL },
 	};
 	const char *body, *close;
-	size_t bl, i, m, v;
+	size_t bl, i, v;
 
 	memset(sg, 0, sizeof(*sg));
 	if (b->replen > 0 && n >= b->replen &&
@@ -675,10 +651,13 @@ match_rep(const struct build *b, const char *s, size_t n, struct seg *sg)
 		if (strlen(fixed[i].body) == bl &&
 		    memcmp(fixed[i].body, body, bl) == 0) {
 			sg->kind = fixed[i].kind;
-			sg->mod = fixed[i].mod;
 			return bl + 2;
 		}
 	}
+	sg->kind = SEG_ALL;
+	if (bl > 0 && mod_at(b, body, bl, sg))
+		return bl + 2;
+	sg->kind = SEG_ARG;
 	if (bl > 0 && body[0] >= '1' && body[0] <= '9') {
 		for (v = 0, i = 0; i < bl && body[i] >= '0' && body[i] <= '9';
 		    i++) {
@@ -686,32 +665,19 @@ match_rep(const struct build *b, const char *s, size_t n, struct seg *sg)
 				goto names;
 			v = v * 10 + (size_t)(body[i] - '0');
 		}
-		for (m = 0; m < ARRAY_SIZE(mod_names); m++) {
-			if (strlen(mod_names[m]) == bl - i &&
-			    memcmp(mod_names[m], body + i, bl - i) == 0) {
-				sg->kind = SEG_ARG;
-				sg->mod = (enum seg_mod)m;
-				sg->argn = v - 1;
-				return bl + 2;
-			}
-		}
+		sg->argn = v - 1;
+		if (mod_at(b, body + i, bl - i, sg))
+			return bl + 2;
 	}
 names:
-	/* A column name, then perhaps a path modifier, as for {n}. */
 	for (i = 0; b->names != NULL && i < b->nnames; i++) {
 		size_t nl = b->names[i] != NULL ? strlen(b->names[i]) : 0;
 
 		if (nl == 0 || nl > bl || memcmp(b->names[i], body, nl) != 0)
 			continue;
-		for (m = 0; m < ARRAY_SIZE(mod_names); m++) {
-			if (strlen(mod_names[m]) == bl - nl &&
-			    memcmp(mod_names[m], body + nl, bl - nl) == 0) {
-				sg->kind = SEG_ARG;
-				sg->mod = (enum seg_mod)m;
-				sg->argn = i;
-				return bl + 2;
-			}
-		}
+		sg->argn = i;
+		if (mod_at(b, body + nl, bl - nl, sg))
+			return bl + 2;
 	}
 	return 0;
 }
@@ -723,6 +689,13 @@ parse_at(struct build *b, const char *s, size_t n)
 	struct seg sg;
 	size_t m;
 
+	if (n > 2 && s[0] == '{' && s[1] == '=' &&
+	    memmem(s + 2, n - 2, "=}", 2) != NULL && b->err == 0) {
+		b->err = -EINVAL;
+		snprintf(b->msg, b->msgsize, "'{= ... =}' is a Perl expression "
+		    "and fanout has no Perl: --plus gives {/RE/STR}, {#RE}, "
+		    "{%%RE}, {:-STR}, {^RE} and more (see fanout(1))");
+	}
 	if ((m = match_rep(b, s, n, &sg)) > 0) {
 		*seg_add(b, sg.kind) = sg;
 		b->nreps++;
@@ -826,14 +799,62 @@ choose_direct(struct tmpl *t, enum shell_use use, const char **msg)
 	return err;
 }
 
-int
-tmpl_compile(struct tmpl **out, const struct config *cfg,
-    const char *const *names, size_t nnames, const char **msg)
+static void
+build_init(struct build *b, struct tmpl *t, const struct config *cfg,
+    const char *const *names, size_t nnames, char *msg, size_t msgsize)
 {
-	struct build b = { 0 };
-	struct tmpl *t;
+	memset(b, 0, sizeof(*b));
+	b->t = t;
+	b->rep = cfg->replace ? cfg->replace : "{}";
+	b->replen = strlen(b->rep);
+	b->names = names;
+	b->nnames = nnames;
+	b->plus = cfg->plus;
+	b->msg = msg;
+	b->msgsize = msgsize;
+}
+
+/*
+ * The text and what the segments need, once parsed: 0 or b->err.
+ * repeat: -X's, or 0 for a text.
+ */
+static int
+build_end(struct build *b, int repeat)
+{
+	struct tmpl *t = b->t;
 	struct word *w;
 	size_t i, j;
+
+	buf_reserve(&b->text, 0);
+	t->text = b->text.p;
+	for (i = 0; i < t->nwords; i++) {
+		w = &t->words[i];
+		for (j = 0; j < w->nseg; j++) {
+			switch (t->segs[w->seg0 + j].kind) {
+			case SEG_ALL:
+				w->repeat = repeat;
+				break;
+			case SEG_TOTAL:
+				t->needs_total = 1;
+				break;
+			default:
+				break;
+			}
+		}
+	}
+	return b->err;
+}
+
+int
+tmpl_compile(struct tmpl **out, const struct config *cfg,
+    const char *const *names, size_t nnames, char *msg, size_t msgsize)
+{
+	struct buf scratch = { 0 };
+	const char *cmsg = NULL;
+	struct build b;
+	struct tmpl *t;
+	struct word *w;
+	size_t i;
 	int err;
 
 	*out = NULL;
@@ -841,19 +862,15 @@ tmpl_compile(struct tmpl **out, const struct config *cfg,
 	if (cfg->ncmd == 0) {
 		if (cfg->shell_use == SHELL_NEVER) {
 			free(t);
-			*msg = "--no-shell needs a command: input lines are "
-			    "run by the shell";
+			snprintf(msg, msgsize, "--no-shell needs a command: "
+			    "input lines are run by the shell");
 			return -EINVAL;
 		}
 		t->raw = 1;
 		*out = t;
 		return 0;
 	}
-	b.t = t;
-	b.rep = cfg->replace ? cfg->replace : "{}";
-	b.replen = strlen(b.rep);
-	b.names = names;
-	b.nnames = nnames;
+	build_init(&b, t, cfg, names, nnames, msg, msgsize);
 	t->qwords = cfg->quote_cmd;
 	if (t->qwords)
 		parse_quoted(&b, cfg->cmd, cfg->ncmd);
@@ -867,27 +884,19 @@ tmpl_compile(struct tmpl **out, const struct config *cfg,
 		t->tail_off = b.text.len;
 		t->tail_len = 0;
 	}
-	buf_reserve(&b.text, 0);
-	t->text = b.text.p;
+	if ((err = build_end(&b, cfg->context_replace)) < 0) {
+		tmpl_free(t);
+		return err;
+	}
 	t->base_len = 2 + t->tail_len;	/* 2: a guard's quotes */
 	for (i = 0; i < t->nwords; i++) {
 		w = &t->words[i];
-		for (j = 0; j < w->nseg; j++) {
-			switch (t->segs[w->seg0 + j].kind) {
-			case SEG_ALL:
-				w->repeat = cfg->context_replace;
-				break;
-			case SEG_TOTAL:
-				t->needs_total = 1;
-				break;
-			default:
-				break;
-			}
-		}
 		t->base_len += w->sep_len + (w->repeat ? 0 :
-		    word_fixed(t, w, 2));
+		    word_fixed(t, w, NULL, 0, &scratch));
 	}
-	if ((err = choose_direct(t, cfg->shell_use, msg)) < 0) {
+	buf_free(&scratch);
+	if ((err = choose_direct(t, cfg->shell_use, &cmsg)) < 0) {
+		snprintf(msg, msgsize, "%s", cmsg ? cmsg : "bad command");
 		tmpl_free(t);
 		return err;
 	}
@@ -897,25 +906,21 @@ tmpl_compile(struct tmpl **out, const struct config *cfg,
 
 int
 tmpl_compile_text(struct tmpl **out, const char *text,
-    const struct config *cfg, const char *const *names, size_t nnames)
+    const struct config *cfg, const char *const *names, size_t nnames,
+    char *msg, size_t msgsize)
 {
-	struct build b = { 0 };
 	char *words[1] = { (char *)text };
 	struct tmpl *t = xcalloc(1, sizeof(*t));
-	size_t i, j;
+	struct build b;
+	int err;
 
-	b.t = t;
-	b.rep = cfg->replace ? cfg->replace : "{}";
-	b.replen = strlen(b.rep);
-	b.names = names;
-	b.nnames = nnames;
+	*out = NULL;
+	build_init(&b, t, cfg, names, nnames, msg, msgsize);
 	parse_joined(&b, words, 1);
-	buf_reserve(&b.text, 0);
-	t->text = b.text.p;
-	for (i = 0; i < t->nwords; i++)
-		for (j = 0; j < t->words[i].nseg; j++)
-			if (t->segs[t->words[i].seg0 + j].kind == SEG_TOTAL)
-				t->needs_total = 1;
+	if ((err = build_end(&b, 0)) < 0) {
+		tmpl_free(t);
+		return err;
+	}
 	*out = t;
 	return 0;
 }
@@ -923,11 +928,18 @@ tmpl_compile_text(struct tmpl **out, const char *text,
 void
 tmpl_free(struct tmpl *t)
 {
+	size_t i;
+
 	if (t == NULL)
 		return;
 	free(t->text);
 	free(t->segs);
 	free(t->words);
 	free(t->direct);
+	for (i = 0; i < t->nmods; i++) {
+		mod_free(t->mods[i]);
+		free(t->mods[i]);
+	}
+	free(t->mods);
 	free(t);
 }

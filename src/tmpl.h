@@ -8,7 +8,9 @@
  *
  * Replacement strings: {} {.} {/} {//} {/.} {#} {%} {##}, {n} and {n.}
  * {n/} {n//} {n/.} for argument n, {name} for a --header column, and -I
- * STR for {}.  A template without any gets " {}" appended.
+ * STR for {}; with --plus, the further modifiers of modifier.h, after a
+ * position or name or alone.  A template without any gets " {}"
+ * appended.
  *
  * Pure: no I/O after tmpl_compile (which may look the program up in
  * PATH), no globals; expansion may run on any thread.
@@ -34,21 +36,23 @@ struct tmpl;
 
 /*
  * Compile cfg's COMMAND.  names are --header column names (may be NULL).
- * Returns 0 or -errno; on -EINVAL *msg says what is wrong: only
+ * Returns 0 or -EINVAL with msg (msgsize bytes) saying what is wrong:
  * --no-shell without COMMAND, or with a replacement string as its first
- * word, is.
+ * word; a --plus pattern that does not compile; a {= Perl =} expression.
  */
 int	tmpl_compile(struct tmpl **, const struct config *cfg,
-	    const char *const *names, size_t nnames, const char **msg);
+	    const char *const *names, size_t nnames, char *msg,
+	    size_t msgsize);
 void	tmpl_free(struct tmpl *);
 
 /*
  * Compile a text with replacement strings, such as --tagstring: nothing
- * is appended and values are never quoted (tmpl_text).  0 or -errno.
+ * is appended and values are never quoted (tmpl_text).  0 or -EINVAL
+ * with msg, as tmpl_compile.
  */
 int	tmpl_compile_text(struct tmpl **, const char *text,
 	    const struct config *cfg, const char *const *names,
-	    size_t nnames);
+	    size_t nnames, char *msg, size_t msgsize);
 /* Expand a text template: values as they are, appended to out. */
 void	tmpl_text(const struct tmpl *, const struct tmpl_ctx *,
 	    struct buf *out);
@@ -80,6 +84,8 @@ size_t	tmpl_argv(const struct tmpl *, const struct tmpl_ctx *,
 
 /* Whether the template uses {##} (the input must then be read first). */
 int	tmpl_needs_total(const struct tmpl *);
+/* Whether a modifier may lengthen its value ({:-STR}, {/RE/STR}). */
+int	tmpl_lengthens(const struct tmpl *);
 
 /*
  * For -X/-m: the bytes each value adds to the command line, and the

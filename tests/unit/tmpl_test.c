@@ -47,7 +47,7 @@ static void
 job_make(struct job *j, const char *const *words, const char *const *vals,
     int quote)
 {
-	const char *msg = NULL;
+	char msg[512];
 	size_t n;
 
 	memset(j, 0, sizeof(*j));
@@ -68,8 +68,8 @@ job_make(struct job *j, const char *const *words, const char *const *vals,
 	j->ctx.seq = 1;
 	j->ctx.slot = 1;
 	j->ctx.total = -1;
-	if (tmpl_compile(&j->t, &j->cfg, NULL, 0, &msg) < 0) {
-		fprintf(stderr, "tmpl_compile: %s\n", msg ? msg : "failed");
+	if (tmpl_compile(&j->t, &j->cfg, NULL, 0, msg, sizeof(msg)) < 0) {
+		fprintf(stderr, "tmpl_compile: %s\n", msg);
 		exit(1);
 	}
 }
@@ -261,6 +261,7 @@ test_budget(void)
 	    "done", "1", "a b", NULL };
 	struct buf out = { 0 };
 	struct job j;
+	char msg[512];
 	size_t i, k, cost;
 
 	for (i = 0; i < ARRAY_SIZE(words); i++) {
@@ -268,7 +269,7 @@ test_budget(void)
 		j.cfg.xargs_fill = 1;
 		j.cfg.shell_use = SHELL_ALWAYS;
 		tmpl_free(j.t);
-		if (tmpl_compile(&j.t, &j.cfg, NULL, 0, NULL) < 0) {
+		if (tmpl_compile(&j.t, &j.cfg, NULL, 0, msg, sizeof(msg)) < 0) {
 			CHECK(0);
 			continue;
 		}
