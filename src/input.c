@@ -3,9 +3,9 @@
  * the sources (sources.h), or under --retry-failed the commands an
  * earlier run's joblog (history.c) logged as failed.
  *
- * A job takes one combination, or -n of them, or -L lines of them
- * (with one source; several sources make -L N act as -n N), or with
- * -X/-m as many as fit the budget.  A -X/-m combination that does not
+ * A job takes one combination, or -n of them (-N0: one, with no
+ * arguments), or -L lines of them (with one source; several sources
+ * make -L N act as -n N), or with -X/-m as many as fit the budget.  A -X/-m combination that does not
  * fit is the carry: it stays pending and opens the next job.  The
  * values handed out stay pending in the sources until the next
  * input_next(), so that their pointers stay valid; meanwhile
@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "history.h"
 #include "options.h"
@@ -53,6 +54,9 @@ struct input {
 	struct history	 failed;	/* --retry-failed: the jobs */
 	size_t		 next_failed;
 	struct arg	 one;
+
+	struct args	*shuf;		/* --shuf: every job, in random order */
+	size_t		 nshuf, next_shuf;
 };
 
 /* For *msg: input_open's callers print it before they exit. */
@@ -156,8 +160,8 @@ job_release(struct input *in)
 	in->handed = 0;
 }
 
-int
-input_next(struct input *in, struct args *a)
+static int
+next_job(struct input *in, struct args *a)
 {
 	size_t start, cost, i;
 	int r, cont;
@@ -197,10 +201,71 @@ input_next(struct input *in, struct args *a)
 	for (i = 0; i < in->job_end; i++)
 		in->v[i].p = sources_value(in->src, i, &in->v[i].len);
 	a->v = in->v;
-	a->n = in->job_end;
+	a->n = in->cfg->no_args ? 0 : in->job_end;
 	a->nrecords = in->njob;
 	in->handed = 1;
 	in->njobs_out++;
+	return 1;
+}
+
+/*
+ * --shuf: every job made first, from the input read whole (see
+ * input_slurp()), each with a copy of its values in one block, then
+ * shuffled (Fisher-Yates).  Job numbers follow the order they run in.
+ */
+static int
+shuf_make(struct input *in)
+{
+	struct args a, *j;
+	size_t i, k, cap = 0, bytes;
+	char *p;
+	int r;
+
+	while ((r = next_job(in, &a)) > 0) {
+		for (bytes = 0, i = 0; i < a.n; i++)
+			bytes += a.v[i].len;
+		in->shuf = xgrow(in->shuf, &cap, in->nshuf + 1,
+		    sizeof(*in->shuf));
+		j = &in->shuf[in->nshuf++];
+		j->v = xmalloc(a.n * sizeof(*j->v) + bytes + 1);
+		j->n = a.n;
+		j->nrecords = a.nrecords;
+		p = (char *)(j->v + a.n);
+		for (i = 0; i < a.n; i++) {
+			memcpy(p, a.v[i].p, a.v[i].len);
+			j->v[i].p = p;
+			j->v[i].len = a.v[i].len;
+			p += a.v[i].len;
+		}
+	}
+	if (r < 0)
+		return r;
+	srandom((unsigned)(clock_wall_ns() ^ (int64_t)getpid()));
+	for (k = in->nshuf; k > 1; k--) {
+		i = (size_t)random() % k;
+		a = in->shuf[k - 1];
+		in->shuf[k - 1] = in->shuf[i];
+		in->shuf[i] = a;
+	}
+	return 0;
+}
+
+int
+input_next(struct input *in, struct args *a)
+{
+	int r;
+
+	if (!in->cfg->shuf)
+		return next_job(in, a);
+	if (in->shuf == NULL && (r = shuf_make(in)) < 0)
+		return r;
+	if (in->next_shuf > 0) {
+		free(in->shuf[in->next_shuf - 1].v);
+		in->shuf[in->next_shuf - 1].v = NULL;
+	}
+	if (in->next_shuf == in->nshuf)
+		return 0;
+	*a = in->shuf[in->next_shuf++];
 	return 1;
 }
 
@@ -352,10 +417,15 @@ input_open(struct input **inp, const struct config *cfg, const char **msg)
 void
 input_close(struct input *in)
 {
+	size_t i;
+
 	if (in == NULL)
 		return;
 	sources_close(in->src);
 	history_free(&in->failed);
+	for (i = 0; i < in->nshuf; i++)
+		free(in->shuf[i].v);
+	free(in->shuf);
 	free(in->v);
 	free(in);
 }

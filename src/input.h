@@ -64,7 +64,10 @@ void	input_set_budget(struct input *, input_cost_fn *, void *ctx,
  * The next job's arguments.  Returns 1 and fills *a; 0 at the end of the
  * input; -EAGAIN when the next record needs a read that could block
  * (a pipe or terminal): wait until input_fd() is readable, call
- * input_fill(), and ask again; another -errno on a read error.
+ * input_fill(), and ask again; another -errno on a read error.  Under
+ * --shuf the first call makes every job from the input, which must
+ * have been read whole (input_slurp()), and hands them out in a random
+ * order.
  */
 int	input_next(struct input *, struct args *a);
 int	input_fd(const struct input *);

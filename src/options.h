@@ -63,6 +63,8 @@ struct config {
 	char		 delim;		/* record end: '\n', or -0, -d */
 	const char	*colsep;	/* --colsep, NULL if none */
 	long		 max_args;	/* -n/-N; 0 = one record per job */
+	int		 no_args;	/* -N0: each job's record unused */
+	int		 shuf;		/* --shuf: jobs in random order */
 	int		 xargs_fill;	/* -m or -X: pack records per job */
 	int		 context_replace;	/* -X */
 	long		 max_lines;	/* -L; 0 = unset */

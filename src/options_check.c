@@ -75,6 +75,10 @@ check_reports(struct config *cfg)
 		util_die(0, "--resume%s needs --joblog FILE or --results DIR: "
 		    "where the earlier run was recorded",
 		    cfg->resume == 2 ? "-failed" : "");
+	if (cfg->resume && cfg->shuf)
+		util_die(0, "--resume%s does not work with --shuf: a job's "
+		    "number depends on the order it runs in",
+		    cfg->resume == 2 ? "-failed" : "");
 	if (cfg->retry_failed && cfg->joblog == NULL)
 		util_die(0, "--retry-failed needs --joblog FILE: the earlier "
 		    "run's log");

@@ -117,6 +117,18 @@ h_delim(struct opt_state *st, const struct opt_def *d, const char *opt,
 		    "\\\\ \\NNN \\xHH)");
 }
 
+/* -n N, -N N; 0 reads one record per job and gives it to no string. */
+static void
+h_max_args(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	(void)d;
+	st->cfg->max_args = parse_count(opt, val, 0);
+	st->cfg->no_args = st->cfg->max_args == 0;
+	if (st->cfg->no_args)
+		st->cfg->max_args = 1;
+}
+
 /* -X (value 1, with context) and -m (value 0). */
 static void
 h_fill(struct opt_state *st, const struct opt_def *d, const char *opt,
@@ -393,7 +405,8 @@ const struct opt_def options_table[] = {
 	  .errname = "--colsep", STRING(colsep), .flags = OPT_NONEMPTY,
 	  .help = "split records into columns {1} {2}..." },
 	{ "nN", { "max-args" }, .group = GROUP_INPUT, REQ("N"),
-	  COUNT(max_args, 1), .help = "N records per job" },
+	  HANDLER(h_max_args),
+	  .help = "N records per job (0: one, given to no string)" },
 	{ "X", .group = GROUP_INPUT, HANDLER(h_fill), .value = 1,
 	  .help = "as many records per job as fit, with context" },
 	{ "m", .group = GROUP_INPUT, HANDLER(h_fill), .value = 0,
@@ -404,6 +417,8 @@ const struct opt_def options_table[] = {
 	  COUNT(max_chars, 1), .help = "command lines of at most N bytes" },
 	{ "E", .group = GROUP_INPUT, REQ("EOF"), STRING(eof_str),
 	  .help = "stop at a record equal to EOF" },
+	{ "", { "shuf" }, .group = GROUP_INPUT, FLAG(shuf),
+	  .help = "run the jobs in random order (input read first)" },
 	{ "", { "trim" }, .group = GROUP_INPUT, REQ("l|r|lr|n"),
 	  HANDLER(h_trim), .help = "trim blanks from values" },
 	{ "", { "header" }, .group = GROUP_INPUT, REQ(":"),

@@ -876,7 +876,7 @@ tmpl_compile(struct tmpl **out, const struct config *cfg,
 		parse_quoted(&b, cfg->cmd, cfg->ncmd);
 	else
 		parse_joined(&b, cfg->cmd, cfg->ncmd);
-	if (b.nreps == 0) {
+	if (b.nreps == 0 && !cfg->no_args) {
 		/* " {}" appended, after any trailing blanks. */
 		buf_addc(&b.text, ' ');
 		word_open(&b, t->tail_off, t->tail_len + 1);
