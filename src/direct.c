@@ -9,11 +9,8 @@
 #include "direct.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "options.h"
 #include "util.h"
@@ -63,50 +60,6 @@ direct_scan_text(struct direct_scan *s, const char *p, size_t n)
 	}
 }
 
-static int
-executable(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-	    faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) == 0;
-}
-
-/*
- * The file the shell would run for name, or NULL.  An empty PATH entry
- * is the current directory, as in the shell; an unset or empty PATH
- * leaves the choice to the shell.
- */
-static char *
-path_lookup(const char *name)
-{
-	struct buf b = { 0 };
-	const char *path, *p, *q;
-
-	if (*name == '\0')
-		return NULL;
-	if (strchr(name, '/') != NULL)
-		return executable(name) ? xstrdup(name) : NULL;
-	if ((path = getenv("PATH")) == NULL || *path == '\0')
-		return NULL;
-	for (p = path;; p = q + 1) {
-		q = strchr(p, ':');
-		buf_clear(&b);
-		if (q == p || *p == '\0')
-			buf_addc(&b, '.');
-		else
-			buf_add(&b, p, q ? (size_t)(q - p) : strlen(p));
-		buf_addc(&b, '/');
-		buf_adds(&b, name);
-		if (executable(b.p))
-			return b.p;
-		if (q == NULL)
-			break;
-	}
-	buf_free(&b);
-	return NULL;
-}
-
 /* bash runs a function exported under this name instead of any file. */
 static int
 exported_function(const char *name)
@@ -138,11 +91,11 @@ direct_choose(char **path, const char *prog, int syntax,
 		return -EINVAL;
 	}
 	if (use == SHELL_NEVER) {
-		if ((*path = path_lookup(prog)) == NULL)
+		if ((*path = util_which(prog)) == NULL)
 			*path = xstrdup(prog);	/* the job fails with 127 */
 		return 0;
 	}
 	if (!syntax && !exported_function(prog))
-		*path = path_lookup(prog);
+		*path = util_which(prog);
 	return 0;
 }

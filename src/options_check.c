@@ -96,21 +96,81 @@ check_reports(struct config *cfg)
 	}
 }
 
-/* PARALLEL_SHELL, else $SHELL when it speaks sh, else /bin/sh. */
+/* Whether name[0, n) stands as a word of the command's text. */
+static int
+names_word(const struct config *cfg, const char *name, size_t n)
+{
+	static const char stop[] = " \t\n;&|()<>`'\"{}$=!";
+	const char *w, *at;
+	size_t i;
+
+	for (i = 0; i < cfg->ncmd; i++) {
+		for (w = cfg->cmd[i]; (at = strstr(w, name)) != NULL;
+		    w = at + 1) {
+			if ((at == cfg->cmd[i] || strchr(stop, at[-1])) &&
+			    (at[n] == '\0' || strchr(stop, at[n])))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Whether the command calls a function exported from bash (export -f
+ * puts BASH_FUNC_name%% in the environment; older bash, name()).  With
+ * no command the input lines are the commands: any such function may
+ * be called.
+ */
+static int
+calls_bash_function(const struct config *cfg)
+{
+	const char *e, *end;
+	char *name;
+	size_t i;
+	int used;
+
+	for (i = 0; environ[i] != NULL; i++) {
+		e = environ[i];
+		if (strncmp(e, "BASH_FUNC_", 10) != 0 ||
+		    ((end = strstr(e, "%%=")) == NULL &&
+		    (end = strstr(e, "()=")) == NULL) || end == e + 10)
+			continue;
+		if (cfg->ncmd == 0)
+			return 1;
+		name = xmemdup(e + 10, (size_t)(end - e - 10));
+		used = names_word(cfg, name, strlen(name));
+		free(name);
+		if (used)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * --shell, else PARALLEL_SHELL, else $SHELL when it speaks sh, else
+ * /bin/sh; but for a command that calls an exported bash function,
+ * bash, whatever $SHELL is (zsh, fish, none under cron).
+ */
 static void
 default_shell(struct config *cfg)
 {
 	const char *psh;
+	char *bash;
 
 	if (cfg->shell != NULL)
 		return;
 	psh = getenv("PARALLEL_SHELL");
-	if (psh != NULL && *psh != '\0')
+	if (psh != NULL && *psh != '\0') {
 		cfg->shell = psh;
-	else if ((psh = posix_shell(getenv("SHELL"))) != NULL)
+		return;
+	}
+	if ((psh = posix_shell(getenv("SHELL"))) != NULL)
 		cfg->shell = psh;
 	else
 		cfg->shell = "/bin/sh";
+	if (strcmp(strrchr(cfg->shell, '/') + 1, "bash") != 0 &&
+	    calls_bash_function(cfg) && (bash = util_which("bash")) != NULL)
+		cfg->shell = bash;	/* lives as long as the run */
 }
 
 void

@@ -5,10 +5,12 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -283,4 +285,43 @@ cmp_int64(const void *a, const void *b)
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+static int
+executable(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) == 0;
+}
+
+char *
+util_which(const char *name)
+{
+	struct buf b = { 0 };
+	const char *path, *p, *q;
+
+	if (*name == '\0')
+		return NULL;
+	if (strchr(name, '/') != NULL)
+		return executable(name) ? xstrdup(name) : NULL;
+	if ((path = getenv("PATH")) == NULL || *path == '\0')
+		return NULL;
+	for (p = path;; p = q + 1) {
+		q = strchr(p, ':');
+		buf_clear(&b);
+		if (q == p || *p == '\0')
+			buf_addc(&b, '.');
+		else
+			buf_add(&b, p, q ? (size_t)(q - p) : strlen(p));
+		buf_addc(&b, '/');
+		buf_adds(&b, name);
+		if (executable(b.p))
+			return b.p;
+		if (q == NULL)
+			break;
+	}
+	buf_free(&b);
+	return NULL;
 }

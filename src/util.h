@@ -32,6 +32,13 @@ char	*xstrdup(const char *);
 char	*xmemdup(const void *, size_t);
 
 /*
+ * The file the shell would run for name (allocated), or NULL.  An empty
+ * PATH entry is the current directory, as in the shell; an unset or
+ * empty PATH leaves the choice to the shell: NULL.
+ */
+char	*util_which(const char *name);
+
+/*
  * A growable byte buffer.  The zero value is an empty buffer.  The bytes
  * are always followed by a NUL that len does not count, so p can be used
  * as a C string when it holds none.

@@ -79,6 +79,30 @@ load helper
 	[ "$output" = "f got a" ]
 }
 
+@test "an exported bash function runs under bash whatever SHELL is" {
+	# dash, fish, or no SHELL (cron): the job shell becomes bash.
+	for sh in /bin/sh /usr/bin/fish -; do
+		run --separate-stderr bash -c 'f() { echo "f got $1 ${BASH_VERSION:+in bash}"; }; export -f f
+		    if [ "$1" = - ]; then unset SHELL; else SHELL=$1; fi
+		    "$FANOUT" -k f ::: a b' _ "$sh"
+		[ "$status" -eq 0 ]
+		[ "$output" = "$(printf 'f got a in bash\nf got b in bash')" ]
+	done
+	# A command that calls none keeps the shell it had.
+	run --separate-stderr bash -c 'f() { :; }; export -f f
+	    SHELL=/bin/sh "$FANOUT" "echo \${BASH_VERSION:-not bash}; : ff" ::: a'
+	[ "$output" = "not bash" ]
+	# Without a command, input lines may call one.
+	run --separate-stderr bash -c 'f() { echo "f got $1"; }; export -f f
+	    echo "f x" | SHELL=/bin/sh "$FANOUT"'
+	[ "$output" = "f got x" ]
+	# An explicit job shell wins.
+	run --separate-stderr bash -c 'f() { :; }; export -f f
+	    PARALLEL_SHELL=/bin/sh "$FANOUT" f ::: a'
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"f: not found"* ]]
+}
+
 @test "--shell=PROG chooses the job shell" {
 	printf '#!/bin/sh\necho "via myshell: $2"\n' > myshell
 	chmod +x myshell
