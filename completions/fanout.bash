@@ -21,6 +21,9 @@ _fanout()
 	--header)
 		COMPREPLY=(:)
 		return ;;
+	--env)
+		COMPREPLY=($(compgen -v -A function -- "$cur"))
+		return ;;
 	--halt)
 		COMPREPLY=($(compgen -W 'now,fail=1 soon,fail=1 now,success=1 now,done=1 never' -- "$cur"))
 		return ;;
@@ -49,7 +52,7 @@ _fanout()
 		COMPREPLY=($(compgen -W '--arg-file --null --delimiter --colsep
 		    --max-args --max-lines --max-chars --no-run-if-empty --link --shuf
 		    --trim --header --arg-sep --arg-file-sep --plus --quote --shell
-		    --no-shell --dry-run --verbose --mode --jobs --max-procs
+		    --no-shell --env --dry-run --verbose --mode --jobs --max-procs
 		    --delay --timeout --termseq --retries --retry-delay --halt
 		    --group --keep-order --line-buffer --lb --ungroup --tag
 		    --tagstring --tmpdir --quiet --joblog --resume --resume-failed

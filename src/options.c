@@ -173,7 +173,7 @@ parse_rest(struct config *cfg, size_t *cap, int argc, char **argv, int i,
 void
 options_parse(struct config *cfg, int argc, char **argv)
 {
-	struct opt_state st = { cfg, 0, ":::", "::::", NULL };
+	struct opt_state st = { cfg, 0, ":::", "::::", NULL, 0 };
 	const struct opt_def *d;
 	struct option *longs;
 	char shorts[128], name[64];
@@ -212,4 +212,6 @@ options_free(struct config *cfg)
 	cfg->sources = NULL;
 	free(cfg->not_passed);
 	cfg->not_passed = NULL;
+	free(cfg->env);
+	cfg->env = NULL;
 }

@@ -81,6 +81,8 @@ struct config {
 	const char	*replace;	/* -I, default "{}" */
 	int		 quote_cmd;	/* -q */
 	int		 plus;		/* --plus */
+	const char	**env;		/* --env NAMEs, nenv of them */
+	size_t		 nenv;
 	enum shell_use	 shell_use;
 	const char	*shell;		/* job shell program */
 	int		 dry_run;

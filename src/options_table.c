@@ -362,6 +362,31 @@ h_stats_fd(struct opt_state *st, const struct opt_def *d, const char *opt,
 	st->cfg->stats_fd = (int)fd;
 }
 
+/*
+ * --env NAME: a variable or exported function that jobs get.  Local
+ * jobs inherit the whole environment anyway; the names are checked and
+ * kept.  GNU's --env _ reads the list --record-env saved in $HOME.
+ */
+static void
+h_env(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	struct config *cfg = st->cfg;
+
+	(void)d;
+	if (strcmp(val, "_") == 0)
+		options_bad(opt, val, "needs the list GNU parallel's "
+		    "--record-env keeps in $HOME, and fanout keeps no state "
+		    "there: name the variables");
+	/* A function's name may hold '-' or ':'; none holds these. */
+	if (val[0] == '\0' || strpbrk(val, "$= \t\n/'\"") != NULL)
+		options_bad(opt, val, "is not a variable or function name "
+		    "(write NAME, not $NAME)");
+	cfg->env = xgrow(cfg->env, &st->envcap, cfg->nenv + 1,
+	    sizeof(*cfg->env));
+	cfg->env[cfg->nenv++] = val;
+}
+
 /* GNU's --rpl defines a replacement string in Perl, which fanout has not. */
 static void
 h_rpl(struct opt_state *st, const struct opt_def *d, const char *opt,
@@ -455,6 +480,9 @@ const struct opt_def options_table[] = {
 	{ "", { "no-shell" }, .group = GROUP_COMMAND, HANDLER(h_shell),
 	  .value = SHELL_NEVER,
 	  .help = "never use a shell: run the program directly" },
+	{ "", { "env" }, .group = GROUP_COMMAND, REQ("NAME"),
+	  HANDLER(h_env), .help = "jobs get variable or function NAME "
+	  "(local jobs get all)" },
 	{ "", { "dry-run" }, .group = GROUP_COMMAND, FLAG(dry_run),
 	  .help = "print the commands, run nothing" },
 	{ "v", { "verbose" }, .group = GROUP_COMMAND, FLAG(verbose),

@@ -66,6 +66,7 @@ struct opt_state {
 	const char	*arg_sep;	/* ::: or --arg-sep */
 	const char	*file_sep;	/* :::: or --arg-file-sep */
 	const char	*runs_given;	/* --runs' value, to check later */
+	size_t		 envcap;	/* of cfg->env */
 };
 
 extern const struct opt_def	options_table[];

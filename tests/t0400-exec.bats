@@ -103,6 +103,21 @@ load helper
 	[[ "$stderr" == *"f: not found"* ]]
 }
 
+@test "--env NAME is checked; local jobs have the whole environment" {
+	run --separate-stderr env MYVAR=v "$FANOUT" --env MYVAR --env my-func 'echo $MYVAR {}' ::: a
+	[ "$status" -eq 0 ]
+	[ "$output" = "v a" ]
+	for bad in '$MYVAR' 'A=1' ''; do
+		run --separate-stderr fanout --env "$bad" 'touch ran' ::: a
+		[ "$status" -eq 255 ]
+		[ "$stderr" = "fanout: --env: '$bad' is not a variable or function name (write NAME, not \$NAME)" ]
+	done
+	run --separate-stderr fanout --env _ 'touch ran' ::: a
+	[ "$status" -eq 255 ]
+	[[ "$stderr" == *"--env: '_' needs the list GNU parallel's --record-env keeps in \$HOME"* ]]
+	[ ! -e ran ]
+}
+
 @test "--shell=PROG chooses the job shell" {
 	printf '#!/bin/sh\necho "via myshell: $2"\n' > myshell
 	chmod +x myshell
