@@ -53,7 +53,8 @@ build/fault.so: tests/fault.c Makefile | build
 # bats runs BATS_JOBS files at once.
 ONCE_MODE = thread
 ONCE_TESTS = $(addprefix tests/,t0100-options.bats t0105-numbers.bats \
-	     t0110-docs.bats t0120-examples.bats t1000-modes.bats)
+	     t0110-docs.bats t0120-examples.bats t0960-semaphore.bats \
+	     t1000-modes.bats)
 MODE_TESTS = $(filter-out $(ONCE_TESTS),$(wildcard tests/*.bats))
 UNIT_TESTS = $(patsubst tests/unit/%_test.c,build/unit_%, \
 	     $(wildcard tests/unit/*_test.c))
@@ -190,6 +191,7 @@ install: fanout
 		$(DESTDIR)$(PREFIX)/share/zsh/site-functions \
 		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
 	install -m 755 fanout $(DESTDIR)$(BINDIR)/fanout
+	ln -sf fanout $(DESTDIR)$(BINDIR)/sem
 	install -m 644 man/fanout.1 $(DESTDIR)$(MANDIR)/man1/fanout.1
 	install -m 644 completions/fanout.bash \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/fanout
@@ -199,6 +201,8 @@ install: fanout
 		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/fanout.fish
 
 uninstall:
+	if [ "$$(readlink $(DESTDIR)$(BINDIR)/sem)" = fanout ]; then \
+		rm -f $(DESTDIR)$(BINDIR)/sem; fi
 	rm -f $(DESTDIR)$(BINDIR)/fanout $(DESTDIR)$(MANDIR)/man1/fanout.1 \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/fanout \
 		$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_fanout \

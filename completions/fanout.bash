@@ -30,7 +30,8 @@ _fanout()
 	-j | -P | --jobs | --max-procs | -n | -N | --max-args | -L | --max-lines | \
 	-s | --max-chars | -E | -I | -d | --delimiter | -C | --colsep | \
 	--delay | --timeout | --termseq | --retries | --retry-delay | \
-	--tagstring | --arg-sep | --arg-file-sep | --total | --runs)
+	--tagstring | --arg-sep | --arg-file-sep | --total | --runs | \
+	--id | --semaphoretimeout | --st)
 		return ;;
 	--compare=*)
 		return ;;
@@ -54,6 +55,7 @@ _fanout()
 		    --trim --header --arg-sep --arg-file-sep --plus --quote --shell
 		    --no-shell --env --dry-run --verbose --mode --jobs --max-procs
 		    --delay --timeout --termseq --retries --retry-delay --halt
+		    --semaphore --id --fg --wait --semaphoretimeout --st
 		    --group --keep-order --line-buffer --lb --ungroup --tag
 		    --tagstring --tmpdir --quiet --joblog --resume --resume-failed
 		    --retry-failed --report --summary --progress --bar --eta

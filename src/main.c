@@ -2,11 +2,13 @@
  * fanout: run a command once per input record, many at once.
  *
  * main is wiring only: make sure descriptors 0, 1 and 2 exist (so that no
- * descriptor we open lands on them), parse the options, run the jobs.
+ * descriptor we open lands on them), parse the options, run the jobs (or
+ * the --compare passes, or one command under --semaphore).
  */
 #include "compare.h"
 #include "options.h"
 #include "sched.h"
+#include "semaphore.h"
 #include "util.h"
 
 #include <fcntl.h>
@@ -32,7 +34,12 @@ main(int argc, char **argv)
 
 	std_fds();
 	options_parse(&cfg, argc, argv);
-	status = cfg.compare != NULL ? compare_run(&cfg) : sched_run(&cfg);
+	if (cfg.semaphore)
+		status = semaphore_run(&cfg);
+	else if (cfg.compare != NULL)
+		status = compare_run(&cfg);
+	else
+		status = sched_run(&cfg);
 	options_free(&cfg);
 	return status;
 }

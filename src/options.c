@@ -177,9 +177,14 @@ options_parse(struct config *cfg, int argc, char **argv)
 	const struct opt_def *d;
 	struct option *longs;
 	char shorts[128], name[64];
+	const char *name_end;
 	int c, idx, first, i;
 
 	options_defaults(cfg);
+	/* Run as sem, fanout is GNU's sem: --semaphore. */
+	cfg->semaphore = argc > 0 && (strcmp(argv[0], "sem") == 0 ||
+	    ((name_end = strrchr(argv[0], '/')) != NULL &&
+	    strcmp(name_end + 1, "sem") == 0));
 	cfg->argc = argc;
 	cfg->argv = argv;
 	cfg->not_passed = xcalloc((size_t)argc + 1, 1);

@@ -54,6 +54,7 @@ struct config {
 	const char	*mode;		/* "async", "thread", "process" */
 	long		 jobs;		/* >= 1 after resolution */
 	int		 jobs_unbounded;	/* -j 0 */
+	int		 jobs_given;	/* -j was given */
 	int64_t		 delay_ns;	/* --delay */
 
 	/* Input. */
@@ -65,6 +66,13 @@ struct config {
 	long		 max_args;	/* -n/-N; 0 = one record per job */
 	int		 no_args;	/* -N0: each job's record unused */
 	int		 shuf;		/* --shuf: jobs in random order */
+
+	/* --semaphore, or run as sem. */
+	int		 semaphore;
+	const char	*sem_id;	/* --id, NULL if none */
+	int		 sem_fg;	/* --fg */
+	int		 sem_wait;	/* --wait */
+	int64_t		 sem_timeout_ns;	/* --semaphoretimeout; 0 none */
 	int		 xargs_fill;	/* -m or -X: pack records per job */
 	int		 context_replace;	/* -X */
 	long		 max_lines;	/* -L; 0 = unset */

@@ -173,12 +173,30 @@ default_shell(struct config *cfg)
 		cfg->shell = bash;	/* lives as long as the run */
 }
 
+/* --semaphore runs one command, or with --wait none. */
+static void
+check_semaphore(const struct config *cfg)
+{
+	if (cfg->nsources > 0)
+		util_die(0, "--semaphore runs one command: ':::' and '::::' "
+		    "do not go with it");
+	if (cfg->jobs_unbounded)
+		util_die(0, "--semaphore: -j 0 would bound nothing: give a "
+		    "number of slots");
+	if (cfg->ncmd == 0 && !cfg->sem_wait)
+		util_die(0, "--semaphore needs a command (or --wait)");
+}
+
 void
 options_check(struct config *cfg)
 {
 	struct stat st;
 
 	default_shell(cfg);
+	if (cfg->semaphore) {
+		check_semaphore(cfg);
+		return;
+	}
 	if (exec_find(cfg->mode) == NULL)
 		util_die(0, "--mode: no mode '%s' (choose %s)", cfg->mode,
 		    exec_names());

@@ -149,6 +149,7 @@ h_jobs(struct opt_state *st, const struct opt_def *d, const char *opt,
 	(void)d;
 	if (num_jobs(val, cpus(), &cfg->jobs, &cfg->jobs_unbounded) < 0)
 		options_bad(opt, val, "is not a job count (use N, N%, +N, -N or 0)");
+	cfg->jobs_given = 1;
 }
 
 /* -u, --group, --line-buffer: value is the enum output_mode. */
@@ -387,6 +388,20 @@ h_env(struct opt_state *st, const struct opt_def *d, const char *opt,
 	cfg->env[cfg->nenv++] = val;
 }
 
+/* --semaphoretimeout D: a negative D gives up, a positive one runs. */
+static void
+h_sem_timeout(struct opt_state *st, const struct opt_def *d,
+    const char *opt, const char *val)
+{
+	int neg = val[0] == '-';
+
+	(void)d;
+	if (num_duration(val + neg, &st->cfg->sem_timeout_ns) < 0)
+		options_bad(opt, val, "is not a duration (try 10, -10, 1m)");
+	if (neg)
+		st->cfg->sem_timeout_ns = -st->cfg->sem_timeout_ns;
+}
+
 /* GNU's --rpl defines a replacement string in Perl, which fanout has not. */
 static void
 h_rpl(struct opt_state *st, const struct opt_def *d, const char *opt,
@@ -515,6 +530,21 @@ const struct opt_def options_table[] = {
 	{ "", { "halt" }, .compat = "halt-on-error", .group = GROUP_RUNNING,
 	  REQ("WHEN,WHAT=N"), HANDLER(h_halt),
 	  .help = "stop: now|soon, fail|success|done=N|N%" },
+
+	{ "", { "semaphore" }, .group = GROUP_RUNNING, FLAG(semaphore),
+	  .help = "run COMMAND once a slot of a semaphore shared\n"
+	  "across invocations is free (as sem)" },
+	{ "", { "id" }, .compat = "semaphorename", .group = GROUP_RUNNING,
+	  REQ("NAME"), STRING(sem_id),
+	  .help = "the semaphore's name (default: the terminal)" },
+	{ "", { "fg" }, .group = GROUP_RUNNING, FLAG(sem_fg),
+	  .help = "hold the slot and wait for COMMAND" },
+	{ "", { "wait" }, .group = GROUP_RUNNING, FLAG(sem_wait),
+	  .help = "wait until no slot of the semaphore is held" },
+	{ "", { "semaphoretimeout" }, .compat = "st", .group = GROUP_RUNNING,
+	  REQ("DUR"), HANDLER(h_sem_timeout),
+	  .help = "wait at most DUR for a slot, then run anyway\n"
+	  "(-DUR: give up)" },
 
 	{ "", { "group" }, .group = GROUP_OUTPUT, HANDLER(h_output),
 	  .value = OUTPUT_GROUP,

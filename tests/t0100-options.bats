@@ -60,9 +60,9 @@ load helper
 }
 
 @test "a malformed -n is refused with the number rule" {
-	run --separate-stderr fanout -n 0 echo ::: a
+	run --separate-stderr fanout -n -1 echo ::: a
 	[ "$status" -eq 255 ]
-	[ "$stderr" = "fanout: -n: '0' is not a whole number >= 1" ]
+	[ "$stderr" = "fanout: -n: '-1' is not a whole number >= 0" ]
 	run --separate-stderr fanout -n 3k echo ::: a
 	[ "$status" -eq 255 ]
 }
