@@ -31,7 +31,7 @@ _fanout()
 	-s | --max-chars | -E | -I | -d | --delimiter | -C | --colsep | \
 	--delay | --timeout | --termseq | --retries | --retry-delay | \
 	--tagstring | --arg-sep | --arg-file-sep | --total | --runs | \
-	--id | --semaphoretimeout | --st)
+	--id | --semaphoretimeout | --st | --nice)
 		return ;;
 	--compare=*)
 		return ;;
@@ -55,7 +55,7 @@ _fanout()
 		    --trim --header --arg-sep --arg-file-sep --plus --quote --shell
 		    --no-shell --env --dry-run --verbose --mode --jobs --max-procs
 		    --delay --timeout --termseq --retries --retry-delay --halt
-		    --semaphore --id --fg --wait --semaphoretimeout --st
+		    --nice --semaphore --id --fg --wait --semaphoretimeout --st
 		    --group --keep-order --line-buffer --lb --ungroup --tag
 		    --tagstring --tmpdir --quiet --joblog --resume --resume-failed
 		    --retry-failed --report --summary --progress --bar --eta

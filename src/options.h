@@ -55,6 +55,8 @@ struct config {
 	long		 jobs;		/* >= 1 after resolution */
 	int		 jobs_unbounded;	/* -j 0 */
 	int		 jobs_given;	/* -j was given */
+	int		 nice;		/* --nice N */
+	int		 nice_given;
 	int64_t		 delay_ns;	/* --delay */
 
 	/* Input. */

@@ -388,6 +388,20 @@ h_env(struct opt_state *st, const struct opt_def *d, const char *opt,
 	cfg->env[cfg->nenv++] = val;
 }
 
+/* --nice N: a niceness, as nice(1) takes it. */
+static void
+h_nice(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	long v;
+
+	(void)d;
+	if (num_signed(val, -20, 19, &v) < 0)
+		options_bad(opt, val, "is not a niceness (-20 to 19)");
+	st->cfg->nice = (int)v;
+	st->cfg->nice_given = 1;
+}
+
 /* --semaphoretimeout D: a negative D gives up, a positive one runs. */
 static void
 h_sem_timeout(struct opt_state *st, const struct opt_def *d,
@@ -531,6 +545,8 @@ const struct opt_def options_table[] = {
 	  REQ("WHEN,WHAT=N"), HANDLER(h_halt),
 	  .help = "stop: now|soon, fail|success|done=N|N%" },
 
+	{ "", { "nice" }, .group = GROUP_RUNNING, REQ("N"), HANDLER(h_nice),
+	  .help = "run fanout and its jobs at niceness N" },
 	{ "", { "semaphore" }, .group = GROUP_RUNNING, FLAG(semaphore),
 	  .help = "run COMMAND once a slot of a semaphore shared\n"
 	  "across invocations is free (as sem)" },

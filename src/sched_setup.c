@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 static void
@@ -70,6 +71,10 @@ sched_setup(struct sched *s, const struct config *cfg,
 	s->cfg = cfg;
 	s->exit_override = -1;
 	policy_init(&s->policy, cfg);
+	/* --nice: fanout itself, so that every job and worker inherits it. */
+	if (cfg->nice_given && setpriority(PRIO_PROCESS, 0, cfg->nice) < 0)
+		util_warn(-errno, "--nice %d: running at niceness %d", cfg->nice,
+		    getpriority(PRIO_PROCESS, 0));
 	if ((r = spawn_init(cfg->shell)) < 0)
 		util_die(r, "cannot open /dev/null");
 	if ((r = sig_init()) < 0)

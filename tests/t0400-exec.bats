@@ -118,6 +118,18 @@ load helper
 	[ ! -e ran ]
 }
 
+@test "--nice N runs the jobs at niceness N" {
+	run --separate-stderr fanout -k --nice 7 "awk '{ print \$19 }' /proc/self/stat; : {}" ::: a b
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '7\n7')" ]
+	for bad in 20 -21 x ''; do
+		run --separate-stderr fanout --nice "$bad" 'touch ran' ::: a
+		[ "$status" -eq 255 ]
+		[ "$stderr" = "fanout: --nice: '$bad' is not a niceness (-20 to 19)" ]
+	done
+	[ ! -e ran ]
+}
+
 @test "--shell=PROG chooses the job shell" {
 	printf '#!/bin/sh\necho "via myshell: $2"\n' > myshell
 	chmod +x myshell
