@@ -57,7 +57,7 @@ _fanout()
 		    --delay --timeout --termseq --retries --retry-delay --halt
 		    --nice --semaphore --id --fg --wait --semaphoretimeout --st
 		    --group --keep-order --line-buffer --lb --ungroup --tag
-		    --tagstring --tmpdir --quiet --joblog --resume --resume-failed
+		    --tagstring --tmpdir --files --quiet --joblog --resume --resume-failed
 		    --retry-failed --report --summary --progress --bar --eta
 		    --total --results --compare --compare= --runs
 		    --will-cite --no-notice --list-options --help

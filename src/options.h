@@ -106,6 +106,7 @@ struct config {
 	const char	*tagstring;	/* --tagstring, NULL if none */
 	const char	*tmpdir;
 	const char	*results;	/* --results DIR */
+	int		 files;		/* --files: stdout to kept files */
 
 	/* Failures. */
 	int64_t		 timeout_ns;	/* 0 = none */

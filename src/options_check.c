@@ -82,6 +82,12 @@ check_reports(struct config *cfg)
 	if (cfg->retry_failed && cfg->joblog == NULL)
 		util_die(0, "--retry-failed needs --joblog FILE: the earlier "
 		    "run's log");
+	if (cfg->files && cfg->output == OUTPUT_UNGROUP)
+		util_die(0, "--files does not work with -u: jobs would write "
+		    "straight to the terminal (leave out -u)");
+	if (cfg->files && cfg->results != NULL)
+		util_die(0, "--files and --results both say where output "
+		    "goes: choose one");
 	if (cfg->results != NULL && cfg->output == OUTPUT_UNGROUP)
 		util_die(0, "--results does not work with -u: jobs would "
 		    "write straight to the terminal (leave out -u)");

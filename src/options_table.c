@@ -584,6 +584,9 @@ const struct opt_def options_table[] = {
 	{ "", { "results" }, .compat = "res", .group = GROUP_OUTPUT,
 	  REQ("DIR"), STRING(results), .flags = OPT_NONEMPTY,
 	  .help = "save output in DIR/<seq>/stdout, stderr, status" },
+	{ "", { "files" }, .group = GROUP_OUTPUT, FLAG(files),
+	  .help = "save each job's stdout in a file in --tmpdir;\n"
+	  "print its name" },
 	{ "", { "quiet" }, .group = GROUP_OUTPUT, FLAG(quiet),
 	  .help = "no failure list at the end" },
 

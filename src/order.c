@@ -13,6 +13,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -60,8 +61,9 @@ order_free(struct order *o)
 int
 order_live(const struct order *o)
 {
-	/* --results holds each job's output until it ends. */
-	return o->cfg->output == OUTPUT_LINE && o->results == NULL;
+	/* --results and --files hold each job's output until it ends. */
+	return o->cfg->output == OUTPUT_LINE && o->results == NULL &&
+	    !o->cfg->files;
 }
 
 static void
@@ -182,6 +184,39 @@ emit_command(struct order *o, struct job *job)
 	return put(o, 1, "\n", 1);
 }
 
+/*
+ * --files: the job's stdout into a new file in --tmpdir, which is kept,
+ * and its name on stdout as the job's one line.
+ */
+static int
+emit_file(struct order *o, struct job *job)
+{
+	struct buf path = { 0 };
+	int fd, r;
+
+	buf_addf(&path, "%s/fanoutXXXXXX.par", o->cfg->tmpdir);
+	if ((fd = mkostemps(path.p, 4, O_CLOEXEC)) < 0) {
+		r = -errno;
+		util_warn(r, "--files: cannot create a file in %s",
+		    o->cfg->tmpdir);
+	} else {
+		r = spool_write(&job->out, fd);
+		if (close(fd) < 0 && r == 0)
+			r = -errno;
+		if (r < 0) {
+			/* No truncated file is left to pass for the output. */
+			util_warn(r, "--files: cannot write %s", path.p);
+			unlink(path.p);
+		}
+		spool_reset(&job->out);
+		buf_addc(&path, '\n');
+		if (r == 0)
+			r = emit(o, job, 1, path.p, path.len);
+	}
+	buf_free(&path);
+	return r;
+}
+
 /* Everything the job still holds, then hand it back. */
 static int
 deliver(struct order *o, struct job *job, int discard)
@@ -199,7 +234,8 @@ deliver(struct order *o, struct job *job, int discard)
 	} else if (o->cfg->output != OUTPUT_UNGROUP) {
 		r = emit_command(o, job);
 		if (r == 0)
-			r = emit_spool(o, job, 1);
+			r = o->cfg->files ? emit_file(o, job) :
+			    emit_spool(o, job, 1);
 		if (r == 0)
 			r = emit_spool(o, job, 2);
 	}
