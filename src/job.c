@@ -72,25 +72,30 @@ job_maker_free(struct job_maker *m)
 	buf_free(&m->linebuf);
 }
 
+const char *
+job_value(const struct job *job, const char **at, size_t *len)
+{
+	const char *p = *at != NULL ? *at : job->args;
+
+	memcpy(len, p, sizeof(*len));
+	p += sizeof(*len);
+	*at = p + *len + 1;
+	return p;
+}
+
 /* The job's values as a struct args, in the maker's reusable view. */
 static struct args
 job_args(struct job_maker *m, const struct job *job)
 {
 	struct args a = { 0 };
-	const char *p = job->args;
+	const char *at = NULL;
 	size_t i;
 
 	m->argv_view = xgrow(m->argv_view, &m->argv_view_cap,
 	    job->nargs ? job->nargs : 1, sizeof(*m->argv_view));
-	for (i = 0; i < job->nargs; i++) {
-		size_t len;
-
-		memcpy(&len, p, sizeof(len));
-		p += sizeof(len);
-		m->argv_view[i].p = p;
-		m->argv_view[i].len = len;
-		p += len + 1;
-	}
+	for (i = 0; i < job->nargs; i++)
+		m->argv_view[i].p = job_value(job, &at,
+		    &m->argv_view[i].len);
 	a.v = m->argv_view;
 	a.n = job->nargs;
 	return a;

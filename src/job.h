@@ -164,6 +164,11 @@ struct job *job_new(struct job_maker *, const struct args *, long seq);
 /* Free a job in JOB_NEW or JOB_DELIVERED; BUG() in any other state. */
 void	job_free(struct job *);
 /*
+ * The job's values in turn: *at NULL gives the first, each call moves
+ * *at to the next.  Call it job->nargs times.
+ */
+const char *job_value(const struct job *, const char **at, size_t *len);
+/*
  * Build the job's argv and environment (and --tagstring tag) for its
  * slot and attempt, replacing any built for an earlier attempt.
  */

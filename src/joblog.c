@@ -91,21 +91,29 @@ joblog_status(const struct job *job, int *exitval, int *signo)
 }
 
 void
-joblog_line(struct buf *b, const struct job *job, const char *cmd)
+joblog_columns(struct buf *b, const struct job *job, char sep, int pad)
 {
 	int64_t start = job->start_wall_ns, run = job->end_ns - job->start_ns;
 	int exitval, signo;
-	size_t i, n;
 
 	if (run < 0)
 		run = 0;
 	joblog_status(job, &exitval, &signo);
 	/* Rounded to the millisecond, as printf("%.3f") rounds. */
 	start = (start + 500000) / 1000000;
-	buf_addf(b, "%ld\t:\t%lld.%03lld\t%10.3f\t0\t%llu\t%d\t%d\t",
-	    job->seq, (long long)(start / 1000), (long long)(start % 1000),
-	    (double)run / 1e9, (unsigned long long)job->out_bytes, exitval,
-	    signo);
+	buf_addf(b, "%ld%c:%c%lld.%03lld%c%*.3f%c0%c%llu%c%d%c%d", job->seq,
+	    sep, sep, (long long)(start / 1000), (long long)(start % 1000),
+	    sep, pad ? 10 : 0, (double)run / 1e9, sep, sep,
+	    (unsigned long long)job->out_bytes, sep, exitval, sep, signo);
+}
+
+void
+joblog_line(struct buf *b, const struct job *job, const char *cmd)
+{
+	size_t i, n;
+
+	joblog_columns(b, job, '\t', 1);
+	buf_addc(b, '\t');
 	n = strlen(cmd);
 	i = b->len;
 	buf_add(b, cmd, n);

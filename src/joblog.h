@@ -48,6 +48,11 @@ void	joblog_close(struct joblog *);
  */
 void	joblog_status(const struct job *, int *exitval, int *signo);
 
+/*
+ * The columns from Seq to Signal, appended to b with sep between them;
+ * pad: JobRuntime right-aligned in 10 columns, as in the log.
+ */
+void	joblog_columns(struct buf *b, const struct job *, char sep, int pad);
 /* The line for a job, appended to b (the format above, with "\n"). */
 void	joblog_line(struct buf *b, const struct job *, const char *cmd);
 

@@ -7,6 +7,7 @@
 #include "results.h"
 #include "job.h"
 #include "joblog.h"
+#include "json.h"
 #include "spool.h"
 #include "util.h"
 
@@ -15,30 +16,182 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 struct results {
-	int		 dirfd;
-	struct buf	 status;
+	enum results_kind kind;
+	int		 dirfd;		/* RESULTS_DIR */
+	int		 fd;		/* the table */
+	int		 header;	/* its CSV/TSV header is written */
+	struct buf	 status;	/* a status line, or a table row */
+	struct buf	 field;		/* a table's output field */
 };
+
+enum results_kind
+results_kind(const char *name)
+{
+	static const char *const ext[] = { ".csv", ".tsv", ".json" };
+	size_t i, n = strlen(name), e;
+
+	for (i = 0; i < ARRAY_SIZE(ext); i++) {
+		e = strlen(ext[i]);
+		if (n > e && strcasecmp(name + n - e, ext[i]) == 0)
+			return (enum results_kind)(RESULTS_CSV + i);
+	}
+	return RESULTS_DIR;
+}
 
 int
 results_open(struct results **rp, const char *dir)
 {
+	enum results_kind kind = results_kind(dir);
 	struct results *res;
 	int fd;
 
 	*rp = NULL;
-	if (mkdir(dir, 0777) < 0 && errno != EEXIST)
-		return -errno;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (kind != RESULTS_DIR)
+		fd = open(dir, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	else {
+		if (mkdir(dir, 0777) < 0 && errno != EEXIST)
+			return -errno;
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
 	if (fd < 0)
 		return -errno;
 	res = xcalloc(1, sizeof(*res));
-	res->dirfd = fd;
+	res->kind = kind;
+	res->dirfd = res->fd = fd;
 	*rp = res;
 	return 0;
+}
+
+/*
+ * A CSV or TSV field as GNU parallel writes one: in double quotes, each
+ * '"' doubled, when it holds '"', a blank (Perl's \s), sep or a NUL.
+ */
+static void
+csv_field(struct buf *b, char sep, const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && !strchr("\" \t\n\r\f\v", p[i]) &&
+	    p[i] != sep && p[i] != '\0'; i++)
+		;
+	if (i == n) {
+		buf_add(b, p, n);
+		return;
+	}
+	buf_addc(b, '"');
+	for (i = 0; i < n; i++) {
+		if (p[i] == '"')
+			buf_addc(b, '"');
+		buf_addc(b, p[i]);
+	}
+	buf_addc(b, '"');
+}
+
+static int
+field_add(void *ctx, const char *p, size_t n)
+{
+	buf_add(ctx, p, n);
+	return 0;
+}
+
+/* A held stream, whole, into res->field; its spool emptied. */
+static int
+take_spool(struct results *res, struct spool *s)
+{
+	int r = s->err ? s->err : spool_each(s, field_add, &res->field);
+
+	spool_reset(s);
+	return r;
+}
+
+/* The row's field: quoted as the table wants it. */
+static void
+table_field(struct results *res, const char *p, size_t n)
+{
+	if (res->kind == RESULTS_JSON)
+		json_str(&res->status, p, n);
+	else
+		csv_field(&res->status, res->kind == RESULTS_CSV ? ',' : '\t',
+		    p, n);
+}
+
+/*
+ * --results FILE.csv, .tsv, .json: one row per job, GNU parallel's
+ * columns: Seq Host Starttime JobRuntime Send Receive Exitval Signal
+ * Command, the values (V1..Vn; in JSON an array "V"), Stdout, Stderr.
+ */
+static int
+table_save(struct results *res, struct job *job, const char *cmd)
+{
+	static const char *const names[] = { "Seq", "Host", "Starttime",
+	    "JobRuntime", "Send", "Receive", "Exitval", "Signal" };
+	char sep = res->kind == RESULTS_CSV ? ',' : '\t';
+	struct buf *b = &res->status;
+	const char *at = NULL, *v, *col, *end;
+	size_t i, len;
+	int r, r2;
+
+	buf_clear(b);
+	if (res->kind != RESULTS_JSON && !res->header) {
+		for (i = 0; i < ARRAY_SIZE(names); i++)
+			buf_addf(b, "%s%c", names[i], sep);
+		buf_adds(b, "Command");
+		for (i = 0; i < job->nargs; i++)
+			buf_addf(b, "%cV%zu", sep, i + 1);
+		buf_addf(b, "%cStdout%cStderr\n", sep, sep);
+		res->header = 1;
+	}
+	if (res->kind == RESULTS_JSON) {
+		buf_clear(&res->field);
+		joblog_columns(&res->field, job, '\t', 0);
+		buf_adds(b, "{ ");
+		for (col = res->field.p, i = 0; i < ARRAY_SIZE(names); i++) {
+			end = strchr(col, '\t');
+			end = end != NULL ? end : col + strlen(col);
+			buf_addf(b, "\"%s\": ", names[i]);
+			if (i == 1)
+				json_str(b, col, (size_t)(end - col));
+			else
+				buf_add(b, col, (size_t)(end - col));
+			buf_adds(b, ", ");
+			col = end + (*end != '\0');
+		}
+		buf_adds(b, "\"Command\": ");
+	} else {
+		joblog_columns(b, job, sep, 0);
+		buf_addc(b, sep);
+	}
+	table_field(res, cmd, strlen(cmd));
+	buf_adds(b, res->kind == RESULTS_JSON ? ", \"V\": [ " : "");
+	for (i = 0; i < job->nargs; i++) {
+		v = job_value(job, &at, &len);
+		if (res->kind != RESULTS_JSON || i > 0)
+			buf_addc(b, res->kind == RESULTS_JSON ? ',' : sep);
+		table_field(res, v, len);
+	}
+	buf_adds(b, res->kind == RESULTS_JSON ? " ], \"Stdout\": " : "");
+	buf_clear(&res->field);
+	r = take_spool(res, &job->out);
+	if (res->kind != RESULTS_JSON)
+		buf_addc(b, sep);
+	table_field(res, res->field.p, res->field.len);
+	buf_adds(b, res->kind == RESULTS_JSON ? ", \"Stderr\": " : "");
+	buf_clear(&res->field);
+	r2 = take_spool(res, &job->err);
+	if (res->kind != RESULTS_JSON)
+		buf_addc(b, sep);
+	table_field(res, res->field.p, res->field.len);
+	buf_adds(b, res->kind == RESULTS_JSON ? " }\n" : "\n");
+	if (r == 0)
+		r = r2;
+	if (r < 0)
+		return r;
+	return write_all(res->fd, b->p, b->len);
 }
 
 /* Write a spool to DIR/<seq>/<name>, replacing it. */
@@ -112,6 +265,8 @@ results_save(struct results *res, struct job *job, const char *cmd)
 	char seqdir[32], tmp[64], final[64];
 	int fd, r, r2, made;
 
+	if (res->kind != RESULTS_DIR)
+		return table_save(res, job, cmd);
 	snprintf(seqdir, sizeof(seqdir), "%ld", job->seq);
 	made = mkdirat(res->dirfd, seqdir, 0777) == 0;
 	if (!made && errno != EEXIST) {
@@ -170,6 +325,7 @@ results_close(struct results *res)
 		return;
 	close(res->dirfd);
 	buf_free(&res->status);
+	buf_free(&res->field);
 	free(res);
 }
 

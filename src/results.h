@@ -27,7 +27,20 @@
 struct job;
 struct results;
 
-/* Create or reuse dir.  0 or -errno. */
+/*
+ * A name that ends in .csv, .tsv or .json (any case) is instead one
+ * file, written anew, with one row per job as GNU parallel writes them:
+ * a header line (CSV, TSV), then Seq, Host, Starttime, JobRuntime,
+ * Send, Receive, Exitval, Signal (the joblog's), Command, V1..Vn (in
+ * JSON an array "V"), Stdout, Stderr.  A CSV/TSV field is quoted when
+ * it holds '"', a blank, the separator or a NUL; JSON strings are
+ * json.h's.  --resume cannot read these back.
+ */
+enum results_kind { RESULTS_DIR, RESULTS_CSV, RESULTS_TSV, RESULTS_JSON };
+
+enum results_kind results_kind(const char *name);
+
+/* Create or reuse dir (or the table, anew).  0 or -errno. */
 int	results_open(struct results **, const char *dir);
 /*
  * Save the job's held output and status; empties its spools.

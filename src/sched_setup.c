@@ -12,6 +12,7 @@
 #include "options.h"
 #include "order.h"
 #include "report.h"
+#include "results.h"
 #include "sig.h"
 #include "spawn.h"
 #include "spool.h"
@@ -79,6 +80,10 @@ sched_setup(struct sched *s, const struct config *cfg,
 		util_die(r, "cannot open /dev/null");
 	if ((r = sig_init()) < 0)
 		util_die(r, "cannot set up signal handling");
+	if (cfg->resume && cfg->joblog == NULL && cfg->results != NULL &&
+	    results_kind(cfg->results) != RESULTS_DIR)
+		util_die(0, "--resume cannot read a --results table back: "
+		    "give --joblog FILE or --results DIR");
 	if ((r = input_open(&s->input, cfg, &msg)) < 0)
 		util_die(r == -EINVAL ? 0 : r, "%s",
 		    msg ? msg : "cannot read input");

@@ -119,3 +119,56 @@ load helper
 	[ "$status" -eq 255 ]
 	[ "$stderr" = "fanout: --results: '' is empty" ]
 }
+
+# GNU parallel's single-file formats: --results NAME.csv, .tsv, .json.
+
+# The table with Starttime and JobRuntime, which differ each run, as T R.
+untimed() {
+	sed -E "s/^([0-9]+)($1):\\2[0-9.]+\\2[0-9.]+\\2/\\1\\2:\\2T\\2R\\2/" "$2"
+}
+
+@test "--results NAME.csv writes GNU parallel's CSV, quoted where needed" {
+	run --separate-stderr fanout -k --results out.csv 'echo {}; echo e{} >&2' ::: a 'b,"c' ::: x
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	[ ! -d out.csv ]
+	printf '%s\n' 'Seq,Host,Starttime,JobRuntime,Send,Receive,Exitval,Signal,Command,V1,V2,Stdout,Stderr' \
+	    '1,:,T,R,0,4,0,0,"echo a x; echo ea x >&2",a,x,"a x' '","ea x' '"' \
+	    '2,:,T,R,0,7,0,0,"echo '"'"'b,""c'"'"' x; echo e'"'"'b,""c'"'"' x >&2","b,""c",x,"b,""c x' \
+	    '","eb,""c x' '"' > want
+	untimed , out.csv > got
+	diff want got
+}
+
+@test "--results NAME.tsv separates with tabs and counts failures" {
+	run --separate-stderr fanout -k --results out.tsv 'printf {}; exit {}' ::: 0 3
+	[ "$status" -eq 1 ]
+	printf 'Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\tV1\tStdout\tStderr\n1\t:\tT\tR\t0\t1\t0\t0\t"printf 0; exit 0"\t0\t0\t\n2\t:\tT\tR\t0\t1\t3\t0\t"printf 3; exit 3"\t3\t3\t\n' > want
+	untimed '\t' out.tsv > got
+	diff want got
+}
+
+@test "--results NAME.json writes one JSON object per job" {
+	run --separate-stderr fanout -k --results OUT.JSON 'printf "%s\n" {}; echo e >&2' ::: a 'b"c'
+	[ "$status" -eq 0 ]
+	[ "$(wc -l < OUT.JSON)" -eq 2 ]
+	jq -e -s '.[0].Seq == 1 and .[0].Host == ":" and .[0].V == ["a"] and
+	    .[0].Stdout == "a\n" and .[0].Stderr == "e\n" and .[0].Exitval == 0 and
+	    .[0].Signal == 0 and .[0].Send == 0 and .[0].Receive == 2 and
+	    (.[0].Starttime | type) == "number" and .[0].JobRuntime >= 0 and
+	    .[1].V == ["b\"c"] and .[1].Stdout == "b\"c\n"' OUT.JSON >/dev/null
+}
+
+@test "--results tables: --resume is refused; GNU parallel writes the same" {
+	run --separate-stderr fanout --resume --results out.csv 'touch ran' ::: a
+	[ "$status" -eq 255 ]
+	[[ "$stderr" == *"--resume cannot read a --results table back"* ]]
+	[ ! -e ran ]
+	command -v parallel >/dev/null || skip "GNU parallel is not installed"
+	for t in csv tsv; do
+		parallel --will-cite -k --results "gnu.$t" 'echo {}; echo e{} >&2; exit {#}' ::: a 'b,"c d' ::: x  || :
+		fanout -k --results "ours.$t" 'echo {}; echo e{} >&2; exit {#}' ::: a 'b,"c d' ::: x || :
+		sep=,; [ $t = csv ] || sep='\t'
+		diff <(untimed "$sep" "gnu.$t") <(untimed "$sep" "ours.$t")
+	done
+}
