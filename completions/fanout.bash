@@ -51,7 +51,7 @@ _fanout()
 
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W '--arg-file --null --delimiter --colsep
-		    --max-args --max-lines --max-chars --no-run-if-empty --link --shuf
+		    --max-args --max-lines --max-chars --no-run-if-empty --link --shuf --csv
 		    --trim --header --arg-sep --arg-file-sep --plus --quote --shell
 		    --no-shell --env --dry-run --verbose --mode --jobs --max-procs
 		    --delay --timeout --termseq --retries --retry-delay --halt

@@ -1,14 +1,17 @@
 /*
- * Input records (src/input.c): -d, -0, --colsep (literal, or a Perl-ish
- * pattern translated to a POSIX ERE), --header, -E, --trim, -r, -n, -L,
- * -X packing, a second (held) source and --link, read from a file.
+ * Input records (src/input.c): -d, -0, --csv, --colsep (literal, or a
+ * Perl-ish pattern translated to a POSIX ERE), --header, -E, --trim, -r,
+ * -n, -L, -X packing, a second (held) source and --link, read from a
+ * file.
  * Properties: with plain settings the records, joined again with the
  * delimiter (and a literal --colsep between columns), are exactly the
  * file's bytes; trimmed values have no blank at either end; when the
  * number of jobs is known in advance it is the number handed out.
  *
- * Input: three flag bytes, the delimiter byte, then fields split by
- * 0x1e: --colsep, -E (when flags ask), the first source, the second.
+ * Input: three flag bytes, the delimiter byte (without -0 or -d, its
+ * low bit asks for --csv), then fields split by 0x1e: --colsep, -E (when
+ * flags ask), the first source, the second.  Under --csv too, the
+ * number of jobs known in advance must be the number handed out.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -124,6 +127,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.link = (fb & B_LINK) != 0;
 	cfg.xargs_fill = (fb & B_XARGS) != 0;
 	cfg.total = -1;
+	/* --csv when the delimiter byte is free: data[3]'s low bit. */
+	cfg.csv = !(fa & (A_NUL | A_DELIM)) && (data[3] & 1);
 	nsrc = fa & A_TWO ? 2 : 1;
 	src[0] = field(&p, end, &len[0]);
 	src[1] = nsrc == 2 ? field(&p, end, &len[1]) : NULL;
@@ -138,7 +143,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	r = input_open(&in, &cfg, &msg);
 	if (r < 0) {
-		/* Only a --colsep can be wrong here. */
+		/* Only a --colsep can be wrong here (for --csv, too long). */
 		if (r != -EINVAL || colsep == NULL || msg == NULL)
 			abort();
 		goto out_src;
@@ -148,7 +153,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((fb & B_SLURP) && input_slurp(in) < 0)
 		abort();
 	total = input_total(in);
-	simple = nsrc == 1 && !cfg.header && !cfg.trim_left &&
+	simple = nsrc == 1 && !cfg.csv && !cfg.header && !cfg.trim_left &&
 	    !cfg.trim_right && !cfg.skip_empty && cfg.max_lines == 0 &&
 	    eof == NULL && (colsep == NULL || plain_sep(colsep));
 	while ((r = input_next(in, &a)) != 0) {

@@ -5,6 +5,8 @@
  */
 #include "columns.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 void
@@ -20,12 +22,24 @@ columns_push(struct spans *sv, size_t kind, size_t off, size_t len)
 }
 
 int
-columns_init(struct columns *cs, const char *sep, int trim_left,
+columns_init(struct columns *cs, const char *sep, int csv, int trim_left,
     int trim_right, char *msg, size_t msgsize)
 {
+	int r;
+
+	cs->csv = csv;
 	cs->trim_left = trim_left;
 	cs->trim_right = trim_right;
-	return colsep_compile(&cs->colsep, sep, msg, msgsize);
+	if ((r = colsep_compile(&cs->colsep, sep, msg, msgsize)) < 0)
+		return r;
+	if (csv && (cs->colsep.kind != COLSEP_LIT || cs->colsep.litlen != 1 ||
+	    cs->colsep.lit[0] == '"')) {
+		colsep_free(&cs->colsep);
+		snprintf(msg, msgsize, "--csv: --colsep must be one character, "
+		    "not a quote ('%s')", sep);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 void
@@ -67,12 +81,43 @@ split_re(struct columns *cs, const char *p, size_t len, struct spans *out)
 	col_copy(cs, p + field, len - field, out);
 }
 
+/* RFC 4180's fields, unquoted, into the columns' buffer. */
+static void
+split_csv(struct columns *cs, const char *p, size_t len, struct spans *out)
+{
+	char sep = cs->colsep.lit[0];
+	size_t i = 0, off;
+	int quoted;
+
+	if (len > 0 && p[len - 1] == '\r')
+		len--;
+	for (;;) {
+		off = cs->buf.len;
+		for (quoted = 0; i < len && (quoted || p[i] != sep); i++) {
+			if (p[i] != '"')
+				buf_addc(&cs->buf, p[i]);
+			else if (quoted && i + 1 < len && p[i + 1] == '"')
+				buf_addc(&cs->buf, p[i++]);
+			else
+				quoted = !quoted;
+		}
+		buf_addc(&cs->buf, '\0');
+		columns_push(out, SPAN_COLS, off, cs->buf.len - off - 1);
+		if (i++ >= len)
+			break;
+	}
+}
+
 static void
 split(struct columns *cs, char *base, size_t off, size_t len,
     struct spans *out)
 {
 	char *s = base + off, *end = s + len, *q;
 
+	if (cs->csv) {
+		split_csv(cs, s, len, out);
+		return;
+	}
 	switch (cs->colsep.kind) {
 	case COLSEP_NONE:
 		columns_push(out, SPAN_REC, off, len);

@@ -1,11 +1,11 @@
 /*
  * columns: one record's values.  A record is split at --colsep
- * (colsep.h) and each value trimmed (--trim).  Under no separator or a
+ * (colsep.h), or as CSV (--csv), and each value trimmed (--trim).  Under no separator or a
  * literal one the values stay in the record's own buffer: separators
  * are overwritten with NUL in place, so every value is NUL-ended
- * without a copy.  A regular expression's values are copied into the
- * columns' buffer instead, since an empty match leaves no byte to
- * overwrite.
+ * without a copy.  A regular expression's values, and CSV's unquoted
+ * ones, are copied into the columns' buffer instead, since an empty
+ * match leaves no byte to overwrite.
  *
  * Values are spans, an offset into a buffer and a length rather than
  * pointers, so that their buffer may move (a reader compacts) and the
@@ -41,6 +41,7 @@ struct spans {
 
 struct columns {
 	struct colsep	 colsep;
+	int		 csv;		/* --csv: RFC 4180 fields */
 	int		 trim_left, trim_right;
 	struct buf	 buf;		/* SPAN_COLS values, NUL-ended */
 };
@@ -49,11 +50,13 @@ struct columns {
 void	columns_push(struct spans *sv, size_t kind, size_t off, size_t len);
 
 /*
- * Compile --colsep sep and note --trim.  0, or -EINVAL with the reason
- * in msg (msgsize bytes).
+ * Compile --colsep sep and note --csv and --trim.  Under --csv sep must
+ * be one byte: a field in double quotes may hold it, the delimiter, and
+ * "" for a quote; the quotes go, and a CR ending the record goes too.
+ * 0, or -EINVAL with the reason in msg (msgsize bytes).
  */
-int	columns_init(struct columns *, const char *sep, int trim_left,
-	    int trim_right, char *msg, size_t msgsize);
+int	columns_init(struct columns *, const char *sep, int csv,
+	    int trim_left, int trim_right, char *msg, size_t msgsize);
 void	columns_free(struct columns *);
 
 /*

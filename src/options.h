@@ -65,6 +65,7 @@ struct config {
 	int		 link;		/* --link: all sources linked */
 	char		 delim;		/* record end: '\n', or -0, -d */
 	const char	*colsep;	/* --colsep, NULL if none */
+	int		 csv;		/* --csv: RFC 4180 records, fields */
 	long		 max_args;	/* -n/-N; 0 = one record per job */
 	int		 no_args;	/* -N0: each job's record unused */
 	int		 shuf;		/* --shuf: jobs in random order */

@@ -458,6 +458,9 @@ const struct opt_def options_table[] = {
 	{ "C", { "colsep" }, .group = GROUP_INPUT, REQ("SEP"),
 	  .errname = "--colsep", STRING(colsep), .flags = OPT_NONEMPTY,
 	  .help = "split records into columns {1} {2}..." },
+	{ "", { "csv" }, .group = GROUP_INPUT, FLAG(csv),
+	  .help = "records and fields as CSV (RFC 4180): quoted\n"
+	  "fields may hold SEP and newlines (SEP ',')" },
 	{ "nN", { "max-args" }, .group = GROUP_INPUT, REQ("N"),
 	  HANDLER(h_max_args),
 	  .help = "N records per job (0: one, given to no string)" },

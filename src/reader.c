@@ -94,6 +94,27 @@ reader_fill(struct reader *rd, int wait, int movable)
 	return 0;
 }
 
+char *
+reader_delim(const char *p, size_t n, char delim, int csv, int *quoted)
+{
+	const char *end = p + n, *q;
+
+	if (!csv)
+		return memchr(p, delim, n);
+	for (;;) {
+		/* Outside quotes the delimiter or a quote; inside, a quote. */
+		for (q = p; q < end && *q != '"' && (*quoted || *q != delim);
+		    q++)
+			;
+		if (q == end)
+			return NULL;
+		if (*q != '"')
+			return (char *)q;
+		*quoted = !*quoted;	/* "" inside toggles twice */
+		p = q + 1;
+	}
+}
+
 int
 reader_record(struct reader *rd, size_t *off, size_t *len, int may_block)
 {
@@ -101,13 +122,14 @@ reader_record(struct reader *rd, size_t *off, size_t *len, int may_block)
 	int r;
 
 	for (;;) {
-		q = memchr(rd->b.p + rd->scan, rd->delim,
-		    rd->b.len - rd->scan);
+		q = reader_delim(rd->b.p + rd->scan, rd->b.len - rd->scan,
+		    rd->delim, rd->csv, &rd->quoted);
 		if (q != NULL) {
 			*q = '\0';
 			*off = rd->pos;
 			*len = (size_t)(q - rd->b.p) - rd->pos;
 			rd->pos = rd->scan = *off + *len + 1;
+			rd->quoted = 0;
 			return 1;
 		}
 		rd->scan = rd->b.len;
@@ -117,6 +139,7 @@ reader_record(struct reader *rd, size_t *off, size_t *len, int may_block)
 			*off = rd->pos;
 			*len = rd->b.len - rd->pos;
 			rd->pos = rd->scan = rd->b.len;
+			rd->quoted = 0;
 			return 1;
 		}
 		if (!may_block)
@@ -127,14 +150,15 @@ reader_record(struct reader *rd, size_t *off, size_t *len, int may_block)
 }
 
 int
-reader_open(struct reader *rd, const char *path, char delim,
-    const char **failed)
+reader_open(struct reader *rd, const char *path,
+    const struct reader_rules *ru, const char **failed)
 {
 	struct stat st;
 	int e;
 
 	rd->fd = 0;
-	rd->delim = delim;
+	rd->delim = ru->delim;
+	rd->csv = ru->csv;
 	if (path != NULL && strcmp(path, "-") != 0) {
 		rd->fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (rd->fd < 0) {
@@ -170,10 +194,12 @@ reader_count(const struct reader_rules *ru, const char *base, size_t blen,
 {
 	const char *p, *q;
 	size_t len;
+	int quoted;
 
 	while (!c->end) {
 		p = base + c->pos;
-		q = memchr(p, ru->delim, blen - c->pos);
+		quoted = 0;
+		q = reader_delim(p, blen - c->pos, ru->delim, ru->csv, &quoted);
 		if (q == NULL && (!eof || c->pos == blen)) {
 			c->end = eof;
 			break;

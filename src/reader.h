@@ -1,7 +1,8 @@
 /*
  * reader: the record reader under the input sources.  A reader holds
  * one descriptor and one buffer, and cuts the bytes into records at the
- * delimiter (newline, -0, -d): a record is NUL-ended in place, so every
+ * delimiter (newline, -0, -d; with --csv not inside double quotes, as
+ * RFC 4180 has it): a record is NUL-ended in place, so every
  * value stays a C string without a copy.  A final record without a
  * delimiter still counts.  The rules that decide which records count
  * (-E ends the source, -r and -L skip blank ones, a trailing blank
@@ -25,6 +26,7 @@
 /* What makes a record, and which records count. */
 struct reader_rules {
 	char		 delim;
+	int		 csv;		/* --csv: no delimiter inside quotes */
 	const char	*eof_str;	/* -E: the record that ends input */
 	size_t		 eoflen;	/* SIZE_MAX: no -E */
 	int		 skip_blank;	/* -r, or -L as xargs does */
@@ -36,6 +38,8 @@ struct reader {
 	int		 pollable;	/* not a regular file */
 	int		 eof;		/* read(2) returned 0 */
 	char		 delim;
+	int		 csv;		/* --csv: no delimiter inside quotes */
+	int		 quoted;	/* --csv: scan is inside quotes */
 	struct buf	 b;
 	size_t		 pos;		/* first byte not yet taken */
 	size_t		 scan;		/* no delimiter in [pos, scan) */
@@ -58,11 +62,19 @@ struct reader_count {
 };
 
 /*
- * Open path for reading, or standard input when path is NULL or "-".
- * 0, or -errno with *failed naming what failed ("open" or "read").
+ * Open path for reading, or standard input when path is NULL or "-",
+ * its records cut at ru's delimiter.  0, or -errno with *failed naming
+ * what failed ("open" or "read").
  */
-int	reader_open(struct reader *, const char *path, char delim,
-	    const char **failed);
+int	reader_open(struct reader *, const char *path,
+	    const struct reader_rules *ru, const char **failed);
+/*
+ * The first delimiter in p[0, n), or NULL.  Under --csv one inside
+ * double quotes does not count; *quoted carries whether p starts inside
+ * quotes, and says whether its end is.
+ */
+char	*reader_delim(const char *p, size_t n, char delim, int csv,
+	    int *quoted);
 /*
  * One read(2).  With wait, an interrupted or would-block read is
  * retried after poll(); without, it is no progress.  Unless movable,

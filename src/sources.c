@@ -128,7 +128,7 @@ source_open(struct sources *sr, struct reader *rd, const struct source *src)
 	int e;
 
 	e = reader_open(rd, src->kind == SOURCE_FILE ? src->path : NULL,
-	    sr->cfg->delim, &failed);
+	    &sr->rules, &failed);
 	if (e < 0)
 		snprintf(sr->msg, sr->msgsize, "cannot %s '%s'", failed,
 		    src_name(src));
@@ -618,8 +618,10 @@ sources_open(struct sources **srp, const struct config *cfg, char *msg,
 	sr->rules.eoflen = cfg->eof_str != NULL && cfg->eof_str[0] != '\0' ?
 	    strlen(cfg->eof_str) : SIZE_MAX;
 	sr->rules.skip_blank = cfg->skip_empty || cfg->max_lines > 0;
-	if ((r = columns_init(&sr->cols, cfg->colsep, cfg->trim_left,
-	    cfg->trim_right, msg, msgsize)) < 0) {
+	sr->rules.csv = cfg->csv;
+	if ((r = columns_init(&sr->cols, cfg->csv && cfg->colsep == NULL ?
+	    "," : cfg->colsep, cfg->csv, cfg->trim_left, cfg->trim_right,
+	    msg, msgsize)) < 0) {
 		sources_close(sr);
 		return r;
 	}
