@@ -219,4 +219,6 @@ options_free(struct config *cfg)
 	cfg->not_passed = NULL;
 	free(cfg->env);
 	cfg->env = NULL;
+	free(cfg->shell_found);
+	cfg->shell_found = NULL;
 }

@@ -96,6 +96,7 @@ struct config {
 	size_t		 nenv;
 	enum shell_use	 shell_use;
 	const char	*shell;		/* job shell program */
+	char		*shell_found;	/* shell when fanout looked it up */
 	int		 dry_run;
 	int		 verbose;	/* -v: command on stdout, grouped */
 	int		 trace;		/* -t: command on stderr at start */

@@ -176,7 +176,7 @@ default_shell(struct config *cfg)
 		cfg->shell = "/bin/sh";
 	if (strcmp(strrchr(cfg->shell, '/') + 1, "bash") != 0 &&
 	    calls_bash_function(cfg) && (bash = util_which("bash")) != NULL)
-		cfg->shell = bash;	/* lives as long as the run */
+		cfg->shell = cfg->shell_found = bash;
 }
 
 /* --semaphore runs one command, or with --wait none. */
