@@ -91,6 +91,35 @@ entry(int c, char *name, size_t size)
 	return d;
 }
 
+/*
+ * "--pre" (maybe "--pre=value") that starts several long options: die
+ * naming them, as getopt_long() only says it is ambiguous.
+ */
+static void
+ambiguous(const char *word)
+{
+	struct buf list = { 0 };
+	const struct opt_def *d;
+	const char *name[4];
+	size_t i, k, n = strcspn(word + 2, "="), count = 0;
+
+	for (i = 0; i < options_ntable; i++) {
+		d = &options_table[i];
+		name[0] = d->longs[0], name[1] = d->longs[1];
+		name[2] = d->aliases[0], name[3] = d->aliases[1];
+		for (k = 0; k < ARRAY_SIZE(name); k++) {
+			if (name[k] == NULL ||
+			    strncmp(name[k], word + 2, n) != 0)
+				continue;
+			buf_addf(&list, "%s--%s", count++ ? ", " : "", name[k]);
+		}
+	}
+	if (count > 1)
+		util_die(0, "--%.*s: ambiguous: it could be %s", (int)n,
+		    word + 2, list.p);
+	buf_free(&list);
+}
+
 static _Noreturn void
 unknown(char **argv, int c)
 {
@@ -101,6 +130,8 @@ unknown(char **argv, int c)
 		util_die(0, "%s: takes no value", argv[optind - 1]);
 	if (optopt != 0)
 		util_die(0, "-%c: unknown option (see fanout --help)", optopt);
+	if (strncmp(argv[optind - 1], "--", 2) == 0)
+		ambiguous(argv[optind - 1]);
 	util_die(0, "%s: unknown option (see fanout --help)",
 	    argv[optind - 1]);
 }

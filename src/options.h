@@ -52,6 +52,7 @@ struct termstep {
 struct config {
 	/* Execution. */
 	const char	*mode;		/* "async", "thread", "process" */
+	int		 mode_from_env;	/* the mode is FANOUT_MODE's */
 	long		 jobs;		/* >= 1 after resolution */
 	int		 jobs_unbounded;	/* -j 0 */
 	int		 jobs_given;	/* -j was given */

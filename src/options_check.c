@@ -204,8 +204,8 @@ options_check(struct config *cfg)
 		return;
 	}
 	if (exec_find(cfg->mode) == NULL)
-		util_die(0, "--mode: no mode '%s' (choose %s)", cfg->mode,
-		    exec_names());
+		util_die(0, "%s: no mode '%s' (choose %s)", cfg->mode_from_env ?
+		    "FANOUT_MODE" : "--mode", cfg->mode, exec_names());
 	if (cfg->tag && cfg->output == OUTPUT_UNGROUP)
 		util_die(0, "--tag does not work with -u: output is not "
 		    "split into lines (use --line-buffer)");

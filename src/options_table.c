@@ -161,31 +161,50 @@ h_output(struct opt_state *st, const struct opt_def *d, const char *opt,
 	st->cfg->output = (enum output_mode)d->value;
 }
 
+/* What --help, --version, --list-options printed must have gone out. */
+static _Noreturn void
+exit_printed(const char *opt)
+{
+	if (fflush(stdout) != 0 || ferror(stdout))
+		util_die(-errno, "%s: cannot write to standard output", opt);
+	exit(0);
+}
+
 static _Noreturn void
 h_help(struct opt_state *st, const struct opt_def *d, const char *opt,
     const char *val)
 {
-	(void)st, (void)d, (void)opt, (void)val;
+	(void)st, (void)d, (void)val;
 	options_usage(stdout);
-	exit(0);
+	exit_printed(opt);
+}
+
+/* --mode, which then no longer comes from FANOUT_MODE. */
+static void
+h_mode(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	(void)d, (void)opt;
+	st->cfg->mode = val;
+	st->cfg->mode_from_env = 0;
 }
 
 static _Noreturn void
 h_version(struct opt_state *st, const struct opt_def *d, const char *opt,
     const char *val)
 {
-	(void)st, (void)d, (void)opt, (void)val;
+	(void)st, (void)d, (void)val;
 	printf("fanout " FANOUT_VERSION "\n");
-	exit(0);
+	exit_printed(opt);
 }
 
 static _Noreturn void
 h_list(struct opt_state *st, const struct opt_def *d, const char *opt,
     const char *val)
 {
-	(void)st, (void)d, (void)opt, (void)val;
+	(void)st, (void)d, (void)val;
 	options_list(stdout);
-	exit(0);
+	exit_printed(opt);
 }
 
 static void
@@ -522,7 +541,8 @@ const struct opt_def options_table[] = {
 	{ "t", .group = GROUP_COMMAND, FLAG(trace),
 	  .help = "print each command on stderr as it starts" },
 
-	{ "", { "mode" }, .group = GROUP_RUNNING, REQ("MODE"), STRING(mode),
+	{ "", { "mode" }, .group = GROUP_RUNNING, REQ("MODE"),
+	  HANDLER(h_mode),
 	  .flags = OPT_NOT_PASSED,
 	  .help = "process, thread or async (default async)" },
 	{ "jP", { "jobs" }, { "max-procs" }, .group = GROUP_RUNNING,
@@ -687,8 +707,10 @@ options_defaults(struct config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->mode = "async";
 	env = getenv("FANOUT_MODE");
-	if (env != NULL && *env != '\0')
+	if (env != NULL && *env != '\0') {
 		cfg->mode = env;
+		cfg->mode_from_env = 1;
+	}
 	cfg->jobs = cpus();
 	cfg->delim = '\n';
 	cfg->replace = "{}";

@@ -91,7 +91,7 @@ load helper
 @test "FANOUT_MODE sets the default mode and --mode wins" {
 	FANOUT_MODE=turbo run --separate-stderr fanout echo ::: a
 	[ "$status" -eq 255 ]
-	[[ "$stderr" == *"no mode 'turbo'"* ]]
+	[[ "$stderr" == "fanout: FANOUT_MODE: no mode 'turbo' (choose "* ]]
 	FANOUT_MODE=turbo run fanout --mode async echo ::: a
 	[ "$status" -eq 0 ]
 	[ "$output" = "a" ]
@@ -163,4 +163,24 @@ load helper
 	run --separate-stderr fanout echo ::::
 	[ "$status" -eq 255 ]
 	[ "$stderr" = "fanout: '::::' must be followed by a file name" ]
+}
+
+@test "an ambiguous option prefix names the options it could be" {
+	run --separate-stderr fanout --ret 'touch ran' ::: a
+	[ "$status" -eq 255 ]
+	[ "$stderr" = "fanout: --ret: ambiguous: it could be --retries, --retry-delay, --retry-failed" ]
+	run --separate-stderr fanout --xyz 'touch ran' ::: a
+	[ "$stderr" = "fanout: --xyz: unknown option (see fanout --help)" ]
+	[ ! -e ran ]
+}
+
+@test "--help, --version and --list-options into a full stdout fail" {
+	[ -w /dev/full ] || skip "no /dev/full here"
+	for opt in --help --version --list-options; do
+		run --separate-stderr fanout "$opt"
+		[ "$status" -eq 0 ]
+		run --separate-stderr bash -c '"$FANOUT" "$1" > /dev/full' _ "$opt"
+		[ "$status" -eq 255 ]
+		[[ "$stderr" == *"cannot write to standard output: No space left on device" ]]
+	done
 }
