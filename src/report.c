@@ -226,13 +226,30 @@ failure_reason(const struct job *job)
 	return b.p;
 }
 
+/*
+ * Keep the failed job among the FAILURES_SHOWN failures shown: those
+ * first in job order, whatever order they ended in.
+ */
 static void
 note_failure(struct report *r, const struct job *job)
 {
-	struct failure *f = &r->shown[r->nshown++];
 	const char *cmd = report_command(job);
 	struct buf b = { 0 };
+	struct failure *f;
+	size_t i, last = 0;
 
+	if (r->nshown < FAILURES_SHOWN)
+		f = &r->shown[r->nshown++];
+	else {
+		for (i = 1; i < r->nshown; i++)
+			if (r->shown[i].seq > r->shown[last].seq)
+				last = i;
+		if (r->shown[last].seq < job->seq)
+			return;
+		f = &r->shown[last];
+		free(f->why);
+		free(f->command);
+	}
 	f->seq = job->seq;
 	f->why = failure_reason(job);
 	if (strlen(cmd) > COMMAND_SHOWN) {
@@ -247,19 +264,17 @@ note_failure(struct report *r, const struct job *job)
 static void
 json_job(struct buf *b, const struct job *job, const char *mode)
 {
-	const char *p = job->args;
+	const char *at = NULL, *v;
 	size_t i, len;
 
 	buf_addf(b, "{\"seq\":%ld,\"command\":", job->seq);
 	json_cstr(b, report_command(job));
 	buf_adds(b, ",\"args\":[");
 	for (i = 0; i < job->nargs; i++) {
-		memcpy(&len, p, sizeof(len));
-		p += sizeof(len);
+		v = job_value(job, &at, &len);
 		if (i > 0)
 			buf_addc(b, ',');
-		json_str(b, p, len);
-		p += len + 1;
+		json_str(b, v, len);
 	}
 	buf_adds(b, "],\"exit\":");
 	if (job->end == JOB_EXITED || job->end == JOB_SPAWN_FAILED)
@@ -299,7 +314,7 @@ report_job(struct report *r, const struct job *job,
 	int e;
 
 	(void)st;
-	if (job_failed(job) && r->nshown < FAILURES_SHOWN)
+	if (job_failed(job))
 		note_failure(r, job);
 	if (r->summary != NULL)
 		summary_add(r->summary, job, report_command(job));
@@ -368,6 +383,15 @@ stats_out(struct report *r, const struct run_stats *st)
 	(void)compare_stats_write(r->cfg->stats_fd, &cs);
 }
 
+static int
+cmp_failure(const void *a, const void *b)
+{
+	long x = ((const struct failure *)a)->seq;
+	long y = ((const struct failure *)b)->seq;
+
+	return (x > y) - (x < y);
+}
+
 static void
 failure_list(struct report *r, const struct run_stats *st, struct buf *b)
 {
@@ -375,6 +399,7 @@ failure_list(struct report *r, const struct run_stats *st, struct buf *b)
 
 	if (st->failed == 0 || r->cfg->quiet)
 		return;
+	qsort(r->shown, r->nshown, sizeof(*r->shown), cmp_failure);
 	buf_addf(b, "fanout: %ld of %ld job%s failed\n", st->failed,
 	    st->done, st->done == 1 ? "" : "s");
 	for (i = 0; i < r->nshown; i++)

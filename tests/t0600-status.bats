@@ -43,6 +43,14 @@ load helper
 	[[ "$stderr" == *"... and 3 more"* ]]
 }
 
+@test "the failure list is in job order: the first five, whatever order they ended in" {
+	# Job k ends only after job k+1: they end last to first.
+	run --separate-stderr fanout -j8 'if [ {} -lt 8 ]; then waitfor ended-$(({} + 1)); fi; touch ended-{}; exit 1' ::: 1 2 3 4 5 6 7 8
+	[ "$status" -eq 8 ]
+	[ "$(printf '%s\n' "$stderr" | sed -n 's/^fanout:   job \([0-9]*\):.*/\1/p' | tr '\n' ' ')" = "1 2 3 4 5 " ]
+	[[ "$stderr" == *"... and 3 more" ]]
+}
+
 @test "--quiet silences the failure list, not the status" {
 	run --separate-stderr fanout --quiet exitwith ::: 1 2
 	[ "$status" -eq 2 ]
