@@ -74,6 +74,7 @@ struct sources {
 
 	char		**names;
 	size_t		 nnames;
+	int		 warned_nul;	/* a NUL in a record was reported */
 
 	char		*msg;		/* sources_open's, for the reason */
 	size_t		 msgsize;
@@ -153,6 +154,14 @@ record_in(struct sources *sr, size_t s, char *base, size_t off, size_t len,
 		return -1;
 	if (sr->rules.skip_blank && reader_blank(p, len))
 		return 0;
+	/* xargs and GNU parallel warn too: a value ends at a NUL. */
+	if (!sr->warned_nul && sr->rules.delim != '\0' &&
+	    memchr(p, '\0', len) != NULL) {
+		util_warn(0, "%s holds a NUL byte: a value ends there in the "
+		    "command line (for NUL-separated input use -0)",
+		    src_name(&sr->src[s]));
+		sr->warned_nul = 1;
+	}
 	sr->last_cont = reader_continues(p, len);
 	columns_split(&sr->cols, base, off, len, out);
 	if (sr->cfg->header && !ss->hdr_done) {
@@ -610,6 +619,11 @@ sources_open(struct sources **srp, const struct config *cfg, char *msg,
 		sr->stdin_src.kind = SOURCE_STDIN;
 		sr->src = &sr->stdin_src;
 		sr->nsrc = 1;
+		/* Waiting silently there looks like a hang (GNU warns too). */
+		if (isatty(0))
+			util_warn(0, "reading input from the terminal, one "
+			    "record per line (end it with Ctrl-D); did you "
+			    "mean ::: VALUES or :::: FILE?");
 	}
 	sr->ss = xcalloc(sr->nsrc, sizeof(*sr->ss));
 	/* xargs: an empty -E string means no end-of-input marker. */

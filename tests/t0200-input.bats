@@ -510,7 +510,9 @@ load helper
 	run --separate-stderr fanout -k 'printf "[%s]" {} x; echo' < in
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '%s\n' '[a][x]' '[c][x]')" ]
-	[ -z "$stderr" ]
+	# Only the warning that the value was cut (see below).
+	[[ "$stderr" == "fanout: standard input holds a NUL byte"* ]]
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
 	run --separate-stderr fanout -k --dry-run 'printf %s {} x' < in
 	[ "$output" = "$(printf '%s\n' 'printf %s a x' 'printf %s c x')" ]
 }
@@ -535,4 +537,22 @@ load helper
 	fanout --dry-run echo < in > out
 	[ "$(wc -c < out)" -eq 10000006 ]
 	[ "$(head -c 8 out)" = "echo aaa" ]
+}
+
+@test "a NUL byte in input read without -0 is warned of once; -0 reads it" {
+	run --separate-stderr bash -c 'printf "a\0b\nc\0d\n" | "$FANOUT" -k echo'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'a\nc')" ]
+	[ "$stderr" = "fanout: standard input holds a NUL byte: a value ends there in the command line (for NUL-separated input use -0)" ]
+	run --separate-stderr bash -c 'printf "a\0b\0" | "$FANOUT" -0 -k echo'
+	[ "$output" = "$(printf 'a\nb')" ]
+	[ -z "$stderr" ]
+}
+
+@test "reading records from a terminal says so, and how to end it" {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	script -qec "$FANOUT echo" /dev/null < /dev/null > tty.out
+	grep -q "reading input from the terminal, one record per line (end it with Ctrl-D)" tty.out
+	script -qec "$FANOUT echo ::: a" /dev/null < /dev/null > tty.out
+	run ! grep -q "reading input from the terminal" tty.out
 }
