@@ -380,6 +380,21 @@ dry_run(struct sched *s, struct job *job)
 	job_free(job);
 }
 
+/*
+ * {n} past the first job's values expands to nothing, so that
+ * 'rm -rf /data/{2}' with one column runs 'rm -rf /data/': say so once.
+ */
+static void
+check_positions(const struct sched *s, const struct args *a)
+{
+	size_t n = tmpl_max_position(s->tmpl);
+
+	if (n > a->n && !s->cfg->no_args && !s->cfg->retry_failed)
+		util_warn(0, "the command uses {%zu}, but job 1 has %zu "
+		    "value%s: each missing one expands to nothing", n, a->n,
+		    a->n == 1 ? "" : "s");
+}
+
 static int
 can_start(struct sched *s, int64_t now)
 {
@@ -429,6 +444,8 @@ start_jobs(struct sched *s, int *want_input)
 				s->eof = 1;
 				return;
 			}
+			if (s->seq == 0)
+				check_positions(s, &a);
 			job = job_new(&s->maker, &a, ++s->seq);
 			if (s->cfg->retry_failed)
 				job->seq = seq;

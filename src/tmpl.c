@@ -65,6 +65,7 @@ struct tmpl {
 	struct mod	**mods;		/* the segments' modifiers */
 	size_t		 nmods;
 	int		 lengthens;	/* one may lengthen its value */
+	size_t		 max_pos;	/* the highest n of a {n} */
 };
 
 #define NUM_COST	20	/* digits of a long, for size estimates */
@@ -422,6 +423,12 @@ tmpl_lengthens(const struct tmpl *t)
 	return t->lengthens;
 }
 
+size_t
+tmpl_max_position(const struct tmpl *t)
+{
+	return t->max_pos;
+}
+
 /*
  * A value's bytes quoted, counting the 2 of a guard (see needs_guard())
  * when it is plain and could be part of a reserved word.
@@ -666,8 +673,11 @@ match_rep(struct build *b, const char *s, size_t n, struct seg *sg)
 			v = v * 10 + (size_t)(body[i] - '0');
 		}
 		sg->argn = v - 1;
-		if (mod_at(b, body + i, bl - i, sg))
+		if (mod_at(b, body + i, bl - i, sg)) {
+			if (v > b->t->max_pos)
+				b->t->max_pos = v;
 			return bl + 2;
+		}
 	}
 names:
 	for (i = 0; b->names != NULL && i < b->nnames; i++) {

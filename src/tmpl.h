@@ -86,6 +86,8 @@ size_t	tmpl_argv(const struct tmpl *, const struct tmpl_ctx *,
 int	tmpl_needs_total(const struct tmpl *);
 /* Whether a modifier may lengthen its value ({:-STR}, {/RE/STR}). */
 int	tmpl_lengthens(const struct tmpl *);
+/* The highest n of the {n} strings (not --header names); 0 if none. */
+size_t	tmpl_max_position(const struct tmpl *);
 
 /*
  * For -X/-m: the bytes each value adds to the command line, and the

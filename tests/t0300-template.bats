@@ -298,3 +298,15 @@ hostile_out() {
 	run --separate-stderr fanout -k -v 'argv {} | cat' ::: 'a b'
 	[ "$output" = "$(printf '%s\n' "argv 'a b' | cat" '[a b]')" ]
 }
+
+@test "{n} beyond the first job's values is warned of once, before any job runs" {
+	run --separate-stderr fanout -k 'echo /data/{2}' ::: a b
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '/data/\n/data/')" ]
+	[ "$stderr" = "fanout: the command uses {2}, but job 1 has 1 value: each missing one expands to nothing" ]
+	run --separate-stderr fanout -k --colsep , echo '{2}' ::: a,b c,d
+	[ "$output" = "$(printf 'b\nd')" ]
+	[ -z "$stderr" ]
+	run --separate-stderr fanout -N0 echo '{1}' ::: a
+	[ -z "$stderr" ]
+}
