@@ -393,15 +393,27 @@ cmp_failure(const void *a, const void *b)
 }
 
 static void
-failure_list(struct report *r, const struct run_stats *st, struct buf *b)
+failure_list(struct report *r, const struct run_stats *st,
+    const char *stopped, struct buf *b)
 {
+	long total = total_of(r, st), unstarted;
 	size_t i;
 
-	if (st->failed == 0 || r->cfg->quiet)
+	if (r->cfg->quiet || (st->failed == 0 && stopped == NULL))
 		return;
 	qsort(r->shown, r->nshown, sizeof(*r->shown), cmp_failure);
-	buf_addf(b, "fanout: %ld of %ld job%s failed\n", st->failed,
-	    st->done, st->done == 1 ? "" : "s");
+	if (stopped != NULL) {
+		buf_addf(b, "fanout: %s: %ld job%s done, %ld failed", stopped,
+		    st->done, st->done == 1 ? "" : "s", st->failed);
+		if (st->started > st->done)
+			buf_addf(b, ", %ld cut short", st->started - st->done);
+		unstarted = total - st->started - r->skipped;
+		if (total >= 0 && unstarted >= 0)
+			buf_addf(b, ", %ld never started", unstarted);
+		buf_addc(b, '\n');
+	} else
+		buf_addf(b, "fanout: %ld of %ld job%s failed\n", st->failed,
+		    st->done, st->done == 1 ? "" : "s");
 	for (i = 0; i < r->nshown; i++)
 		buf_addf(b, "fanout:   job %ld: %s: %s\n", r->shown[i].seq,
 		    r->shown[i].why, r->shown[i].command);
@@ -411,14 +423,15 @@ failure_list(struct report *r, const struct run_stats *st, struct buf *b)
 }
 
 void
-report_end(struct report *r, const struct run_stats *st)
+report_end(struct report *r, const struct run_stats *st,
+    const char *stopped)
 {
 	int64_t wall = clock_mono_ns() - st->start_ns;
 	struct buf b = { 0 };
 
 	if (r->progress != NULL)
 		progress_draw(r->progress, st, total_of(r, st), r->skipped, 1);
-	failure_list(r, st, &b);
+	failure_list(r, st, stopped, &b);
 	if (r->cfg->summary)
 		summary_table(r->summary, st, wall, &b);
 	if (b.len > 0)

@@ -71,8 +71,13 @@ int	report_wants_ticks(const struct report *);
 void	report_tick(struct report *, const struct run_stats *);
 /* fanout is about to write job output to fd (1 or 2). */
 void	report_writing(struct report *, int fd);
-/* The end of the run: progress line, failure list, summary, report. */
-void	report_end(struct report *, const struct run_stats *);
+/*
+ * The end of the run: progress line, failure list, summary, report.
+ * stopped says why the run ended early ("halted by --halt"), or NULL:
+ * the failure list then counts the jobs that never started.
+ */
+void	report_end(struct report *, const struct run_stats *,
+	    const char *stopped);
 /* The command line shown for a job in messages and logs. */
 const char *report_command(const struct job *);
 

@@ -612,7 +612,16 @@ drop_waiting(struct sched *s)
 static int
 finish(struct sched *s)
 {
-	report_end(s->report, &s->st);
+	struct buf why = { 0 };
+
+	/* A closed output (SIGPIPE) ends the run with nothing to tell. */
+	if (s->die_signal && s->die_signal != SIGPIPE) {
+		buf_adds(&why, "interrupted by ");
+		sig_addname(&why, s->die_signal);
+	} else if (s->exit_override >= 0)
+		buf_adds(&why, "halted by --halt");
+	report_end(s->report, &s->st, why.p);
+	buf_free(&why);
 	if (s->die_signal) {
 		fflush(stdout);
 		sig_die(s->die_signal);
