@@ -73,8 +73,9 @@ void	report_tick(struct report *, const struct run_stats *);
 void	report_writing(struct report *, int fd);
 /*
  * The end of the run: progress line, failure list, summary, report.
- * stopped says why the run ended early ("halted by --halt"), or NULL:
- * the failure list then counts the jobs that never started.
+ * stopped says why the run ended early ("halted by --halt"), and the
+ * failure list then opens with it and the jobs done, failed, cut short
+ * and never started; NULL when the run went to its end.
  */
 void	report_end(struct report *, const struct run_stats *,
 	    const char *stopped);
