@@ -339,7 +339,7 @@ start(struct sched *s, struct job *job)
 	}
 	running_add(s, job);
 	/* Stamped here, once, so that every mode measures alike. */
-	job->start_ns = clock_mono_ns();
+	job->start_ns = s->last_start_ns = clock_mono_ns();
 	job->start_wall_ns = clock_wall_ns();
 	r = s->ops->start(s->exec, job);
 	if (r < 0) {
@@ -472,7 +472,8 @@ start_jobs(struct sched *s, int *want_input)
 		}
 		policy_backoff_reset(&s->policy);
 		if (s->cfg->delay_ns) {
-			s->next_start_ns = now + s->cfg->delay_ns;
+			/* From the start stamped, as the logs show it. */
+			s->next_start_ns = s->last_start_ns + s->cfg->delay_ns;
 			return;
 		}
 	}

@@ -58,6 +58,7 @@ struct sched {
 	int		 out_gone;	/* stdout closed, or stalled at Ctrl-C */
 	int		 watch_stdout;	/* stdout is a pipe: notice its close */
 	int64_t		 next_start_ns;	/* --delay, or back-off after EMFILE */
+	int64_t		 last_start_ns;	/* the latest job's start stamp */
 	struct policy	 policy;	/* halt, retries, time limits */
 
 	struct job_maker maker;
