@@ -204,12 +204,53 @@ re_bracket(const char *s, size_t *ip, struct buf *out)
 	return 0;
 }
 
+/*
+ * How many copies of its parts a pattern may make regcomp() build, at
+ * most: the C library copies what '+' and a bound {n,m} repeat, so
+ * stacked or nested ones ("a++++", "a{99}{99}{99}") take exponential
+ * memory.  Each '+' counts 2, each bound its largest count; outside
+ * brackets and escapes; saturating at COLSEP_COPIES_MAX + 1.
+ */
+static size_t
+copies(const char *s)
+{
+	size_t i, n = 1, w, v, k;
+
+	for (i = 0; s[i] != '\0' && n <= COLSEP_COPIES_MAX; i++) {
+		w = 1;
+		if (s[i] == '\\' && s[i + 1] != '\0')
+			i++;
+		else if (s[i] == '[') {
+			i += s[i + 1] == '^';
+			i += s[i + 1] == ']';
+			while (s[i + 1] != '\0' && s[i + 1] != ']')
+				i += s[i + 1] == '\\' && s[i + 2] != '\0' ? 2 : 1;
+			i += s[i + 1] == ']';
+		} else if (s[i] == '+')
+			w = 2;
+		else if (s[i] == '{') {
+			for (k = i + 1, v = 0; (s[k] >= '0' && s[k] <= '9') ||
+			    s[k] == ','; k++)
+				if (s[k] != ',' && v <= COLSEP_COPIES_MAX)
+					v = v * 10 + (size_t)(s[k] - '0');
+			if (s[k] == '}' && k > i + 1)
+				w = v > 1 ? v : 1;
+		}
+		n = w > (COLSEP_COPIES_MAX + 1) / n ? COLSEP_COPIES_MAX + 1 :
+		    n * w;
+	}
+	return n;
+}
+
 int
 colsep_translate(const char *s, struct buf *out)
 {
 	const char *cls;
 	size_t i, n;
 	int r, c;
+
+	if (copies(s) > COLSEP_COPIES_MAX)
+		return -E2BIG;
 
 	for (i = 0; s[i] != '\0'; i++) {
 		if (s[i] == '[') {
@@ -261,10 +302,15 @@ colsep_compile(struct colsep *cs, const char *sep, char *msg,
 		return 0;
 	}
 	buf_clear(&b);
-	if (colsep_translate(sep, &b) < 0) {
+	if ((r = colsep_translate(sep, &b)) < 0) {
 		buf_free(&b);
-		snprintf(msg, msgsize, "--colsep: '%s': \\0, or "
-		    "\\S, \\D, \\W inside [...], are not supported", sep);
+		if (r == -E2BIG)
+			snprintf(msg, msgsize, "--colsep: '%s': too many "
+			    "nested repetitions ('+', {n,m})", sep);
+		else
+			snprintf(msg, msgsize, "--colsep: '%s': \\0, or "
+			    "\\S, \\D, \\W inside [...], are not supported",
+			    sep);
 		return -EINVAL;
 	}
 	r = regcomp(&cs->re, b.p, REG_EXTENDED);

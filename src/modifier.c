@@ -354,9 +354,13 @@ re_compile(struct mod *m, const char *pat, size_t n, const char *pre,
 		goto out;
 	}
 	buf_adds(&b, pre);
-	if (colsep_translate(s, &b) < 0) {
-		snprintf(msg, msgsize, "--plus: '%s': \\0, or \\S, \\D, \\W "
-		    "inside [...], are not supported", s);
+	if ((r = colsep_translate(s, &b)) < 0) {
+		if (r == -E2BIG)
+			snprintf(msg, msgsize, "--plus: '%s': too many nested "
+			    "repetitions ('+')", s);
+		else
+			snprintf(msg, msgsize, "--plus: '%s': \\0, or \\S, "
+			    "\\D, \\W inside [...], are not supported", s);
 		r = -EINVAL;
 		goto out;
 	}

@@ -225,6 +225,17 @@ load helper
 	[ "$output" = "$(printf '%s\n' '[a]' '[b]')" ]
 }
 
+@test "--colsep refuses repetitions that would take regcomp exponential memory" {
+	for sep in 'x{255}{255}{255}' 'a++++++++++++++++++'; do
+		run --separate-stderr fanout --colsep "$sep" 'touch ran' ::: a
+		[ "$status" -eq 255 ]
+		[ "$stderr" = "fanout: --colsep: '$sep': too many nested repetitions ('+', {n,m})" ]
+	done
+	[ ! -e ran ]
+	run --separate-stderr fanout --colsep '\d{4}-' echo '{2}' ::: 'a2024-b'
+	[ "$output" = b ]
+}
+
 @test "--colsep without {n}: the columns are the job's arguments" {
 	printf 'a,b c\nd,,f\n' > in
 	run --separate-stderr fanout -k --colsep , argv < in

@@ -135,6 +135,9 @@ test_replace(void)
 	M("//", "a/b", "a");			/* dirname, not a pattern */
 	M("/\\1/x", "a", "!error");		/* back-references */
 	M("/[/x", "a", "!error");
+	/* Stacked '+' would make regcomp() build 2^N copies: refused. */
+	M("#a++++++++++++++++++", "a", "!error");
+	M("#a++++", "a", "");
 }
 
 static void
