@@ -205,7 +205,7 @@ re_bracket(const char *s, size_t *ip, struct buf *out)
 }
 
 /*
- * How many copies of its parts a pattern may make regcomp() build, at
+ * How many copies of itself a pattern may make regcomp() build, at
  * most: the C library copies what '+' and a bound {n,m} repeat, so
  * stacked or nested ones ("a++++", "a{99}{99}{99}") take exponential
  * memory.  Each '+' counts 2, each bound its largest count; outside
@@ -249,7 +249,8 @@ colsep_translate(const char *s, struct buf *out)
 	size_t i, n;
 	int r, c;
 
-	if (copies(s) > COLSEP_COPIES_MAX)
+	n = strlen(s);
+	if (copies(s) > COLSEP_COPIES_MAX / (n > 0 ? n : 1))
 		return -E2BIG;
 
 	for (i = 0; s[i] != '\0'; i++) {

@@ -48,11 +48,12 @@ void	colsep_free(struct colsep *);
 /*
  * The Perl-flavoured pattern s as a POSIX ERE, appended to out: 0, or
  * -EINVAL for what an ERE cannot say (see above), or -E2BIG when its
- * repetitions ('+', {n,m}) could make regcomp() build more than
- * COLSEP_COPIES_MAX copies of its parts: the C library copies what each
- * repeats, so stacked or nested ones take exponential memory.
+ * repetitions ('+', {n,m}) could make regcomp() build copies of it
+ * holding more than COLSEP_COPIES_MAX bytes of pattern: the C library
+ * copies what each repeats, so stacked or nested ones take exponential
+ * memory.
  */
-#define COLSEP_COPIES_MAX	65536
+#define COLSEP_COPIES_MAX	(1 << 20)
 int	colsep_translate(const char *s, struct buf *out);
 
 #endif
