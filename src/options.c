@@ -206,7 +206,8 @@ options_parse(struct config *cfg, int argc, char **argv)
 {
 	struct opt_state st = { cfg, 0, ":::", "::::", NULL, 0 };
 	const struct opt_def *d;
-	struct option *longs;
+	/* Static, so that it stays reachable when an option's error exits. */
+	static struct option *longs;
 	char shorts[128], name[64];
 	const char *name_end;
 	int c, idx, first, i;
