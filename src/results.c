@@ -121,6 +121,26 @@ table_field(struct results *res, const char *p, size_t n)
 }
 
 /*
+ * A held stream as the row's next field, after sep (CSV, TSV) or key
+ * (JSON); its spool emptied.
+ */
+static int
+stream_field(struct results *res, struct spool *s, char sep,
+    const char *key)
+{
+	int r;
+
+	if (res->kind == RESULTS_JSON)
+		buf_adds(&res->status, key);
+	else
+		buf_addc(&res->status, sep);
+	buf_clear(&res->field);
+	r = take_spool(res, s);
+	table_field(res, res->field.p, res->field.len);
+	return r;
+}
+
+/*
  * --results FILE.csv, .tsv, .json: one row per job, GNU parallel's
  * columns: Seq Host Starttime JobRuntime Send Receive Exitval Signal
  * Command, the values (V1..Vn; in JSON an array "V"), Stdout, Stderr.
@@ -174,18 +194,8 @@ table_save(struct results *res, struct job *job, const char *cmd)
 			buf_addc(b, res->kind == RESULTS_JSON ? ',' : sep);
 		table_field(res, v, len);
 	}
-	buf_adds(b, res->kind == RESULTS_JSON ? " ], \"Stdout\": " : "");
-	buf_clear(&res->field);
-	r = take_spool(res, &job->out);
-	if (res->kind != RESULTS_JSON)
-		buf_addc(b, sep);
-	table_field(res, res->field.p, res->field.len);
-	buf_adds(b, res->kind == RESULTS_JSON ? ", \"Stderr\": " : "");
-	buf_clear(&res->field);
-	r2 = take_spool(res, &job->err);
-	if (res->kind != RESULTS_JSON)
-		buf_addc(b, sep);
-	table_field(res, res->field.p, res->field.len);
+	r = stream_field(res, &job->out, sep, " ], \"Stdout\": ");
+	r2 = stream_field(res, &job->err, sep, ", \"Stderr\": ");
 	buf_adds(b, res->kind == RESULTS_JSON ? " }\n" : "\n");
 	if (r == 0)
 		r = r2;
