@@ -17,7 +17,6 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "options.h"
@@ -86,15 +85,6 @@ slot_open(const struct buf *dir, const char *id, long k)
 	return fd;
 }
 
-static void
-sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 /*
  * A locked slot's descriptor; -1 when the timeout passed and the
  * command runs anyway.  Exits 1 when a negative timeout passed.
@@ -129,7 +119,7 @@ acquire(const struct config *cfg, const struct buf *dir, const char *id,
 			    "in time: not running the command", id);
 			exit(1);
 		}
-		sleep_ms(ms);
+		util_sleep_ms(ms);
 		ms = ms * 2 > SEM_POLL_MAX_MS ? SEM_POLL_MAX_MS : ms * 2;
 	}
 }

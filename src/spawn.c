@@ -15,7 +15,6 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 static posix_spawnattr_t attr;
@@ -376,13 +375,8 @@ spawn_backoff_ms(int last_ms)
 void
 spawn_backoff(int *ms)
 {
-	struct timespec ts;
-
 	*ms = spawn_backoff_ms(*ms);
-	ts.tv_sec = *ms / 1000;
-	ts.tv_nsec = (long)(*ms % 1000) * 1000000L;
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
+	util_sleep_ms(*ms);
 }
 
 int

@@ -325,3 +325,12 @@ util_which(const char *name)
 	buf_free(&b);
 	return NULL;
 }
+
+void
+util_sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}

@@ -71,6 +71,8 @@ int	pwrite_all(int fd, const void *, size_t, off_t);
 
 /* Monotonic and wall-clock time in nanoseconds. */
 int64_t	clock_mono_ns(void);
+/* Sleep ms milliseconds, whatever signals come.  Async-signal-safe. */
+void	util_sleep_ms(int ms);
 int64_t	clock_wall_ns(void);
 
 /*
