@@ -21,6 +21,9 @@ _fanout()
 	--header)
 		COMPREPLY=(:)
 		return ;;
+	--block | --block-size)
+		COMPREPLY=($(compgen -W '1M 10M 100M' -- "$cur"))
+		return ;;
 	--env)
 		COMPREPLY=($(compgen -v -A function -- "$cur"))
 		return ;;
@@ -31,7 +34,7 @@ _fanout()
 	-s | --max-chars | -E | -I | -d | --delimiter | -C | --colsep | \
 	--delay | --timeout | --termseq | --retries | --retry-delay | \
 	--tagstring | --arg-sep | --arg-file-sep | --total | --runs | \
-	--id | --semaphoretimeout | --st | --nice)
+	--id | --semaphoretimeout | --st | --nice | --recend | --recstart)
 		return ;;
 	--compare=*)
 		return ;;
@@ -52,7 +55,9 @@ _fanout()
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W '--arg-file --null --delimiter --colsep
 		    --max-args --max-lines --max-chars --no-run-if-empty --link --shuf --csv
-		    --trim --header --arg-sep --arg-file-sep --plus --quote --shell
+		    --trim --header --arg-sep --arg-file-sep --pipe --block
+		    --block-size --recend --recstart --regexp --rrs --remove-rec-sep --removerecsep
+		    --cat --plus --quote --shell
 		    --no-shell --env --dry-run --verbose --mode --jobs --max-procs
 		    --delay --timeout --termseq --retries --retry-delay --halt
 		    --nice --semaphore --id --fg --wait --semaphoretimeout --st

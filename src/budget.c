@@ -179,7 +179,7 @@ static size_t
 xargs_base(const struct tmpl *t, struct budget_args *x)
 {
 	struct arg v[2] = { { "x", 1 }, { "x", 1 } };
-	struct args a = { v, 1, 1 };
+	struct args a = { .v = v, .n = 1, .nrecords = 1, .in_fd = -1 };
 	struct tmpl_ctx ctx = { &a, 1, 1, -1 };
 	struct buf b = { 0 };
 	size_t one, two;

@@ -173,7 +173,8 @@ async_start(struct exec *e, struct job *job)
 			spawn_close(wr);
 			return r;
 		}
-	r = spawn_job_on(job->path, job->argv, job->envp, wr, &job->pid);
+	r = spawn_job_on(job->path, job->argv, job->envp, job->in_fd, wr,
+	    &job->pid);
 	if (r < 0 && spawn_err_transient(r)) {
 		ajob_put(e, a);
 		return r;

@@ -401,14 +401,14 @@ send_job(struct exec *e, struct worker *w, const struct job *job)
 		memcpy(b->p, &h, sizeof(h));
 	}
 	n = b->len < MSG_MAX ? b->len : MSG_MAX;
-	if ((r = exec_worker_send(w->fd, b->p, n, NULL, 0)) < 0)
+	if ((r = exec_worker_send(w->fd, b->p, n, NULL, 0, job->in_fd)) < 0)
 		return r;
 	for (off = n; off < b->len; off += n) {
 		n = b->len - off;
 		if (n > MSG_MAX - sizeof(more))
 			n = MSG_MAX - sizeof(more);
 		if ((r = exec_worker_send(w->fd, &more, sizeof(more),
-		    b->p + off, n)) < 0)
+		    b->p + off, n, -1)) < 0)
 			return r;
 	}
 	return 0;
@@ -571,7 +571,7 @@ signal_one(struct worker *w, int signo)
 	/* The worker signals only while the job's leader is unreaped. */
 	if (w == NULL || w->job == NULL || w->fd < 0)
 		return 0;
-	r = exec_worker_send(w->fd, &m, sizeof(m), NULL, 0);
+	r = exec_worker_send(w->fd, &m, sizeof(m), NULL, 0, -1);
 	/* A dead worker: wait() will find its EOF and end the job. */
 	if (r == -EPIPE || r == -ECONNRESET)
 		return 0;

@@ -196,7 +196,7 @@ spawn_retrying(struct worker *w, struct job *job, int fd[2])
 			break;
 		}
 		r = spawn_job_piped(job->path, job->argv, job->envp,
-		    job->ungroup, fd, &job->pid);
+		    job->in_fd, job->ungroup, fd, &job->pid);
 		if (r == 0) {
 			w->pid = job->pid;
 			if (w->stopped)

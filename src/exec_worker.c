@@ -41,14 +41,31 @@ exec_worker_type(const char *p)
 }
 
 int
-exec_worker_send(int fd, const void *a, size_t alen, const void *b, size_t blen)
+exec_worker_send(int fd, const void *a, size_t alen, const void *b,
+    size_t blen, int pass)
 {
 	struct iovec iov[2] = {
 		{ (void *)a, alen },
 		{ (void *)b, blen },
 	};
 	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = blen ? 2 : 1 };
+	union {
+		char		buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr	align;
+	} ctl;
+	struct cmsghdr *c;
 	ssize_t n;
+
+	if (pass >= 0) {
+		memset(&ctl, 0, sizeof(ctl));
+		mh.msg_control = ctl.buf;
+		mh.msg_controllen = sizeof(ctl.buf);
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &pass, sizeof(int));
+	}
 
 	do
 		n = sendmsg(fd, &mh, MSG_NOSIGNAL);
@@ -72,6 +89,7 @@ struct wk {
 	size_t		 veccap;
 	struct job	 job;		/* its result; pid once spawned */
 	int		 fd[3];		/* stdout, stderr, pidfd; -1: closed */
+	int		 in;		/* the job's stdin passed along, or -1 */
 	int		 reaped;
 	int		 stopped;	/* stopped before it was spawned */
 };
@@ -105,7 +123,7 @@ static void
 wk_send(struct wk *w, const void *p, size_t len)
 {
 	/* Failing, the coordinator is gone, and so is our purpose. */
-	if (exec_worker_send(w->sock, p, len, NULL, 0) < 0)
+	if (exec_worker_send(w->sock, p, len, NULL, 0, -1) < 0)
 		_exit(0);
 }
 
@@ -113,11 +131,27 @@ wk_send(struct wk *w, const void *p, size_t len)
 static size_t
 wk_recv(struct wk *w, int flags)
 {
+	struct iovec iov = { w->rbuf, MSG_MAX };
+	union {
+		char		buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr	align;
+	} ctl;
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+	};
+	struct cmsghdr *c;
 	ssize_t n;
 
 	do
-		n = recv(w->sock, w->rbuf, MSG_MAX, flags);
+		n = recvmsg(w->sock, &mh, flags | MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
+	if (n > 0 && (c = CMSG_FIRSTHDR(&mh)) != NULL &&
+	    c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+		if (w->in >= 0)
+			close(w->in);
+		memcpy(&w->in, CMSG_DATA(c), sizeof(int));
+	}
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 		return 0;
 	if (n <= 0)
@@ -178,7 +212,8 @@ wk_spawn(struct wk *w, const char *path, char **argv, char **envp,
 {
 	int r;
 
-	r = spawn_job_piped(path, argv, envp, ungroup, w->fd, &w->job.pid);
+	r = spawn_job_piped(path, argv, envp, w->in, ungroup, w->fd,
+	    &w->job.pid);
 	if (r < 0) {
 		w->job.pid = 0;
 		return r;
@@ -228,6 +263,11 @@ static void
 wk_done(struct wk *w)
 {
 	struct msg_done d = { .type = M_DONE };
+
+	if (w->in >= 0) {
+		close(w->in);
+		w->in = -1;
+	}
 
 	d.end = (int32_t)w->job.end;
 	d.status = w->job.status;
@@ -440,7 +480,7 @@ exec_worker_main(int sock)
 		signal(ign[i], SIG_IGN);
 	memset(&w, 0, sizeof(w));
 	w.sock = sock;
-	w.fd[0] = w.fd[1] = w.fd[2] = -1;
+	w.fd[0] = w.fd[1] = w.fd[2] = w.in = -1;
 	w.rbuf = malloc(MSG_MAX);
 	w.obuf = malloc(MSG_MAX);
 	if (w.rbuf == NULL || w.obuf == NULL)

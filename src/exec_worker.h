@@ -13,7 +13,9 @@
  *	to a worker
  *	M_START		struct msg_start, then the job's NUL-terminated
  *			strings (path, argv, envp); when they do not fit,
- *			M_MORE messages follow at once with the rest
+ *			M_MORE messages follow at once with the rest.  A
+ *			job with a stdin of its own (a --pipe block) has
+ *			it passed along (SCM_RIGHTS)
  *	M_SIGNAL	signal the job's process group, unless its leader
  *			was reaped already
  *	from a worker
@@ -72,10 +74,11 @@ uint32_t exec_worker_type(const char *msg);
 
 /*
  * Send one whole record of two parts (blen may be 0), blocking until the
- * socket has room.  0 or -errno.
+ * socket has room, with a copy of descriptor pass (-1: none).  0 or
+ * -errno.
  */
 int	exec_worker_send(int fd, const void *a, size_t alen, const void *b,
-	    size_t blen);
+	    size_t blen, int pass);
 
 /*
  * Become the worker on socket sock, in a child just forked from the

@@ -13,15 +13,20 @@
  */
 #include "input.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "block.h"
 #include "history.h"
 #include "options.h"
 #include "sources.h"
+#include "spool.h"
 #include "util.h"
 
 struct input {
@@ -57,6 +62,9 @@ struct input {
 
 	struct args	*shuf;		/* --shuf: every job, in random order */
 	size_t		 nshuf, next_shuf;
+
+	struct blocker	*blk;		/* --pipe: the stream's blocks */
+	struct arg	 cat;		/* --cat: the block's file, {} */
 };
 
 /* For *msg: input_open's callers print it before they exit. */
@@ -250,11 +258,86 @@ shuf_make(struct input *in)
 	return 0;
 }
 
+/*
+ * --pipe: the block in a temp file, which becomes the job's stdin (and
+ * under --cat, with a name, its {}).  On a failure nothing was taken.
+ */
+static int
+block_save(struct input *in, const struct block *b, struct args *a)
+{
+	const struct config *cfg = in->cfg;
+	struct buf path = { 0 };
+	int fd, r;
+
+	if (!cfg->pipe_cat)
+		fd = spool_tmpfile(cfg->tmpdir);
+	else {
+		buf_addf(&path, "%s/fanout-block.XXXXXX", cfg->tmpdir);
+		if ((fd = mkostemp(path.p, O_CLOEXEC)) < 0)
+			fd = -errno;
+	}
+	if (fd < 0) {
+		buf_free(&path);
+		return fd;
+	}
+	if ((r = write_all(fd, b->head, b->head_len)) < 0 ||
+	    (r = write_all(fd, b->p, b->len)) < 0) {
+		close(fd);
+		if (path.p != NULL)
+			unlink(path.p);
+		buf_free(&path);
+		return r;
+	}
+	a->in_fd = fd;
+	a->in_bytes = b->head_len + b->len;
+	a->in_path = path.p;
+	return 0;
+}
+
+/*
+ * --pipe: a job per block.  Its arguments are --cat's file, or the
+ * next of the sources' (held) when there are any, as GNU gives them;
+ * none once they run out.
+ */
+static int
+pipe_next(struct input *in, struct args *a)
+{
+	struct block b;
+	int r;
+
+	if ((r = block_next(in->blk, &b)) <= 0)
+		return r;
+	if ((r = block_save(in, &b, a)) < 0) {
+		block_keep(in->blk);
+		return r;
+	}
+	a->n = a->nrecords = 0;
+	if (in->cfg->pipe_cat) {
+		in->cat.p = a->in_path;
+		in->cat.len = strlen(a->in_path);
+		a->v = &in->cat;
+		a->n = 1;
+	} else if (in->src != NULL && next_job(in, a) <= 0)
+		a->n = 0;
+	return 1;
+}
+
+static void
+no_block(struct args *a)
+{
+	a->in_fd = -1;
+	a->in_bytes = 0;
+	a->in_path = NULL;
+}
+
 int
 input_next(struct input *in, struct args *a)
 {
 	int r;
 
+	no_block(a);
+	if (in->blk != NULL)
+		return pipe_next(in, a);
 	if (!in->cfg->shuf)
 		return next_job(in, a);
 	if (in->shuf == NULL && (r = shuf_make(in)) < 0)
@@ -266,18 +349,23 @@ input_next(struct input *in, struct args *a)
 	if (in->next_shuf == in->nshuf)
 		return 0;
 	*a = in->shuf[in->next_shuf++];
+	no_block(a);
 	return 1;
 }
 
 int
 input_fd(const struct input *in)
 {
+	if (in->blk != NULL)
+		return block_fd(in->blk);
 	return in->src != NULL ? sources_fd(in->src) : -1;
 }
 
 int
 input_fill(struct input *in)
 {
+	if (in->blk != NULL)
+		return block_fill(in->blk);
 	return in->src != NULL ? sources_fill(in->src, !in->handed) : 0;
 }
 
@@ -287,7 +375,8 @@ input_slurp(struct input *in)
 	struct sources_count c;
 	int r;
 
-	if (in->src == NULL || in->total >= 0 || in->njobs_out > 0)
+	if (in->src == NULL || in->blk != NULL || in->total >= 0 ||
+	    in->njobs_out > 0)
 		return 0;
 	if ((r = sources_slurp(in->src, &c)) <= 0)
 		return r;
@@ -346,6 +435,7 @@ input_next_failed(struct input *in, struct args *a, long *seq)
 
 	if (in->next_failed >= in->failed.nfailed)
 		return 0;
+	no_block(a);
 	c = &in->failed.failed[in->next_failed++];
 	in->one.p = c->cmd;
 	in->one.len = strlen(c->cmd);
@@ -363,7 +453,7 @@ input_count(struct input *in)
 	struct sources_count c;
 	int r;
 
-	if (in->src == NULL || in->total >= 0 ||
+	if (in->src == NULL || in->blk != NULL || in->total >= 0 ||
 	    !(cfg->progress || cfg->bar || cfg->eta))
 		return in->total;
 	if ((r = sources_count_file(in->src, &c)) <= 0)
@@ -388,6 +478,40 @@ sources_setup(struct input *in)
 	return 0;
 }
 
+/*
+ * --pipe: the blocks of the stream (standard input, or the file options
+ * took from the sources); the sources left give the jobs' arguments,
+ * read whole now, so that a job never waits for them.
+ */
+static int
+pipe_open(struct input *in)
+{
+	const struct config *cfg = in->cfg;
+	struct block_rules ru = {
+		.recend = cfg->recend, .recend_len = cfg->recend_len,
+		.recstart = cfg->recstart, .recstart_len = cfg->recstart_len,
+		.regexp = cfg->regexp, .rrs = cfg->rrs,
+		.size = cfg->block_size, .header = cfg->pipe_header,
+		.records = cfg->max_args > 0 ? cfg->max_args : cfg->max_lines,
+	};
+	struct sources_count c;
+	int r;
+
+	if ((r = block_open(&in->blk, &ru, cfg->pipe_path, errmsg,
+	    sizeof(errmsg))) < 0) {
+		if (r != -EINVAL)
+			snprintf(errmsg, sizeof(errmsg), "%s",
+			    cfg->pipe_path ? cfg->pipe_path : "standard input");
+		return r;
+	}
+	if (cfg->nsources == 0)
+		return 0;
+	if ((r = sources_setup(in)) < 0)
+		return r;
+	r = sources_slurp(in->src, &c);
+	return r < 0 ? r : 0;
+}
+
 int
 input_open(struct input **inp, const struct config *cfg, const char **msg)
 {
@@ -404,7 +528,8 @@ input_open(struct input **inp, const struct config *cfg, const char **msg)
 		in->per_job = (size_t)cfg->max_lines;
 	in->budget = SIZE_MAX;
 	in->total = -1;
-	r = cfg->retry_failed ? failed_open(in) : sources_setup(in);
+	r = cfg->retry_failed ? failed_open(in) :
+	    cfg->pipe ? pipe_open(in) : sources_setup(in);
 	if (r < 0) {
 		*msg = errmsg;
 		input_close(in);
@@ -422,6 +547,7 @@ input_close(struct input *in)
 	if (in == NULL)
 		return;
 	sources_close(in->src);
+	block_close(in->blk);
 	history_free(&in->failed);
 	for (i = 0; i < in->nshuf; i++)
 		free(in->shuf[i].v);

@@ -16,6 +16,7 @@
 #define FANOUT_INPUT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct config;
 
@@ -36,6 +37,13 @@ struct args {
 	struct arg	*v;
 	size_t		 n;
 	size_t		 nrecords;	/* records consumed for this job */
+	/*
+	 * --pipe: the block, in a temp file the taker owns from then on
+	 * (close in_fd; unlink in_path, set under --cat); else -1.
+	 */
+	int		 in_fd;
+	uint64_t	 in_bytes;
+	char		*in_path;
 };
 
 struct input;
@@ -67,7 +75,10 @@ void	input_set_budget(struct input *, input_cost_fn *, void *ctx,
  * input_fill(), and ask again; another -errno on a read error.  Under
  * --shuf the first call makes every job from the input, which must
  * have been read whole (input_slurp()), and hands them out in a random
- * order.
+ * order.  Under --pipe each job is a block of the stream (block.h) in
+ * a temp file, with arguments only from ':::' sources or --cat; then
+ * -errno is the temp file's (in --tmpdir): a shortage of descriptors,
+ * or a full disk, after which the same block comes again.
  */
 int	input_next(struct input *, struct args *a);
 int	input_fd(const struct input *);

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 extern char **environ;
 
@@ -146,6 +147,9 @@ job_new(struct job_maker *m, const struct args *a, long seq)
 	}
 	job->nargs = a->n;
 	job->args_len = len;
+	job->in_fd = a->in_fd;
+	job->in_bytes = a->in_bytes;
+	job->in_path = a->in_path;
 	job->state = JOB_NEW;
 	job->seq = seq;
 	job->attempt = 1;
@@ -174,6 +178,12 @@ job_free(struct job *job)
 		    job_state_name(job->state));
 	spool_free(&job->out);
 	spool_free(&job->err);
+	if (job->in_fd >= 0)
+		close(job->in_fd);
+	if (job->in_path != NULL) {
+		unlink(job->in_path);
+		free(job->in_path);
+	}
 	free(job->args);
 	free(job->tag);
 	free(job->line);
@@ -229,6 +239,9 @@ job_prepare(struct job_maker *m, struct job *job)
 
 	free(job->strings);
 	free(job->argv);
+	/* A retry reads its block from the start; a failure shows then. */
+	if (job->in_fd >= 0)
+		(void)lseek(job->in_fd, 0, SEEK_SET);
 	if (m->want_line || !direct) {
 		free(job->line);
 		job->line = NULL;

@@ -85,6 +85,10 @@ struct job {
 	size_t		 nargs;
 	size_t		 args_len;
 	char		*strings;	/* owns argv's and envp's words */
+	/* --pipe: the job's block, its stdin (-1: /dev/null); --cat's. */
+	int		 in_fd;
+	uint64_t	 in_bytes;
+	char		*in_path;	/* --cat: the file {} names */
 	/* sched, when first needed (job_line); then read by order, report. */
 	char		*line;		/* the shell line, when built */
 
@@ -170,7 +174,8 @@ void	job_free(struct job *);
 const char *job_value(const struct job *, const char **at, size_t *len);
 /*
  * Build the job's argv and environment (and --tagstring tag) for its
- * slot and attempt, replacing any built for an earlier attempt.
+ * slot and attempt, replacing any built for an earlier attempt; a
+ * --pipe block is read again from its start.
  */
 void	job_prepare(struct job_maker *, struct job *);
 /* The job's shell line, built when first needed; owned by the job. */

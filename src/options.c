@@ -253,4 +253,8 @@ options_free(struct config *cfg)
 	cfg->env = NULL;
 	free(cfg->shell_found);
 	cfg->shell_found = NULL;
+	free(cfg->recend);
+	cfg->recend = NULL;
+	free(cfg->recstart);
+	cfg->recstart = NULL;
 }

@@ -71,6 +71,22 @@ struct config {
 	int		 no_args;	/* -N0: each job's record unused */
 	int		 shuf;		/* --shuf: jobs in random order */
 
+	/* --pipe: the blocks of a stream, each one job's stdin. */
+	int		 pipe;
+	const char	*pipe_path;	/* the stream's file; NULL: stdin */
+	size_t		 block_size;	/* --block */
+	const char	*recend_arg;	/* --recend as given, or NULL */
+	const char	*recstart_arg;
+	char		*recend;	/* the bytes (an ERE under --regexp) */
+	size_t		 recend_len;
+	char		*recstart;
+	size_t		 recstart_len;
+	int		 regexp;	/* --regexp */
+	int		 rrs;		/* --rrs */
+	int		 pipe_cat;	/* --cat: the block in a file, {} */
+	long		 pipe_header;	/* --header: records atop each block */
+	long		 header_records;	/* --header N; ':' is 1 */
+
 	/* --semaphore, or run as sem. */
 	int		 semaphore;
 	const char	*sem_id;	/* --id, NULL if none */
@@ -163,6 +179,11 @@ void	options_free(struct config *cfg);
  */
 /* -d: one byte, or \n \t \r \\ \NNN (octal) \xH or \xHH. */
 int	options_delim(const char *s, char *out);
+/*
+ * --recend, --recstart: bytes and the escapes -d takes, into *out
+ * (allocated, NUL-ended, *len bytes before the NUL).
+ */
+int	options_unescape(const char *s, char **out, size_t *len);
 /*
  * --termseq: SIG,MS,SIG,MS,... (a signal name, with or without SIG, or
  * number; then milliseconds, 25 when left out) into steps[0..cap);

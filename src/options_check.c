@@ -193,12 +193,81 @@ check_semaphore(const struct config *cfg)
 		util_die(0, "--semaphore needs a command (or --wait)");
 }
 
+static void
+pipe_separator(const struct config *cfg, const char *name, const char *arg,
+    char **out, size_t *len)
+{
+	if (cfg->regexp) {
+		*out = xstrdup(arg);
+		*len = strlen(arg);
+	} else if (options_unescape(arg, out, len) < 0)
+		util_die(0, "%s: '%s' has an escape fanout does not know "
+		    "(\\n \\t \\r \\\\ \\NNN \\xHH)", name, arg);
+}
+
+/*
+ * --pipe: what the stream is, where records end, and what does not go
+ * with it; without it, its options would do nothing: say so.
+ */
+static void
+check_pipe(struct config *cfg)
+{
+	const char *refused;
+
+	if (!cfg->pipe) {
+		refused = cfg->block_size != 0 ? "--block" :
+		    cfg->recend_arg ? "--recend" :
+		    cfg->recstart_arg ? "--recstart" :
+		    cfg->regexp ? "--regexp" : cfg->rrs ? "--rrs" :
+		    cfg->pipe_cat ? "--cat" : NULL;
+		if (refused != NULL)
+			util_die(0, "%s works with --pipe only", refused);
+		if (cfg->header_records != 0 && !cfg->header)
+			util_die(0, "--header N works with --pipe only "
+			    "(--header : names the columns)");
+		return;
+	}
+	refused = cfg->xargs_fill ? (cfg->context_replace ? "-X" : "-m") :
+	    cfg->shuf ? "--shuf" : cfg->colsep ? "--colsep" :
+	    cfg->csv ? "--csv" : cfg->retry_failed ? "--retry-failed" :
+	    cfg->no_args ? "-N0" : cfg->delim != '\n' ? "-0 or -d" :
+	    cfg->semaphore ? "--semaphore" : NULL;
+	if (refused != NULL)
+		util_die(0, "--pipe does not go with %s: a block of records "
+		    "is one job's standard input%s", refused,
+		    cfg->delim != '\n' ? " (--recend says where records end)" :
+		    "");
+	if (cfg->block_size == 0)
+		cfg->block_size = 1 << 20;
+	if (cfg->nsources > 0 && cfg->sources[0].kind == SOURCE_FILE) {
+		/* -a FILE or :::: FILE is the stream, as GNU has it. */
+		if (strcmp(cfg->sources[0].path, "-") != 0)
+			cfg->pipe_path = cfg->sources[0].path;
+		memmove(cfg->sources, cfg->sources + 1,
+		    --cfg->nsources * sizeof(*cfg->sources));
+	}
+	if (cfg->pipe_cat && cfg->nsources > 0)
+		util_die(0, "--cat names the block's file {}: ':::' values "
+		    "do not go with it");
+	if (cfg->recend_arg == NULL && cfg->recstart_arg == NULL)
+		cfg->recend_arg = "\n";
+	if (cfg->recend_arg != NULL)
+		pipe_separator(cfg, "--recend", cfg->recend_arg,
+		    &cfg->recend, &cfg->recend_len);
+	if (cfg->recstart_arg != NULL)
+		pipe_separator(cfg, "--recstart", cfg->recstart_arg,
+		    &cfg->recstart, &cfg->recstart_len);
+	cfg->pipe_header = cfg->header_records;
+	cfg->header = 0;
+}
+
 void
 options_check(struct config *cfg)
 {
 	struct stat st;
 
 	default_shell(cfg);
+	check_pipe(cfg);
 	if (cfg->semaphore) {
 		check_semaphore(cfg);
 		return;

@@ -226,15 +226,47 @@ h_trim(struct opt_state *st, const struct opt_def *d, const char *opt,
 		options_bad(opt, val, "is not l, r, lr or n");
 }
 
+/* --header : (the first record), or --header N (N records, --pipe). */
 static void
 h_header(struct opt_state *st, const struct opt_def *d, const char *opt,
     const char *val)
 {
+	long n = 1;
+
 	(void)d;
-	if (strcmp(val, ":") != 0)
-		options_bad(opt, val, "is not ':' (the first record of each source "
-		    "names its columns)");
-	st->cfg->header = 1;
+	if (strcmp(val, ":") != 0 && num_long(val, 0, LONG_MAX, &n) < 0)
+		options_bad(opt, val, "is not ':' (the first record of each "
+		    "source names its columns) or a number of records "
+		    "(with --pipe)");
+	st->cfg->header = strcmp(val, ":") == 0;
+	st->cfg->header_records = n;
+}
+
+/* --block SIZE: at least a byte, and at most this machine's memory. */
+static void
+h_block(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+	uint64_t max = SIZE_MAX / 4, v;
+	char want[96];
+	int r;
+
+	(void)d;
+	if (pages > 0 && page > 0 && (uint64_t)pages * (uint64_t)page < max)
+		max = (uint64_t)pages * (uint64_t)page;
+	if (val[0] == '-')
+		options_bad(opt, val, "is negative: a block is at least one "
+		    "byte");
+	if ((r = num_size(val, 1, max, &v)) == -ERANGE) {
+		snprintf(want, sizeof(want), "is not between 1 byte and this "
+		    "machine's memory (%lluM)",
+		    (unsigned long long)(max >> 20));
+		options_bad(opt, val, want);
+	}
+	if (r < 0)
+		options_bad(opt, val, "is not a size (try 1M, 500k, 64Ki)");
+	st->cfg->block_size = (size_t)v;
 }
 
 /* --arg-sep (value 0) and --arg-file-sep (value 1). */
@@ -497,9 +529,10 @@ const struct opt_def options_table[] = {
 	  .help = "run the jobs in random order (input read first)" },
 	{ "", { "trim" }, .group = GROUP_INPUT, REQ("l|r|lr|n"),
 	  HANDLER(h_trim), .help = "trim blanks from values" },
-	{ "", { "header" }, .group = GROUP_INPUT, REQ(":"),
+	{ "", { "header" }, .group = GROUP_INPUT, REQ(":|N"),
 	  HANDLER(h_header),
-	  .help = "the first record names the columns: {name}" },
+	  .help = "the first record names the columns: {name};\n"
+	  "with --pipe, N records head every block" },
 	{ "r", { "no-run-if-empty" }, .group = GROUP_INPUT,
 	  FLAG(skip_empty), .help = "skip empty records" },
 	{ "", { "arg-sep" }, .group = GROUP_INPUT, REQ("SEP"),
@@ -508,6 +541,27 @@ const struct opt_def options_table[] = {
 	{ "", { "arg-file-sep" }, .group = GROUP_INPUT, REQ("SEP"),
 	  HANDLER(h_separator), .value = 1,
 	  .help = "use SEP instead of ::::" },
+
+	{ "", { "pipe" }, .compat = "spreadstdin", .group = GROUP_PIPE,
+	  FLAG(pipe), .help = "cut standard input (or -a FILE) into blocks;\n"
+	  "each block is one job's standard input" },
+	{ "", { "block" }, .aliases = { "block-size" }, .group = GROUP_PIPE,
+	  REQ("SIZE"), HANDLER(h_block),
+	  .help = "blocks of about SIZE bytes, cut at a record's\n"
+	  "end (default 1M; k M G: 1000s, K M G Ki: 1024s)" },
+	{ "", { "recend" }, .group = GROUP_PIPE, REQ("STR"),
+	  STRING(recend_arg), .help = "records end with STR (default \\n)" },
+	{ "", { "recstart" }, .group = GROUP_PIPE, REQ("STR"),
+	  STRING(recstart_arg), .help = "records start with STR" },
+	{ "", { "regexp" }, .group = GROUP_PIPE, FLAG(regexp),
+	  .help = "--recend and --recstart are regular expressions" },
+	{ "", { "rrs" }, .aliases = { "remove-rec-sep", "removerecsep" },
+	  .group = GROUP_PIPE, FLAG(rrs),
+	  .help = "remove the record separators from blocks" },
+	{ "", { "cat" }, .group = GROUP_PIPE, FLAG(pipe_cat),
+	  .help = "the block in a temp file named {}, not stdin" },
+	{ .group = GROUP_PIPE, .usage = "-N N, -L N",
+	  .help = "N records per block, not a size" },
 
 	{ .group = GROUP_COMMAND, .usage = "{} {.} {/} {//} {/.}",
 	  .help = "the value; without extension; basename;\n"

@@ -14,39 +14,67 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * One character of s, or one escape: the bytes it took, or -EINVAL.  An
+ * escape takes as many digits as it may (\x two, \NNN three).
+ */
+static int
+one_char(const char *s, char *out)
+{
+	static const char named[] = "n\nt\tr\r\\\\";
+	const char *hit;
+	char digits[4];
+	unsigned long v;
+	size_t n = 0, max;
+	int base;
+
+	if (s[0] == '\0')
+		return -EINVAL;
+	if (s[0] != '\\') {
+		*out = s[0];
+		return 1;
+	}
+	if (s[1] != '\0' && (hit = strchr(named, s[1])) != NULL &&
+	    (hit - named) % 2 == 0) {
+		*out = hit[1];
+		return 2;
+	}
+	base = s[1] == 'x' ? 16 : 8;
+	max = base == 16 ? 2 : 3;
+	for (s += base == 16 ? 2 : 1; n < max && s[n] != '\0' &&
+	    strchr(base == 16 ? "0123456789abcdefABCDEF" : "01234567",
+	    s[n]) != NULL; n++)
+		digits[n] = s[n];
+	digits[n] = '\0';
+	if (n == 0 || num_radix(digits, base, 255, &v) < 0)
+		return -EINVAL;
+	*out = (char)v;
+	return (int)n + (base == 16 ? 2 : 1);
+}
+
 int
 options_delim(const char *val, char *out)
 {
-	unsigned long v;
+	int n = one_char(val, out);
 
-	if (val[0] == '\0')
-		return -EINVAL;
-	if (val[0] != '\\') {
-		if (val[1] != '\0')
+	return n > 0 && val[n] == '\0' ? 0 : -EINVAL;
+}
+
+int
+options_unescape(const char *val, char **out, size_t *len)
+{
+	char *p = xmalloc(strlen(val) + 1);
+	size_t i = 0;
+	int n;
+
+	for (; *val != '\0'; val += n)
+		if ((n = one_char(val, &p[i++])) < 0) {
+			free(p);
 			return -EINVAL;
-		*out = val[0];
-		return 0;
-	}
-	switch (val[1]) {
-	case 'n': v = '\n'; break;
-	case 't': v = '\t'; break;
-	case 'r': v = '\r'; break;
-	case '\\': v = '\\'; break;
-	case 'x':
-		/* One or two hex digits, no sign and no blank. */
-		if (strlen(val + 2) > 2 || num_radix(val + 2, 16, 255, &v) < 0)
-			return -EINVAL;
-		*out = (char)v;
-		return 0;
-	default:
-		if (strlen(val + 1) > 3 || num_radix(val + 1, 8, 255, &v) < 0)
-			return -EINVAL;
-		*out = (char)v;
-		return 0;
-	}
-	if (val[2] != '\0')
-		return -EINVAL;
-	*out = (char)v;
+		}
+	p[i] = '\0';
+	*out = p;
+	*len = i;
 	return 0;
 }
 

@@ -299,8 +299,10 @@ json_job(struct buf *b, const struct job *job, const char *mode)
 	buf_adds(b, ",\"sys_s\":");
 	json_secs(b, timeval_ns(&job->ru.ru_stime));
 	buf_addf(b, ",\"maxrss_kb\":%ld,\"host\":\":\",\"slot\":%ld,"
-	    "\"stdout_bytes\":%llu,\"stderr_bytes\":%llu,\"mode\":",
+	    "\"stdin_bytes\":%llu,\"stdout_bytes\":%llu,"
+	    "\"stderr_bytes\":%llu,\"mode\":",
 	    job->ru.ru_maxrss, job->slot,
+	    (unsigned long long)job->in_bytes,
 	    (unsigned long long)job->out_bytes,
 	    (unsigned long long)job->err_bytes);
 	json_cstr(b, mode);

@@ -434,6 +434,19 @@ start_jobs(struct sched *s, int *want_input)
 				*want_input = 1;
 				return;
 			}
+			if (r < 0 && s->cfg->pipe && spawn_err_transient(r)) {
+				/* No descriptor for a block: as for a job. */
+				s->next_start_ns = now +
+				    policy_backoff(&s->policy);
+				return;
+			}
+			if (r < 0 && s->cfg->pipe) {
+				util_warn(r, "cannot keep a block of input in "
+				    "'%s' (--tmpdir)", s->cfg->tmpdir);
+				s->fatal = 1;
+				s->eof = 1;
+				return;
+			}
 			if (r < 0) {
 				util_warn(r, "cannot read input");
 				s->fatal = 1;

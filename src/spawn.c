@@ -82,7 +82,7 @@ spawn_sigdefault(void)
 #define FA_CACHE	32
 
 struct fa_entry {
-	int			 out, err;
+	int			 in, out, err;
 	int			 used;
 	posix_spawn_file_actions_t fa;
 };
@@ -90,24 +90,26 @@ struct fa_entry {
 static _Thread_local struct fa_entry fa_cache[FA_CACHE];
 
 static posix_spawn_file_actions_t *
-file_actions(int out, int err)
+file_actions(int in, int out, int err)
 {
-	struct fa_entry *c = &fa_cache[((unsigned)out * 31u + (unsigned)err)
-	    % FA_CACHE];
+	struct fa_entry *c = &fa_cache[((unsigned)in * 961u +
+	    (unsigned)out * 31u + (unsigned)err) % FA_CACHE];
 
-	if (c->used && c->out == out && c->err == err)
+	if (c->used && c->in == in && c->out == out && c->err == err)
 		return &c->fa;
 	if (c->used)
 		posix_spawn_file_actions_destroy(&c->fa);
 	c->used = 0;
 	if (posix_spawn_file_actions_init(&c->fa) != 0)
 		return NULL;
-	if (posix_spawn_file_actions_adddup2(&c->fa, devnull, 0) != 0 ||
+	if (posix_spawn_file_actions_adddup2(&c->fa, in >= 0 ? in : devnull,
+	    0) != 0 ||
 	    (out >= 0 && posix_spawn_file_actions_adddup2(&c->fa, out, 1)) ||
 	    (err >= 0 && posix_spawn_file_actions_adddup2(&c->fa, err, 2))) {
 		posix_spawn_file_actions_destroy(&c->fa);
 		return NULL;
 	}
+	c->in = in;
 	c->out = out;
 	c->err = err;
 	c->used = 1;
@@ -151,7 +153,7 @@ child_dup(int fd, int to)
  */
 static int
 child_exec(const char *path, char *const argv[], char *const envp[],
-    int out, int err)
+    int in, int out, int err)
 {
 	struct sigaction sa = { 0 };
 	sigset_t none;
@@ -164,7 +166,7 @@ child_exec(const char *path, char *const argv[], char *const envp[],
 	for (s = 1; s < NSIG; s++)
 		if (sigismember(&sigdef, s) == 1)
 			sigaction(s, &sa, NULL);
-	if (child_dup(devnull, 0) < 0 ||
+	if (child_dup(in >= 0 ? in : devnull, 0) < 0 ||
 	    (out >= 0 && child_dup(out, 1) < 0) ||
 	    (err >= 0 && child_dup(err, 2) < 0) ||
 	    setrlimit(RLIMIT_NOFILE, &job_nofile) < 0)
@@ -187,7 +189,7 @@ child_exec(const char *path, char *const argv[], char *const envp[],
  */
 static int
 spawn_limited(const char *path, char *const argv[], char *const envp[],
-    int out, int err, pid_t *pid)
+    int in, int out, int err, pid_t *pid)
 {
 	volatile int child_err = 0;
 	sigset_t all, old;
@@ -198,7 +200,7 @@ spawn_limited(const char *path, char *const argv[], char *const envp[],
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	p = vfork();
 	if (p == 0) {
-		child_err = child_exec(path, argv, envp, out, err);
+		child_err = child_exec(path, argv, envp, in, out, err);
 		_exit(127);
 	}
 	e = errno;
@@ -217,26 +219,26 @@ spawn_limited(const char *path, char *const argv[], char *const envp[],
 
 static int
 spawn_once(const char *path, char *const argv[], char *const envp[],
-    int out, int err, pid_t *pid)
+    int in, int out, int err, pid_t *pid)
 {
 	posix_spawn_file_actions_t *fa;
 
 	if (job_nofile_set)
-		return spawn_limited(path, argv, envp, out, err, pid);
-	if ((fa = file_actions(out, err)) == NULL)
+		return spawn_limited(path, argv, envp, in, out, err, pid);
+	if ((fa = file_actions(in, out, err)) == NULL)
 		return -ENOMEM;
 	return -posix_spawn(pid, path, fa, &attr, argv, envp);
 }
 
 int
 spawn_job(const char *path, char *const argv[], char *const envp[],
-    int out, int err, pid_t *pid)
+    int in, int out, int err, pid_t *pid)
 {
 	char **sh_argv;
 	size_t n;
 	int r;
 
-	r = spawn_once(path, argv, envp, out, err, pid);
+	r = spawn_once(path, argv, envp, in, out, err, pid);
 	if (r != -ENOEXEC)
 		return r;
 	/*
@@ -254,7 +256,7 @@ spawn_job(const char *path, char *const argv[], char *const envp[],
 	sh_argv[0] = (char *)job_shell;
 	sh_argv[1] = (char *)path;
 	memcpy(sh_argv + 2, argv + 1, n * sizeof(*sh_argv));
-	r = spawn_once(job_shell, sh_argv, envp, out, err, pid);
+	r = spawn_once(job_shell, sh_argv, envp, in, out, err, pid);
 	free(sh_argv);
 	return r;
 }
@@ -339,11 +341,11 @@ spawn_pipes(int ungroup, int rd[2], int wr[2])
 
 int
 spawn_job_on(const char *path, char *const argv[], char *const envp[],
-    int wr[2], pid_t *pid)
+    int in, int wr[2], pid_t *pid)
 {
 	int r;
 
-	r = spawn_job(path, argv, envp, wr[0], wr[1], pid);
+	r = spawn_job(path, argv, envp, in, wr[0], wr[1], pid);
 	/* The job's ends are the job's alone: ours would hide its EOF. */
 	spawn_close(wr);
 	return r;
@@ -351,14 +353,14 @@ spawn_job_on(const char *path, char *const argv[], char *const envp[],
 
 int
 spawn_job_piped(const char *path, char *const argv[], char *const envp[],
-    int ungroup, int fd[2], pid_t *pid)
+    int in, int ungroup, int fd[2], pid_t *pid)
 {
 	int wr[2];
 	int r;
 
 	if ((r = spawn_pipes(ungroup, fd, wr)) < 0)
 		return r;
-	if ((r = spawn_job_on(path, argv, envp, wr, pid)) < 0)
+	if ((r = spawn_job_on(path, argv, envp, in, wr, pid)) < 0)
 		spawn_close(fd);
 	return r;
 }

@@ -2,7 +2,7 @@
  * spawn: the only place that creates job processes.  posix_spawn (glibc
  * uses clone(CLONE_VM|CLONE_VFORK), so the cost does not grow with
  * fanout's memory) with: the job in its own new process group; stdin
- * from /dev/null; stdout and stderr as asked; default dispositions for
+ * from /dev/null, or a --pipe block's file; stdout and stderr as asked; default dispositions for
  * every signal fanout changed (but a SIGHUP ignored at fanout's start,
  * under nohup, stays ignored); an empty signal mask.  Every descriptor
  * fanout opens is close-on-exec, so a job inherits only 0, 1, 2 and what
@@ -33,24 +33,25 @@ int	spawn_init(const char *shell);
 int	spawn_devnull(void);
 
 /*
- * Start path with argv and envp.  out and err are the descriptors that
- * become the job's 1 and 2 (-1: fanout's own).  Returns 0 and sets *pid,
+ * Start path with argv and envp.  in, out and err are the descriptors
+ * that become the job's 0, 1 and 2 (in -1: /dev/null; out and err -1:
+ * fanout's own).  Returns 0 and sets *pid,
  * or -errno when the program could not be executed (ENOENT, EACCES,
  * E2BIG...) or a resource is short (EAGAIN, ENOMEM, EMFILE).  Never
  * exits, so workers may call it.
  */
 int	spawn_job(const char *path, char *const argv[], char *const envp[],
-	    int out, int err, pid_t *pid);
+	    int in, int out, int err, pid_t *pid);
 
 /*
- * spawn_job with the job's stdout and stderr on two new pipes, or on
+ * spawn_job with the job's stdin from in, its stdout and stderr on two new pipes, or on
  * fanout's own when ungroup (then fd[] is -1).  Returns 0 with fd[0] and
  * fd[1] the pipes' read ends (close-on-exec, non-blocking) and *pid set,
  * or -errno with nothing left open.  Running out of pipes (EMFILE,
  * ENFILE) is a shortage like any of spawning's: spawn_err_transient.
  */
 int	spawn_job_piped(const char *path, char *const argv[],
-	    char *const envp[], int ungroup, int fd[2], pid_t *pid);
+	    char *const envp[], int in, int ungroup, int fd[2], pid_t *pid);
 
 /*
  * spawn_job_piped in two steps, for an engine that must do something
@@ -63,7 +64,7 @@ int	spawn_job_piped(const char *path, char *const argv[],
  */
 int	spawn_pipes(int ungroup, int rd[2], int wr[2]);
 int	spawn_job_on(const char *path, char *const argv[],
-	    char *const envp[], int wr[2], pid_t *pid);
+	    char *const envp[], int in, int wr[2], pid_t *pid);
 void	spawn_close(int fd[2]);
 
 /*

@@ -886,8 +886,11 @@ tmpl_compile(struct tmpl **out, const struct config *cfg,
 		parse_quoted(&b, cfg->cmd, cfg->ncmd);
 	else
 		parse_joined(&b, cfg->cmd, cfg->ncmd);
-	if (b.nreps == 0 && !cfg->no_args) {
-		/* " {}" appended, after any trailing blanks. */
+	if (b.nreps == 0 && !cfg->no_args && !cfg->pipe) {
+		/*
+		 * " {}" appended, after any trailing blanks; not under
+		 * --pipe, as GNU: there the block is the input.
+		 */
 		buf_addc(&b.text, ' ');
 		word_open(&b, t->tail_off, t->tail_len + 1);
 		seg_add(&b, SEG_ALL);
