@@ -12,6 +12,8 @@
 #include <string.h>
 
 #define JOBS_MAX	1000000L
+#define LOAD_MAX	1000000L
+#define LOAD_MIN	0.01
 
 static int
 digit(char c)
@@ -192,6 +194,25 @@ num_percent(const char *s, long max, double *out)
 	return 0;
 }
 
+/*
+ * When s ends in one of the characters of set, after more: 1, and the
+ * rest of s in num; else 0 (num untouched), or -EINVAL when it is longer
+ * than num holds.
+ */
+static int
+split_last(const char *s, const char *set, char *num, size_t size)
+{
+	size_t len = strlen(s);
+
+	if (len < 2 || strchr(set, s[len - 1]) == NULL)
+		return 0;
+	if (len > size)
+		return -EINVAL;
+	memcpy(num, s, len - 1);
+	num[len - 1] = '\0';
+	return 1;
+}
+
 int
 num_size(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
@@ -225,15 +246,13 @@ num_size(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 int
 num_jobs(const char *s, long ncpu, long *jobs, int *unbounded)
 {
-	size_t len = strlen(s);
 	char num[32];
 	long n;
+	int r;
 
-	if (len > 1 && s[len - 1] == '%') {
-		if (len >= sizeof(num))
-			return -EINVAL;
-		memcpy(num, s, len - 1);
-		num[len - 1] = '\0';
+	if ((r = split_last(s, "%", num, sizeof(num))) < 0)
+		return r;
+	if (r > 0) {
 		if (num_long(num, 0, JOBS_MAX, &n) < 0)
 			return -EINVAL;
 		n = ncpu * n / 100;
@@ -252,5 +271,75 @@ num_jobs(const char *s, long ncpu, long *jobs, int *unbounded)
 	}
 	*unbounded = 0;
 	*jobs = n < 1 ? 1 : n;
+	return 0;
+}
+
+int
+num_decimal(const char *s, double max, double *out)
+{
+	const char *end;
+	unsigned long whole;
+	long double frac, v;
+
+	/* Digits start and end it: not ".5", nor "5.". */
+	if (s == NULL || !digit(s[0]) || decimal(s, &end, &whole, &frac) < 0 ||
+	    end[-1] == '.' || *end != '\0')
+		return -EINVAL;
+	v = (long double)whole + frac;
+	if (whole == ULONG_MAX || v > (long double)max)
+		return -ERANGE;
+	*out = (double)v;
+	return 0;
+}
+
+int
+num_load(const char *s, long ncpu, double *out)
+{
+	char num[32];
+	double v;
+	long n;
+	int r;
+
+	if ((r = split_last(s, "%", num, sizeof(num))) < 0)
+		return r;
+	if (r > 0) {
+		if ((r = num_decimal(num, LOAD_MAX, &v)) < 0)
+			return r;
+		v = (double)ncpu * v / 100;
+	} else if (s[0] == '+' || s[0] == '-') {
+		if ((r = num_long(s + 1, 0, LOAD_MAX, &n)) < 0)
+			return r;
+		v = (double)(s[0] == '+' ? ncpu + n : ncpu - n);
+	} else if ((r = num_decimal(s, LOAD_MAX, &v)) < 0)
+		return r;
+	if (v > LOAD_MAX)
+		return -ERANGE;
+	*out = v < LOAD_MIN ? LOAD_MIN : v;
+	return 0;
+}
+
+int
+num_size(const char *s, int64_t *bytes)
+{
+	static const char units[] = "KMGTPkmgtp";
+	long double v, scale = 1;
+	char num[64];
+	double d;
+	int i, r, u;
+
+	if ((r = split_last(s, units, num, sizeof(num))) < 0)
+		return r;
+	if (r > 0) {
+		/* The first five are powers of 1024, the last five of 1000. */
+		u = (int)(strchr(units, s[strlen(s) - 1]) - units);
+		for (i = 0; i <= u % 5; i++)
+			scale *= u < 5 ? 1024 : 1000;
+	}
+	if ((r = num_decimal(r > 0 ? num : s, 1e19, &d)) < 0)
+		return r;
+	v = (long double)d * scale;
+	if (v >= 9223372036854775807.0L)
+		return -ERANGE;
+	*bytes = (int64_t)v;
 	return 0;
 }

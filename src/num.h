@@ -61,4 +61,25 @@ int	num_size(const char *s, uint64_t min, uint64_t max, uint64_t *out);
  */
 int	num_jobs(const char *s, long ncpu, long *jobs, int *unbounded);
 
+/*
+ * A decimal: digits, maybe '.' and more digits (no sign, no exponent),
+ * at most max: a load average as /proc/loadavg writes it.
+ */
+int	num_decimal(const char *s, double max, double *out);
+
+/*
+ * --load: as -j, of ncpu: N or N.N, N%, +N, -N; GNU parallel's, who
+ * takes a result under 0.01 (0, or -N at least ncpu) as 0.01.  At most
+ * 1000000.
+ */
+int	num_load(const char *s, long ncpu, double *out);
+
+/*
+ * A size in bytes, GNU parallel's unit prefixes: a decimal (as
+ * num_decimal) and at most one of K M G T P (1024, 1024^2, ...) or
+ * k m g t p (1000, 1000^2, ...), rounded down; at most INT64_MAX.  0 is
+ * a size: the caller says whether it may be.
+ */
+int	num_size(const char *s, int64_t *bytes);
+
 #endif

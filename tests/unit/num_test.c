@@ -2,6 +2,7 @@
  * Unit tests of the strict integer parsers (src/num.c): num_long,
  * num_signed and num_int64 share one reader of digits, so each is probed
  * at its edges here; t0105-numbers.bats tests them through the options.
+ * Also the decimals, loads and sizes of --load and --memfree.
  * Prints one line per failure and a closing count; exits 1 on failure.
  */
 #include <errno.h>
@@ -70,10 +71,98 @@ test_long(void)
 	    -ERANGE);
 }
 
+static void
+test_decimal(void)
+{
+	double v = 7;
+
+	CHECK(num_decimal("0.52", 10, &v) == 0 && v == 0.52);
+	CHECK(num_decimal("3", 10, &v) == 0 && v == 3);
+	CHECK(num_decimal("0", 10, &v) == 0 && v == 0);
+	CHECK(num_decimal("10.5", 10, &v) == -ERANGE && v == 0);
+	CHECK(num_decimal("99999999999999999999999", 1e30, &v) == -ERANGE);
+	CHECK(num_decimal("", 10, &v) == -EINVAL);
+	CHECK(num_decimal(".5", 10, &v) == -EINVAL);
+	CHECK(num_decimal("5.", 10, &v) == -EINVAL);
+	CHECK(num_decimal("-1", 10, &v) == -EINVAL);
+	CHECK(num_decimal("1e3", 1e9, &v) == -EINVAL);
+	CHECK(num_decimal("1.2.3", 10, &v) == -EINVAL);
+	CHECK(num_decimal(" 1", 10, &v) == -EINVAL);
+	CHECK(num_decimal(NULL, 10, &v) == -EINVAL && v == 0);
+}
+
+static void
+test_load(void)
+{
+	double v = 7;
+
+	CHECK(num_load("2.5", 4, &v) == 0 && v == 2.5);
+	CHECK(num_load("50%", 4, &v) == 0 && v == 2);
+	CHECK(num_load("12.5%", 8, &v) == 0 && v == 1);
+	CHECK(num_load("+1", 4, &v) == 0 && v == 5);
+	CHECK(num_load("-1", 4, &v) == 0 && v == 3);
+	/* GNU parallel's: nothing under 0.01. */
+	CHECK(num_load("0", 4, &v) == 0 && v == 0.01);
+	CHECK(num_load("-9", 4, &v) == 0 && v == 0.01);
+	CHECK(num_load("0%", 4, &v) == 0 && v == 0.01);
+	CHECK(num_load("1000000", 4, &v) == 0 && v == 1e6);
+	CHECK(num_load("1000001", 4, &v) == -ERANGE);
+	CHECK(num_load("+1000000", 4, &v) == -ERANGE);
+	v = 7;
+	CHECK(num_load("x", 4, &v) == -EINVAL && v == 7);
+	CHECK(num_load("", 4, &v) == -EINVAL);
+	CHECK(num_load("-", 4, &v) == -EINVAL);
+	CHECK(num_load("%", 4, &v) == -EINVAL);
+	CHECK(num_load("-1.5", 4, &v) == -EINVAL);
+	CHECK(num_load("+-1", 4, &v) == -EINVAL);
+	CHECK(num_load("1e3", 4, &v) == -EINVAL);
+	CHECK(num_load("2%%", 4, &v) == -EINVAL);
+	CHECK(v == 7);
+}
+
+static void
+test_size(void)
+{
+	int64_t v = 7;
+
+	CHECK(num_size("0", &v) == 0 && v == 0);
+	CHECK(num_size("512", &v) == 0 && v == 512);
+	CHECK(num_size("1K", &v) == 0 && v == 1024);
+	CHECK(num_size("1k", &v) == 0 && v == 1000);
+	CHECK(num_size("2M", &v) == 0 && v == 2 << 20);
+	CHECK(num_size("2m", &v) == 0 && v == 2000000);
+	CHECK(num_size("1.5G", &v) == 0 && v == 3LL << 29);
+	CHECK(num_size("3g", &v) == 0 && v == 3000000000LL);
+	CHECK(num_size("1T", &v) == 0 && v == 1LL << 40);
+	CHECK(num_size("1t", &v) == 0 && v == 1000000000000LL);
+	CHECK(num_size("1P", &v) == 0 && v == 1LL << 50);
+	CHECK(num_size("1p", &v) == 0 && v == 1000000000000000LL);
+	CHECK(num_size("0.5k", &v) == 0 && v == 500);
+	CHECK(num_size("8191P", &v) == 0 && v == 8191LL << 50);
+	v = 7;
+	CHECK(num_size("8192P", &v) == -ERANGE && v == 7);
+	CHECK(num_size("99999999999999999999", &v) == -ERANGE);
+	CHECK(num_size("", &v) == -EINVAL);
+	CHECK(num_size("K", &v) == -EINVAL);
+	CHECK(num_size("1KB", &v) == -EINVAL);
+	CHECK(num_size("1KK", &v) == -EINVAL);
+	CHECK(num_size("1Ki", &v) == -EINVAL);
+	CHECK(num_size("1x", &v) == -EINVAL);
+	CHECK(num_size("-1M", &v) == -EINVAL);
+	CHECK(num_size(" 1M", &v) == -EINVAL);
+	CHECK(num_size("1 M", &v) == -EINVAL);
+	CHECK(num_size("1e3", &v) == -EINVAL);
+	CHECK(num_size("0x10", &v) == -EINVAL);
+	CHECK(v == 7);
+}
+
 int
 main(void)
 {
 	test_int64();
 	test_long();
+	test_decimal();
+	test_load();
+	test_size();
 	return check_done("num");
 }
