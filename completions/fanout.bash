@@ -30,11 +30,16 @@ _fanout()
 	--halt)
 		COMPREPLY=($(compgen -W 'now,fail=1 soon,fail=1 now,success=1 now,done=1 never' -- "$cur"))
 		return ;;
-	-j | -P | --jobs | --max-procs | -n | -N | --max-args | -L | --max-lines | \
+	-j | -P | --jobs | --max-procs)
+		# A count, or a file holding one.
+		_filedir
+		return ;;
+	-n | -N | --max-args | -L | --max-lines | \
 	-s | --max-chars | -E | -I | -d | --delimiter | -C | --colsep | \
 	--delay | --timeout | --termseq | --retries | --retry-delay | \
 	--tagstring | --arg-sep | --arg-file-sep | --total | --runs | \
-	--id | --semaphoretimeout | --st | --nice | --recend | --recstart)
+	--id | --semaphoretimeout | --st | --nice | --load | --memfree | \
+	--recend | --recstart)
 		return ;;
 	--compare=*)
 		return ;;
@@ -60,7 +65,7 @@ _fanout()
 		    --cat --plus --quote --shell
 		    --no-shell --env --dry-run --verbose --mode --jobs --max-procs
 		    --delay --timeout --termseq --retries --retry-delay --halt
-		    --nice --semaphore --id --fg --wait --semaphoretimeout --st
+		    --load --memfree --nice --semaphore --id --fg --wait --semaphoretimeout --st
 		    --group --keep-order --line-buffer --lb --ungroup --tag
 		    --tagstring --tmpdir --files --quiet --joblog --resume --resume-failed
 		    --retry-failed --report --summary --progress --bar --eta

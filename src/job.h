@@ -44,7 +44,8 @@ enum job_end {
  *	RUNNING		-> TERMINATING	time limit, halt, signal
  *			-> REAPED	exec handed it back (done())
  *	TERMINATING	-> REAPED
- *	REAPED		-> RETRY_WAIT	it failed and may run again
+ *	REAPED		-> RETRY_WAIT	it failed and may run again, or
+					--memfree ended it (evicted)
  *			-> FINISHED	it will not run again
  *	RETRY_WAIT	-> STARTING	its back-off passed
  *			-> FINISHED	the run stops
@@ -126,6 +127,12 @@ struct job {
 	int		 timed_out;	/* its time limit ended it */
 	int		 killed;	/* ended by fanout (halt, signal); also
 					   set by order when told to discard */
+	/*
+	 * --memfree ended it to run again: set when fanout ends it, until
+	 * it starts again (it waits in the retry list meanwhile).  Neither
+	 * a failure nor an attempt.
+	 */
+	int		 evicted;
 
 	/* order's: sched's thread only. */
 	struct job	*order_next;	/* -k queue */

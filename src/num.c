@@ -214,36 +214,6 @@ split_last(const char *s, const char *set, char *num, size_t size)
 }
 
 int
-num_size(const char *s, uint64_t min, uint64_t max, uint64_t *out)
-{
-	static const char units[] = "kmgtp";
-	const char *end, *u;
-	unsigned long whole;
-	long double frac, v, scale = 1;
-	int i, base = 1000;
-
-	if (!digit(s[0]) || decimal(s, &end, &whole, &frac) < 0 ||
-	    end[-1] == '.')
-		return -EINVAL;
-	if (*end != '\0') {
-		if ((u = strchr(units, end[0] | 0x20)) == NULL)
-			return -EINVAL;
-		if (end[0] != (end[0] | 0x20) || (end[1] | 0x20) == 'i')
-			base = 1024;
-		end += 1 + ((end[1] | 0x20) == 'i');
-		if (*end != '\0')
-			return -EINVAL;
-		for (i = 0; i <= u - units; i++)
-			scale *= base;
-	}
-	v = ((long double)whole + frac) * scale;
-	if (v < (long double)min || v >= (long double)max + 1)
-		return -ERANGE;
-	*out = (uint64_t)v;
-	return 0;
-}
-
-int
 num_jobs(const char *s, long ncpu, long *jobs, int *unbounded)
 {
 	char num[32];

@@ -48,14 +48,6 @@ int	num_duration(const char *s, int64_t *ns);
 int	num_percent(const char *s, long max, double *out);
 
 /*
- * A size in bytes, GNU parallel's way: a decimal number (digits, at
- * most one '.'), then maybe a unit: k m g t p are powers of 1000, K M G
- * T P and Ki Mi Gi Ti Pi (any case) powers of 1024.  The bytes, rounded
- * down, must be in [min, max].
- */
-int	num_size(const char *s, uint64_t min, uint64_t max, uint64_t *out);
-
-/*
  * -j: N, N% or +N/-N of ncpu (at least 1), or 0 (as many as the limits
  * allow): *unbounded is set and *jobs is 1000000.
  */

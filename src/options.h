@@ -56,6 +56,10 @@ struct config {
 	long		 jobs;		/* >= 1 after resolution */
 	int		 jobs_unbounded;	/* -j 0 */
 	int		 jobs_given;	/* -j was given */
+	const char	*jobs_file;	/* -j FILE: re-read as jobs end */
+	long		 ncpu;		/* the CPUs -j and --load count */
+	double		 max_load;	/* --load; 0 = none */
+	int64_t		 memfree;	/* --memfree, bytes; 0 = none */
 	int		 nice;		/* --nice N */
 	int		 nice_given;
 	int64_t		 delay_ns;	/* --delay */

@@ -6,6 +6,7 @@
  */
 #include "options_table.h"
 #include "num.h"
+#include "res.h"
 #include "util.h"
 
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define FANOUT_VERSION	"0.1.0"
@@ -140,16 +142,59 @@ h_fill(struct opt_state *st, const struct opt_def *d, const char *opt,
 		st->cfg->context_replace = 1;
 }
 
+/*
+ * -j N, or as GNU parallel a FILE holding N (when N is no count), read
+ * again as jobs end (sched.c).
+ */
 static void
 h_jobs(struct opt_state *st, const struct opt_def *d, const char *opt,
     const char *val)
 {
 	struct config *cfg = st->cfg;
+	struct stat sb;
+	int r;
 
 	(void)d;
-	if (num_jobs(val, cpus(), &cfg->jobs, &cfg->jobs_unbounded) < 0)
-		options_bad(opt, val, "is not a job count (use N, N%, +N, -N or 0)");
 	cfg->jobs_given = 1;
+	cfg->jobs_file = NULL;
+	if (num_jobs(val, cfg->ncpu, &cfg->jobs, &cfg->jobs_unbounded) == 0)
+		return;
+	if (stat(val, &sb) < 0 || !S_ISREG(sb.st_mode))
+		options_bad(opt, val, "is not a job count (use N, N%, +N, -N "
+		    "or 0, or a FILE holding one)");
+	r = res_jobs_file(val, cfg->ncpu, &cfg->jobs, &cfg->jobs_unbounded);
+	if (r == -EINVAL)
+		options_bad(opt, val, "holds no job count (N, N%, +N, -N or 0)");
+	if (r < 0)
+		util_die(r, "%s: cannot read '%s'", opt, val);
+	cfg->jobs_file = val;
+}
+
+/* --load MAX: as -j's forms, of the CPUs; GNU's 0 is 0.01. */
+static void
+h_load(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	(void)d;
+	if (num_load(val, st->cfg->ncpu, &st->cfg->max_load) < 0)
+		options_bad(opt, val, "is not a load (use N, N.N, N%, +N or -N "
+		    "of the CPUs, at most 1000000)");
+}
+
+/* --memfree SIZE: bytes, with GNU's unit prefixes. */
+static void
+h_memfree(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	int64_t v;
+
+	(void)d;
+	if (num_size(val, &v) < 0)
+		options_bad(opt, val, "is not a size (try 500M, 2G, 1.5G; "
+		    "K M G T P are powers of 1024, k m g t p of 1000)");
+	if (v == 0)
+		options_bad(opt, val, "is zero (leave it out for no limit)");
+	st->cfg->memfree = v;
 }
 
 /* -u, --group, --line-buffer: value is the enum output_mode. */
@@ -248,24 +293,25 @@ h_block(struct opt_state *st, const struct opt_def *d, const char *opt,
     const char *val)
 {
 	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-	uint64_t max = SIZE_MAX / 4, v;
+	int64_t max = SIZE_MAX / 4 < INT64_MAX ? (int64_t)(SIZE_MAX / 4) :
+	    INT64_MAX, v;
 	char want[96];
 	int r;
 
 	(void)d;
-	if (pages > 0 && page > 0 && (uint64_t)pages * (uint64_t)page < max)
-		max = (uint64_t)pages * (uint64_t)page;
+	if (pages > 0 && page > 0 && (int64_t)pages < max / page)
+		max = (int64_t)pages * page;
 	if (val[0] == '-')
 		options_bad(opt, val, "is negative: a block is at least one "
 		    "byte");
-	if ((r = num_size(val, 1, max, &v)) == -ERANGE) {
+	if ((r = num_size(val, &v)) == -ERANGE || (r == 0 &&
+	    (v < 1 || v > max))) {
 		snprintf(want, sizeof(want), "is not between 1 byte and this "
-		    "machine's memory (%lluM)",
-		    (unsigned long long)(max >> 20));
+		    "machine's memory (%lldM)", (long long)(max >> 20));
 		options_bad(opt, val, want);
 	}
 	if (r < 0)
-		options_bad(opt, val, "is not a size (try 1M, 500k, 64Ki)");
+		options_bad(opt, val, "is not a size (try 1M, 500k)");
 	st->cfg->block_size = (size_t)v;
 }
 
@@ -548,7 +594,7 @@ const struct opt_def options_table[] = {
 	{ "", { "block" }, .aliases = { "block-size" }, .group = GROUP_PIPE,
 	  REQ("SIZE"), HANDLER(h_block),
 	  .help = "blocks of about SIZE bytes, cut at a record's\n"
-	  "end (default 1M; k M G: 1000s, K M G Ki: 1024s)" },
+	  "end (default 1M; K M G: 1024s, k m g: 1000s)" },
 	{ "", { "recend" }, .group = GROUP_PIPE, REQ("STR"),
 	  STRING(recend_arg), .help = "records end with STR (default \\n)" },
 	{ "", { "recstart" }, .group = GROUP_PIPE, REQ("STR"),
@@ -602,7 +648,16 @@ const struct opt_def options_table[] = {
 	{ "jP", { "jobs" }, { "max-procs" }, .group = GROUP_RUNNING,
 	  REQ("N"), HANDLER(h_jobs),
 	  .help = "at most N jobs at once: N, N%, +N, -N of the\n"
-	  "CPUs, or 0 for as many as the limits allow" },
+	  "CPUs, or 0 for as many as the limits allow; or a\n"
+	  "FILE holding N, read again as jobs end" },
+	{ "", { "load" }, .group = GROUP_RUNNING, REQ("MAX"),
+	  HANDLER(h_load),
+	  .help = "start no job while the load average is MAX or\n"
+	  "more: N, N%, +N, -N of the CPUs" },
+	{ "", { "memfree" }, .group = GROUP_RUNNING, REQ("SIZE"),
+	  HANDLER(h_memfree),
+	  .help = "start no job while less memory is available;\n"
+	  "under half, end the youngest and run it later" },
 	{ "", { "delay" }, .group = GROUP_RUNNING, REQ("DUR"),
 	  DURATION(delay_ns), .help = "at least DUR between job starts" },
 	{ "", { "timeout" }, .group = GROUP_RUNNING, REQ("DUR|N%"),
@@ -765,7 +820,8 @@ options_defaults(struct config *cfg)
 		cfg->mode = env;
 		cfg->mode_from_env = 1;
 	}
-	cfg->jobs = cpus();
+	cfg->ncpu = cpus();
+	cfg->jobs = cfg->ncpu;
 	cfg->delim = '\n';
 	cfg->replace = "{}";
 	cfg->total = -1;

@@ -6,8 +6,15 @@
  * deadlines that passed (time limits, termination sequence steps,
  * retries waiting out their back-off).
  *
+ * --load and --memfree hold starts back while the machine is short
+ * (res.h): the job at hand waits in s->pending, and the loop looks again
+ * every RES_INTERVAL_NS; under half of --memfree the youngest job is
+ * ended and waits in s->retry to run again, neither failed nor retried.
+ * A -j FILE is read again as each job ends.
+ *
  * Every job is in exactly one state (job.h), and the state says where
- * it is: PENDING in s->pending; STARTING, RUNNING and TERMINATING in
+ * it is: PENDING (or NEW, held back by --load or --memfree) in
+ * s->pending; STARTING, RUNNING and TERMINATING in
  * s->running; RETRY_WAIT in s->retry; FINISHED with the output policy
  * alone.  The output policy learns of a job when it is first offered to
  * the executor, so with -k a job in any of those states is also in its
@@ -25,6 +32,7 @@
 #include "order.h"
 #include "policy.h"
 #include "report.h"
+#include "res.h"
 #include "sig.h"
 #include "spawn.h"
 #include "tmpl.h"
@@ -260,6 +268,31 @@ check_halt(struct sched *s, const struct job *job)
 	}
 }
 
+/*
+ * -j FILE: read it again as a job ends, as GNU parallel does.  A file
+ * gone bad keeps the last good count.
+ */
+static void
+reread_jobs(struct sched *s)
+{
+	const struct config *cfg = s->cfg;
+	long jobs;
+	int unbounded, r;
+
+	if (cfg->jobs_file == NULL)
+		return;
+	r = res_jobs_file(cfg->jobs_file, cfg->ncpu, &jobs, &unbounded);
+	if (r == 0) {
+		sched_set_slots(s, jobs, unbounded);
+		return;
+	}
+	if (!s->jobs_warned)
+		util_warn(r == -EINVAL ? 0 : r, "-j %s: %s; still running at "
+		    "most %ld at once", cfg->jobs_file, r == -EINVAL ?
+		    "holds no job count now" : "cannot read it", s->slots);
+	s->jobs_warned = 1;
+}
+
 static void
 on_done(void *ctx, struct job *job)
 {
@@ -288,6 +321,18 @@ on_done(void *ctx, struct job *job)
 		finish_job(s, job, 1);
 		return;
 	}
+	reread_jobs(s);
+	if (job->evicted && s->stop == RUNNING) {
+		/* --memfree ended it: it runs again, from the start. */
+		if ((r = order_retry(s->order, job)) < 0)
+			output_failed(s, r);
+		job->out_bytes = job->err_bytes = 0;
+		job->term_step = 0;
+		retry_add(s, job, clock_mono_ns());
+		return;
+	}
+	if (job->evicted)
+		job->killed = 1;	/* the run stops: it never finished */
 	if (s->stop == RUNNING && policy_may_retry(&s->policy, job)) {
 		s->st.retried++;
 		delay = policy_retry_delay(&s->policy, job);
@@ -314,7 +359,9 @@ on_done(void *ctx, struct job *job)
 static int
 start(struct sched *s, struct job *job)
 {
-	int first = job->attempt == 1, offered = job->state != JOB_NEW;
+	/* A job --memfree ended starts again, but not for the first time. */
+	int first = job->attempt == 1 && !job->evicted;
+	int offered = job->state != JOB_NEW;
 	int r;
 
 	job_set_state(job, JOB_STARTING);
@@ -348,6 +395,7 @@ start(struct sched *s, struct job *job)
 		return r;
 	}
 	job_set_state(job, JOB_RUNNING);
+	job->evicted = 0;
 	report_started(s->report, job);
 	if (first)
 		s->st.started++;
@@ -395,10 +443,81 @@ check_positions(const struct sched *s, const struct args *a)
 		    a->n == 1 ? "" : "s");
 }
 
+/*
+ * --memfree: under half of it, end the youngest running job; on_done()
+ * puts it back in the queue.  One a look: the next look sees what its
+ * end freed.
+ */
+static void
+evict(struct sched *s, int64_t now)
+{
+	struct job *job, *young = NULL;
+
+	for (job = s->running; job != NULL; job = job->next)
+		if (job->state == JOB_RUNNING && (young == NULL ||
+		    job->start_ns > young->start_ns ||
+		    (job->start_ns == young->start_ns && job->seq > young->seq)))
+			young = job;
+	if (young == NULL)
+		return;
+	util_warn(0, "--memfree: %.1f MiB available, under half of %.1f MiB: "
+	    "ending job %ld to run it again later",
+	    (double)s->res.avail / (1 << 20),
+	    (double)s->cfg->memfree / (1 << 20), young->seq);
+	young->evicted = 1;
+	terminate(s, young, now);
+}
+
+/* --load, --memfree: look at the machine now. */
+static void
+look(struct sched *s, int64_t now)
+{
+	const char *path;
+	int r;
+
+	if ((r = res_look(&s->res, now, &path)) < 0 && !s->res_warned) {
+		util_warn(r == -EINVAL ? 0 : r, "cannot read '%s'%s; going on "
+		    "with its last figures", path, r == -EINVAL ?
+		    " (not the form it should have)" : "");
+		s->res_warned = 1;
+	}
+	if (s->res.short_ && s->stop == RUNNING)
+		evict(s, now);
+}
+
+/*
+ * Whether --load and --memfree let the job at hand start.  Looks afresh
+ * for each start, so that what the last one took is seen; held back, only
+ * once the next look is due.
+ */
+static int
+resources_allow(struct sched *s, int64_t now)
+{
+	if (!res_watching(&s->res))
+		return 1;
+	if (!s->res.held || now >= s->res.next_ns)
+		look(s, now);
+	return !s->res.held;
+}
+
+/*
+ * --memfree: while jobs run, look every RES_INTERVAL_NS (starts look on
+ * their own).
+ */
+static void
+watch_memory(struct sched *s)
+{
+	int64_t now = clock_mono_ns();
+
+	if (s->cfg->memfree > 0 && s->running != NULL && s->stop == RUNNING &&
+	    now >= s->res.next_ns)
+		look(s, now);
+}
+
 static int
 can_start(struct sched *s, int64_t now)
 {
-	if (s->stop != RUNNING || s->nfree == 0)
+	if (s->stop != RUNNING || s->nfree == 0 || s->st.running >= s->slots)
 		return 0;
 	if (order_held(s->order) >= s->hold_max)
 		return 0;
@@ -418,11 +537,15 @@ start_jobs(struct sched *s, int *want_input)
 	*want_input = 0;
 	while (can_start(s, now)) {
 		if (s->retry != NULL && s->retry->deadline_ns <= now) {
+			if (!resources_allow(s, now))
+				return;
 			job = s->retry;
 			s->retry = job->next;
 			job->next = NULL;
 			job->deadline_ns = 0;
 		} else if (s->pending != NULL) {
+			if (!resources_allow(s, now))
+				return;
 			job = s->pending;
 			s->pending = NULL;
 		} else if (!s->eof) {
@@ -470,6 +593,11 @@ start_jobs(struct sched *s, int *want_input)
 				dry_run(s, job);
 				continue;
 			}
+			/* Made first, so that the end of input is seen. */
+			if (!resources_allow(s, now)) {
+				s->pending = job;
+				return;
+			}
 		} else
 			return;
 		r = start(s, job);
@@ -492,12 +620,40 @@ start_jobs(struct sched *s, int *want_input)
 	}
 }
 
+/* When a job may start next, if one waits (INT64_MAX: none). */
+static int64_t
+next_start(const struct sched *s, int64_t now)
+{
+	int64_t next = INT64_MAX;
+
+	/* No slot free: a job's end wakes the loop. */
+	if (s->nfree == 0 || s->st.running >= s->slots)
+		return INT64_MAX;
+	if (s->retry != NULL)
+		next = s->retry->deadline_ns;
+	if (s->next_start_ns > now && s->next_start_ns < next)
+		next = s->next_start_ns;
+	/*
+	 * A job held back by a shortage is due even when its back-off
+	 * passed while we got here: waiting for nothing would hang.
+	 */
+	if (s->pending != NULL && s->next_start_ns < next)
+		next = s->next_start_ns;
+	/*
+	 * Held back by --load or --memfree, nothing starts before the next
+	 * look, whatever else was due: wait for it, not spin.
+	 */
+	if (s->res.held && next != INT64_MAX && next < s->res.next_ns)
+		next = s->res.next_ns;
+	return next;
+}
+
 /* Fire the deadlines that passed; return ms to the next one, or -1. */
 static int
 fire_deadlines(struct sched *s)
 {
 	const struct config *cfg = s->cfg;
-	int64_t now = clock_mono_ns(), next = INT64_MAX;
+	int64_t now = clock_mono_ns(), next = INT64_MAX, start;
 	struct job *job;
 
 	for (job = s->running; job != NULL; job = job->next) {
@@ -519,18 +675,16 @@ fire_deadlines(struct sched *s)
 		if (job->deadline_ns && job->deadline_ns < next)
 			next = job->deadline_ns;
 	}
-	if (s->retry != NULL && s->retry->deadline_ns < next)
-		next = s->retry->deadline_ns;
-	if (s->next_start_ns > now && s->next_start_ns < next &&
-	    s->stop == RUNNING)
-		next = s->next_start_ns;
-	/*
-	 * A job held back by a shortage is due even when its back-off
-	 * passed while we got here: waiting for nothing would hang.
-	 */
-	if (s->pending != NULL && s->stop == RUNNING &&
-	    s->next_start_ns < next)
-		next = s->next_start_ns;
+	if (s->stop == RUNNING) {
+		start = next_start(s, now);
+		if (start < next)
+			next = start;
+		/* --memfree also looks while jobs run. */
+		if (s->cfg->memfree > 0 && s->running != NULL &&
+		    s->res.next_ns < next)
+			next = s->res.next_ns;
+	} else if (s->retry != NULL && s->retry->deadline_ns < next)
+		next = s->retry->deadline_ns;	/* drop_waiting() is due */
 	if (next == INT64_MAX)
 		return -1;
 	if (next <= now)
@@ -608,18 +762,25 @@ drop_waiting(struct sched *s)
 		/*
 		 * Made but never started: it has no output and no log line.
 		 * The output policy holds it too (-k may have jobs before it
-		 * still to deliver), so it leaves through there.
+		 * still to deliver), so it leaves through there; unless
+		 * --load or --memfree held it back before it was offered.
 		 */
 		s->pending = NULL;
 		s->seq--;
 		job->killed = 1;
-		finish_job(s, job, 1);
+		if (job->state == JOB_NEW)
+			job_free(job);
+		else
+			finish_job(s, job, 1);
 	}
 	while ((job = s->retry) != NULL) {
 		s->retry = job->next;
 		job->next = NULL;
 		job->deadline_ns = 0;
-		finish_job(s, job, 0);
+		/* Ended by --memfree, it did not finish: as one cut short. */
+		if (job->evicted)
+			job->killed = 1;
+		finish_job(s, job, job->evicted);
 	}
 }
 
@@ -678,6 +839,7 @@ sched_run(const struct config *cfg)
 	sched_setup(s, cfg, &(struct order_hooks){ s, on_delivered, on_writing },
 	    &(struct exec_hooks){ s, on_output, on_done });
 	for (;;) {
+		watch_memory(s);
 		start_jobs(s, &want_input);
 		if (s->stop != RUNNING)
 			drop_waiting(s);

@@ -28,7 +28,8 @@ static void
 warn_fit(const struct config *cfg, long jobs, const char *what,
     unsigned long long limit)
 {
-	if (!cfg->jobs_unbounded)
+	/* -j FILE: its count is checked against the fit as it is read. */
+	if (!cfg->jobs_unbounded && cfg->jobs_file == NULL)
 		util_warn(0, "-j %ld: only %ld job%s fit%s in the %s limit "
 		    "(%llu); running %ld at once", cfg->jobs, jobs,
 		    jobs == 1 ? "" : "s", jobs == 1 ? "s" : "", what, limit,
@@ -105,12 +106,23 @@ sched_setup(struct sched *s, const struct config *cfg,
 	    &msg)) < 0)
 		util_die(r == -EINVAL ? 0 : r, "%s", msg);
 
+	if ((r = res_init(&s->res, cfg, &msg)) < 0)
+		util_die(r == -EINVAL ? 0 : r, "%s: cannot read %s from '%s'",
+		    msg == s->res.load_path ? "--load" : "--memfree",
+		    msg == s->res.load_path ? "the load average" :
+		    "the available memory", msg);
+
 	jobs = cfg->jobs;
 	if (!cfg->dry_run) {	/* see dry_run() */
 		s->ops = exec_find(cfg->mode);
 		if (s->ops == NULL)
 			util_die(0, "--mode: no mode '%s'", cfg->mode);
-		jobs = budget_jobs(cfg->jobs, cfg->jobs_unbounded, &nofile);
+		/*
+		 * A -j FILE may ask for more mid-run: make room for as many
+		 * as the limits allow, as -j 0 does.
+		 */
+		jobs = budget_jobs(cfg->jobs, cfg->jobs_unbounded ||
+		    cfg->jobs_file != NULL, &nofile);
 		if (jobs < cfg->jobs)
 			warn_fit(cfg, jobs, "descriptor", nofile);
 		jobs = fit_procs(s, jobs);
@@ -118,7 +130,10 @@ sched_setup(struct sched *s, const struct config *cfg,
 	s->free_slots = xcalloc((size_t)jobs, sizeof(*s->free_slots));
 	for (i = jobs; i >= 1; i--)
 		s->free_slots[s->nfree++] = i;
-	s->hold_max = budget_hold_max(jobs);
+	s->slots_max = s->slots = jobs;
+	if (cfg->jobs_file != NULL && !cfg->dry_run)
+		sched_set_slots(s, cfg->jobs, cfg->jobs_unbounded);
+	s->hold_max = budget_hold_max(s->slots);
 	spool_set_limit(budget_spool_limit(jobs));
 	spool_set_dir(cfg->tmpdir);
 	job_maker_init(&s->maker, cfg, s->tmpl, s->tagtmpl, s->st.total);
@@ -137,6 +152,22 @@ sched_setup(struct sched *s, const struct config *cfg,
 		    "a job: fanout holds %ld descriptors and needs %d more to "
 		    "start one; raise it (ulimit -n)", nofile, i,
 		    s->ops->job_fds);
+}
+
+void
+sched_set_slots(struct sched *s, long jobs, int unbounded)
+{
+	if (jobs > s->slots_max) {
+		if (!unbounded && !s->jobs_warned) {
+			util_warn(0, "-j %s: only %ld of its %ld jobs fit in the "
+			    "limits; running %ld at once", s->cfg->jobs_file,
+			    s->slots_max, jobs, s->slots_max);
+			s->jobs_warned = 1;
+		}
+		jobs = s->slots_max;
+	}
+	s->slots = jobs;
+	s->hold_max = budget_hold_max(jobs);
 }
 
 void

@@ -9,6 +9,7 @@
 #include "job.h"
 #include "policy.h"
 #include "report.h"
+#include "res.h"
 #include "util.h"
 
 #include <stddef.h>
@@ -43,12 +44,21 @@ struct sched {
 
 	long		 seq;		/* last sequence number given */
 	int		 eof;
-	struct job	*pending;	/* made, not yet started */
+	/*
+	 * Made, not yet started: after a shortage (PENDING), or held back
+	 * by --load or --memfree before its first start (still NEW).
+	 */
+	struct job	*pending;
 	struct job	*running;	/* list through next */
 	struct job	*retry;		/* waiting to run again, by time */
 	long		*free_slots;	/* stack of free slot numbers */
 	long		 nfree;
+	long		 slots_max;	/* free_slots' size: what the limits fit */
+	long		 slots;		/* jobs at once now: -j, or -j FILE's */
+	int		 jobs_warned;	/* -j FILE: bad, or too many, said once */
 	size_t		 hold_max;	/* -k back-pressure */
+	struct res	 res;		/* --load, --memfree */
+	int		 res_warned;	/* a source failed mid-run, said once */
 
 	enum stop	 stop;
 	int		 die_signal;	/* die of it at the end (INT, TERM, PIPE) */
@@ -72,6 +82,11 @@ struct sched {
  */
 void	sched_setup(struct sched *, const struct config *cfg,
 	    const struct order_hooks *, const struct exec_hooks *);
+/*
+ * -j FILE: run at most jobs at once from now on (unbounded: -j 0), as
+ * many as fit in the limits; more are warned of once.
+ */
+void	sched_set_slots(struct sched *, long jobs, int unbounded);
 /* Free what sched_setup() made, after the run's end. */
 void	sched_teardown(struct sched *);
 
