@@ -48,6 +48,7 @@
 #include <unistd.h>
 
 #define MS	1000000LL
+#define TERM_KILL_WAIT	(25 * MS)	/* after a KILL the sequence adds */
 
 static long
 slot_take(struct sched *s)
@@ -83,18 +84,125 @@ running_del(struct sched *s, struct job *job)
 	s->st.running--;
 }
 
+/*
+ * Step i of the termination sequence: 1 with its signal and wait, or 0
+ * past its end.  A sequence that does not end with KILL gets one, so
+ * that nothing of an ended job outlives it (with -u, a survivor would
+ * hold the caller's pipe open).
+ */
+static int
+term_at(const struct config *cfg, int i, int *signo, int64_t *wait_ns)
+{
+	size_t n = cfg->ntermseq;
+
+	if ((size_t)i < n) {
+		*signo = cfg->termseq[i].signo;
+		*wait_ns = cfg->termseq[i].ms * MS;
+		return 1;
+	}
+	if ((size_t)i == n && (n == 0 || cfg->termseq[n - 1].signo != SIGKILL)) {
+		*signo = SIGKILL;
+		*wait_ns = TERM_KILL_WAIT;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Take the next step of the termination sequence: signal the job
+ * through its engine, or, once its leader is reaped (job NULL), its
+ * group pgid.  *deadline becomes when the step after is due, or 0 when
+ * the sequence is over.
+ */
+static void
+term_next(struct sched *s, struct job *job, pid_t pgid, int *step,
+    int64_t *deadline, int64_t now)
+{
+	int64_t wait_ns;
+	int signo;
+
+	if (!term_at(s->cfg, *step, &signo, &wait_ns)) {
+		*deadline = 0;
+		return;
+	}
+	(*step)++;
+	if (job != NULL)
+		s->ops->signal(s->exec, job, signo);
+	else
+		(void)kill(-pgid, signo);
+	*deadline = now + wait_ns;
+}
+
 /* Begin ending a job with the termination sequence. */
 static void
 terminate(struct sched *s, struct job *job, int64_t now)
 {
-	const struct config *cfg = s->cfg;
-
 	if (job->state != JOB_RUNNING)
 		return;
 	job_set_state(job, JOB_TERMINATING);
-	s->ops->signal(s->exec, job, cfg->termseq[0].signo);
-	job->term_step = 1;
-	job->deadline_ns = now + cfg->termseq[0].ms * MS;
+	job->term_step = 0;
+	term_next(s, job, 0, &job->term_step, &job->deadline_ns, now);
+}
+
+/*
+ * A job being ended was reaped, but the leader is only the first of its
+ * group to go: what it started (a child that catches TERM) is ended by
+ * the rest of the sequence, as GNU parallel does.  The group's id stays
+ * in use, and so cannot name anyone else's group, while it has members;
+ * each step first checks that it still has.
+ */
+static void
+linger_add(struct sched *s, const struct job *job)
+{
+	struct linger *l;
+
+	if (job->pid <= 0 || job->deadline_ns == 0 || kill(-job->pid, 0) < 0)
+		return;
+	l = xmalloc(sizeof(*l));
+	*l = (struct linger){ job->pid, job->term_step, job->deadline_ns,
+	    s->linger };
+	s->linger = l;
+}
+
+/* Signal every lingering group; with forget, drop them too. */
+static void
+linger_signal(struct sched *s, int signo, int forget)
+{
+	struct linger *l;
+
+	for (l = s->linger; l != NULL; l = l->next)
+		(void)kill(-l->pgid, signo);
+	while (forget && (l = s->linger) != NULL) {
+		s->linger = l->next;
+		free(l);
+	}
+}
+
+/* Take the steps that are due; return the next deadline, or INT64_MAX. */
+static int64_t
+linger_fire(struct sched *s, int64_t now)
+{
+	int64_t next = INT64_MAX;
+	struct linger *l, **pp;
+
+	for (pp = &s->linger; (l = *pp) != NULL;) {
+		if (l->deadline_ns <= now) {
+			if (kill(-l->pgid, 0) == 0)
+				term_next(s, NULL, l->pgid, &l->step,
+				    &l->deadline_ns, now);
+			else
+				l->deadline_ns = 0;	/* empty at last */
+		}
+		if (l->deadline_ns == 0) {
+			*pp = l->next;
+			free(l);
+			continue;
+		}
+		if (l->deadline_ns < next)
+			next = l->deadline_ns;
+		pp = &l->next;
+	}
+	return next;
 }
 
 static void
@@ -119,6 +227,7 @@ kill_all(struct sched *s)
 		job->killed = 1;
 		s->ops->signal(s->exec, job, SIGKILL);
 	}
+	linger_signal(s, SIGKILL, 1);
 }
 
 /* Stop starting jobs and end the running ones; die of signo at the end. */
@@ -300,6 +409,8 @@ on_done(void *ctx, struct job *job)
 	int64_t delay;
 	int r;
 
+	if (job->state == JOB_TERMINATING)
+		linger_add(s, job);
 	job_set_state(job, JOB_REAPED);
 	running_del(s, job);
 	slot_give(s, job->slot);
@@ -652,8 +763,7 @@ next_start(const struct sched *s, int64_t now)
 static int
 fire_deadlines(struct sched *s)
 {
-	const struct config *cfg = s->cfg;
-	int64_t now = clock_mono_ns(), next = INT64_MAX, start;
+	int64_t now = clock_mono_ns(), next = INT64_MAX, start, linger;
 	struct job *job;
 
 	for (job = s->running; job != NULL; job = job->next) {
@@ -663,14 +773,9 @@ fire_deadlines(struct sched *s)
 			if (job->state == JOB_RUNNING) {
 				job->timed_out = 1;
 				terminate(s, job, now);
-			} else if ((size_t)job->term_step < cfg->ntermseq) {
-				const struct termstep *t =
-				    &cfg->termseq[job->term_step++];
-
-				s->ops->signal(s->exec, job, t->signo);
-				job->deadline_ns = now + t->ms * MS;
 			} else
-				job->deadline_ns = 0;
+				term_next(s, job, 0, &job->term_step,
+				    &job->deadline_ns, now);
 		}
 		if (job->deadline_ns && job->deadline_ns < next)
 			next = job->deadline_ns;
@@ -685,6 +790,8 @@ fire_deadlines(struct sched *s)
 			next = s->res.next_ns;
 	} else if (s->retry != NULL && s->retry->deadline_ns < next)
 		next = s->retry->deadline_ns;	/* drop_waiting() is due */
+	if ((linger = linger_fire(s, now)) < next)
+		next = linger;
 	if (next == INT64_MAX)
 		return -1;
 	if (next <= now)
@@ -719,10 +826,12 @@ stop_jobs(struct sched *s)
 
 	for (job = s->running; job != NULL; job = job->next)
 		s->ops->signal(s->exec, job, SIGSTOP);
+	linger_signal(s, SIGSTOP, 0);
 	raise(SIGSTOP);
 	/* Resumed. */
 	for (job = s->running; job != NULL; job = job->next)
 		s->ops->signal(s->exec, job, SIGCONT);
+	linger_signal(s, SIGCONT, 0);
 }
 
 static void
@@ -844,7 +953,8 @@ sched_run(const struct config *cfg)
 		if (s->stop != RUNNING)
 			drop_waiting(s);
 		if (s->running == NULL && s->retry == NULL &&
-		    s->pending == NULL && (s->eof || s->stop != RUNNING))
+		    s->pending == NULL && s->linger == NULL &&
+		    (s->eof || s->stop != RUNNING))
 			break;
 		timeout = fire_deadlines(s);
 		if (report_wants_ticks(s->report) &&

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct config;
 struct exec;
@@ -23,6 +24,18 @@ struct input;
 struct order;
 struct order_hooks;
 struct tmpl;
+
+/*
+ * The process group of a job that was being ended when its leader
+ * exited, and still has members: the termination sequence goes on
+ * against the group alone, from step, until the group is empty.
+ */
+struct linger {
+	pid_t		 pgid;
+	int		 step;		/* next termination sequence step */
+	int64_t		 deadline_ns;	/* when to take it */
+	struct linger	*next;
+};
 
 enum stop {
 	RUNNING,		/* starting jobs */
@@ -51,6 +64,7 @@ struct sched {
 	struct job	*pending;
 	struct job	*running;	/* list through next */
 	struct job	*retry;		/* waiting to run again, by time */
+	struct linger	*linger;	/* ended jobs' groups still alive */
 	long		*free_slots;	/* stack of free slot numbers */
 	long		 nfree;
 	long		 slots_max;	/* free_slots' size: what the limits fit */
