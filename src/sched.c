@@ -4,7 +4,9 @@
  * record, the output is not backed up, no delay or back-off is pending),
  * then let the executor wait until the next deadline, and fire the
  * deadlines that passed (time limits, termination sequence steps,
- * retries waiting out their back-off).
+ * retries waiting out their back-off).  A job being ended whose leader
+ * exits leaves its group in s->linger, where the sequence goes on until
+ * the group is empty; the run ends only once that list is empty too.
  *
  * --load and --memfree hold starts back while the machine is short
  * (res.h): the job at hand waits in s->pending, and the loop looks again
