@@ -152,51 +152,60 @@ budget_hold_max(long jobs)
 
 /*
  * A value's cost against the argument limit: its bytes in the command
- * line, and for a program run directly also the argv pointer the kernel
- * counts for each argument.
+ * line, or for a program run directly in its argv, pointers included.
  */
 static size_t
 arg_cost(void *tmpl, const struct arg *a)
 {
-	return tmpl_arg_cost(tmpl, a->p, a->len) +
-	    (tmpl_direct(tmpl) != NULL ? sizeof(char *) : 0);
+	return tmpl_arg_cost(tmpl, a->p, a->len);
 }
 
 /*
  * -s counts as xargs does: the bytes of the command line, each word with
- * its terminating NUL.  Measure the real line for one and for two values
- * to find the fixed part and what each value adds besides its own bytes.
+ * its terminating NUL.  Measure the real line for one value, for two,
+ * and for two with the second one byte longer, to find the fixed part,
+ * how many times a value's bytes appear (a word may hold several {}),
+ * and what each value adds besides them.
  */
 static size_t
 xargs_cost(void *ctx, const struct arg *a)
 {
 	const struct budget_args *x = ctx;
 
-	return quote_len(a->p, a->len) + x->per_value;
+	return quote_len(a->p, a->len) * x->copies + x->per_value;
+}
+
+/* The line's length for the values v[0, n). */
+static size_t
+line_len(const struct tmpl *t, struct arg *v, size_t n, struct buf *b)
+{
+	struct args a = { v, n, n };
+	struct tmpl_ctx ctx = { &a, 1, 1, -1 };
+
+	buf_clear(b);
+	tmpl_line(t, &ctx, b);
+	return b->len;
 }
 
 static size_t
 xargs_base(const struct tmpl *t, struct budget_args *x)
 {
 	struct arg v[2] = { { "x", 1 }, { "x", 1 } };
-	struct args a = { .v = v, .n = 1, .nrecords = 1, .in_fd = -1 };
-	struct tmpl_ctx ctx = { &a, 1, 1, -1 };
 	struct buf b = { 0 };
-	size_t one, two;
+	size_t one, two, longer;
 
-	tmpl_line(t, &ctx, &b);
-	one = b.len;
-	buf_clear(&b);
-	a.n = 2;
-	tmpl_line(t, &ctx, &b);
-	two = b.len;
+	one = line_len(t, v, 1, &b);
+	two = line_len(t, v, 2, &b);
+	v[1] = (struct arg){ "xx", 2 };
+	longer = line_len(t, v, 2, &b);
 	buf_free(&b);
 	/*
-	 * line(n) = fixed + n * (per_value + value bytes); xargs counts the
-	 * line and its final NUL.
+	 * line(n) = fixed + n * (per_value + copies * value bytes); xargs
+	 * counts the line and its final NUL.
 	 */
-	x->per_value = two - one - 1;
-	return one - x->per_value;
+	x->copies = longer - two;
+	x->per_value = two - one - x->copies;
+	return one - x->per_value - x->copies + 1;
 }
 
 void

@@ -22,8 +22,12 @@ struct config;
 struct input;
 struct tmpl;
 
-/* -s: what each value adds to the command line besides its bytes. */
+/*
+ * -s: how many times a value's bytes appear in the command line, and
+ * what each value adds besides them.
+ */
 struct budget_args {
+	size_t	 copies;
 	size_t	 per_value;
 };
 

@@ -479,12 +479,16 @@ arg_cost(const struct tmpl *t, const struct seg *s, const char *p,
 	return n;
 }
 
+/*
+ * Word w's bytes, with p as the value of each {} in it (a -X context
+ * word), or with none (p NULL: the word without values).
+ */
 static size_t
 word_fixed(const struct tmpl *t, const struct word *w, const char *p,
     size_t len, struct buf *scratch)
 {
 	const struct seg *s;
-	size_t i, n = t->qwords ? 2 : 0;
+	size_t i, n = t->qwords ? 2 : 0, slack = t->qwords ? 2 : 0;
 
 	for (i = 0; i < w->nseg; i++) {
 		s = &t->segs[w->seg0 + i];
@@ -494,38 +498,55 @@ word_fixed(const struct tmpl *t, const struct word *w, const char *p,
 		else if (s->kind == SEG_ARG)
 			n += arg_cost(t, s, p, len, scratch);
 		else if (s->kind == SEG_ALL)
-			n += 2;		/* '' when there is no argument */
+			/* '' when there is no argument. */
+			n += p == NULL ? 2 : mod_cost(s, p, len, scratch) +
+			    slack;
 		else
 			n += NUM_COST;
 	}
 	return n;
 }
 
+/*
+ * What one more word of the command costs: in a shell line the blank
+ * before it; in a direct job's argv its NUL and the pointer the kernel
+ * counts for it.
+ */
+static size_t
+word_cost(const struct tmpl *t)
+{
+	return t->direct != NULL ? 1 + sizeof(char *) : 1;
+}
+
+/*
+ * Every word a value makes is counted: each {} of a word that joins the
+ * values makes one more word, and a -X context word repeats whole.
+ */
 size_t
 tmpl_arg_cost(const struct tmpl *t, const char *p, size_t len)
 {
 	struct buf scratch = { 0 };
 	const struct word *w;
 	const struct seg *s;
-	size_t i, j, per, cost = 0;
+	size_t i, j, cost = 0, brk = word_cost(t);
 	size_t slack = t->qwords ? 2 : 0;
 
 	if (t->raw)
 		return len + 1;
 	for (i = 0; i < t->nwords; i++) {
 		w = &t->words[i];
-		per = 0;
+		if (w->repeat) {
+			cost += word_fixed(t, w, p, len, &scratch) + brk;
+			continue;
+		}
 		for (j = 0; j < w->nseg; j++) {
 			s = &t->segs[w->seg0 + j];
 			if (s->kind == SEG_ALL)
-				per += mod_cost(s, p, len, &scratch) + 1 +
-				    slack;
-			else if (s->kind == SEG_ARG && !w->repeat)
-				per += arg_cost(t, s, p, len, &scratch);
+				cost += mod_cost(s, p, len, &scratch) +
+				    slack + brk;
+			else if (s->kind == SEG_ARG)
+				cost += arg_cost(t, s, p, len, &scratch);
 		}
-		cost += per;
-		if (w->repeat)
-			cost += word_fixed(t, w, p, len, &scratch);
 	}
 	buf_free(&scratch);
 	return cost;
@@ -534,6 +555,9 @@ tmpl_arg_cost(const struct tmpl *t, const char *p, size_t len)
 size_t
 tmpl_base_len(const struct tmpl *t)
 {
+	/* A direct job's argv: each word's NUL and pointer, and the NULL. */
+	if (t->direct != NULL)
+		return t->base_len + (t->nwords + 1) * word_cost(t);
 	return t->base_len;
 }
 

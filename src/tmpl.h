@@ -91,7 +91,10 @@ size_t	tmpl_max_position(const struct tmpl *);
 
 /*
  * For -X/-m: the bytes each value adds to the command line, and the
- * bytes of the line with no values.  Upper bounds, except that {n}
+ * bytes of the line with no values; for a direct job, to its argv, with
+ * each word's NUL and the pointer the kernel counts for it.  Every word
+ * a value makes counts (each {} of a word that joins the values, each
+ * repetition of a -X context word).  Upper bounds, except that {n}
  * inside a -X context word is counted as large as the value being added.
  */
 size_t	tmpl_arg_cost(const struct tmpl *, const char *p, size_t len);

@@ -41,3 +41,37 @@ GROUP_JOB="trap 'touch leader-term; exit 1' TERM; sh -c 'trap \"\" TERM; recordp
 	[ -f ready ] && [ -f leader-term ]
 	gone leader.pid child.pid
 }
+
+# Under a 512 KiB stack the kernel takes 128 KiB of arguments, so a few
+# thousand values fill a command line.
+@test "-X: values in two words of one command fit the kernel's limit" {
+	seq 20000 > in
+	run --separate-stderr bash -c 'ulimit -s 512 && "$FANOUT" -X echo "a{}" "b{}" < in > out'
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$(wc -w < out)" -eq 40000 ]
+	[ "$(tr ' ' '\n' < out | grep -c '^a')" -eq 20000 ]
+	command -v parallel > /dev/null ||
+	    skip "GNU parallel is not installed: nothing to compare with"
+	bash -c 'ulimit -s 512 && parallel --will-cite -X echo "a{}" "b{}" < in > gnu'
+	cmp <(tr ' ' '\n' < out | sort) <(tr ' ' '\n' < gnu | sort)
+}
+
+@test "-m: a word with several {} fits the kernel's limit" {
+	seq 20000 > in
+	run --separate-stderr bash -c 'ulimit -s 512 && "$FANOUT" -m echo "x{}{}" < in > out'
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	[ "$(grep -c . out)" -ge 2 ]
+}
+
+@test "-s counts each copy of a value in a word with several {}" {
+	seq 1000 1030 | sed 's/^/abcdef/' > in
+	run --separate-stderr fanout -k -s 100 -X echo 'a{}b{}c' :::: in
+	[ "$status" -eq 0 ]
+	# GNU parallel packs 3 to a line here: "echo" and 3 words of 23.
+	[ "$(printf '%s\n' "$output" | awk '{ print NF }' | sort -u)" = "$(printf '1\n3')" ]
+	command -v parallel > /dev/null ||
+	    skip "GNU parallel is not installed: nothing to compare with"
+	[ "$output" = "$(gnu -k -s 100 -X echo 'a{}b{}c' :::: in)" ]
+}
