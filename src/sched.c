@@ -627,6 +627,33 @@ watch_memory(struct sched *s)
 		look(s, now);
 }
 
+/*
+ * -s: a job whose line alone is longer (counting its final NUL, as
+ * xargs does) cannot be made to fit.  GNU parallel stops there: no job
+ * from it on runs, and the exit status is 255.  The jobs before it were
+ * fine: they finish (GNU ends them, but most have finished by then).
+ */
+static int
+too_long(struct sched *s, struct job *job)
+{
+	const char *line;
+	size_t len;
+
+	if (s->cfg->max_chars <= 0)
+		return 0;
+	line = job_line(&s->maker, job);
+	len = strlen(line) + 1;
+	if (len <= (size_t)s->cfg->max_chars)
+		return 0;
+	util_warn(0, "job %ld: its command line is %zu bytes, more than "
+	    "-s %ld allows; no further jobs run: %.60s%s", job->seq, len,
+	    s->cfg->max_chars, line, len > 61 ? "..." : "");
+	s->fatal = 1;
+	if (s->stop == RUNNING)
+		s->stop = DRAINING;
+	return 1;
+}
+
 static int
 can_start(struct sched *s, int64_t now)
 {
@@ -696,6 +723,12 @@ start_jobs(struct sched *s, int *want_input)
 			if (s->seq == 0)
 				check_positions(s, &a);
 			job = job_new(&s->maker, &a, ++s->seq);
+			if (too_long(s, job)) {
+				s->seq--;
+				job_free(job);
+				s->eof = 1;
+				return;
+			}
 			if (s->cfg->retry_failed)
 				job->seq = seq;
 			else if (report_skip(s->report, job->seq)) {

@@ -75,3 +75,28 @@ GROUP_JOB="trap 'touch leader-term; exit 1' TERM; sh -c 'trap \"\" TERM; recordp
 	    skip "GNU parallel is not installed: nothing to compare with"
 	[ "$output" = "$(gnu -k -s 100 -X echo 'a{}b{}c' :::: in)" ]
 }
+
+@test "-s: a record too long for it stops the run, as GNU parallel does" {
+	printf 'a\n%056d\nc\n' 0 > in
+	run --separate-stderr fanout -k -s 30 echo :::: in
+	[ "$status" -eq 255 ]
+	# The job before it ran; neither it nor any after did.
+	[ "$output" = a ]
+	[[ "$stderr" == "fanout: job 2: its command line is 62 bytes, more than -s 30 allows; no further jobs run: echo 000"* ]]
+	command -v parallel > /dev/null ||
+	    skip "GNU parallel is not installed: nothing to compare with"
+	run --separate-stderr gnu -k -s 30 echo :::: in
+	[ "$status" -eq 255 ]
+	[ "$output" = a ]
+}
+
+@test "-s with -X: one value too long for it stops the run" {
+	printf 'a\n%056d\nc\n' 0 > in
+	run --separate-stderr fanout -k -s 61 -X echo :::: in
+	[ "$status" -eq 255 ]
+	[ "$output" = a ]
+	[[ "$stderr" == "fanout: job 2: its command line is 62 bytes, more than -s 61 allows"* ]]
+	run --separate-stderr fanout -k -s 62 -X echo :::: in
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq 3 ]
+}
