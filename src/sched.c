@@ -133,6 +133,22 @@ term_next(struct sched *s, struct job *job, pid_t pgid, int *step,
 	else
 		(void)kill(-pgid, signo);
 	*deadline = now + wait_ns;
+	/* A group sent KILL is done with: only zombies may be left. */
+	if (job == NULL && signo == SIGKILL)
+		*deadline = 0;
+}
+
+/* Whether the first step steps of the sequence include a KILL. */
+static int
+term_killed(const struct config *cfg, int steps)
+{
+	int64_t wait_ns;
+	int i, signo;
+
+	for (i = 0; i < steps; i++)
+		if (term_at(cfg, i, &signo, &wait_ns) && signo == SIGKILL)
+			return 1;
+	return 0;
 }
 
 /* Begin ending a job with the termination sequence. */
@@ -158,7 +174,13 @@ linger_add(struct sched *s, const struct job *job)
 {
 	struct linger *l;
 
-	if (job->pid <= 0 || job->deadline_ns == 0 || kill(-job->pid, 0) < 0)
+	/*
+	 * After a KILL (a step, or a second Ctrl-C) nothing is left to end:
+	 * what kill() still finds are zombies, which a reaper other than
+	 * fanout may take its time over.
+	 */
+	if (job->pid <= 0 || job->deadline_ns == 0 || s->kills > 1 ||
+	    term_killed(s->cfg, job->term_step) || kill(-job->pid, 0) < 0)
 		return;
 	l = xmalloc(sizeof(*l));
 	*l = (struct linger){ job->pid, job->term_step, job->deadline_ns,
