@@ -20,19 +20,50 @@
 
 extern char **environ;
 
+/*
+ * Descriptors kept beside those open at setup: the engine's own (its
+ * event loop, wake-up pipes, a worker's socket pair while it forks), one
+ * job's pipe ends while it is spawned, and files opened for a moment (a
+ * --results file, a --joblog line).
+ */
+#define FDS_RESERVE	8
+
+/* The descriptors open now, below limit. */
+static int
+open_fds(rlim_t limit)
+{
+	int fd, n = 0;
+
+	for (fd = 0; fd < (int)limit; fd++)
+		if (fcntl(fd, F_GETFD) >= 0)
+			n++;
+	return n;
+}
+
+/* What is left of limit for jobs, beside fanout's own descriptors. */
+static rlim_t
+fds_free(rlim_t limit)
+{
+	rlim_t own = FDS_RESERVE;
+
+	/* Counting would cost more than it tells under a large limit. */
+	own += limit < 4096 ? (rlim_t)open_fds(limit) : 64;
+	return limit > own ? limit - own : 0;
+}
+
 long
-budget_jobs(long jobs, int unbounded, unsigned long long *limit)
+budget_jobs(long jobs, int unbounded, int per_job, unsigned long long *limit)
 {
 	struct rlimit rl;
-	rlim_t need, room, start;
+	rlim_t need, start;
 	long fit;
 
 	*limit = 0;
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
 		return jobs;
 	start = rl.rlim_cur;
-	/* Per job: 3 running descriptors, 4 while spawning, spills held. */
-	need = (rlim_t)jobs * 8 + 64;
+	need = (rlim_t)jobs * (rlim_t)(per_job + BUDGET_SPILL_FDS) + 64 +
+	    FDS_RESERVE;
 	if (unbounded || rl.rlim_cur < need) {
 		rlim_t want = unbounded ? rl.rlim_max : need;
 
@@ -48,12 +79,12 @@ budget_jobs(long jobs, int unbounded, unsigned long long *limit)
 	if (rl.rlim_cur > start)
 		spawn_set_nofile(start);
 	*limit = (unsigned long long)rl.rlim_cur;
-	room = rl.rlim_cur > 64 ? rl.rlim_cur - 64 : 0;
-	fit = (long)(room / 8);
+	fit = (long)(fds_free(rl.rlim_cur) /
+	    (rlim_t)(per_job + BUDGET_SPILL_FDS));
 	if (fit < 1)
 		fit = 1;
 	if (unbounded)
-		return fit > 32768 ? 32768 : fit;
+		return fit > BUDGET_JOBS_MAX ? BUDGET_JOBS_MAX : fit;
 	return fit < jobs ? fit : jobs;
 }
 
@@ -121,13 +152,11 @@ int
 budget_no_room(int need)
 {
 	struct rlimit rl;
-	int fd, open = 0;
+	int open;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= 4096)
 		return 0;
-	for (fd = 0; fd < (int)rl.rlim_cur; fd++)
-		if (fcntl(fd, F_GETFD) >= 0)
-			open++;
+	open = open_fds(rl.rlim_cur);
 	return (rlim_t)(open + need) > rl.rlim_cur ? open : 0;
 }
 
@@ -145,9 +174,25 @@ budget_spool_limit(long jobs)
 }
 
 size_t
-budget_hold_max(long jobs)
+budget_hold_max(long jobs, int per_job)
 {
-	return (size_t)jobs * 2 + 16;
+	struct rlimit rl;
+	rlim_t left, busy = (rlim_t)jobs * (rlim_t)(per_job +
+	    BUDGET_SPILL_FDS);
+	size_t max = (size_t)jobs * 2 + 16;
+
+	/*
+	 * A finished job -k holds keeps its spill files: as many as the
+	 * descriptors the running jobs leave, at least one (else nothing
+	 * would start again).
+	 */
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= 4096)
+		return max;
+	left = fds_free(rl.rlim_cur);
+	left = left > busy ? (left - busy) / BUDGET_SPILL_FDS : 0;
+	if (left < 1)
+		left = 1;
+	return left < max ? (size_t)left : max;
 }
 
 /*

@@ -1,11 +1,13 @@
 /*
  * budget: how much fanout takes on at once.
  *
- * Descriptors: each running job costs up to 8 (3 while it runs, 4 while
- * it is spawned, its output spilled to files), plus 64 for fanout's own.
- * budget_jobs() raises the soft limit as far as -j needs (the jobs keep
- * the limit fanout started with) and says how many jobs fit; the memory
- * for held output and the -k back-pressure follow from that number.
+ * Descriptors: each running job costs what its engine holds for it
+ * (exec_ops.run_fds: its pipes and pidfd, or its worker's socket) plus
+ * BUDGET_SPILL_FDS for its held output spilled to files; fanout's own are
+ * those open at setup plus a small reserve.  budget_jobs() raises the
+ * soft limit as far as -j needs (the jobs keep the limit fanout started
+ * with) and says how many jobs fit; the memory for held output and the
+ * -k back-pressure follow from that number.
  *
  * Argument sizes: with -X/-m, how many values fit in one command line,
  * against the kernel's limit or, with -s, against xargs's count.
@@ -31,12 +33,20 @@ struct budget_args {
 	size_t	 per_value;
 };
 
+/* A job's held stdout and stderr, each spilled to a file. */
+#define BUDGET_SPILL_FDS	2
+/* -j 0: at most this many jobs at once. */
+#define BUDGET_JOBS_MAX		32768
+
 /*
- * How many of jobs fit in the descriptor limit, after raising it (to the
- * hard limit when unbounded, then at most 32768); at least 1.  *limit is
- * the soft limit in force.
+ * How many of jobs fit in the descriptor limit, each costing per_job
+ * descriptors besides its spill files, after raising the limit (to the
+ * hard limit when unbounded, then at most BUDGET_JOBS_MAX); at least 1.
+ * Call once the input and the reports are open: what is open then is
+ * counted as fanout's own.  *limit is the soft limit in force.
  */
-long	budget_jobs(long jobs, int unbounded, unsigned long long *limit);
+long	budget_jobs(long jobs, int unbounded, int per_job,
+	    unsigned long long *limit);
 /*
  * How many of jobs fit in the process limit, each costing tasks of it
  * (the job, and a worker thread or process), beside the tasks the user
@@ -55,8 +65,12 @@ long	budget_procs(long jobs, int tasks, unsigned long long *limit,
 int	budget_no_room(int need);
 /* The memory one stream of one job may hold before spilling to a file. */
 size_t	budget_spool_limit(long jobs);
-/* Finished jobs -k may hold behind an unfinished one before pausing. */
-size_t	budget_hold_max(long jobs);
+/*
+ * Finished jobs -k may hold behind an unfinished one before pausing: no
+ * more than the descriptors left beside jobs running jobs (per_job as
+ * for budget_jobs()) can hold spilled; at least 1.
+ */
+size_t	budget_hold_max(long jobs, int per_job);
 
 /*
  * -X/-m: tell the input how to measure values and how much room one

@@ -74,6 +74,12 @@ struct exec_ops {
 	 * start one.
 	 */
 	int	 job_fds;
+	/*
+	 * Descriptors fanout holds for each running job (its pipes and
+	 * pidfd, or its worker's socket), its spilled output aside: what
+	 * the descriptor budget counts a job at.
+	 */
+	int	 run_fds;
 	/* Tasks per running job: the job, and a worker thread or process. */
 	int	 job_tasks;
 	/* 0 or -errno. */

@@ -353,6 +353,7 @@ async_release(struct exec *e)
 const struct exec_ops exec_async_ops = {
 	.name = "async",
 	.job_fds = 5,
+	.run_fds = 3,
 	.job_tasks = 1,
 	.init = async_init,
 	.start = async_start,

@@ -626,6 +626,7 @@ process_release(struct exec *e)
 const struct exec_ops exec_process_ops = {
 	.name = "process",
 	.job_fds = 2,
+	.run_fds = 1,
 	.job_tasks = 2,
 	.init = process_init,
 	.start = process_start,

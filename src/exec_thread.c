@@ -535,6 +535,7 @@ thread_release(struct exec *e)
 const struct exec_ops exec_thread_ops = {
 	.name = "thread",
 	.job_fds = 5,
+	.run_fds = 3,
 	.job_tasks = 2,
 	.init = thread_init,
 	.start = thread_start,

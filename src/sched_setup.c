@@ -29,11 +29,11 @@ warn_fit(const struct config *cfg, long jobs, const char *what,
     unsigned long long limit)
 {
 	/* -j FILE: its count is checked against the fit as it is read. */
-	if (!cfg->jobs_unbounded && cfg->jobs_file == NULL)
+	if (cfg->jobs_file == NULL)
 		util_warn(0, "-j %ld: only %ld job%s fit%s in the %s limit "
-		    "(%llu); running %ld at once", cfg->jobs, jobs,
-		    jobs == 1 ? "" : "s", jobs == 1 ? "s" : "", what, limit,
-		    jobs);
+		    "(%llu); running %ld at once", cfg->jobs_unbounded ? 0 :
+		    cfg->jobs, jobs, jobs == 1 ? "" : "s", jobs == 1 ? "s" : "",
+		    what, limit, jobs);
 }
 
 /*
@@ -122,8 +122,10 @@ sched_setup(struct sched *s, const struct config *cfg,
 		 * as the limits allow, as -j 0 does.
 		 */
 		jobs = budget_jobs(cfg->jobs, cfg->jobs_unbounded ||
-		    cfg->jobs_file != NULL, &nofile);
-		if (jobs < cfg->jobs)
+		    cfg->jobs_file != NULL, s->ops->run_fds, &nofile);
+		/* -j 0 is cut only when the jobs known are more. */
+		if (cfg->jobs_unbounded ? jobs < BUDGET_JOBS_MAX &&
+		    (s->st.total < 0 || s->st.total > jobs) : jobs < cfg->jobs)
 			warn_fit(cfg, jobs, "descriptor", nofile);
 		jobs = fit_procs(s, jobs);
 	}
@@ -133,7 +135,7 @@ sched_setup(struct sched *s, const struct config *cfg,
 	s->slots_max = s->slots = jobs;
 	if (cfg->jobs_file != NULL && !cfg->dry_run)
 		sched_set_slots(s, cfg->jobs, cfg->jobs_unbounded);
-	s->hold_max = budget_hold_max(s->slots);
+	s->hold_max = budget_hold_max(s->slots, s->ops ? s->ops->run_fds : 0);
 	spool_set_limit(budget_spool_limit(jobs));
 	spool_set_dir(cfg->tmpdir);
 	job_maker_init(&s->maker, cfg, s->tmpl, s->tagtmpl, s->st.total);
@@ -167,7 +169,7 @@ sched_set_slots(struct sched *s, long jobs, int unbounded)
 		jobs = s->slots_max;
 	}
 	s->slots = jobs;
-	s->hold_max = budget_hold_max(jobs);
+	s->hold_max = budget_hold_max(jobs, s->ops ? s->ops->run_fds : 0);
 }
 
 void

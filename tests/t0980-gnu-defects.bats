@@ -100,3 +100,39 @@ GROUP_JOB="trap 'touch leader-term; exit 1' TERM; sh -c 'trap \"\" TERM; recordp
 	[ "$status" -eq 0 ]
 	[ "$(printf '%s\n' "$output" | wc -l)" -eq 3 ]
 }
+
+# Each job waits (at most 10 s) until 6 have started, then says how many
+# it saw: the first 6 see 6 or more only if they all ran at once.
+RENDEZVOUS='touch r{}; n=0; while [ "$(ls r* | wc -l)" -lt 6 ] && [ $n -lt 500 ]; do sleep 0.02; n=$((n + 1)); done; ls r* | wc -l'
+
+# every_at_least N: each line of $output is a number of at least N.
+every_at_least() {
+	[ -n "$output" ] &&
+	    [ "$(printf '%s\n' "$output" | sort -n | head -n 1)" -ge "$1" ]
+}
+
+@test "-j 0 under 50 descriptors runs several jobs at once and says how many" {
+	run --separate-stderr bash -c 'ulimit -n 50 && exec "$FANOUT" -j0 "$1" ::: $(seq 20)' sh "$RENDEZVOUS"
+	[ "$status" -eq 0 ]
+	every_at_least 6
+	[[ "$stderr" =~ ^"fanout: -j 0: only "([0-9]+)" jobs fit in the descriptor limit (50); running "([0-9]+)" at once"$ ]]
+	[ "${BASH_REMATCH[1]}" -ge 6 ] && [ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ]
+	command -v parallel > /dev/null ||
+	    skip "GNU parallel is not installed: nothing to compare with"
+	rm -f r*
+	run --separate-stderr bash -c 'ulimit -n 50 && exec parallel --will-cite -j0 "$1" ::: $(seq 20)' sh "$RENDEZVOUS"
+	every_at_least 6
+}
+
+@test "-j 0 under 50 descriptors says nothing when every job fits" {
+	run --separate-stderr bash -c 'ulimit -n 50 && exec "$FANOUT" -j0 "$1" ::: 1 2 3 4 5 6' sh "$RENDEZVOUS"
+	[ "$status" -eq 0 ]
+	every_at_least 6
+	[ -z "$stderr" ]
+}
+
+@test "a -j cut by the descriptor limit is said on stderr" {
+	run --separate-stderr bash -c 'ulimit -n 50 && exec "$FANOUT" -j 40 "echo {}" ::: 1 2'
+	[ "$status" -eq 0 ]
+	[[ "$stderr" =~ ^"fanout: -j 40: only "[0-9]+" jobs fit in the descriptor limit (50); running "[0-9]+" at once"$ ]]
+}
