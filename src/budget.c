@@ -224,7 +224,7 @@ xargs_cost(void *ctx, const struct arg *a)
 static size_t
 line_len(const struct tmpl *t, struct arg *v, size_t n, struct buf *b)
 {
-	struct args a = { v, n, n };
+	struct args a = { .v = v, .n = n, .nrecords = n, .in_fd = -1 };
 	struct tmpl_ctx ctx = { &a, 1, 1, -1 };
 
 	buf_clear(b);
