@@ -111,3 +111,21 @@ kill_recorded() {
 teardown() {
 	kill_recorded
 }
+
+# Start fanout in the background with its output in files; sets $pid.
+# Runs under `set -m` so that it has its own process group, as a job
+# started from an interactive shell would, and a plain shell's "ignore
+# INT in background jobs" does not apply.
+spawn_fanout() {
+	set -m
+	"$FANOUT" "$@" > out 2> err &
+	pid=$!
+	set +m
+}
+
+# Wait for the background fanout; its status in $status.  (Not through
+# `run`: a subshell cannot wait for its parent's child.)
+reap() {
+	status=0
+	wait "$pid" || status=$?
+}

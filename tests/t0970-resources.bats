@@ -7,20 +7,6 @@
 
 load helper
 
-# Start fanout in the background with its output in files; sets $pid.
-# Under `set -m` so that SIGINT reaches it (see t0800-signals.bats).
-spawn_fanout() {
-	set -m
-	"$FANOUT" "$@" > out 2> err &
-	pid=$!
-	set +m
-}
-
-reap() {
-	status=0
-	wait "$pid" || status=$?
-}
-
 # The hooks' fifos.
 use_load() {
 	mkfifo load
