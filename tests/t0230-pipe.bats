@@ -276,3 +276,19 @@ gnu() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(seq 10)" ]
 }
+
+@test "--pipe: --tag, --timeout and --halt work on blocks as on argument jobs" {
+	seq 4 > in
+	run --separate-stderr fanout --pipe -N 2 --tag -k cat < in
+	[ "$output" = "$(printf '\t1\n\t2\n\t3\n\t4')" ]
+	seq 6 > in
+	run --separate-stderr fanout --pipe -N 2 -k --timeout 1 \
+	    'read -r x; if [ "$x" = 3 ]; then exec sleep 30; fi; echo "$x"; cat' < in
+	[ "$status" -eq 1 ]
+	[ "$output" = "$(printf '1\n2\n5\n6')" ]
+	[[ "$stderr" == *"job 2: timed out"* ]]
+	run --separate-stderr fanout -j 1 --pipe -N 2 --halt now,fail=1 \
+	    'read -r x; [ "$x" != 3 ]' < in
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"halted by --halt"* ]]
+}
