@@ -145,6 +145,16 @@ load helper
 	[ "$output" = "a" ]
 }
 
+@test "GNU parallel's spellings --dryrun, --argsep, --linebuffer and --spreadstdin work" {
+	run --separate-stderr fanout --dryrun --argsep @@ echo @@ a
+	[ "$status" -eq 0 ]
+	[ "$output" = "echo a" ]
+	run --separate-stderr fanout --linebuffer -k echo ::: a b
+	[ "$output" = "$(printf 'a\nb')" ]
+	run --separate-stderr fanout --spreadstdin -N 2 -k 'paste -sd,' < <(seq 3)
+	[ "$output" = "$(printf '1,2\n3')" ]
+}
+
 @test "--will-cite and --no-notice are accepted and print nothing" {
 	run --separate-stderr fanout --will-cite --no-notice echo ::: a
 	[ "$status" -eq 0 ]
