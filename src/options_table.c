@@ -638,9 +638,10 @@ const struct opt_def options_table[] = {
 	{ "", { "dry-run" }, .compat = "dryrun", .group = GROUP_COMMAND,
 	  FLAG(dry_run),
 	  .help = "print the commands, run nothing" },
-	{ "v", { "verbose" }, .group = GROUP_COMMAND, FLAG(verbose),
+	{ "v", .group = GROUP_COMMAND, FLAG(verbose),
 	  .help = "print each command before its output" },
-	{ "t", .group = GROUP_COMMAND, FLAG(trace),
+	/* GNU's --verbose is its -t, not its -v. */
+	{ "t", { "verbose" }, .group = GROUP_COMMAND, FLAG(trace),
 	  .help = "print each command on stderr as it starts" },
 
 	{ "", { "mode" }, .group = GROUP_RUNNING, REQ("MODE"),

@@ -155,6 +155,15 @@ load helper
 	[ "$output" = "$(printf '1,2\n3')" ]
 }
 
+@test "--verbose prints each command on stderr, as GNU parallel's; -v on stdout" {
+	run --separate-stderr fanout --verbose echo ::: a
+	[ "$output" = "a" ]
+	[ "$stderr" = "echo a" ]
+	run --separate-stderr fanout -v echo ::: a
+	[ "$output" = "$(printf 'echo a\na')" ]
+	[ "$stderr" = "" ]
+}
+
 @test "--will-cite and --no-notice are accepted and print nothing" {
 	run --separate-stderr fanout --will-cite --no-notice echo ::: a
 	[ "$status" -eq 0 ]
