@@ -196,7 +196,7 @@ int	options_unescape(const char *s, char **out, size_t *len);
 int	options_termseq(const char *s, struct termstep *steps, size_t cap,
 	    size_t *n);
 /*
- * --halt: never, 0, 1, 2, or now|soon,fail|success|done=N|N% into cfg's
+ * --halt: never, 0, 1, 2, -1, -2, or now|soon,fail|success|done=N|N% into cfg's
  * halt_when, halt_what, and halt_count or halt_pct.
  */
 int	options_halt(const char *s, struct config *cfg);

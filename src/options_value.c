@@ -136,10 +136,12 @@ options_halt(const char *val, struct config *cfg)
 		cfg->halt_when = HALT_NEVER;
 		return 0;
 	}
-	/* GNU's old numeric forms. */
-	if (strcmp(val, "1") == 0 || strcmp(val, "2") == 0) {
-		cfg->halt_when = val[0] == '1' ? HALT_SOON : HALT_NOW;
-		cfg->halt_what = HALT_FAIL;
+	/* GNU's old numeric forms: 1, 2 on a failure; -1, -2 a success. */
+	if (strcmp(val, "1") == 0 || strcmp(val, "2") == 0 ||
+	    strcmp(val, "-1") == 0 || strcmp(val, "-2") == 0) {
+		p = val + (val[0] == '-');
+		cfg->halt_when = p[0] == '1' ? HALT_SOON : HALT_NOW;
+		cfg->halt_what = val[0] == '-' ? HALT_SUCCESS : HALT_FAIL;
 		cfg->halt_count = 1;
 		return 0;
 	}

@@ -125,6 +125,21 @@ load helper
 	[ "$output" = "$(printf '1\n0')" ]
 }
 
+@test "--halt's old numeric forms: 1 and 2 on a failure, -1 and -2 on a success" {
+	run --separate-stderr fanout -j1 --halt 2 'echo {}; exit {}' ::: 0 3 0
+	[ "$status" -eq 3 ]
+	[ "$output" = "$(printf '0\n3')" ]
+	run --separate-stderr fanout -j1 --halt -2 'echo {}; exit {}' ::: 1 0 1
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '1\n0')" ]
+	run --separate-stderr fanout -j1 --halt -1 'echo {}; exit {}' ::: 1 0 1
+	[ "$output" = "$(printf '1\n0')" ]
+	if command -v parallel >/dev/null; then
+		run --separate-stderr parallel --will-cite -j1 --halt -2 'echo {}; exit {}' ::: 1 0 1
+		[ "$output" = "$(printf '1\n0')" ]
+	fi
+}
+
 @test "--halt now,done=1 returns the job's status" {
 	run --separate-stderr fanout -j1 --halt now,done=1 'exit 4; : {}' ::: a b
 	[ "$status" -eq 4 ]
