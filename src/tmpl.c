@@ -43,6 +43,7 @@ struct seg {
 	const struct mod *mod;		/* SEG_ALL, SEG_ARG; NULL: none */
 	size_t		 off, len;	/* SEG_TEXT: bytes in text */
 	size_t		 argn;		/* SEG_ARG: 0-based */
+	int		 from_end;	/* SEG_ARG: {-n}, argn from the last */
 };
 
 struct word {
@@ -318,7 +319,9 @@ expand_word(const struct tmpl *t, const struct word *w,
 			}
 			break;
 		case SEG_ARG:
-			em_arg(e, c->args, s->argn, s->mod, last);
+			em_arg(e, c->args, !s->from_end ? s->argn :
+			    s->argn < nargs ? nargs - 1 - s->argn : SIZE_MAX,
+			    s->mod, last);
 			break;
 		case SEG_SEQ:
 			em_num(e, c->seq);
@@ -653,7 +656,7 @@ mod_at(struct build *b, const char *s, size_t n, struct seg *sg)
 
 /*
  * The replacement string at s, if any: its length, with *sg filled.
- * -I renames {} only; {n} wants no leading zero; a --header name is
+ * -I renames {} only; {n} and {-n} want no leading zero; a --header name is
  * matched exactly, after everything else.  Each may end in a modifier.
  */
 static size_t
@@ -666,7 +669,7 @@ match_rep(struct build *b, const char *s, size_t n, struct seg *sg)
 		{ "#", SEG_SEQ }, { "%", SEG_SLOT }, { "##", SEG_TOTAL },
 	};
 	const char *body, *close;
-	size_t bl, i, v;
+	size_t bl, i, v, neg;
 
 	memset(sg, 0, sizeof(*sg));
 	if (b->replen > 0 && n >= b->replen &&
@@ -689,14 +692,17 @@ match_rep(struct build *b, const char *s, size_t n, struct seg *sg)
 	if (bl > 0 && mod_at(b, body, bl, sg))
 		return bl + 2;
 	sg->kind = SEG_ARG;
-	if (bl > 0 && body[0] >= '1' && body[0] <= '9') {
-		for (v = 0, i = 0; i < bl && body[i] >= '0' && body[i] <= '9';
-		    i++) {
+	/* {n}, or {-n}: the n-th value from the last (GNU's). */
+	neg = bl > 1 && body[0] == '-';
+	if (bl > neg && body[neg] >= '1' && body[neg] <= '9') {
+		for (v = 0, i = neg; i < bl && body[i] >= '0' &&
+		    body[i] <= '9'; i++) {
 			if (v > (SIZE_MAX - 9) / 10)
 				goto names;
 			v = v * 10 + (size_t)(body[i] - '0');
 		}
 		sg->argn = v - 1;
+		sg->from_end = neg;
 		if (mod_at(b, body + i, bl - i, sg)) {
 			if (v > b->t->max_pos)
 				b->t->max_pos = v;

@@ -310,3 +310,15 @@ hostile_out() {
 	run --separate-stderr fanout -N0 echo '{1}' ::: a
 	[ -z "$stderr" ]
 }
+
+@test "{-n} is the n-th value from the last, with modifiers, as GNU parallel" {
+	run --separate-stderr fanout -k echo {-1} {-2} ::: a b ::: c.gz d.gz
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'c.gz a\nd.gz a\nc.gz b\nd.gz b')" ]
+	run --separate-stderr fanout -k --colsep , echo {-1.} {-3} ::: a,b,c.gz
+	[ "$output" = "c a" ]
+	if command -v parallel >/dev/null; then
+		run --separate-stderr parallel --will-cite -k echo {-1} {-2} ::: a b ::: c.gz d.gz
+		[ "$output" = "$(printf 'c.gz a\nd.gz a\nc.gz b\nd.gz b')" ]
+	fi
+}
