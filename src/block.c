@@ -131,9 +131,13 @@ block_open(struct blocker **out, const struct block_rules *ru,
 	return 0;
 }
 
+/* Where the record being searched starts: after the last boundary. */
+#define REC(b, rs)	((b)->last != NONE ? (b)->last : (rs))
+
 /*
  * The first boundary after the record that starts at rs, at or after
- * from, whose bytes lie wholly before end: 1 and *c, or 0.  A regular
+ * from, whose bytes lie wholly before end: 1 and *c, or 0.  Its
+ * separator lies after rs: separators never overlap.  A regular
  * expression's match that reaches end might grow with more input, so
  * before the end of the stream it does not count yet.
  */
@@ -276,7 +280,7 @@ block_end(struct blocker *b, long records, size_t size)
 	}
 	if (records > 0) {
 		while (b->counted < records &&
-		    boundary(b, rs, rs + b->scan, end, &c)) {
+		    boundary(b, REC(b, rs), rs + b->scan, end, &c)) {
 			b->counted++;
 			b->scan = c.at - rs + 1;
 			b->last = c.at;
@@ -291,8 +295,8 @@ block_end(struct blocker *b, long records, size_t size)
 	if (end - rs <= size)
 		return end;
 	/* The last boundary within size. */
-	while (rs + b->scan <= limit && boundary(b, rs, rs + b->scan, end, &c) &&
-	    c.at <= limit) {
+	while (rs + b->scan <= limit &&
+	    boundary(b, REC(b, rs), rs + b->scan, end, &c) && c.at <= limit) {
 		b->last = c.at;
 		b->scan = c.at - rs + 1;
 	}
