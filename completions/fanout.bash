@@ -27,6 +27,20 @@ _fanout()
 	--env)
 		COMPREPLY=($(compgen -v -A function -- "$cur"))
 		return ;;
+	-S | --sshlogin)
+		COMPREPLY=($(compgen -A hostname -- "$cur"))
+		return ;;
+	--sshloginfile | --slf | --transferfile | --tf | --return | --trc | \
+	--basefile | --bf)
+		_filedir
+		return ;;
+	--workdir | --wd)
+		_filedir -d
+		COMPREPLY+=($(compgen -W '...' -- "$cur"))
+		return ;;
+	--ssh)
+		COMPREPLY=($(compgen -c -- "$cur"))
+		return ;;
 	--halt)
 		COMPREPLY=($(compgen -W 'now,fail=1 soon,fail=1 now,success=1 now,done=1 never' -- "$cur"))
 		return ;;
@@ -39,7 +53,7 @@ _fanout()
 	--delay | --timeout | --termseq | --retries | --retry-delay | \
 	--tagstring | --arg-sep | --arg-file-sep | --total | --runs | \
 	--id | --semaphoretimeout | --st | --nice | --load | --memfree | \
-	--recend | --recstart)
+	--recend | --recstart | --sshdelay)
 		return ;;
 	--compare=*)
 		return ;;
@@ -62,7 +76,9 @@ _fanout()
 		    --max-args --max-lines --max-chars --no-run-if-empty --link --shuf --csv
 		    --trim --header --arg-sep --arg-file-sep --pipe --block
 		    --block-size --recend --recstart --regexp --rrs --remove-rec-sep --removerecsep
-		    --cat --plus --quote --shell
+		    --cat --sshlogin --sshloginfile --slf --ssh --sshdelay
+		    --filter-hosts --workdir --wd --transfer --transferfile --tf
+		    --return --cleanup --trc --basefile --bf --plus --quote --shell
 		    --no-shell --env --dry-run --verbose --mode --jobs --max-procs
 		    --delay --timeout --termseq --retries --retry-delay --halt
 		    --load --memfree --nice --semaphore --id --fg --wait --semaphoretimeout --st
@@ -72,7 +88,7 @@ _fanout()
 		    --total --results --compare --compare= --runs
 		    --will-cite --no-notice --list-options --help
 		    --version -a -0 -d -C -n -N -X -m -L -s -E -r -I -q -v -t -j
-		    -P -k -u -h -V' -- "$cur"))
+		    -P -S -k -u -h -V' -- "$cur"))
 		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace
 		return
 	fi

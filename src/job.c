@@ -8,6 +8,7 @@
 #include "job.h"
 #include "input.h"
 #include "options.h"
+#include "remote.h"
 #include "tmpl.h"
 
 #include <errno.h>
@@ -150,6 +151,7 @@ job_new(struct job_maker *m, const struct args *a, long seq)
 	job->in_fd = a->in_fd;
 	job->in_bytes = a->in_bytes;
 	job->in_path = a->in_path;
+	job->host = -1;
 	job->state = JOB_NEW;
 	job->seq = seq;
 	job->attempt = 1;
@@ -178,7 +180,7 @@ job_free(struct job *job)
 		    job_state_name(job->state));
 	spool_free(&job->out);
 	spool_free(&job->err);
-	if (job->in_fd >= 0)
+	if (job->in_fd >= 0 && !job->in_borrowed)
 		close(job->in_fd);
 	if (job->in_path != NULL) {
 		unlink(job->in_path);
@@ -223,6 +225,49 @@ job_tagstring(struct job_maker *m, struct job *job)
 	job->tag_len = t.len;
 }
 
+/* The NUL-separated expansions of templates t[0..n), into out. */
+static void
+job_paths(struct job_maker *m, struct job *job, struct tmpl **t, size_t n,
+    struct buf *out)
+{
+	struct tmpl_ctx ctx;
+	struct args a;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		tmpl_context(m, job, &a, &ctx);
+		tmpl_text(t[i], &ctx, out);
+		buf_addc(out, '\0');
+	}
+}
+
+/*
+ * -S: the job runs on a remote host, through ssh.  Its stdin is
+ * remote's, which tells the host when the job's ssh is gone; under
+ * --pipe, its block.
+ */
+static size_t
+job_remote(struct job_maker *m, struct job *job, char *const vars[],
+    size_t nvars, struct buf *out, const char **path)
+{
+	struct buf sends = { 0 }, returns = { 0 };
+	int piped = job->in_fd >= 0;
+	size_t argc;
+
+	job_paths(m, job, m->sends, m->nsends, &sends);
+	job_paths(m, job, m->returns, m->nreturns, &returns);
+	if (!piped) {
+		job->in_fd = remote_stdin(m->remote);
+		job->in_borrowed = 1;
+	}
+	argc = remote_argv(m->remote, job->host, job->slot, job->seq,
+	    job_line(m, job), vars, nvars, sends.p, m->nsends, returns.p,
+	    m->nreturns, piped, out, path);
+	buf_free(&sends);
+	buf_free(&returns);
+	return argc;
+}
+
 /*
  * All strings go into one allocation; the pointer arrays into another.
  */
@@ -234,15 +279,21 @@ job_prepare(struct job_maker *m, struct job *job)
 	struct tmpl_ctx ctx;
 	struct args a;
 	size_t offs[ARRAY_SIZE(job_vars)];
-	const char *direct = tmpl_direct(m->tmpl);
+	const char *direct = tmpl_direct(m->tmpl), *path = NULL;
+	int remote = job->host >= 0 &&
+	    !remote_host(m->remote, job->host)->local;
 	char *p;
 
 	free(job->strings);
 	free(job->argv);
+	if (job->in_borrowed) {
+		job->in_fd = -1;
+		job->in_borrowed = 0;
+	}
 	/* A retry reads its block from the start; a failure shows then. */
 	if (job->in_fd >= 0)
 		(void)lseek(job->in_fd, 0, SEEK_SET);
-	if (m->want_line || !direct) {
+	if (m->want_line || !direct || remote) {
 		free(job->line);
 		job->line = NULL;
 		job_line(m, job);
@@ -259,16 +310,27 @@ job_prepare(struct job_maker *m, struct job *job)
 		add_number(b, v);
 		buf_addc(b, '\0');
 	}
-	if (direct) {
+	if (remote) {
+		struct buf rb = { 0 };
+		char *vars[ARRAY_SIZE(job_vars)];
+
+		for (i = 0; i < nvars; i++)
+			vars[i] = b->p + offs[i];
+		argc = job_remote(m, job, vars, nvars, &rb, &path);
+		off_line = b->len;
+		buf_add(b, rb.p, rb.len);
+		buf_free(&rb);
+	} else if (direct) {
 		tmpl_context(m, job, &a, &ctx);
 		off_line = b->len;
 		argc = tmpl_argv(m->tmpl, &ctx, b);
+		path = direct;
 	} else
 		argc = 3;
 	job->strings = xmemdup(b->p, b->len);
 	job->argv = xcalloc(argc + 1 + m->nenv + nvars + 1, sizeof(char *));
-	if (direct) {
-		job->path = direct;
+	if (path != NULL) {
+		job->path = path;
 		p = job->strings + off_line;
 		for (i = 0; i < argc; i++) {
 			job->argv[i] = p;

@@ -90,6 +90,10 @@ struct job {
 	int		 in_fd;
 	uint64_t	 in_bytes;
 	char		*in_path;	/* --cat: the file {} names */
+	int		 in_borrowed;	/* in_fd is -S's, not the job's own */
+	/* -S: the host it runs on (sched, before job_prepare). */
+	int		 host;		/* its index; -1 when no -S */
+	const char	*host_name;	/* the joblog's Host; NULL: ":" */
 	/* sched, when first needed (job_line); then read by order, report. */
 	char		*line;		/* the shell line, when built */
 
@@ -143,6 +147,7 @@ struct job {
 struct arg;
 struct args;
 struct config;
+struct remote;
 struct tmpl;
 
 /*
@@ -154,6 +159,11 @@ struct job_maker {
 	const struct tmpl	*tmpl;
 	const struct tmpl	*tagtmpl;	/* --tagstring, or NULL */
 	const char		*shell;
+	struct remote		*remote;	/* -S, or NULL */
+	struct tmpl		**sends;	/* --transferfile, compiled */
+	size_t			 nsends;
+	struct tmpl		**returns;	/* --return, compiled */
+	size_t			 nreturns;
 	int			 tag;		/* --tag */
 	int			 want_line;	/* something reports the line */
 	long			 total;		/* {##}; -1 unknown */

@@ -102,8 +102,9 @@ joblog_columns(struct buf *b, const struct job *job, char sep, int pad)
 	/* Rounded to the millisecond, as printf("%.3f") rounds. */
 	start = (start + 500000) / 1000000;
 	/* Send: the bytes of its --pipe block, as GNU's. */
-	buf_addf(b, "%ld%c:%c%lld.%03lld%c%*.3f%c%llu%c%llu%c%d%c%d",
-	    job->seq, sep, sep, (long long)(start / 1000),
+	buf_addf(b, "%ld%c%s%c%lld.%03lld%c%*.3f%c%llu%c%llu%c%d%c%d",
+	    job->seq, sep, job->host_name ? job->host_name : ":", sep,
+	    (long long)(start / 1000),
 	    (long long)(start % 1000), sep, pad ? 10 : 0, (double)run / 1e9,
 	    sep, (unsigned long long)job->in_bytes, sep,
 	    (unsigned long long)job->out_bytes, sep, exitval, sep, signo);

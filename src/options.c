@@ -243,6 +243,20 @@ options_parse(struct config *cfg, int argc, char **argv)
 }
 
 void
+strlist_add(struct strlist *l, const char *s)
+{
+	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = s;
+}
+
+void
+strlist_free(struct strlist *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+void
 options_free(struct config *cfg)
 {
 	free(cfg->sources);
@@ -251,6 +265,11 @@ options_free(struct config *cfg)
 	cfg->not_passed = NULL;
 	free(cfg->env);
 	cfg->env = NULL;
+	strlist_free(&cfg->logins);
+	strlist_free(&cfg->loginfiles);
+	strlist_free(&cfg->sends);
+	strlist_free(&cfg->returns);
+	strlist_free(&cfg->basefiles);
 	free(cfg->shell_found);
 	cfg->shell_found = NULL;
 	free(cfg->recend);

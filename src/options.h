@@ -44,6 +44,12 @@ struct source {
 enum halt_when { HALT_NEVER, HALT_SOON, HALT_NOW };
 enum halt_what { HALT_FAIL, HALT_SUCCESS, HALT_DONE };
 
+/* A list of option values, in the order given. */
+struct strlist {
+	const char	**v;
+	size_t		 n, cap;
+};
+
 struct termstep {
 	int	signo;
 	int	ms;		/* wait this long before the next step */
@@ -57,6 +63,7 @@ struct config {
 	int		 jobs_unbounded;	/* -j 0 */
 	int		 jobs_given;	/* -j was given */
 	const char	*jobs_file;	/* -j FILE: re-read as jobs end */
+	const char	*jobs_arg;	/* -j as given, for -S hosts' CPUs */
 	long		 ncpu;		/* the CPUs -j and --load count */
 	double		 max_load;	/* --load; 0 = none */
 	int64_t		 memfree;	/* --memfree, bytes; 0 = none */
@@ -122,6 +129,18 @@ struct config {
 	int		 verbose;	/* -v: command on stdout, grouped */
 	int		 trace;		/* -t: command on stderr at start */
 
+	/* -S: remote hosts. */
+	struct strlist	 logins;	/* -S values, each a comma list */
+	struct strlist	 loginfiles;	/* --sshloginfile */
+	const char	*ssh;		/* --ssh: the program and options */
+	int64_t		 sshdelay_ns;
+	const char	*workdir;	/* --workdir; "..." a fresh one */
+	struct strlist	 sends;		/* --transferfile; {} for --transfer */
+	struct strlist	 returns;	/* --return */
+	struct strlist	 basefiles;	/* --basefile */
+	int		 cleanup;	/* --cleanup */
+	int		 filter_hosts;
+
 	/* Output. */
 	enum output_mode output;
 	int		 keep_order;	/* -k */
@@ -174,6 +193,9 @@ struct config {
  */
 void	options_parse(struct config *cfg, int argc, char **argv);
 void	options_free(struct config *cfg);
+/* Append s, not copied, to l; free l's array. */
+void	strlist_add(struct strlist *l, const char *s);
+void	strlist_free(struct strlist *l);
 
 /*
  * The parsers of single option values that options_parse uses, exposed

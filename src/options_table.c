@@ -157,6 +157,7 @@ h_jobs(struct opt_state *st, const struct opt_def *d, const char *opt,
 	(void)d;
 	cfg->jobs_given = 1;
 	cfg->jobs_file = NULL;
+	cfg->jobs_arg = val;
 	if (num_jobs(val, cfg->ncpu, &cfg->jobs, &cfg->jobs_unbounded) == 0)
 		return;
 	if (stat(val, &sb) < 0 || !S_ISREG(sb.st_mode))
@@ -524,12 +525,34 @@ h_rpl(struct opt_state *st, const struct opt_def *d, const char *opt,
 	    "(see fanout(1))");
 }
 
+/* --transfer: send the input file, as --transferfile {} does. */
+static void
+h_transfer(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	(void)d, (void)opt, (void)val;
+	strlist_add(&st->cfg->sends, st->cfg->replace);
+}
+
+/* --trc FILE: --transfer --return FILE --cleanup. */
+static void
+h_trc(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	h_transfer(st, d, opt, val);
+	if (val[0] == '\0')
+		options_bad(opt, val, "is empty");
+	strlist_add(&st->cfg->returns, val);
+	st->cfg->cleanup = 1;
+}
+
 #define FIELD(f)	.field = offsetof(struct config, f)
 #define FLAG(f)		.kind = KIND_FLAG, FIELD(f), .value = 1
 #define STRING(f)	.kind = KIND_STRING, FIELD(f)
 #define COUNT(f, min)	.kind = KIND_COUNT, FIELD(f), .value = (min)
 #define DURATION(f)	.kind = KIND_DURATION, FIELD(f)
 #define HANDLER(h)	.kind = KIND_HANDLER, .fn = (h)
+#define LIST(f)		.kind = KIND_LIST, FIELD(f)
 #define REQ(m)		.arg = required_argument, .meta = (m)
 
 /*
@@ -726,6 +749,39 @@ const struct opt_def options_table[] = {
 	{ "", { "quiet" }, .group = GROUP_OUTPUT, FLAG(quiet),
 	  .help = "no failure list at the end" },
 
+	{ "S", { "sshlogin" }, .group = GROUP_REMOTE, REQ("[N/]HOST,..."),
+	  LIST(logins), .flags = OPT_NONEMPTY,
+	  .help = "run jobs on HOSTs ([user@]host[:port]; ':' is\n"
+	  "this machine) through ssh, N or -j at once each" },
+	{ "", { "sshloginfile" }, .compat = "slf", .group = GROUP_REMOTE,
+	  REQ("FILE"), LIST(loginfiles), .flags = OPT_NONEMPTY,
+	  .help = "the -S hosts of FILE, one a line ('-': stdin)" },
+	{ "", { "ssh" }, .group = GROUP_REMOTE, REQ("CMD"), STRING(ssh),
+	  .flags = OPT_NONEMPTY,
+	  .help = "the ssh program and its options (default ssh)" },
+	{ "", { "sshdelay" }, .group = GROUP_REMOTE, REQ("DUR"),
+	  DURATION(sshdelay_ns), .help = "at least DUR between ssh starts" },
+	{ "", { "filter-hosts" }, .group = GROUP_REMOTE, FLAG(filter_hosts),
+	  .help = "drop the hosts that do not answer at the start" },
+	{ "", { "workdir" }, .aliases = { "wd" }, .group = GROUP_REMOTE,
+	  REQ("DIR"), STRING(workdir), .flags = OPT_NONEMPTY,
+	  .help = "remote jobs run in DIR ('...': a fresh one)" },
+	{ "", { "transfer" }, .group = GROUP_REMOTE, HANDLER(h_transfer),
+	  .help = "send the input file {} to the host first" },
+	{ "", { "transferfile" }, .compat = "tf", .group = GROUP_REMOTE,
+	  REQ("FILE"), LIST(sends), .flags = OPT_NONEMPTY,
+	  .help = "send FILE (a template) to the host first" },
+	{ "", { "return" }, .group = GROUP_REMOTE, REQ("FILE"),
+	  LIST(returns), .flags = OPT_NONEMPTY,
+	  .help = "fetch FILE (a template) back after the job" },
+	{ "", { "cleanup" }, .group = GROUP_REMOTE, FLAG(cleanup),
+	  .help = "remove what was sent and fetched from the host" },
+	{ "", { "trc" }, .group = GROUP_REMOTE, REQ("FILE"), HANDLER(h_trc),
+	  .help = "--transfer --return FILE --cleanup" },
+	{ "", { "basefile" }, .compat = "bf", .group = GROUP_REMOTE,
+	  REQ("FILE"), LIST(basefiles), .flags = OPT_NONEMPTY,
+	  .help = "send FILE to each host once, before its jobs" },
+
 	{ "", { "joblog" }, .compat = "jl", .group = GROUP_REPORTS,
 	  REQ("[+]FILE"), HANDLER(h_joblog),
 	  .help = "log each finished job, GNU parallel's format\n"
@@ -804,6 +860,11 @@ options_apply(struct opt_state *st, const struct opt_def *d, const char *opt,
 		break;
 	case KIND_HANDLER:
 		d->fn(st, d, opt, val);
+		break;
+	case KIND_LIST:
+		if ((d->flags & OPT_NONEMPTY) && val[0] == '\0')
+			options_bad(opt, val, "is empty");
+		strlist_add(field, val);
 		break;
 	}
 }

@@ -18,7 +18,7 @@
 /* The sections of --help, in their order. */
 enum opt_group {
 	GROUP_INPUT, GROUP_PIPE, GROUP_COMMAND, GROUP_RUNNING, GROUP_OUTPUT,
-	GROUP_REPORTS, GROUP_OTHER, NGROUPS,
+	GROUP_REMOTE, GROUP_REPORTS, GROUP_OTHER, NGROUPS,
 };
 
 /* What an option does with its value. */
@@ -29,6 +29,7 @@ enum opt_kind {
 	KIND_COUNT,		/* long at field = digits, at least value */
 	KIND_DURATION,		/* int64_t at field = nanoseconds */
 	KIND_HANDLER,		/* fn does it */
+	KIND_LIST,		/* struct strlist at field gets the value */
 };
 
 /* Flags of an entry. */

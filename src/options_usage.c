@@ -26,7 +26,8 @@ static const char outro[] =
 "101 more, 255 fanout itself failed.  See fanout(1).\n";
 
 static const char *const titles[NGROUPS] = {
-	"Input", "Pipe mode", "Command", "Running", "Output", "Reports", NULL,
+	"Input", "Pipe mode", "Command", "Running", "Output",
+	"Remote hosts", "Reports", NULL,
 };
 
 /* "-n, -N, --max-args N", "--shell[=PROG]": the names' column. */

@@ -298,10 +298,11 @@ json_job(struct buf *b, const struct job *job, const char *mode)
 	json_secs(b, timeval_ns(&job->ru.ru_utime));
 	buf_adds(b, ",\"sys_s\":");
 	json_secs(b, timeval_ns(&job->ru.ru_stime));
-	buf_addf(b, ",\"maxrss_kb\":%ld,\"host\":\":\",\"slot\":%ld,"
+	buf_addf(b, ",\"maxrss_kb\":%ld,\"host\":", job->ru.ru_maxrss);
+	json_cstr(b, job->host_name ? job->host_name : ":");
+	buf_addf(b, ",\"slot\":%ld,"
 	    "\"stdin_bytes\":%llu,\"stdout_bytes\":%llu,"
-	    "\"stderr_bytes\":%llu,\"mode\":",
-	    job->ru.ru_maxrss, job->slot,
+	    "\"stderr_bytes\":%llu,\"mode\":", job->slot,
 	    (unsigned long long)job->in_bytes,
 	    (unsigned long long)job->out_bytes,
 	    (unsigned long long)job->err_bytes);

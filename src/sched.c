@@ -37,6 +37,7 @@
 #include "res.h"
 #include "sig.h"
 #include "spawn.h"
+#include "remote.h"
 #include "tmpl.h"
 #include "util.h"
 
@@ -426,6 +427,29 @@ reread_jobs(struct sched *s)
 	s->jobs_warned = 1;
 }
 
+/*
+ * -S: the job ended on its host.  When ssh failed rather than the job,
+ * it runs again, elsewhere or later, as one --memfree ended would; with
+ * every host gone the run stops.
+ */
+static void
+host_end(struct sched *s, struct job *job)
+{
+	int status = job->end == JOB_EXITED ? job->status : -1;
+
+	if (remote_end(s->remote, job->host, job->slot, status,
+	    job->start_ns, clock_mono_ns()) == REMOTE_DONE || job->killed)
+		return;
+	job->evicted = 1;
+	if (remote_all_gone(s->remote) && !s->hosts_gone) {
+		util_warn(0, "every host is gone: no further jobs run");
+		s->hosts_gone = 1;
+		s->fatal = 1;
+		if (s->stop == RUNNING)
+			s->stop = DRAINING;
+	}
+}
+
 static void
 on_done(void *ctx, struct job *job)
 {
@@ -438,6 +462,8 @@ on_done(void *ctx, struct job *job)
 	job_set_state(job, JOB_REAPED);
 	running_del(s, job);
 	slot_give(s, job->slot);
+	if (job->host >= 0)
+		host_end(s, job);
 	report_attempt(s->report, job);
 	job->deadline_ns = 0;
 	if (job->end == JOB_SPAWN_FAILED)
@@ -458,7 +484,7 @@ on_done(void *ctx, struct job *job)
 	}
 	reread_jobs(s);
 	if (job->evicted && s->stop == RUNNING) {
-		/* --memfree ended it: it runs again, from the start. */
+		/* --memfree or a host lost ended it: it runs again. */
 		if ((r = order_retry(s->order, job)) < 0)
 			output_failed(s, r);
 		job->out_bytes = job->err_bytes = 0;
@@ -491,6 +517,18 @@ on_done(void *ctx, struct job *job)
 	finish_job(s, job, job->killed);
 }
 
+/* -S: the host the job runs on, with a free slot (can_start saw one). */
+static void
+host_take(struct sched *s, struct job *job, int64_t now)
+{
+	const struct host *h;
+
+	job->host = remote_pick(s->remote, now);
+	h = remote_host(s->remote, job->host);
+	job->host_name = h->local ? NULL : h->login;
+	remote_start(s->remote, job->host, job->slot);
+}
+
 static int
 start(struct sched *s, struct job *job)
 {
@@ -501,6 +539,8 @@ start(struct sched *s, struct job *job)
 
 	job_set_state(job, JOB_STARTING);
 	job->slot = slot_take(s);
+	if (s->remote != NULL)
+		host_take(s, job, clock_mono_ns());
 	job_prepare(&s->maker, job);
 	job->live = order_live(s->order);
 	job->ungroup = s->cfg->output == OUTPUT_UNGROUP;
@@ -527,6 +567,8 @@ start(struct sched *s, struct job *job)
 	if (r < 0) {
 		running_del(s, job);
 		slot_give(s, job->slot);
+		if (job->host >= 0)
+			remote_unstart(s->remote, job->host);
 		return r;
 	}
 	job_set_state(job, JOB_RUNNING);
@@ -683,6 +725,8 @@ can_start(struct sched *s, int64_t now)
 		return 0;
 	if (order_held(s->order) >= s->hold_max)
 		return 0;
+	if (s->remote != NULL && remote_pick(s->remote, now) < 0)
+		return 0;
 	return now >= s->next_start_ns;
 }
 
@@ -797,6 +841,11 @@ next_start(const struct sched *s, int64_t now)
 	/* No slot free: a job's end wakes the loop. */
 	if (s->nfree == 0 || s->st.running >= s->slots)
 		return INT64_MAX;
+	/* -S: every host with room waits out a failure; or none has room. */
+	if (s->remote != NULL && remote_pick(s->remote, now) < 0) {
+		next = remote_next_ns(s->remote, now);
+		return next > 0 ? next : INT64_MAX;
+	}
 	if (s->retry != NULL)
 		next = s->retry->deadline_ns;
 	if (s->next_start_ns > now && s->next_start_ns < next)
@@ -955,6 +1004,9 @@ finish(struct sched *s)
 {
 	struct buf why = { 0 };
 
+	/* Before a signal ends us: the hosts' connections close too. */
+	remote_close(s->remote);
+	s->remote = NULL;
 	/* A closed output (SIGPIPE) ends the run with nothing to tell. */
 	if (s->die_signal && s->die_signal != SIGPIPE) {
 		buf_adds(&why, "interrupted by ");

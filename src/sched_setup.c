@@ -11,6 +11,7 @@
 #include "input.h"
 #include "options.h"
 #include "order.h"
+#include "remote.h"
 #include "report.h"
 #include "results.h"
 #include "sig.h"
@@ -58,6 +59,47 @@ fit_procs(struct sched *s, long jobs)
 	return fit;
 }
 
+/* --transferfile and --return, compiled as --tagstring is. */
+static struct tmpl **
+compile_paths(const struct config *cfg, const struct strlist *l,
+    const char *what, const char *const *names, size_t nnames)
+{
+	struct tmpl **t = xcalloc(l->n + 1, sizeof(*t));
+	char err[512];
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (tmpl_compile_text(&t[i], l->v[i], cfg, names, nnames, err,
+		    sizeof(err)) < 0)
+			util_die(0, "%s: %s", what, err);
+	return t;
+}
+
+static void
+setup_remote(struct sched *s, const struct config *cfg,
+    const char *const *names, size_t nnames)
+{
+	struct job_maker *m = &s->maker;
+
+	m->remote = s->remote;
+	m->sends = compile_paths(cfg, &cfg->sends, "--transferfile", names,
+	    nnames);
+	m->nsends = cfg->sends.n;
+	m->returns = compile_paths(cfg, &cfg->returns, "--return", names,
+	    nnames);
+	m->nreturns = cfg->returns.n;
+}
+
+static void
+free_paths(struct tmpl **t, size_t n)
+{
+	size_t i;
+
+	for (i = 0; t != NULL && i < n; i++)
+		tmpl_free(t[i]);
+	free(t);
+}
+
 void
 sched_setup(struct sched *s, const struct config *cfg,
     const struct order_hooks *oh, const struct exec_hooks *eh)
@@ -68,7 +110,7 @@ sched_setup(struct sched *s, const struct config *cfg,
 	size_t nnames;
 	struct stat st;
 	long jobs, i;
-	int r;
+	int r, unbounded;
 
 	s->cfg = cfg;
 	s->exit_override = -1;
@@ -112,7 +154,16 @@ sched_setup(struct sched *s, const struct config *cfg,
 		    msg == s->res.load_path ? "the load average" :
 		    "the available memory", msg);
 
+	/* --dry-run prints the jobs' own lines: it needs no host. */
+	if (!cfg->dry_run && (r = remote_open(&s->remote, cfg, err,
+	    sizeof(err))) < 0)
+		util_die(r == -EINVAL ? 0 : r, "%s", err);
 	jobs = cfg->jobs;
+	if (s->remote != NULL) {
+		if (remote_connect(s->remote) < 0)
+			util_die(0, "-S: no host answers: nothing can run");
+		jobs = remote_slots(s->remote);
+	}
 	if (!cfg->dry_run) {	/* see dry_run() */
 		s->ops = exec_find(cfg->mode);
 		if (s->ops == NULL)
@@ -121,11 +172,13 @@ sched_setup(struct sched *s, const struct config *cfg,
 		 * A -j FILE may ask for more mid-run: make room for as many
 		 * as the limits allow, as -j 0 does.
 		 */
-		jobs = budget_jobs(cfg->jobs, cfg->jobs_unbounded ||
-		    cfg->jobs_file != NULL, s->ops->run_fds, &nofile);
+		i = jobs;
+		unbounded = cfg->jobs_unbounded && s->remote == NULL;
+		jobs = budget_jobs(i, unbounded || (cfg->jobs_file != NULL &&
+		    s->remote == NULL), s->ops->run_fds, &nofile);
 		/* -j 0 is cut only when the jobs known are more. */
-		if (cfg->jobs_unbounded ? jobs < BUDGET_JOBS_MAX &&
-		    (s->st.total < 0 || s->st.total > jobs) : jobs < cfg->jobs)
+		if (unbounded ? jobs < BUDGET_JOBS_MAX &&
+		    (s->st.total < 0 || s->st.total > jobs) : jobs < i)
 			warn_fit(cfg, jobs, "descriptor", nofile);
 		jobs = fit_procs(s, jobs);
 	}
@@ -133,12 +186,14 @@ sched_setup(struct sched *s, const struct config *cfg,
 	for (i = jobs; i >= 1; i--)
 		s->free_slots[s->nfree++] = i;
 	s->slots_max = s->slots = jobs;
-	if (cfg->jobs_file != NULL && !cfg->dry_run)
+	if (cfg->jobs_file != NULL && !cfg->dry_run && s->remote == NULL)
 		sched_set_slots(s, cfg->jobs, cfg->jobs_unbounded);
 	s->hold_max = budget_hold_max(s->slots, s->ops ? s->ops->run_fds : 0);
 	spool_set_limit(budget_spool_limit(jobs));
 	spool_set_dir(cfg->tmpdir);
 	job_maker_init(&s->maker, cfg, s->tmpl, s->tagtmpl, s->st.total);
+	if (s->remote != NULL)
+		setup_remote(s, cfg, names, nnames);
 
 	if ((r = order_new(&s->order, cfg, oh)) < 0 && cfg->results)
 		util_die(r, "--results: cannot use '%s'", cfg->results);
@@ -185,6 +240,9 @@ sched_teardown(struct sched *s)
 	input_close(s->input);
 	free(s->free_slots);
 	policy_free(&s->policy);
+	free_paths(s->maker.sends, s->maker.nsends);
+	free_paths(s->maker.returns, s->maker.nreturns);
+	remote_close(s->remote);
 	job_maker_free(&s->maker);
 	buf_free(&s->scratch);
 }

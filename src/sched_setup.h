@@ -23,6 +23,7 @@ struct exec_ops;
 struct input;
 struct order;
 struct order_hooks;
+struct remote;
 struct tmpl;
 
 /*
@@ -50,6 +51,8 @@ struct sched {
 	struct input		*input;
 	struct tmpl		*tmpl;
 	struct tmpl		*tagtmpl;	/* --tagstring */
+	struct remote		*remote;	/* -S, or NULL */
+	int			 hosts_gone;	/* -S: every host failed */
 	struct budget_args	 xcount;	/* -s */
 	struct order		*order;
 	struct report		*report;
