@@ -268,6 +268,9 @@ options_check(struct config *cfg)
 
 	default_shell(cfg);
 	check_pipe(cfg);
+	/* --sshdelay spaces the ssh starts, which are the job starts. */
+	if (cfg->sshdelay_ns > cfg->delay_ns)
+		cfg->delay_ns = cfg->sshdelay_ns;
 	if (cfg->semaphore) {
 		check_semaphore(cfg);
 		return;
