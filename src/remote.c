@@ -692,6 +692,20 @@ remote_start(struct remote *r, int h, long slot)
 	(void)truncate(path, 0);
 }
 
+/* Whether h's master connection still answers. */
+static int
+master_alive(const struct remote *r, const struct host *h)
+{
+	struct buf sc = { 0 };
+	int st;
+
+	add_ssh(r, h, 0, "check", 1, &sc);
+	buf_adds(&sc, "2>/dev/null");
+	st = run_script(sc.p, -1);
+	buf_free(&sc);
+	return st == 0;
+}
+
 void
 remote_unstart(struct remote *r, int h)
 {
@@ -710,8 +724,12 @@ remote_end(struct remote *r, int hi, long slot, int status,
 	if (h->local)
 		return REMOTE_DONE;
 	snprintf(path, sizeof(path), "%s/slot-%ld.log", r->dir, slot);
-	/* 255 with nothing from ssh is the command's own. */
-	if (status != 255 || stat(path, &st) < 0 || st.st_size == 0) {
+	/*
+	 * 255 with nothing from ssh is the command's own, unless the host's
+	 * connection is gone (its master said why, in its own log).
+	 */
+	if (status != 255 || ((stat(path, &st) < 0 || st.st_size == 0) &&
+	    master_alive(r, h))) {
 		h->failures = 0;
 		h->back_ns = 0;
 		return REMOTE_DONE;
@@ -726,6 +744,10 @@ remote_end(struct remote *r, int hi, long slot, int status,
 	h->failures++;
 	snprintf(path, sizeof(path), "slot-%ld.log", slot);
 	log_line(r, path, why, sizeof(why));
+	if (why[0] == '\0') {
+		snprintf(path, sizeof(path), "host-%d.log", hi);
+		log_line(r, path, why, sizeof(why));
+	}
 	if (h->failures >= HOST_TRIES) {
 		h->gone = 1;
 		util_warn(0, "host %s: dropped after %d failures in a row%s%s",
