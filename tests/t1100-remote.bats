@@ -283,7 +283,9 @@ gone_within() {
 @test "--timeout kills the remote job's whole process group" {
 	run --separate-stderr rfanout -S node1 --timeout 3 "$(sleeper_job)" ::: t
 	[ "$status" -eq 1 ]
-	[ -e job-t.pid ] && [ -e bg-t.pid ]
+	# It had started.
+	[ -e job-t.pid ]
+	[ -e bg-t.pid ]
 	gone_within 20 job-t.pid bg-t.pid
 }
 
@@ -302,8 +304,9 @@ gone_within() {
 		wait_for_file bg-$i.pid
 	done
 	# One job on each host.
-	[ -n "$(node_pids node1)" ] && [ -n "$(node_pids node2)" ] &&
-	    [ -n "$(node_pids node3)" ]
+	[ -n "$(node_pids node1)" ]
+	[ -n "$(node_pids node2)" ]
+	[ -n "$(node_pids node3)" ]
 	kill -INT "$pid"
 	reap
 	[ "$status" -eq 130 ]
