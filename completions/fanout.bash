@@ -77,7 +77,7 @@ _fanout()
 		    --trim --header --arg-sep --arg-file-sep --pipe --block
 		    --block-size --recend --recstart --regexp --rrs --remove-rec-sep --removerecsep
 		    --cat --sshlogin --sshloginfile --slf --ssh --sshdelay
-		    --filter-hosts --workdir --wd --transfer --transferfile --tf
+		    --filter-hosts --onall --nonall --workdir --wd --transfer --transferfile --tf
 		    --return --cleanup --trc --basefile --bf --plus --quote --shell
 		    --no-shell --env --dry-run --verbose --mode --jobs --max-procs
 		    --delay --timeout --termseq --retries --retry-delay --halt

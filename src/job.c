@@ -172,6 +172,17 @@ job_new(struct job_maker *m, const struct args *a, long seq)
 	return job;
 }
 
+struct job *
+job_clone(struct job_maker *m, const struct job *job, long seq)
+{
+	struct args a = job_args(m, job);
+
+	a.in_fd = -1;
+	a.in_bytes = 0;
+	a.in_path = NULL;
+	return job_new(m, &a, seq);
+}
+
 void
 job_free(struct job *job)
 {

@@ -93,6 +93,7 @@ struct job {
 	int		 in_borrowed;	/* in_fd is -S's, not the job's own */
 	/* -S: the host it runs on (sched, before job_prepare). */
 	int		 host;		/* its index; -1 when no -S */
+	int		 pinned;	/* --onall: host is set for good */
 	const char	*host_name;	/* the joblog's Host; NULL: ":" */
 	/* sched, when first needed (job_line); then read by order, report. */
 	char		*line;		/* the shell line, when built */
@@ -182,6 +183,8 @@ void	job_maker_free(struct job_maker *);
 
 /* A new job numbered seq from an argument list, in JOB_NEW. */
 struct job *job_new(struct job_maker *, const struct args *, long seq);
+/* A new job with job's values, numbered seq: --onall's, for a host. */
+struct job *job_clone(struct job_maker *, const struct job *, long seq);
 /* Free a job in JOB_NEW or JOB_DELIVERED; BUG() in any other state. */
 void	job_free(struct job *);
 /*

@@ -140,6 +140,8 @@ struct config {
 	struct strlist	 basefiles;	/* --basefile */
 	int		 cleanup;	/* --cleanup */
 	int		 filter_hosts;
+	int		 onall;		/* --onall: each job on every host */
+	int		 nonall;	/* --nonall: the command on every host */
 
 	/* Output. */
 	enum output_mode output;

@@ -179,6 +179,37 @@ default_shell(struct config *cfg)
 		cfg->shell = cfg->shell_found = bash;
 }
 
+/*
+ * --onall makes each job once per host; --nonall is --onall with one
+ * job that takes no argument.
+ */
+static void
+check_onall(struct config *cfg)
+{
+	static char *const none[] = { (char *)"" };
+	size_t cap = cfg->nsources;
+
+	if (!cfg->onall && !cfg->nonall)
+		return;
+	if (cfg->logins.n == 0 && cfg->loginfiles.n == 0)
+		util_die(0, "--%s runs on the hosts of -S: give some",
+		    cfg->nonall ? "nonall" : "onall");
+	if (cfg->pipe)
+		util_die(0, "--pipe's blocks go to one host each: --onall and "
+		    "--nonall do not go with it");
+	if (!cfg->nonall)
+		return;
+	if (cfg->nsources > 0)
+		util_die(0, "--nonall takes no input: ':::' and '::::' do not "
+		    "go with it (use --onall)");
+	if (cfg->ncmd == 0)
+		util_die(0, "--nonall needs a command");
+	cfg->onall = 1;
+	cfg->no_args = 1;
+	options_add_source(cfg, &cap, (struct source){ .kind = SOURCE_ARGS,
+	    .words = none, .nwords = 1 });
+}
+
 /* --semaphore runs one command, or with --wait none. */
 static void
 check_semaphore(const struct config *cfg)
@@ -268,6 +299,7 @@ options_check(struct config *cfg)
 
 	default_shell(cfg);
 	check_pipe(cfg);
+	check_onall(cfg);
 	/* --sshdelay spaces the ssh starts, which are the job starts. */
 	if (cfg->sshdelay_ns > cfg->delay_ns)
 		cfg->delay_ns = cfg->sshdelay_ns;

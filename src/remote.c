@@ -433,6 +433,8 @@ host_slots(const struct remote *r, const struct host *h, long ncpu)
 
 	if (h->slots > 0)
 		return h->slots;
+	if (cfg->onall)		/* GNU's: one job at a time on each */
+		return 1;
 	if (h->local)
 		return cfg->jobs_unbounded ? HOST_UNBOUNDED : cfg->jobs;
 	if (cfg->jobs_arg == NULL)
@@ -624,6 +626,14 @@ remote_slots(const struct remote *r)
 }
 
 int
+remote_ready(const struct remote *r, int hi, int64_t now)
+{
+	const struct host *h = &r->hosts[hi];
+
+	return !h->gone && h->back_ns <= now && h->running < h->slots;
+}
+
+int
 remote_pick(const struct remote *r, int64_t now)
 {
 	const struct host *h, *best = NULL;
@@ -631,7 +641,7 @@ remote_pick(const struct remote *r, int64_t now)
 
 	for (i = 0; i < r->nhosts; i++) {
 		h = &r->hosts[i];
-		if (h->gone || h->back_ns > now || h->running >= h->slots)
+		if (!remote_ready(r, (int)i, now))
 			continue;
 		/* The least full, running/slots, without division. */
 		if (best == NULL || h->running * best->slots <
@@ -672,6 +682,12 @@ const struct host *
 remote_host(const struct remote *r, int h)
 {
 	return &r->hosts[h];
+}
+
+size_t
+remote_nhosts(const struct remote *r)
+{
+	return r->nhosts;
 }
 
 int

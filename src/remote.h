@@ -68,11 +68,14 @@ long	remote_slots(const struct remote *);
  * The hosts fill evenly, each in proportion to its slots.
  */
 int	remote_pick(const struct remote *, int64_t now);
+/* Whether host h has a free slot and waits out no failure now. */
+int	remote_ready(const struct remote *, int h, int64_t now);
 /* When a host waiting out a failure may be tried; 0 when none waits. */
 int64_t	remote_next_ns(const struct remote *, int64_t now);
 /* Whether every host is gone. */
 int	remote_all_gone(const struct remote *);
 const struct host *remote_host(const struct remote *, int h);
+size_t	remote_nhosts(const struct remote *);
 
 /*
  * A job starts on host h in slot: take the slot, empty the slot's ssh

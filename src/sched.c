@@ -523,10 +523,109 @@ host_take(struct sched *s, struct job *job, int64_t now)
 {
 	const struct host *h;
 
-	job->host = remote_pick(s->remote, now);
+	if (!job->pinned)
+		job->host = remote_pick(s->remote, now);
 	h = remote_host(s->remote, job->host);
 	job->host_name = h->local ? NULL : h->login;
 	remote_start(s->remote, job->host, job->slot);
+	/* --onall --tag: as GNU's, the host. */
+	if (job->pinned && s->cfg->tag) {
+		free(job->tag);
+		job->tag_len = strlen(h->login) + 1;
+		job->tag = xmalloc(job->tag_len + 1);
+		sprintf(job->tag, "%s\t", h->login);
+	}
+}
+
+/*
+ * --onall: the job made from input runs on the first host; copies of it,
+ * numbered on, on the others.
+ */
+static struct job *
+onall_next(struct sched *s, struct job *made)
+{
+	struct job *job;
+
+	if (made != NULL) {
+		s->onall = job_clone(&s->maker, made, 0);
+		s->onall_host = 0;
+		job = made;
+	} else
+		job = job_clone(&s->maker, s->onall, ++s->seq);
+	job->host = (int)s->onall_host++;
+	job->pinned = 1;
+	if (s->onall_host == remote_nhosts(s->remote)) {
+		job_free(s->onall);
+		s->onall = NULL;
+	}
+	return job;
+}
+
+/* A job that can never run: its host is gone. */
+static void
+drop_pinned(struct sched *s, struct job *job)
+{
+	util_warn(0, "job %ld: host %s is gone: it does not run", job->seq,
+	    remote_host(s->remote, job->host)->login);
+	s->fatal = 1;
+	job->killed = 1;
+	if (job->state == JOB_NEW)
+		job_free(job);
+	else
+		finish_job(s, job, 1);
+}
+
+/* --onall: the first parked job whose host can take it now, or NULL. */
+static struct job *
+unpark(struct sched *s, int64_t now)
+{
+	struct job **pp = &s->parked, *job;
+
+	while ((job = *pp) != NULL) {
+		if (remote_host(s->remote, job->host)->gone) {
+			*pp = job->next;
+			s->nparked--;
+			job->next = NULL;
+			drop_pinned(s, job);
+			continue;
+		}
+		if (remote_ready(s->remote, job->host, now)) {
+			*pp = job->next;
+			s->nparked--;
+			job->next = NULL;
+			return job;
+		}
+		pp = &job->next;
+	}
+	return NULL;
+}
+
+/*
+ * A job waits for its host.  One made just now is offered to the output
+ * policy first, as if it had started and met a shortage: -k keeps
+ * input order by the order of offers.
+ */
+static void
+park(struct sched *s, struct job *job)
+{
+	struct job **pp = &s->parked;
+	int r;
+
+	if (job->state == JOB_NEW) {
+		job_set_state(job, JOB_STARTING);
+		if ((r = order_started(s->order, job)) < 0) {
+			job->killed = 1;
+			output_failed(s, r);
+			finish_job(s, job, 1);
+			return;
+		}
+		job_set_state(job, JOB_PENDING);
+	}
+	while (*pp != NULL)
+		pp = &(*pp)->next;
+	*pp = job;
+	job->next = NULL;
+	s->nparked++;
 }
 
 static int
@@ -742,7 +841,12 @@ start_jobs(struct sched *s, int *want_input)
 
 	*want_input = 0;
 	while (can_start(s, now)) {
-		if (s->retry != NULL && s->retry->deadline_ns <= now) {
+		if (s->parked != NULL && (job = unpark(s, now)) != NULL) {
+			if (!resources_allow(s, now)) {
+				park(s, job);
+				return;
+			}
+		} else if (s->retry != NULL && s->retry->deadline_ns <= now) {
 			if (!resources_allow(s, now))
 				return;
 			job = s->retry;
@@ -754,7 +858,12 @@ start_jobs(struct sched *s, int *want_input)
 				return;
 			job = s->pending;
 			s->pending = NULL;
+		} else if (s->onall != NULL) {
+			job = onall_next(s, NULL);
 		} else if (!s->eof) {
+			/* --onall: its copies wait for their hosts, a few. */
+			if (s->nparked >= s->slots)
+				return;
 			/* --retry-failed: the joblog's commands. */
 			r = s->cfg->retry_failed ?
 			    input_next_failed(s->input, &a, &seq) :
@@ -805,6 +914,8 @@ start_jobs(struct sched *s, int *want_input)
 				dry_run(s, job);
 				continue;
 			}
+			if (s->cfg->onall)
+				job = onall_next(s, job);
 			/* Made first, so that the end of input is seen. */
 			if (!resources_allow(s, now)) {
 				s->pending = job;
@@ -812,6 +923,14 @@ start_jobs(struct sched *s, int *want_input)
 			}
 		} else
 			return;
+		/* --onall: a job for a host without a free slot waits. */
+		if (job->pinned && !remote_ready(s->remote, job->host, now)) {
+			if (remote_host(s->remote, job->host)->gone)
+				drop_pinned(s, job);
+			else
+				park(s, job);
+			continue;
+		}
 		r = start(s, job);
 		if (r < 0) {
 			/* Short of a resource: back off, try again. */
@@ -846,6 +965,9 @@ next_start(const struct sched *s, int64_t now)
 		next = remote_next_ns(s->remote, now);
 		return next > 0 ? next : INT64_MAX;
 	}
+	/* --onall: a parked job's host may be waiting out a failure. */
+	if (s->parked != NULL && remote_next_ns(s->remote, now) > 0)
+		next = remote_next_ns(s->remote, now);
 	if (s->retry != NULL)
 		next = s->retry->deadline_ns;
 	if (s->next_start_ns > now && s->next_start_ns < next)
@@ -988,6 +1110,20 @@ drop_waiting(struct sched *s)
 		else
 			finish_job(s, job, 1);
 	}
+	if (s->onall != NULL) {
+		job_free(s->onall);
+		s->onall = NULL;
+	}
+	while ((job = s->parked) != NULL) {
+		s->parked = job->next;
+		s->nparked--;
+		job->next = NULL;
+		job->killed = 1;
+		if (job->state == JOB_NEW)
+			job_free(job);
+		else
+			finish_job(s, job, 1);
+	}
 	while ((job = s->retry) != NULL) {
 		s->retry = job->next;
 		job->next = NULL;
@@ -1063,6 +1199,7 @@ sched_run(const struct config *cfg)
 			drop_waiting(s);
 		if (s->running == NULL && s->retry == NULL &&
 		    s->pending == NULL && s->linger == NULL &&
+		    s->parked == NULL && s->onall == NULL &&
 		    (s->eof || s->stop != RUNNING))
 			break;
 		timeout = fire_deadlines(s);

@@ -53,6 +53,15 @@ struct sched {
 	struct tmpl		*tagtmpl;	/* --tagstring */
 	struct remote		*remote;	/* -S, or NULL */
 	int			 hosts_gone;	/* -S: every host failed */
+	/*
+	 * --onall: the job whose copies go to the hosts after the first
+	 * (never started itself), and the next host; the copies whose host
+	 * has no free slot yet, in order, at most slots of them.
+	 */
+	struct job		*onall;
+	size_t			 onall_host;
+	struct job		*parked;
+	long			 nparked;
 	struct budget_args	 xcount;	/* -s */
 	struct order		*order;
 	struct report		*report;

@@ -338,3 +338,30 @@ gone_within() {
 		[ ! -e ran ]
 	done
 }
+
+@test "--onall -k keeps input order, each input's hosts in -S order, --tag is the host" {
+	run --separate-stderr rfanout -S node1,2/node2 --onall -k --tag \
+	    'echo {} $SSHD_NODE' ::: a b c d
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'node1\ta node1\nnode2\ta node2\nnode1\tb node1\nnode2\tb node2\nnode1\tc node1\nnode2\tc node2\nnode1\td node1\nnode2\td node2')" ]
+}
+
+@test "--onall: a dropped host's copies do not run, and the run exits 255" {
+	run --separate-stderr rfanout -S node1,nosuch.invalid --onall -k \
+	    'echo {}' ::: a b
+	[ "$status" -eq 255 ]
+	[ "$output" = "$(printf 'a\nb')" ]
+	[[ $stderr == *"host nosuch.invalid: dropped"* ]]
+	[[ $stderr == *"job 2: host nosuch.invalid is gone"* ]]
+}
+
+@test "--onall and --nonall refuse what cannot go with them" {
+	run --separate-stderr "$FANOUT" --onall echo ::: a
+	[ "$status" -eq 255 ]
+	[[ $stderr == *"--onall runs on the hosts of -S"* ]]
+	run --separate-stderr "$FANOUT" -S node1 --nonall echo ::: a
+	[ "$status" -eq 255 ]
+	[[ $stderr == *"--nonall takes no input"* ]]
+	run --separate-stderr "$FANOUT" -S node1 --onall --pipe cat
+	[ "$status" -eq 255 ]
+}
