@@ -1140,9 +1140,6 @@ finish(struct sched *s)
 {
 	struct buf why = { 0 };
 
-	/* Before a signal ends us: the hosts' connections close too. */
-	remote_close(s->remote);
-	s->remote = NULL;
 	/* A closed output (SIGPIPE) ends the run with nothing to tell. */
 	if (s->die_signal && s->die_signal != SIGPIPE) {
 		buf_adds(&why, "interrupted by ");
@@ -1151,6 +1148,9 @@ finish(struct sched *s)
 		buf_adds(&why, "halted by --halt");
 	report_end(s->report, &s->st, why.p);
 	buf_free(&why);
+	/* Before a signal ends us: the hosts' connections close too. */
+	remote_close(s->remote);
+	s->remote = NULL;
 	if (s->die_signal) {
 		fflush(stdout);
 		sig_die(s->die_signal);

@@ -27,8 +27,17 @@ struct slow {
 	char	*cmd;
 };
 
+/* -S: what each host did. */
+struct host_count {
+	char	*name;
+	long	 done, failed;
+	int64_t	 ns;		/* its jobs' runtimes, summed */
+};
+
 struct summary {
 	const char	*mode;
+	struct host_count *hosts;
+	size_t		 nhosts;
 	long		 jobs;
 	struct hist	 runtimes;
 	struct slow	 slow[SLOWEST];
@@ -56,6 +65,9 @@ summary_free(struct summary *s)
 	hist_free(&s->runtimes);
 	for (i = 0; i < s->nslow; i++)
 		free(s->slow[i].cmd);
+	for (i = 0; i < s->nhosts; i++)
+		free(s->hosts[i].name);
+	free(s->hosts);
 	free(s);
 }
 
@@ -72,6 +84,29 @@ cut(const char *cmd)
 	return b.p;
 }
 
+/* -S: count the job for its host; a few hosts, looked up in turn. */
+static void
+count_host(struct summary *s, const struct job *job, int64_t ns)
+{
+	const char *name = job->host_name ? job->host_name : ":";
+	struct host_count *h;
+	size_t i;
+
+	for (i = 0; i < s->nhosts; i++)
+		if (strcmp(s->hosts[i].name, name) == 0)
+			break;
+	if (i == s->nhosts) {
+		s->hosts = xrealloc(s->hosts, (i + 1) * sizeof(*s->hosts));
+		memset(&s->hosts[i], 0, sizeof(*s->hosts));
+		s->hosts[i].name = xstrdup(name);
+		s->nhosts++;
+	}
+	h = &s->hosts[i];
+	h->done++;
+	h->failed += job_failed(job);
+	h->ns += ns;
+}
+
 void
 summary_add(struct summary *s, const struct job *job, const char *cmd)
 {
@@ -80,6 +115,8 @@ summary_add(struct summary *s, const struct job *job, const char *cmd)
 
 	if (ns < 0)
 		ns = 0;
+	if (job->host >= 0)
+		count_host(s, job, ns);
 	hist_add(&s->runtimes, ns);
 	if (s->nslow == SLOWEST && ns <= s->slow[SLOWEST - 1].ns)
 		return;
@@ -284,6 +321,13 @@ summary_table(struct summary *s, const struct run_stats *st,
 		summary_dur(b, s->slow[i].ns);
 		buf_addf(b, "  job %ld: %s\n", s->slow[i].seq, s->slow[i].cmd);
 	}
+	for (i = 0; i < s->nhosts; i++) {
+		table_row(b, i == 0 ? "hosts" : "");
+		buf_addf(b, "%s  %ld done, %ld failed, job time ",
+		    s->hosts[i].name, s->hosts[i].done, s->hosts[i].failed);
+		summary_dur(b, s->hosts[i].ns);
+		buf_addc(b, '\n');
+	}
 	summary_self(&u);
 	table_row(b, "fanout");
 	buf_adds(b, "user ");
@@ -332,6 +376,15 @@ summary_json(struct summary *s, const struct run_stats *st, int64_t wall_ns,
 		json_secs(b, s->slow[i].ns);
 		buf_adds(b, ",\"command\":");
 		json_cstr(b, s->slow[i].cmd);
+		buf_addc(b, '}');
+	}
+	buf_adds(b, "],\"hosts\":[");
+	for (i = 0; i < s->nhosts; i++) {
+		buf_adds(b, i ? ",{\"host\":" : "{\"host\":");
+		json_cstr(b, s->hosts[i].name);
+		buf_addf(b, ",\"done\":%ld,\"failed\":%ld,\"job_time_s\":",
+		    s->hosts[i].done, s->hosts[i].failed);
+		json_secs(b, s->hosts[i].ns);
 		buf_addc(b, '}');
 	}
 	buf_adds(b, "],\"user_s\":");

@@ -365,3 +365,14 @@ gone_within() {
 	run --separate-stderr "$FANOUT" -S node1 --onall --pipe cat
 	[ "$status" -eq 255 ]
 }
+
+@test "--summary and --report count each host's jobs" {
+	run --separate-stderr rfanout -S 1/node1,1/node2,1/: --summary \
+	    --report rep.json 'exit $(({} % 2))' ::: 1 2 3 4 5 6
+	[ "$status" -eq 3 ]
+	[[ $stderr == *"hosts     "* ]]
+	[ "$(tail -n 1 rep.json | jq '[.summary.hosts[].done] | add')" -eq 6 ]
+	[ "$(tail -n 1 rep.json | jq '[.summary.hosts[].failed] | add')" -eq 3 ]
+	[ "$(tail -n 1 rep.json | jq -r '[.summary.hosts[].host] | sort | join(",")')" = ":,node1,node2" ]
+	[ "$(head -n 6 rep.json | jq -r .host | sort -u | tr '\n' ,)" = ":,node1,node2," ]
+}
