@@ -13,26 +13,36 @@
 
 SSHD_TOOLS=$BATS_TEST_DIRNAME/sshd
 
-# Start the file's server; the tests find it through the exported
+# Start the file's servers; the tests find them through the exported
 # SSHD_* variables, and pass --ssh "$FANOUT_SSH" to fanout.
 remote_setup_file() {
 	local state out
 	export REMOTE_SKIP=
+	# The servers a test stops alone start meanwhile, unless OpenSSH is
+	# still to be installed.
+	[ ! -x /usr/sbin/sshd ] || lost_start
 	# A short path: the control sockets live under it (108 bytes at most).
 	state=$(mktemp -d /tmp/fanout-sshd.XXXXXX) || return 1
-	if ! out=$(SSHD_MULTIHOST=1 SSHD_SKIP_RC=1 SSHD_NODES=3 \
+	if ! out=$(SSHD_MULTIHOST=1 SSHD_SKIP_RC=1 SSHD_NODES=3 SSHD_PORT= \
 	    "$SSHD_TOOLS/sshd-up" "$state" 2>"$BATS_FILE_TMPDIR/sshd-up.err"); then
 		REMOTE_SKIP="no OpenSSH server: $(grep -v '^sshd-up: installing' \
 		    "$BATS_FILE_TMPDIR/sshd-up.err" | tail -n 1)"
 		rm -rf "$state"
+		wait
 		return 0
 	fi
 	eval "$out"
 	export FANOUT_SSH=$SSHD_SSH
+	[ -n "${LOST_DIRS:-}" ] || lost_start
+	wait
+	lost_config
 }
 
 remote_teardown_file() {
-	[ -z "${SSHD_STATE_DIR:-}" ] || "$SSHD_TOOLS/sshd-down" "$SSHD_STATE_DIR" 2>/dev/null
+	local d
+	for d in ${SSHD_STATE_DIR:-} ${LOST_DIRS:-}; do
+		"$SSHD_TOOLS/sshd-down" "$d" 2>/dev/null
+	done
 	return 0
 }
 
@@ -57,8 +67,6 @@ setup() {
 
 teardown() {
 	kill_recorded
-	[ -z "${LOST_STATE_DIR:-}" ] || "$SSHD_TOOLS/sshd-down" "$LOST_STATE_DIR" 2>/dev/null
-	return 0
 }
 
 # fanout with the test server's ssh.
@@ -66,10 +74,10 @@ rfanout() {
 	"$FANOUT" --ssh "$FANOUT_SSH" "$@"
 }
 
-# node_home NODE: the home directory of node1..node3 (or lost1).
+# node_home NODE: the home directory of node1..node3, lost1 or lost2.
 node_home() {
 	case $1 in
-	lost1)	echo "$LOST_STATE_DIR/nodes/node1" ;;
+	lost*)	echo "$(cat "$BATS_FILE_TMPDIR/$1.state")/nodes/node1" ;;
 	*)	echo "$SSHD_STATE_DIR/nodes/$1" ;;
 	esac
 }
@@ -91,18 +99,18 @@ node_files() {
 # the descendants of the server whose environment names the node.  The
 # server's own session processes do not count.
 node_pids() {
-	local pids p want
+	local p files=()
 	[ $# -gt 0 ] || set -- $SSHD_HOSTS
-	want=$(printf 'SSHD_NODE=%s\n' "$@")
-	pids=$(ps -e -o pid=,ppid= | awk -v root="$SSHD_PID" '
+	for p in $(ps -e -o pid=,ppid= | awk -v root="$SSHD_PID" '
 	    { kids[$2] = kids[$2] " " $1 }
 	    END { n = split(root, q, " ")
 		for (i = 1; i <= n; i++) { m = split(kids[q[i]], k, " ")
-		    for (j = 1; j <= m; j++) { q[++n] = k[j]; print k[j] } } }')
-	for p in $pids; do
-		tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null |
-		    grep -qxF "$want" && echo "$p"
+		    for (j = 1; j <= m; j++) { q[++n] = k[j]; print k[j] } } }'); do
+		files+=("/proc/$p/environ")
 	done
+	[ ${#files[@]} -gt 0 ] || return 0
+	grep -lzxF "${@/#/-eSSHD_NODE=}" "${files[@]}" 2>/dev/null |
+	    cut -d/ -f3
 	return 0
 }
 
@@ -111,35 +119,59 @@ no_node_pids() {
 	[ -z "$(node_pids "$@")" ]
 }
 
-# lost_up: a second server, one host "lost1" on its own port, which a test
-# can stop alone (lost_down).  FANOUT_SSH becomes a wrapper whose config
-# reaches node1..node3 and lost1.
-lost_up() {
-	local state out cfg
-	state=$(mktemp -d /tmp/fanout-sshd.XXXXXX) || return 1
-	out=$(SSHD_MULTIHOST=1 SSHD_SKIP_RC=1 SSHD_NODES=1 SSHD_PORT= \
-	    "$SSHD_TOOLS/sshd-up" "$state") || return 1
-	LOST_STATE_DIR=$state
-	LOST_PORT=$(sed -n "s/^export SSHD_PORT='\(.*\)'$/\1/p" <<<"$out")
-	cfg=$T/ssh4.config
-	# The first value ssh finds wins: lost1's own lines, then the
-	# first server's config for the rest.
-	cat > "$cfg" <<-EOF
-	Host lost1
-	    HostName 127.0.0.1
-	    Port $LOST_PORT
-	    IdentityFile $state/id_ed25519
-	    UserKnownHostsFile $state/known_hosts
-	Host *
-	Include $SSH_CONFIG
-	EOF
-	printf '#!/bin/sh\nexec ssh -F %s "$@"\n' "$cfg" > "$T/ssh4"
-	chmod 755 "$T/ssh4"
-	FANOUT_SSH=$T/ssh4
-	"$FANOUT_SSH" lost1 true || return 1
+# Hosts that a test can stop alone: lost1 and lost2, each the only host of
+# a server of its own, for one test each.  lost_start starts them in the
+# background; lost_config waits for them, and writes a config and an ssh
+# wrapper, $LOST_SSH, that reach node1..node3, lost1 and lost2.
+lost_start() {
+	local name state
+	export LOST_DIRS=
+	for name in lost1 lost2; do
+		state=$(mktemp -d /tmp/fanout-sshd.XXXXXX) || return 1
+		LOST_DIRS+=" $state"
+		echo "$state" > "$BATS_FILE_TMPDIR/$name.state"
+		(SSHD_MULTIHOST=1 SSHD_SKIP_RC=1 SSHD_NODES=1 SSHD_PORT= \
+		    "$SSHD_TOOLS/sshd-up" "$state" \
+		    > "$BATS_FILE_TMPDIR/$name.env" 2> "$BATS_FILE_TMPDIR/$name.err"
+		echo $? > "$BATS_FILE_TMPDIR/$name.rc") &
+	done
 }
 
-# lost_down: stop lost1's server and the sessions on it.
+lost_config() {
+	local name state port cfg=$BATS_FILE_TMPDIR/ssh_config
+	: > "$cfg"
+	# The first value ssh finds wins: each lost host's own lines,
+	# then the first server's config for the rest.
+	for name in lost1 lost2; do
+		[ "$(cat "$BATS_FILE_TMPDIR/$name.rc")" = 0 ] || continue
+		state=$(cat "$BATS_FILE_TMPDIR/$name.state")
+		port=$(sed -n "s/^export SSHD_PORT='\(.*\)'$/\1/p" \
+		    "$BATS_FILE_TMPDIR/$name.env")
+		cat >> "$cfg" <<-EOF
+		Host $name
+		    HostName 127.0.0.1
+		    Port $port
+		    IdentityFile $state/id_ed25519
+		    UserKnownHostsFile $state/known_hosts
+		EOF
+	done
+	printf 'Host *\nInclude %s\n' "$SSH_CONFIG" >> "$cfg"
+	export LOST_SSH=$BATS_FILE_TMPDIR/ssh
+	printf '#!/bin/sh\nexec ssh -F %s "$@"\n' "$cfg" > "$LOST_SSH"
+	chmod 755 "$LOST_SSH"
+}
+
+# lost_up NAME: the test uses NAME, and FANOUT_SSH reaches it.
+lost_up() {
+	[ "$(cat "$BATS_FILE_TMPDIR/$1.rc")" = 0 ] || {
+		cat "$BATS_FILE_TMPDIR/$1.err"
+		return 1
+	}
+	FANOUT_SSH=$LOST_SSH
+	"$FANOUT_SSH" "$1" true
+}
+
+# lost_down NAME: stop NAME's server and the sessions on it.
 lost_down() {
-	"$SSHD_TOOLS/sshd-down" "$LOST_STATE_DIR" 2>/dev/null
+	"$SSHD_TOOLS/sshd-down" "$(cat "$BATS_FILE_TMPDIR/$1.state")" 2>/dev/null
 }

@@ -252,13 +252,13 @@ gone_within() {
 }
 
 @test "a host whose server stops mid-run: every job completes once, on the others" {
-	lost_up
+	lost_up lost1
 	spawn_rfanout -S 1/node1,1/node2,1/lost1 \
 	    "echo {} \$HOME >> $T/started; $FIXTURES/waitfor $T/go; echo {} >> $T/done; echo {}" \
 	    ::: $(seq 12)
 	wait_for_lines started 3
 	grep -q " $(node_home lost1)\$" started
-	lost_down
+	lost_down lost1
 	touch go
 	reap
 	cat err
@@ -268,17 +268,17 @@ gone_within() {
 }
 
 @test "when every host is gone the run stops with status 255, finished jobs delivered" {
-	lost_up
-	spawn_rfanout -S 1/lost1 \
+	lost_up lost2
+	spawn_rfanout -S 1/lost2 \
 	    "if [ {} = 1 ]; then echo done-1; else echo + >> $T/log; $FIXTURES/waitfor $T/go; echo done-{}; fi" \
 	    ::: 1 2 3
 	wait_for_lines log 1
-	lost_down
+	lost_down lost2
 	touch go
 	reap
 	[ "$status" -eq 255 ]
 	[ "$(cat out)" = done-1 ]
-	grep -q lost1 err
+	grep -q lost2 err
 }
 
 @test "--timeout kills the remote job's whole process group" {
