@@ -23,7 +23,7 @@ remote_setup_file() {
 	[ ! -x /usr/sbin/sshd ] || lost_start
 	# A short path: the control sockets live under it (108 bytes at most).
 	state=$(mktemp -d /tmp/fanout-sshd.XXXXXX) || return 1
-	if ! out=$(SSHD_MULTIHOST=1 SSHD_SKIP_RC=1 SSHD_NODES=3 SSHD_PORT= \
+	if ! out=$(SSHD_MULTIHOST=1 SSHD_SKIP_RC=1 SSHD_NODES=3 SSHD_PORT='' \
 	    "$SSHD_TOOLS/sshd-up" "$state" 2>"$BATS_FILE_TMPDIR/sshd-up.err"); then
 		REMOTE_SKIP="no OpenSSH server: $(grep -v '^sshd-up: installing' \
 		    "$BATS_FILE_TMPDIR/sshd-up.err" | tail -n 1)"
@@ -130,7 +130,7 @@ lost_start() {
 		state=$(mktemp -d /tmp/fanout-sshd.XXXXXX) || return 1
 		LOST_DIRS+=" $state"
 		echo "$state" > "$BATS_FILE_TMPDIR/$name.state"
-		(SSHD_MULTIHOST=1 SSHD_SKIP_RC=1 SSHD_NODES=1 SSHD_PORT= \
+		(SSHD_MULTIHOST=1 SSHD_SKIP_RC=1 SSHD_NODES=1 SSHD_PORT='' \
 		    "$SSHD_TOOLS/sshd-up" "$state" \
 		    > "$BATS_FILE_TMPDIR/$name.env" 2> "$BATS_FILE_TMPDIR/$name.err"
 		echo $? > "$BATS_FILE_TMPDIR/$name.rc") &
