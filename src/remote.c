@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -58,7 +59,6 @@ struct remote {
 	int			 live[2];	/* every job's stdin; we write */
 	const char		*rshell;	/* the host's shell: sh, bash */
 	char			 local_name[64];
-	struct buf		 words;		/* the ssh words, for scripts */
 };
 
 /* "[N/]login": N slots, or 0 when not said. */
@@ -202,7 +202,7 @@ remote_open(struct remote **rp, const struct config *cfg, char *msg,
     size_t msglen)
 {
 	struct remote *r;
-	const char *base;
+	const char *base, *tmp;
 	size_t i;
 	int ret = 0;
 
@@ -231,13 +231,18 @@ remote_open(struct remote **rp, const struct config *cfg, char *msg,
 	    "bash" : "sh";
 	if (gethostname(r->local_name, sizeof(r->local_name) - 1) < 0)
 		strcpy(r->local_name, "fanout");
-	buf_addf(&r->words, "%s/fanout-ssh.XXXXXX", cfg->tmpdir);
-	r->dir = xstrdup(r->words.p);
-	buf_clear(&r->words);
+	/*
+	 * The sockets' paths, DIR/ and 40 hex digits, must fit in a
+	 * sockaddr_un: a deep --tmpdir gives way to /tmp.
+	 */
+	tmp = strlen(cfg->tmpdir) + sizeof("/fanout-ssh.XXXXXX/") + 40 <=
+	    sizeof(((struct sockaddr_un *)0)->sun_path) ? cfg->tmpdir : "/tmp";
+	r->dir = xmalloc(strlen(tmp) + 32);
+	sprintf(r->dir, "%s/fanout-ssh.XXXXXX", tmp);
 	if (mkdtemp(r->dir) == NULL) {
 		ret = -errno;
 		snprintf(msg, msglen, "cannot make a directory in '%s': %s",
-		    cfg->tmpdir, strerror(errno));
+		    tmp, strerror(errno));
 		free(r->dir);
 		r->dir = NULL;
 		return ret;
@@ -606,7 +611,6 @@ remote_close(struct remote *r)
 	free(r->ssh_found);
 	free(r->hosts);
 	free(r->dir);
-	buf_free(&r->words);
 	buf_free(&cmd);
 	buf_free(&sc);
 	buf_free(&names);
