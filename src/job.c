@@ -236,20 +236,28 @@ job_tagstring(struct job_maker *m, struct job *job)
 	job->tag_len = t.len;
 }
 
-/* The NUL-separated expansions of templates t[0..n), into out. */
-static void
+/*
+ * The NUL-separated expansions of templates t[0..n), into out, but for
+ * empty ones (--transfer's {} under --pipe); how many.
+ */
+static size_t
 job_paths(struct job_maker *m, struct job *job, struct tmpl **t, size_t n,
     struct buf *out)
 {
 	struct tmpl_ctx ctx;
 	struct args a;
-	size_t i;
+	size_t i, len, kept = 0;
 
 	for (i = 0; i < n; i++) {
 		tmpl_context(m, job, &a, &ctx);
+		len = out->len;
 		tmpl_text(t[i], &ctx, out);
+		if (out->len == len)
+			continue;
 		buf_addc(out, '\0');
+		kept++;
 	}
+	return kept;
 }
 
 /*
@@ -263,17 +271,17 @@ job_remote(struct job_maker *m, struct job *job, char *const vars[],
 {
 	struct buf sends = { 0 }, returns = { 0 };
 	int piped = job->in_fd >= 0;
-	size_t argc;
+	size_t argc, nsends, nreturns;
 
-	job_paths(m, job, m->sends, m->nsends, &sends);
-	job_paths(m, job, m->returns, m->nreturns, &returns);
+	nsends = job_paths(m, job, m->sends, m->nsends, &sends);
+	nreturns = job_paths(m, job, m->returns, m->nreturns, &returns);
 	if (!piped) {
 		job->in_fd = remote_stdin(m->remote);
 		job->in_borrowed = 1;
 	}
 	argc = remote_argv(m->remote, job->host, job->slot, job->seq,
-	    job_line(m, job), vars, nvars, sends.p, m->nsends, returns.p,
-	    m->nreturns, piped, out, path);
+	    job_line(m, job), vars, nvars, sends.p, nsends, returns.p,
+	    nreturns, piped, out, path);
 	buf_free(&sends);
 	buf_free(&returns);
 	return argc;

@@ -376,3 +376,15 @@ gone_within() {
 	[ "$(tail -n 1 rep.json | jq -r '[.summary.hosts[].host] | sort | join(",")')" = ":,node1,node2" ]
 	[ "$(head -n 6 rep.json | jq -r .host | sort -u | tr '\n' ,)" = ":,node1,node2," ]
 }
+
+@test "--pipe sends each block to a remote job's stdin; --trc has no {} to send" {
+	seq 1 100 >in
+	run --separate-stderr rfanout -S node1,node2 --pipe -N 30 -k \
+	    --trc 'out.{#}' 'cat >out.{#}; wc -l <out.{#}' :::: in
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '30\n30\n30\n10')" ]
+	[ -z "$stderr" ]
+	[ "$(cat out.1 out.2 out.3 out.4)" = "$(seq 1 100)" ]
+	[ -z "$(ls -A "$(node_home node1)")" ]
+	[ -z "$(ls -A "$(node_home node2)")" ]
+}
