@@ -94,6 +94,8 @@ build(struct progress *p, const struct run_stats *st, long total,
 		buf_addf(&rest, ", %ld failed", st->failed);
 	if (st->done > 0)
 		buf_addf(&rest, ", %.1f/s", rate);
+	if (st->hosts != NULL)
+		buf_addf(&rest, " (%s)", st->hosts);
 	if (final) {
 		buf_adds(&rest, " in ");
 		summary_dur(&rest, elapsed);

@@ -727,6 +727,20 @@ master_alive(const struct remote *r, const struct host *h)
 }
 
 void
+remote_counts(const struct remote *r, struct buf *b)
+{
+	const struct host *h;
+	size_t i;
+
+	buf_clear(b);
+	for (i = 0; i < r->nhosts; i++) {
+		h = &r->hosts[i];
+		buf_addf(b, "%s%s:%ld/%ld%s", i ? " " : "", h->login,
+		    h->running, h->done, h->gone ? " gone" : "");
+	}
+}
+
+void
 remote_unstart(struct remote *r, int h)
 {
 	r->hosts[h].running--;
@@ -741,8 +755,10 @@ remote_end(struct remote *r, int hi, long slot, int status,
 	struct stat st;
 
 	h->running--;
-	if (h->local)
+	if (h->local) {
+		h->done++;
 		return REMOTE_DONE;
+	}
 	snprintf(path, sizeof(path), "%s/slot-%ld.log", r->dir, slot);
 	/*
 	 * 255 with nothing from ssh is the command's own, unless the host's
@@ -752,6 +768,7 @@ remote_end(struct remote *r, int hi, long slot, int status,
 	    master_alive(r, h))) {
 		h->failures = 0;
 		h->back_ns = 0;
+		h->done++;
 		return REMOTE_DONE;
 	}
 	/*

@@ -34,6 +34,7 @@ struct host {
 	char	*port;		/* or NULL */
 	long	 slots;		/* jobs at once on it */
 	long	 running;
+	long	 done;		/* jobs that ran to their end on it */
 	int	 local;		/* ':', this machine */
 	int	 failures;	/* ssh failures in a row */
 	int	 gone;		/* dropped for good */
@@ -82,6 +83,8 @@ size_t	remote_nhosts(const struct remote *);
  * log.  A local host's job is an ordinary job.
  */
 void	remote_start(struct remote *, int h, long slot);
+/* "host:running/done ..." for each host, into b (--progress). */
+void	remote_counts(const struct remote *, struct buf *b);
 /* The job could not start after all: its slot is free again. */
 void	remote_unstart(struct remote *, int h);
 

@@ -353,6 +353,12 @@ report_wants_ticks(const struct report *r)
 	return r->progress != NULL && progress_live(r->progress);
 }
 
+int
+report_shows_progress(const struct report *r)
+{
+	return r->progress != NULL;
+}
+
 void
 report_tick(struct report *r, const struct run_stats *st)
 {

@@ -65,6 +65,8 @@ void	report_attempt(struct report *, const struct job *);
 int	report_job(struct report *, const struct job *,
 	    const struct run_stats *);
 const char *report_what(const struct report *);
+/* Whether --progress, --bar or --eta draws a line, live or at the end. */
+int	report_shows_progress(const struct report *);
 /* Whether report_tick() wants calling about 10 times a second. */
 int	report_wants_ticks(const struct report *);
 /* A moment passed (progress redraw); cheap when there is nothing to do. */

@@ -1135,6 +1135,16 @@ drop_waiting(struct sched *s)
 	}
 }
 
+/* --progress under -S: what each host runs and ran. */
+static void
+host_counts(struct sched *s)
+{
+	if (s->remote == NULL || !report_shows_progress(s->report))
+		return;
+	remote_counts(s->remote, &s->hosts_line);
+	s->st.hosts = s->hosts_line.p;
+}
+
 static int
 finish(struct sched *s)
 {
@@ -1146,6 +1156,7 @@ finish(struct sched *s)
 		sig_addname(&why, s->die_signal);
 	} else if (s->exit_override >= 0)
 		buf_adds(&why, "halted by --halt");
+	host_counts(s);
 	report_end(s->report, &s->st, why.p);
 	buf_free(&why);
 	/* Before a signal ends us: the hosts' connections close too. */
@@ -1231,6 +1242,7 @@ sched_run(const struct config *cfg)
 			s->eof = 1;
 		}
 		fire_deadlines(s);
+		host_counts(s);
 		report_tick(s->report, &s->st);
 	}
 	r = finish(s);

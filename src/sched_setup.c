@@ -243,6 +243,7 @@ sched_teardown(struct sched *s)
 	free_paths(s->maker.sends, s->maker.nsends);
 	free_paths(s->maker.returns, s->maker.nreturns);
 	remote_close(s->remote);
+	buf_free(&s->hosts_line);
 	job_maker_free(&s->maker);
 	buf_free(&s->scratch);
 }

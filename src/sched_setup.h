@@ -62,6 +62,7 @@ struct sched {
 	size_t			 onall_host;
 	struct job		*parked;
 	long			 nparked;
+	struct buf		 hosts_line;	/* --progress's per host */
 	struct budget_args	 xcount;	/* -s */
 	struct order		*order;
 	struct report		*report;

@@ -37,6 +37,7 @@ struct run_stats {
 	long	 running;
 	long	 total;		/* -1 when unknown */
 	int64_t	 start_ns;	/* CLOCK_MONOTONIC at the start */
+	const char *hosts;	/* -S: "host:running/done ...", or NULL */
 };
 
 /* fanout's own resource usage so far. */

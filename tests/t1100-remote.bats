@@ -388,3 +388,13 @@ gone_within() {
 	[ -z "$(ls -A "$(node_home node1)")" ]
 	[ -z "$(ls -A "$(node_home node2)")" ]
 }
+
+@test "--progress shows what each host runs and ran" {
+	run --separate-stderr rfanout -S 1/node1,1/: --progress true ::: 1 2 3 4
+	[ "$status" -eq 0 ]
+	last=$(tr '\r' '\n' <<< "$stderr" | grep 'done' | tail -n 1)
+	[[ $last == *"(node1:0/"*" ::0/"*")"* ]]
+	n1=${last#*node1:0/}; n1=${n1%% *}
+	n0=${last#*::0/}; n0=${n0%%)*}
+	[ $((n1 + n0)) -eq 4 ]
+}
