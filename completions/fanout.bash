@@ -1,14 +1,117 @@
 # bash completion for fanout
+#
+# fanout [OPTION]... [COMMAND [ARG]...] [::: VALUE... | :::: FILE...]...
+# fanout's options are offered only before COMMAND; from COMMAND on, the
+# command's own completion takes over (as with sudo or xargs), and after
+# ::: or :::: file names are offered.
+
+# Whether option $1, given as a word of its own, takes the next word as its
+# argument.  --shell and --compare take one only as --shell=PROG.
+_fanout_takes_arg()
+{
+	case $1 in
+	-a | --arg-file | -d | --delimiter | -C | --colsep | -n | -N | \
+	--max-args | -L | --max-lines | -s | --max-chars | -E | -I | \
+	--trim | --header | --arg-sep | --argsep | --arg-file-sep | \
+	--block | --block-size | --recend | --recstart | --rpl | --env | \
+	--mode | -j | -P | --jobs | --max-procs | --load | --memfree | \
+	--delay | --timeout | --termseq | --retries | --retry-delay | \
+	--halt | --halt-on-error | --nice | --id | --semaphorename | \
+	--semaphoretimeout | --st | --tagstring | --tmpdir | --results | \
+	--res | -S | --sshlogin | --sshloginfile | --slf | --ssh | \
+	--sshdelay | --workdir | --wd | --transferfile | --tf | --return | \
+	--trc | --basefile | --bf | --joblog | --jl | --report | --total | \
+	--total-jobs | --runs)
+		return 0 ;;
+	--*)
+		return 1 ;;
+	-?*)
+		# A cluster of short options: the first that takes an argument
+		# takes the rest of the word, or the next word when it is last.
+		local w=${1#-} c
+		while [[ $w ]]; do
+			c=${w:0:1}
+			w=${w:1}
+			case $c in
+			[adCnNLsEIjPS])
+				[[ -z $w ]]
+				return ;;
+			esac
+		done
+		return 1 ;;
+	esac
+	return 1
+}
+
+# The index in COMP_WORDS of word $1 of words (which _init_completion has
+# joined where COMP_WORDBREAKS split a word, as --opt=value), as
+# _command_offset wants it.
+_fanout_comp_index()
+{
+	local i=0 j=0 s
+	while ((i < $1 && j < ${#COMP_WORDS[@]})); do
+		s=${COMP_WORDS[j++]}
+		while [[ $s != "${words[i]}" ]] && ((j < ${#COMP_WORDS[@]})); do
+			s+=${COMP_WORDS[j++]}
+		done
+		((i++))
+	done
+	echo "$j"
+}
 
 _fanout()
 {
-	local cur prev words cword
-	_init_completion || return
+	local cur prev words cword split
+	_init_completion -s || return
+
+	# Where COMMAND starts, and whether a ::: or :::: came before cur.
+	local i w cmd= skip= sep=
+	for ((i = 1; i < cword; i++)); do
+		w=${words[i]}
+		case $w in
+		::: | :::+ | :::: | ::::+)
+			sep=1
+			continue ;;
+		esac
+		[[ $cmd ]] && continue
+		if [[ $skip ]]; then
+			skip=
+		elif [[ $w == -- ]]; then
+			cmd=$((i + 1))
+		elif [[ $w == -?* ]]; then
+			[[ $w == *=* ]] || ! _fanout_takes_arg "$w" || skip=1
+		else
+			cmd=$i
+		fi
+	done
+
+	if [[ $sep ]]; then
+		_filedir
+		return
+	fi
+	if [[ $cmd ]]; then
+		_command_offset "$(_fanout_comp_index "$cmd")"
+		return
+	fi
 
 	case $prev in
 	--mode)
 		COMPREPLY=($(compgen -W 'process thread async' -- "$cur"))
 		return ;;
+	--compare)
+		if [[ $split == true ]]; then
+			# A comma-separated list of modes.
+			local done=
+			[[ $cur == *,* ]] && done=${cur%,*},
+			COMPREPLY=($(compgen -P "$done" \
+			    -W 'process thread async' -- "${cur##*,}"))
+			return
+		fi ;;
+	--shell)
+		if [[ $split == true ]]; then
+			COMPREPLY=($(compgen -c -- "$cur"))
+			return
+		fi ;;
 	-a | --arg-file | --joblog | --report | --results)
 		_filedir
 		return ;;
@@ -48,28 +151,11 @@ _fanout()
 		# A count, or a file holding one.
 		_filedir
 		return ;;
-	-n | -N | --max-args | -L | --max-lines | \
-	-s | --max-chars | -E | -I | -d | --delimiter | -C | --colsep | \
-	--delay | --timeout | --termseq | --retries | --retry-delay | \
-	--tagstring | --arg-sep | --arg-file-sep | --total | --runs | \
-	--id | --semaphoretimeout | --st | --nice | --load | --memfree | \
-	--recend | --recstart | --sshdelay)
-		return ;;
-	--compare=*)
-		return ;;
 	esac
-
-	# After COMMAND starts, complete commands, then files.
-	local i
-	for ((i = 1; i < cword; i++)); do
-		case ${words[i]} in
-		:::: | ::::+)
-			_filedir
-			return ;;
-		::: | :::+)
-			return ;;
-		esac
-	done
+	# Any other option's argument is free text.
+	if [[ $split == true ]] || { ((cword > 1)) && _fanout_takes_arg "$prev"; }; then
+		return
+	fi
 
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W '--arg-file --null --delimiter --colsep
@@ -92,6 +178,7 @@ _fanout()
 		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace
 		return
 	fi
-	COMPREPLY=($(compgen -c -- "$cur"))
+	# COMMAND itself.
+	_command_offset "$(_fanout_comp_index "$cword")"
 } &&
 	complete -F _fanout fanout
