@@ -73,7 +73,7 @@ build/conform: tests/conform.c $(filter-out build/main.o,$(OBJS)) $(HDRS) \
 		tests/conform.c $(filter-out build/main.o,$(OBJS)) $(LDLIBS)
 
 test: fanout build/fault.so build/conform $(UNIT_TESTS)
-	@command -v $(BATS) >/dev/null || { echo "make test needs bats (bats-core): apt-get install bats" >&2; exit 1; }
+	@sh tests/deps test
 	@set -e; for u in $(UNIT_TESTS); do $$u; done
 	build/conform $(CURDIR)/build/fault.so
 	@set -e; for m in $(MODES); do \
