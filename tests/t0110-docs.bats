@@ -68,3 +68,36 @@ missing_from() {
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 }
+
+@test "the README puts fanout on PATH before an example calls it fanout" {
+	# Line numbers, in code blocks: the first command line that runs a
+	# bare `fanout`, and the first that installs it or puts it on PATH.
+	code() {
+		awk -v re="$1" '/^```/ { in_code = !in_code; next }
+		    in_code && $0 ~ re { print NR; exit }' "$DOCS/README.md"
+	}
+	first_use=$(code '^(\\$ )?([^#]*[|] *)?fanout ')
+	first_path=$(code '^(make install|export PATH=)')
+	[ -n "$first_use" ]
+	[ -n "$first_path" ]
+	[ "$first_path" -lt "$first_use" ]
+}
+
+@test "the README says fanout is for Linux, and why" {
+	grep -q '^C17, .*Linux' "$DOCS/README.md"
+	run ! grep -q '^C17, POSIX' "$DOCS/README.md"
+	sed -n '/^### Platforms/,/^###* [^P]/p' "$DOCS/README.md" >platforms
+	grep -q 'Linux only' platforms
+	grep -q 'epoll' platforms
+	grep -q 'pidfd' platforms
+	grep -q 'LOOP=poll' platforms
+}
+
+@test "the README names every package tests/deps installs" {
+	missing=
+	for p in $(grep -o 'missing [a-z"][a-z0-9 .-]*' "$DOCS/tests/deps" |
+	    sed 's/missing //; s/"//g'); do
+		grep -q "\`$p\`" "$DOCS/README.md" || missing="$missing $p"
+	done
+	[ -z "$missing" ] || { echo "missing:$missing"; false; }
+}
