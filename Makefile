@@ -53,8 +53,8 @@ build/fault.so: tests/fault.c Makefile | build
 # bats runs BATS_JOBS files at once.
 ONCE_MODE = thread
 ONCE_TESTS = $(addprefix tests/,t0100-options.bats t0105-numbers.bats \
-	     t0110-docs.bats t0120-examples.bats t0960-semaphore.bats \
-	     t1000-modes.bats)
+	     t0110-docs.bats t0120-examples.bats t0130-completions.bats \
+	     t0140-deps.bats t0960-semaphore.bats t1000-modes.bats)
 MODE_TESTS = $(filter-out $(ONCE_TESTS),$(wildcard tests/*.bats))
 UNIT_TESTS = $(patsubst tests/unit/%_test.c,build/unit_%, \
 	     $(wildcard tests/unit/*_test.c))
