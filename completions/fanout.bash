@@ -160,7 +160,7 @@ _fanout()
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W '--arg-file --null --delimiter --colsep
 		    --max-args --max-lines --max-chars --no-run-if-empty --link --shuf --csv
-		    --trim --header --arg-sep --arg-file-sep --pipe --block
+		    --trim --header --arg-sep --arg-file-sep --pipe --pipepart --block
 		    --block-size --recend --recstart --regexp --rrs --remove-rec-sep --removerecsep
 		    --cat --sshlogin --sshloginfile --slf --ssh --sshdelay
 		    --filter-hosts --onall --nonall --workdir --wd --transfer --transferfile --tf

@@ -64,6 +64,7 @@ complete -c fanout -n __fanout_no_command -l csv -d 'Records and fields as CSV (
 complete -c fanout -n __fanout_no_command -l arg-sep -x -d 'Separator for value sources'
 complete -c fanout -n __fanout_no_command -l arg-file-sep -x -d 'Separator for file sources'
 complete -c fanout -n __fanout_no_command -l pipe -d 'Cut standard input into blocks, one per job'
+complete -c fanout -n __fanout_no_command -l pipepart -d 'Cut the file of -a into blocks, reading only near their edges'
 complete -c fanout -n __fanout_no_command -l block -l block-size -x -a '1M 10M 100M' -d 'Bytes a block'
 complete -c fanout -n __fanout_no_command -l recend -x -d 'Records end with this string'
 complete -c fanout -n __fanout_no_command -l recstart -x -d 'Records start with this string'

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "block.h"
+#include "part.h"
 #include "history.h"
 #include "options.h"
 #include "sources.h"
@@ -64,6 +65,7 @@ struct input {
 	size_t		 nshuf, next_shuf;
 
 	struct blocker	*blk;		/* --pipe: the stream's blocks */
+	struct parter	*part;		/* --pipepart: the file's ranges */
 	struct arg	 cat;		/* --cat: the block's file, {} */
 };
 
@@ -259,11 +261,49 @@ shuf_make(struct input *in)
 }
 
 /*
- * --pipe: the block in a temp file, which becomes the job's stdin (and
- * under --cat, with a name, its {}).  On a failure nothing was taken.
+ * --pipepart: len bytes of the file from off, to fd, copied by the
+ * kernel where it can, else through a buffer.
  */
 static int
-block_save(struct input *in, const struct block *b, struct args *a)
+copy_range(int from, off_t off, size_t len, int fd)
+{
+	char buf[64 * 1024];
+	ssize_t n;
+	int r;
+
+	while (len > 0) {
+		n = copy_file_range(from, &off, fd, NULL, len, 0);
+		if (n > 0) {
+			len -= (size_t)n;
+			continue;
+		}
+		if (n == 0)
+			return -EIO;	/* the file shrank */
+		if (errno == EINTR)
+			continue;
+		if (errno != EXDEV && errno != EINVAL && errno != ENOSYS &&
+		    errno != EOPNOTSUPP)
+			return -errno;
+		n = pread(from, buf, len < sizeof(buf) ? len : sizeof(buf),
+		    off);
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		if ((r = write_all(fd, buf, (size_t)n)) < 0)
+			return r;
+		off += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * --pipe: the block in a temp file, which becomes the job's stdin (and
+ * under --cat, with a name, its {}): b's bytes, or under --pipepart the
+ * file's range at off.  On a failure nothing was taken.
+ */
+static int
+block_save(struct input *in, const struct block *b, off_t off,
+    struct args *a)
 {
 	const struct config *cfg = in->cfg;
 	struct buf path = { 0 };
@@ -281,7 +321,8 @@ block_save(struct input *in, const struct block *b, struct args *a)
 		return fd;
 	}
 	if ((r = write_all(fd, b->head, b->head_len)) < 0 ||
-	    (r = write_all(fd, b->p, b->len)) < 0) {
+	    (r = b->p != NULL ? write_all(fd, b->p, b->len) :
+	    copy_range(part_fd(in->part), off, b->len, fd)) < 0) {
 		close(fd);
 		if (path.p != NULL)
 			unlink(path.p);
@@ -302,14 +343,25 @@ block_save(struct input *in, const struct block *b, struct args *a)
 static int
 pipe_next(struct input *in, struct args *a)
 {
-	struct block b;
+	struct block b = { 0 };
+	off_t off = 0;
 	int r;
 
-	if ((r = block_next(in->blk, &b)) <= 0)
-		return r;
-	if ((r = block_save(in, &b, a)) < 0) {
-		block_keep(in->blk);
-		return r;
+	if (in->part != NULL) {
+		if ((r = part_next(in->part, &off, &b.len)) <= 0)
+			return r;
+		b.head = part_head(in->part, &b.head_len);
+		if ((r = block_save(in, &b, off, a)) < 0) {
+			part_back(in->part, off);
+			return r;
+		}
+	} else {
+		if ((r = block_next(in->blk, &b)) <= 0)
+			return r;
+		if ((r = block_save(in, &b, 0, a)) < 0) {
+			block_keep(in->blk);
+			return r;
+		}
 	}
 	a->n = a->nrecords = 0;
 	if (in->cfg->pipe_cat) {
@@ -336,7 +388,7 @@ input_next(struct input *in, struct args *a)
 	int r;
 
 	no_block(a);
-	if (in->blk != NULL)
+	if (in->blk != NULL || in->part != NULL)
 		return pipe_next(in, a);
 	if (!in->cfg->shuf)
 		return next_job(in, a);
@@ -375,7 +427,7 @@ input_slurp(struct input *in)
 	struct sources_count c;
 	int r;
 
-	if (in->src == NULL || in->blk != NULL || in->total >= 0 ||
+	if (in->src == NULL || in->cfg->pipe || in->total >= 0 ||
 	    in->njobs_out > 0)
 		return 0;
 	if ((r = sources_slurp(in->src, &c)) <= 0)
@@ -453,7 +505,7 @@ input_count(struct input *in)
 	struct sources_count c;
 	int r;
 
-	if (in->src == NULL || in->blk != NULL || in->total >= 0 ||
+	if (in->src == NULL || cfg->pipe || in->total >= 0 ||
 	    !(cfg->progress || cfg->bar || cfg->eta))
 		return in->total;
 	if ((r = sources_count_file(in->src, &c)) <= 0)
@@ -497,7 +549,17 @@ pipe_open(struct input *in)
 	struct sources_count c;
 	int r;
 
-	if ((r = block_open(&in->blk, &ru, cfg->pipe_path, errmsg,
+	if (cfg->pipepart) {
+		r = part_open(&in->part, &ru, cfg->pipe_path,
+		    cfg->blocks_per_slot, cfg->jobs);
+		if (r == -ESPIPE)
+			snprintf(errmsg, sizeof(errmsg), "--pipepart: '%s' is "
+			    "not a regular file (use --pipe)", cfg->pipe_path);
+		else if (r < 0)
+			snprintf(errmsg, sizeof(errmsg), "%s", cfg->pipe_path);
+		if (r < 0)
+			return r == -ESPIPE ? -EINVAL : r;
+	} else if ((r = block_open(&in->blk, &ru, cfg->pipe_path, errmsg,
 	    sizeof(errmsg))) < 0) {
 		if (r != -EINVAL)
 			snprintf(errmsg, sizeof(errmsg), "%s",
@@ -548,6 +610,7 @@ input_close(struct input *in)
 		return;
 	sources_close(in->src);
 	block_close(in->blk);
+	part_close(in->part);
 	history_free(&in->failed);
 	for (i = 0; i < in->nshuf; i++)
 		free(in->shuf[i].v);

@@ -84,6 +84,8 @@ struct config {
 
 	/* --pipe: the blocks of a stream, each one job's stdin. */
 	int		 pipe;
+	int		 pipepart;	/* --pipepart: pipe_path's ranges */
+	long		 blocks_per_slot;	/* --pipepart --block -N */
 	const char	*pipe_path;	/* the stream's file; NULL: stdin */
 	size_t		 block_size;	/* --block */
 	const char	*recend_arg;	/* --recend as given, or NULL */

@@ -245,6 +245,11 @@ check_pipe(struct config *cfg)
 {
 	const char *refused;
 
+	if (cfg->pipepart)
+		cfg->pipe = 1;
+	if (cfg->blocks_per_slot > 0 && !cfg->pipepart)
+		util_die(0, "--block -%ld: N blocks a job slot is --pipepart's; "
+		    "--pipe's blocks are a size", cfg->blocks_per_slot);
 	if (!cfg->pipe) {
 		refused = cfg->block_size != 0 ? "--block" :
 		    cfg->recend_arg ? "--recend" :
@@ -282,6 +287,16 @@ check_pipe(struct config *cfg)
 		    "do not go with it");
 	if (cfg->recend_arg == NULL && cfg->recstart_arg == NULL)
 		cfg->recend_arg = "\n";
+	if (cfg->pipepart) {
+		refused = cfg->pipe_path == NULL ? "standard input" :
+		    cfg->regexp ? "--regexp" : cfg->rrs ? "--rrs" :
+		    cfg->max_args > 0 ? "-N" : cfg->max_lines > 0 ? "-L" :
+		    NULL;
+		if (refused != NULL)
+			util_die(0, "--pipepart does not go with %s: it cuts "
+			    "the file of -a FILE (or :::: FILE) at literal "
+			    "--recend and --recstart (use --pipe)", refused);
+	}
 	if (cfg->recend_arg != NULL)
 		pipe_separator(cfg, "--recend", cfg->recend_arg,
 		    &cfg->recend, &cfg->recend_len);

@@ -302,9 +302,14 @@ h_block(struct opt_state *st, const struct opt_def *d, const char *opt,
 	(void)d;
 	if (pages > 0 && page > 0 && (int64_t)pages < max / page)
 		max = (int64_t)pages * page;
-	if (val[0] == '-')
+	if (val[0] == '-') {
+		/* --pipepart's -N: N blocks a job slot; checked there. */
+		if (num_long(val + 1, 1, LONG_MAX, &st->cfg->blocks_per_slot)
+		    == 0)
+			return;
 		options_bad(opt, val, "is negative: a block is at least one "
-		    "byte");
+		    "byte (--pipepart takes -N, N blocks a job slot)");
+	}
 	if ((r = num_size(val, &v)) == -ERANGE || (r == 0 &&
 	    (v < 1 || v > max))) {
 		snprintf(want, sizeof(want), "is not between 1 byte and this "
@@ -314,6 +319,7 @@ h_block(struct opt_state *st, const struct opt_def *d, const char *opt,
 	if (r < 0)
 		options_bad(opt, val, "is not a size (try 1M, 500k)");
 	st->cfg->block_size = (size_t)v;
+	st->cfg->blocks_per_slot = 0;
 }
 
 /* --arg-sep (value 0) and --arg-file-sep (value 1). */
@@ -615,6 +621,9 @@ const struct opt_def options_table[] = {
 	{ "", { "pipe" }, .compat = "spreadstdin", .group = GROUP_PIPE,
 	  FLAG(pipe), .help = "cut standard input (or -a FILE) into blocks;\n"
 	  "each block is one job's standard input" },
+	{ "", { "pipepart" }, .group = GROUP_PIPE, FLAG(pipepart),
+	  .help = "as --pipe, for the file of -a: each job's block\n"
+	  "is found with small reads near its edges" },
 	{ "", { "block" }, .aliases = { "block-size" }, .group = GROUP_PIPE,
 	  REQ("SIZE"), HANDLER(h_block),
 	  .help = "blocks of about SIZE bytes, cut at a record's\n"
