@@ -291,21 +291,31 @@ num_load(const char *s, long ncpu, double *out)
 int
 num_size(const char *s, int64_t *bytes)
 {
-	static const char units[] = "KMGTPkmgtp";
+	static const char units[] = "KMGTPEkmgtpe";
 	long double v, scale = 1;
+	const char *unit = NULL;
 	char num[64];
+	size_t n = strlen(s);
 	double d;
-	int i, r, u;
+	int binary, i, k, r;
 
-	if ((r = split_last(s, units, num, sizeof(num))) < 0)
-		return r;
-	if (r > 0) {
-		/* The first five are powers of 1024, the last five of 1000. */
-		u = (int)(strchr(units, s[strlen(s) - 1]) - units);
-		for (i = 0; i <= u % 5; i++)
-			scale *= u < 5 ? 1024 : 1000;
+	/* GNU's 1Ki, 1ki, 1KI: an 'i' after the unit makes it 1024s. */
+	binary = n > 2 && (s[n - 1] == 'i' || s[n - 1] == 'I') &&
+	    strchr(units, s[n - 2]) != NULL;
+	n -= (size_t)binary;
+	if (n > 1 && strchr(units, s[n - 1]) != NULL)
+		unit = &s[--n];
+	if (n >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, s, n);
+	num[n] = '\0';
+	if (unit != NULL) {
+		/* The first six are powers of 1024, the last six of 1000. */
+		k = (int)(strchr(units, *unit) - units);
+		for (i = 0; i <= k % 6; i++)
+			scale *= k < 6 || binary ? 1024 : 1000;
 	}
-	if ((r = num_decimal(r > 0 ? num : s, 1e19, &d)) < 0)
+	if ((r = num_decimal(num, 1e19, &d)) < 0)
 		return r;
 	v = (long double)d * scale;
 	if (v >= 9223372036854775807.0L)

@@ -68,9 +68,11 @@ int	num_load(const char *s, long ncpu, double *out);
 
 /*
  * A size in bytes, GNU parallel's unit prefixes: a decimal (as
- * num_decimal) and at most one of K M G T P (1024, 1024^2, ...) or
- * k m g t p (1000, 1000^2, ...), rounded down; at most INT64_MAX.  0 is
- * a size: the caller says whether it may be.
+ * num_decimal) and at most one of K M G T P E (1024, 1024^2, ...) or
+ * k m g t p e (1000, 1000^2, ...), which an 'i' or 'I' may follow (Ki,
+ * ki: 1024), rounded down; at most INT64_MAX.  0 is a size: the caller
+ * says whether it may be.  Also the counts GNU reads with these
+ * prefixes (-n 1k).
  */
 int	num_size(const char *s, int64_t *bytes);
 

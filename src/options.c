@@ -10,6 +10,7 @@
  * starts.
  */
 #include "options_table.h"
+#include "num.h"
 #include "util.h"
 
 #include <getopt.h>
@@ -57,10 +58,12 @@ short_options(char *buf, size_t size)
 	for (i = 0; i < options_ntable; i++)
 		for (s = options_table[i].shorts; s != NULL && *s != '\0';
 		    s++) {
-			if (n + 3 > size)
+			if (n + 4 > size)
 				BUG("short options overflow");
 			buf[n++] = *s;
-			if (options_table[i].arg == required_argument)
+			if (options_table[i].arg != no_argument)
+				buf[n++] = ':';
+			if (options_table[i].arg == optional_argument)
 				buf[n++] = ':';
 		}
 	buf[n] = '\0';
@@ -155,6 +158,22 @@ separator(const char *word, const char *sep, int *linked)
 	return 0;
 }
 
+/*
+ * Whether word, after an option of d's given without its optional
+ * value, is that value: GNU parallel's -l 2, -i R, --eof X.
+ */
+static int
+next_is_value(const struct opt_def *d, const char *word)
+{
+	double v;
+
+	if (d->arg != optional_argument || word == NULL)
+		return 0;
+	if (d->flags & OPT_NEXT_NUMBER)
+		return num_decimal(word, 1e19, &v) == 0;
+	return (d->flags & OPT_NEXT_WORD) && word[0] != '-';
+}
+
 /* COMMAND, then the sources after it. */
 static void
 parse_rest(struct config *cfg, size_t *cap, int argc, char **argv, int i,
@@ -231,6 +250,9 @@ options_parse(struct config *cfg, int argc, char **argv)
 		if (c == ':' || c == '?')
 			unknown(argv, c);
 		d = entry(c, name, sizeof(name));
+		if (optarg == NULL && optind < argc &&
+		    next_is_value(d, argv[optind]))
+			optarg = argv[optind++];
 		options_apply(&st, d, name, optarg);
 		for (i = first; (d->flags & OPT_NOT_PASSED) && i < optind; i++)
 			cfg->not_passed[i] = 1;

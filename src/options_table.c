@@ -49,6 +49,22 @@ parse_count(const char *opt, const char *val, long min)
 	return v;
 }
 
+/* A count with GNU's unit prefixes (-n 1k, -s 2K), at least min. */
+static long
+parse_amount(const char *opt, const char *val, long min)
+{
+	int64_t v;
+
+	if (num_size(val, &v) < 0 || v < min || v > LONG_MAX) {
+		char want[96];
+
+		snprintf(want, sizeof(want), "is not a whole number >= %ld "
+		    "(1k is 1000, 1K 1024)", min);
+		options_bad(opt, val, want);
+	}
+	return (long)v;
+}
+
 static int64_t
 parse_duration(const char *opt, const char *val)
 {
@@ -125,8 +141,26 @@ h_max_args(struct opt_state *st, const struct opt_def *d, const char *opt,
     const char *val)
 {
 	(void)d;
-	st->cfg->max_args = parse_count(opt, val, 0);
+	st->cfg->max_args = parse_amount(opt, val, 0);
 	st->cfg->no_args = st->cfg->max_args == 0;
+	if (st->cfg->no_args)
+		st->cfg->max_args = 1;
+}
+
+/*
+ * -L N (value 0) and xargs' -l[N] (value 1, for which 0 or none is 1);
+ * as GNU, -L0 reads one line per job and gives it to no string, as -N0.
+ */
+static void
+h_max_lines(struct opt_state *st, const struct opt_def *d,
+    const char *opt, const char *val)
+{
+	long n = val != NULL ? parse_amount(opt, val, 0) : 0;
+
+	if (n == 0 && d->value)
+		n = 1;
+	st->cfg->max_lines = n;
+	st->cfg->no_args = n == 0;
 	if (st->cfg->no_args)
 		st->cfg->max_args = 1;
 }
@@ -556,6 +590,7 @@ h_trc(struct opt_state *st, const struct opt_def *d, const char *opt,
 #define FLAG(f)		.kind = KIND_FLAG, FIELD(f), .value = 1
 #define STRING(f)	.kind = KIND_STRING, FIELD(f)
 #define COUNT(f, min)	.kind = KIND_COUNT, FIELD(f), .value = (min)
+#define AMOUNT(f, min)	.kind = KIND_AMOUNT, FIELD(f), .value = (min)
 #define DURATION(f)	.kind = KIND_DURATION, FIELD(f)
 #define HANDLER(h)	.kind = KIND_HANDLER, .fn = (h)
 #define LIST(f)		.kind = KIND_LIST, FIELD(f)
@@ -594,10 +629,15 @@ const struct opt_def options_table[] = {
 	  .help = "as many records per job as fit, with context" },
 	{ "m", .group = GROUP_INPUT, HANDLER(h_fill), .value = 0,
 	  .help = "as many records per job as fit" },
-	{ "L", { "max-lines" }, .group = GROUP_INPUT, REQ("N"),
-	  COUNT(max_lines, 1), .help = "N non-blank lines per job" },
+	{ "L", .group = GROUP_INPUT, REQ("N"), HANDLER(h_max_lines),
+	  .help = "N non-blank lines per job (0: one, given to no\n"
+	  "string)" },
+	{ "l", { "max-lines" }, .group = GROUP_INPUT,
+	  .arg = optional_argument, .meta = "N", HANDLER(h_max_lines),
+	  .value = 1, .flags = OPT_NEXT_NUMBER,
+	  .help = "as -L, xargs' way: no N or 0 is 1" },
 	{ "s", { "max-chars" }, .group = GROUP_INPUT, REQ("N"),
-	  COUNT(max_chars, 1), .help = "command lines of at most N bytes" },
+	  AMOUNT(max_chars, 1), .help = "command lines of at most N bytes" },
 	{ "E", .group = GROUP_INPUT, REQ("EOF"), STRING(eof_str),
 	  .help = "stop at a record equal to EOF" },
 	{ "", { "shuf" }, .group = GROUP_INPUT, FLAG(shuf),
@@ -867,6 +907,9 @@ options_apply(struct opt_state *st, const struct opt_def *d, const char *opt,
 		break;
 	case KIND_COUNT:
 		*(long *)field = parse_count(opt, val, d->value);
+		break;
+	case KIND_AMOUNT:
+		*(long *)field = parse_amount(opt, val, d->value);
 		break;
 	case KIND_DURATION:
 		*(int64_t *)field = parse_duration(opt, val);

@@ -30,11 +30,18 @@ enum opt_kind {
 	KIND_DURATION,		/* int64_t at field = nanoseconds */
 	KIND_HANDLER,		/* fn does it */
 	KIND_LIST,		/* struct strlist at field gets the value */
+	KIND_AMOUNT,		/* KIND_COUNT, with unit prefixes (1k) */
 };
 
 /* Flags of an entry. */
 #define OPT_NONEMPTY	0x1	/* KIND_STRING: '' is refused */
 #define OPT_NOT_PASSED	0x2	/* not given to a --compare pass */
+/*
+ * An optional value may also be the next word, as GNU's Getopt::Long
+ * takes it: a number (NEXT_NUMBER), or a word not starting with '-'.
+ */
+#define OPT_NEXT_NUMBER	0x4
+#define OPT_NEXT_WORD	0x8
 
 struct opt_state;
 struct opt_def;

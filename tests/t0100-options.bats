@@ -62,8 +62,8 @@ load helper
 @test "a malformed -n is refused with the number rule" {
 	run --separate-stderr fanout -n -1 echo ::: a
 	[ "$status" -eq 255 ]
-	[ "$stderr" = "fanout: -n: '-1' is not a whole number >= 0" ]
-	run --separate-stderr fanout -n 3k echo ::: a
+	[ "$stderr" = "fanout: -n: '-1' is not a whole number >= 0 (1k is 1000, 1K 1024)" ]
+	run --separate-stderr fanout -n 3x echo ::: a
 	[ "$status" -eq 255 ]
 }
 

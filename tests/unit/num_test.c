@@ -146,13 +146,22 @@ test_size(void)
 	CHECK(num_size("K", &v) == -EINVAL);
 	CHECK(num_size("1KB", &v) == -EINVAL);
 	CHECK(num_size("1KK", &v) == -EINVAL);
-	CHECK(num_size("1Ki", &v) == -EINVAL);
+	CHECK(num_size("1Ki", &v) == 0 && v == 1024);
+	CHECK(num_size("2mi", &v) == 0 && v == 2 << 20);
+	CHECK(num_size("1E", &v) == 0 && v == 1LL << 60);
+	CHECK(num_size("2e", &v) == 0 && v == 2000000000000000000LL);
+	CHECK(num_size("8E", &v) == -ERANGE);
+	CHECK(num_size("1i", &v) == -EINVAL);
+	CHECK(num_size("Ki", &v) == -EINVAL);
+	CHECK(num_size("1Kii", &v) == -EINVAL);
 	CHECK(num_size("1x", &v) == -EINVAL);
 	CHECK(num_size("-1M", &v) == -EINVAL);
 	CHECK(num_size(" 1M", &v) == -EINVAL);
 	CHECK(num_size("1 M", &v) == -EINVAL);
 	CHECK(num_size("1e3", &v) == -EINVAL);
 	CHECK(num_size("0x10", &v) == -EINVAL);
+	v = 7;
+	CHECK(num_size("1Z", &v) == -EINVAL);
 	CHECK(v == 7);
 }
 
