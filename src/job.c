@@ -25,16 +25,22 @@ static const char *const job_vars[] = {
 };
 
 static int
-is_job_var(const char *kv)
+is_var(const char *kv, const char *name)
 {
-	size_t i, n;
+	size_t n = strlen(name);
 
-	for (i = 0; i < ARRAY_SIZE(job_vars); i++) {
-		n = strlen(job_vars[i]);
-		if (strncmp(kv, job_vars[i], n) == 0 && kv[n] == '=')
+	return strncmp(kv, name, n) == 0 && kv[n] == '=';
+}
+
+static int
+is_job_var(const char *kv, const char *slot_var)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(job_vars); i++)
+		if (is_var(kv, job_vars[i]))
 			return 1;
-	}
-	return 0;
+	return is_var(kv, slot_var);
 }
 
 static int
@@ -57,11 +63,12 @@ job_maker_init(struct job_maker *m, const struct config *cfg,
 	m->tag = cfg->tag;
 	m->want_line = wants_line(cfg);
 	m->total = total;
+	m->slot_var = cfg->process_slot_var;
 	while (environ[n] != NULL)
 		n++;
 	m->env = xcalloc(n + 1, sizeof(*m->env));
 	for (i = 0; i < n; i++)
-		if (!is_job_var(environ[i]))
+		if (!is_job_var(environ[i], m->slot_var))
 			m->env[m->nenv++] = environ[i];
 }
 
@@ -297,7 +304,7 @@ job_prepare(struct job_maker *m, struct job *job)
 	size_t argc, i, nvars, off_line = 0;
 	struct tmpl_ctx ctx;
 	struct args a;
-	size_t offs[ARRAY_SIZE(job_vars)];
+	size_t offs[ARRAY_SIZE(job_vars) + 1];
 	const char *direct = tmpl_direct(m->tmpl), *path = NULL;
 	int remote = job->host >= 0 &&
 	    !remote_host(m->remote, job->host)->local;
@@ -329,9 +336,15 @@ job_prepare(struct job_maker *m, struct job *job)
 		add_number(b, v);
 		buf_addc(b, '\0');
 	}
+	/* xargs' --process-slot-var: the slot from 0. */
+	offs[nvars++] = b->len;
+	buf_adds(b, m->slot_var);
+	buf_addc(b, '=');
+	add_number(b, job->slot - 1);
+	buf_addc(b, '\0');
 	if (remote) {
 		struct buf rb = { 0 };
-		char *vars[ARRAY_SIZE(job_vars)];
+		char *vars[ARRAY_SIZE(job_vars) + 1];
 
 		for (i = 0; i < nvars; i++)
 			vars[i] = b->p + offs[i];

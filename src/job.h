@@ -168,6 +168,7 @@ struct job_maker {
 	int			 tag;		/* --tag */
 	int			 want_line;	/* something reports the line */
 	long			 total;		/* {##}; -1 unknown */
+	const char		*slot_var;	/* set to the slot - 1 */
 	char			**env;		/* environ minus job_vars */
 	size_t			 nenv;
 	struct buf		 scratch;	/* job_prepare's */

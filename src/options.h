@@ -122,6 +122,7 @@ struct config {
 	const char	*replace;	/* -I, default "{}" */
 	int		 quote_cmd;	/* -q */
 	int		 plus;		/* --plus */
+	const char	*process_slot_var;	/* NAME=slot-1 in jobs */
 	const char	**env;		/* --env NAMEs, nenv of them */
 	size_t		 nenv;
 	enum shell_use	 shell_use;

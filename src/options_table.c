@@ -165,6 +165,24 @@ h_max_lines(struct opt_state *st, const struct opt_def *d,
 		st->cfg->max_args = 1;
 }
 
+/* xargs' -i[R] and --replace[=R]: -I R, and no R (or '') is {}. */
+static void
+h_replace(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	(void)d, (void)opt;
+	st->cfg->replace = val != NULL && val[0] != '\0' ? val : "{}";
+}
+
+/* xargs' -e[EOF] and --eof[=EOF]: -E EOF, and no EOF is none. */
+static void
+h_eof(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	(void)d, (void)opt;
+	st->cfg->eof_str = val;
+}
+
 /* -X (value 1, with context) and -m (value 0). */
 static void
 h_fill(struct opt_state *st, const struct opt_def *d, const char *opt,
@@ -640,6 +658,12 @@ const struct opt_def options_table[] = {
 	  AMOUNT(max_chars, 1), .help = "command lines of at most N bytes" },
 	{ "E", .group = GROUP_INPUT, REQ("EOF"), STRING(eof_str),
 	  .help = "stop at a record equal to EOF" },
+	{ "e", { "eof" }, .group = GROUP_INPUT, .arg = optional_argument,
+	  .meta = "EOF", HANDLER(h_eof), .flags = OPT_NEXT_WORD,
+	  .help = "xargs' -E: no EOF is none" },
+	{ "x", { "exit" }, .group = GROUP_INPUT,
+	  .help = "stop at a command line longer than -s (always\n"
+	  "so: xargs' spelling)" },
 	{ "", { "shuf" }, .group = GROUP_INPUT, FLAG(shuf),
 	  .help = "run the jobs in random order (input read first)" },
 	{ "", { "trim" }, .group = GROUP_INPUT, REQ("l|r|lr|n"),
@@ -695,6 +719,9 @@ const struct opt_def options_table[] = {
 	  HANDLER(h_rpl) },
 	{ "I", .group = GROUP_COMMAND, REQ("STR"), STRING(replace),
 	  .flags = OPT_NONEMPTY, .help = "use STR instead of {}" },
+	{ "i", { "replace" }, .group = GROUP_COMMAND,
+	  .arg = optional_argument, .meta = "STR", HANDLER(h_replace),
+	  .flags = OPT_NEXT_WORD, .help = "xargs' -I: no STR is {}" },
 	{ "q", { "quote" }, .group = GROUP_COMMAND, FLAG(quote_cmd),
 	  .help = "quote COMMAND's words too" },
 	{ "", { "shell" }, .group = GROUP_COMMAND,
@@ -707,6 +734,10 @@ const struct opt_def options_table[] = {
 	{ "", { "env" }, .group = GROUP_COMMAND, REQ("NAME"),
 	  HANDLER(h_env), .help = "jobs get variable or function NAME "
 	  "(local jobs get all)" },
+	{ "", { "process-slot-var" }, .compat = "processslotvar",
+	  .group = GROUP_COMMAND, REQ("NAME"), STRING(process_slot_var),
+	  .flags = OPT_NONEMPTY, .help = "jobs get NAME set to their slot "
+	  "- 1 (default\nPARALLEL_JOBSLOT0)" },
 	{ "", { "dry-run" }, .compat = "dryrun", .group = GROUP_COMMAND,
 	  FLAG(dry_run),
 	  .help = "print the commands, run nothing" },
@@ -945,6 +976,7 @@ options_defaults(struct config *cfg)
 	cfg->jobs = cfg->ncpu;
 	cfg->delim = '\n';
 	cfg->replace = "{}";
+	cfg->process_slot_var = "PARALLEL_JOBSLOT0";
 	cfg->total = -1;
 	cfg->retries = 1;
 	cfg->runs = 1;

@@ -64,3 +64,43 @@ same() {
 	printf 'a\nb\nc\n' | same --max-lines=2 echo x
 	printf 'a\nb\nc\n' | same --max-lines 2 echo x
 }
+
+@test "-i and --replace name the replacement string, {} without one" {
+	printf 'a\nb\n' | same -iXX echo XX {}
+	[ "$(cat ours)" = "$(printf 'a {}\nb {}')" ]
+	printf 'a\nb\n' | same --replace=XX echo XX {}
+	printf 'a\nb\n' | same --replace XX echo XX
+	printf 'a\nb\n' | same -i -- echo [{}]
+	[ "$(cat ours)" = "$(printf '[a]\n[b]')" ]
+}
+
+@test "-e and --eof stop at the record, no record without a value" {
+	printf 'a\nEOF\nb\n' | same -eEOF echo
+	[ "$(cat ours)" = a ]
+	printf 'a\nEOF\nb\n' | same --eof=EOF echo
+	printf 'a\nEOF\nb\n' | same --eof EOF echo
+	printf 'a\nEOF\nb\n' | same -E EOF -e -- echo
+	[ "$(cat ours)" = "$(printf 'a\nEOF\nb')" ]
+}
+
+@test "-x is accepted and a line longer than -s stops the run" {
+	printf 'a\n123456789012345\nb\n' | same -j1 -x -s 10 echo
+	[ "$(cat ours)" = a ]
+	run --separate-stderr fanout -j1 -x -s 10 echo < in
+	[ "$status" -eq 255 ]
+	printf 'a\nb\n' | same -x echo
+}
+
+@test "--process-slot-var sets NAME to the slot less one" {
+	seq 3 | same -j1 --process-slot-var V 'echo $V-$PARALLEL_JOBSLOT0-{}'
+	[ "$(cat ours)" = "$(printf '0--1\n0--2\n0--3')" ]
+	seq 3 | same -j1 'echo $PARALLEL_JOBSLOT0-{}'
+	[ "$(cat ours)" = "$(printf '0-1\n0-2\n0-3')" ]
+}
+
+@test "--process-slot-var: concurrent jobs see different slots" {
+	run --separate-stderr fanout -j2 --process-slot-var V \
+	    'touch s$V; waitfor s0 s1; echo $V; : {}' ::: a b
+	[ "$status" -eq 0 ]
+	[ "$(sort <<< "$output")" = "$(printf '0\n1')" ]
+}
