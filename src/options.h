@@ -120,6 +120,11 @@ struct config {
 	char *const	*cmd;		/* COMMAND words, ncmd of them */
 	size_t		 ncmd;
 	const char	*replace;	/* -I, default "{}" */
+	/*
+	 * What stands for {.} {/} {/.} {//} {#} {%}, in this order (--er,
+	 * --bnr, --bner, --dnr, --seqreplace, --slotreplace); NULL: itself.
+	 */
+	const char	*renamed[6];
 	int		 quote_cmd;	/* -q */
 	int		 plus;		/* --plus */
 	const char	*process_slot_var;	/* NAME=slot-1 in jobs */

@@ -174,6 +174,17 @@ h_replace(struct opt_state *st, const struct opt_def *d, const char *opt,
 	st->cfg->replace = val != NULL && val[0] != '\0' ? val : "{}";
 }
 
+/* --er, --bnr, --bner, --dnr, --seqreplace, --slotreplace: value is
+ * the index in cfg->renamed. */
+static void
+h_rename(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	if (val[0] == '\0')
+		options_bad(opt, val, "is empty");
+	st->cfg->renamed[d->value] = val;
+}
+
 /* xargs' -e[EOF] and --eof[=EOF]: -E EOF, and no EOF is none. */
 static void
 h_eof(struct opt_state *st, const struct opt_def *d, const char *opt,
@@ -719,6 +730,22 @@ const struct opt_def options_table[] = {
 	  HANDLER(h_rpl) },
 	{ "I", .group = GROUP_COMMAND, REQ("STR"), STRING(replace),
 	  .flags = OPT_NONEMPTY, .help = "use STR instead of {}" },
+	{ "", { "extensionreplace", "er" }, .group = GROUP_COMMAND,
+	  REQ("STR"), HANDLER(h_rename), .value = 0,
+	  .help = "use STR instead of {.}" },
+	{ "", { "basenamereplace", "bnr" }, .group = GROUP_COMMAND,
+	  REQ("STR"), HANDLER(h_rename), .value = 1,
+	  .help = "use STR instead of {/}" },
+	{ "", { "basenameextensionreplace", "bner" },
+	  .group = GROUP_COMMAND, REQ("STR"), HANDLER(h_rename), .value = 2,
+	  .help = "use STR instead of {/.}" },
+	{ "", { "dirnamereplace", "dnr" }, .group = GROUP_COMMAND,
+	  REQ("STR"), HANDLER(h_rename), .value = 3,
+	  .help = "use STR instead of {//}" },
+	{ "", { "seqreplace" }, .group = GROUP_COMMAND, REQ("STR"),
+	  HANDLER(h_rename), .value = 4, .help = "use STR instead of {#}" },
+	{ "", { "slotreplace" }, .group = GROUP_COMMAND, REQ("STR"),
+	  HANDLER(h_rename), .value = 5, .help = "use STR instead of {%}" },
 	{ "i", { "replace" }, .group = GROUP_COMMAND,
 	  .arg = optional_argument, .meta = "STR", HANDLER(h_replace),
 	  .flags = OPT_NEXT_WORD, .help = "xargs' -I: no STR is {}" },

@@ -565,12 +565,31 @@ tmpl_base_len(const struct tmpl *t)
 }
 
 /* Compilation. */
+
+/* The strings config's renamed[] may rename, in its order. */
+static const struct {
+	const char	*body;		/* between the braces */
+	enum seg_kind	 kind;
+} renamable[] = {
+	{ ".", SEG_ALL }, { "/", SEG_ALL }, { "/.", SEG_ALL },
+	{ "//", SEG_ALL }, { "#", SEG_SEQ }, { "%", SEG_SLOT },
+};
+
+/* A name a string goes by: -I's for {} (which -1), or renamed[which]. */
+struct rename {
+	const char	*s;
+	size_t		 len;
+	int		 which;
+};
+
 struct build {
 	struct tmpl		*t;
 	struct buf		 text;
 	size_t			 nsegs, segcap, wordcap;
-	const char		*rep;
-	size_t			 replen;
+	/* {}'s name and the renamed ones, the longest first, as GNU. */
+	struct rename		 ren[1 + ARRAY_SIZE(renamable)];
+	size_t			 nren;
+	int			 gone[ARRAY_SIZE(renamable)];
 	const char *const	*names;
 	size_t			 nnames;
 	size_t			 nreps;
@@ -656,8 +675,10 @@ mod_at(struct build *b, const char *s, size_t n, struct seg *sg)
 
 /*
  * The replacement string at s, if any: its length, with *sg filled.
- * -I renames {} only; {n} and {-n} want no leading zero; a --header name is
- * matched exactly, after everything else.  Each may end in a modifier.
+ * -I renames {} only, --er and the like {.} and the others, whose
+ * brace form then means nothing, as in GNU parallel; {n} and {-n} want
+ * no leading zero; a --header name is matched exactly, after
+ * everything else.  Each may end in a modifier.
  */
 static size_t
 match_rep(struct build *b, const char *s, size_t n, struct seg *sg)
@@ -672,15 +693,25 @@ match_rep(struct build *b, const char *s, size_t n, struct seg *sg)
 	size_t bl, i, v, neg;
 
 	memset(sg, 0, sizeof(*sg));
-	if (b->replen > 0 && n >= b->replen &&
-	    memcmp(s, b->rep, b->replen) == 0) {
-		sg->kind = SEG_ALL;
-		return b->replen;
+	for (i = 0; i < b->nren; i++) {
+		const struct rename *r = &b->ren[i];
+
+		if (n < r->len || memcmp(s, r->s, r->len) != 0)
+			continue;
+		sg->kind = r->which < 0 ? SEG_ALL : renamable[r->which].kind;
+		if (r->which >= 0 && sg->kind == SEG_ALL)
+			mod_at(b, renamable[r->which].body,
+			    strlen(renamable[r->which].body), sg);
+		return r->len;
 	}
 	if (s[0] != '{' || (close = memchr(s, '}', n)) == NULL)
 		return 0;
 	body = s + 1;
 	bl = (size_t)(close - body);
+	for (i = 0; i < ARRAY_SIZE(renamable); i++)
+		if (b->gone[i] && strlen(renamable[i].body) == bl &&
+		    memcmp(renamable[i].body, body, bl) == 0)
+			return 0;
 	for (i = 0; i < ARRAY_SIZE(fixed); i++) {
 		if (strlen(fixed[i].body) == bl &&
 		    memcmp(fixed[i].body, body, bl) == 0) {
@@ -839,14 +870,39 @@ choose_direct(struct tmpl *t, enum shell_use use, const char **msg)
 	return err;
 }
 
+/*
+ * Into b->ren, kept longest first, as GNU matches them; of two as long,
+ * the later (a renamed one before -I's).
+ */
+static void
+rename_add(struct build *b, const char *s, int which)
+{
+	size_t i, len = strlen(s);
+
+	if (len == 0)
+		return;
+	for (i = b->nren; i > 0 && b->ren[i - 1].len <= len; i--)
+		b->ren[i] = b->ren[i - 1];
+	b->ren[i].s = s;
+	b->ren[i].len = len;
+	b->ren[i].which = which;
+	b->nren++;
+}
+
 static void
 build_init(struct build *b, struct tmpl *t, const struct config *cfg,
     const char *const *names, size_t nnames, char *msg, size_t msgsize)
 {
+	size_t i;
+
 	memset(b, 0, sizeof(*b));
 	b->t = t;
-	b->rep = cfg->replace ? cfg->replace : "{}";
-	b->replen = strlen(b->rep);
+	rename_add(b, cfg->replace ? cfg->replace : "{}", -1);
+	for (i = 0; i < ARRAY_SIZE(renamable); i++)
+		if (cfg->renamed[i] != NULL) {
+			rename_add(b, cfg->renamed[i], (int)i);
+			b->gone[i] = 1;
+		}
 	b->names = names;
 	b->nnames = nnames;
 	b->plus = cfg->plus;

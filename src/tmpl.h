@@ -7,8 +7,9 @@
  * execution.  Both expansions always mean the same command.
  *
  * Replacement strings: {} {.} {/} {//} {/.} {#} {%} {##}, {n} and {n.}
- * {n/} {n//} {n/.} for argument n, {name} for a --header column, and -I
- * STR for {}; with --plus, the further modifiers of modifier.h, after a
+ * {n/} {n//} {n/.} for argument n, {name} for a --header column, -I
+ * STR for {}, and --er STR and the like for {.} {/} {/.} {//} {#} {%}
+ * (whose brace forms then mean nothing); with --plus, the further modifiers of modifier.h, after a
  * position or name or alone.  A template without any gets " {}"
  * appended.
  *

@@ -104,3 +104,45 @@ same() {
 	[ "$status" -eq 0 ]
 	[ "$(sort <<< "$output")" = "$(printf '0\n1')" ]
 }
+
+@test "--er, --bnr, --bner and --dnr rename {.} {/} {/.} {//}" {
+	printf 'a/b.c\nd/e.f\n' | same --er XX echo XX {.}
+	[ "$(cat ours)" = "$(printf 'a/b {.}\nd/e {.}')" ]
+	printf 'a/b.c\n' | same --extensionreplace XX echo aXXb
+	printf 'a/b.c\n' | same --bnr XX echo XX {/}
+	printf 'a/b.c\n' | same --basenamereplace XX echo XX
+	printf 'a/b.c\n' | same --bner XX echo XX {/.}
+	printf 'a/b.c\n' | same --basenameextensionreplace XX echo XX
+	printf 'a/b.c\n' | same --dnr XX echo XX {//}
+	printf 'a/b.c\n' | same --dirnamereplace XX echo XX
+	[ "$(cat ours)" = a ]
+}
+
+@test "--seqreplace and --slotreplace rename {#} and {%}" {
+	printf 'a\nb\n' | same -j1 --seqreplace XX --slotreplace YY \
+	    echo XX YY {#} {%} {}
+	[ "$(cat ours)" = "$(printf '1 1 {#} {%%} a\n2 1 {#} {%%} b')" ]
+}
+
+@test "renamed strings: the longest name wins, a renamed one over -I's" {
+	printf 'a/b.c\n' | same --bnr XX --bner XXY echo XX XXY
+	[ "$(cat ours)" = "b.c b" ]
+	printf 'a/b.c\n' | same -I XX --bnr XXY echo XX XXY
+	printf 'a/b.c\n' | same --er {} echo {}
+	[ "$(cat ours)" = a/b ]
+	printf 'a/b.c\n' | same -I II --er XX echo XX II {} {.}
+}
+
+@test "renamed strings work in --tagstring and without a shell" {
+	printf 'a/b.c\n' | same --er XX --tagstring XX echo {}
+	[ "$(cat ours)" = "$(printf 'a/b\ta/b.c')" ]
+	run --separate-stderr fanout --no-shell --bnr XX argv XX ::: a/b.c
+	[ "$status" -eq 0 ]
+	[ "$output" = "[b.c]" ]
+}
+
+@test "an empty renamed string is refused" {
+	run --separate-stderr fanout --er '' echo ::: a
+	[ "$status" -eq 255 ]
+	[ "$stderr" = "fanout: --extensionreplace: '' is empty" ]
+}
