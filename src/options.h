@@ -134,6 +134,7 @@ struct config {
 	const char	*shell;		/* job shell program */
 	char		*shell_found;	/* shell when fanout looked it up */
 	int		 dry_run;
+	int		 open_tty;	/* -o: jobs read the terminal */
 	int		 verbose;	/* -v: command on stdout, grouped */
 	int		 trace;		/* -t: command on stderr at start */
 

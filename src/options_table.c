@@ -765,6 +765,8 @@ const struct opt_def options_table[] = {
 	  .group = GROUP_COMMAND, REQ("NAME"), STRING(process_slot_var),
 	  .flags = OPT_NONEMPTY, .help = "jobs get NAME set to their slot "
 	  "- 1 (default\nPARALLEL_JOBSLOT0)" },
+	{ "o", { "open-tty" }, .group = GROUP_COMMAND, FLAG(open_tty),
+	  .help = "jobs read the terminal, not /dev/null" },
 	{ "", { "dry-run" }, .compat = "dryrun", .group = GROUP_COMMAND,
 	  FLAG(dry_run),
 	  .help = "print the commands, run nothing" },

@@ -121,6 +121,9 @@ sched_setup(struct sched *s, const struct config *cfg,
 		    getpriority(PRIO_PROCESS, 0));
 	if ((r = spawn_init(cfg->shell)) < 0)
 		util_die(r, "cannot open /dev/null");
+	/* As GNU parallel: without a terminal, jobs read /dev/null. */
+	if (cfg->open_tty)
+		(void)spawn_open_tty();
 	if ((r = sig_init()) < 0)
 		util_die(r, "cannot set up signal handling");
 	if (cfg->resume && cfg->joblog == NULL && cfg->results != NULL &&

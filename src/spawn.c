@@ -58,6 +58,18 @@ spawn_init(const char *shell)
 }
 
 int
+spawn_open_tty(void)
+{
+	int fd = open("/dev/tty", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return -errno;
+	close(devnull);
+	devnull = fd;
+	return 0;
+}
+
+int
 spawn_devnull(void)
 {
 	return devnull;

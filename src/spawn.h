@@ -26,7 +26,15 @@
 int	spawn_init(const char *shell);
 
 /*
- * The descriptor spawn_init opened (/dev/null, every job's stdin), which
+ * -o: every job's stdin is the controlling terminal instead, from now
+ * on; call before any job or worker starts.  0, or -errno (no terminal)
+ * and the jobs' stdin stays /dev/null.
+ */
+int	spawn_open_tty(void);
+
+/*
+ * The descriptor spawn_init opened (/dev/null, or spawn_open_tty's
+ * terminal: every job's stdin), which
  * spawn_job needs: a forked worker that closes fanout's descriptors must
  * keep it.
  */

@@ -146,3 +146,40 @@ same() {
 	[ "$status" -eq 255 ]
 	[ "$stderr" = "fanout: --extensionreplace: '' is empty" ]
 }
+
+# tty ARGS...: fanout or GNU's parallel (ARGS) under a terminal of
+# script(1)'s, stdin and stdout on it.
+under_tty() {
+	command -v script > /dev/null || skip "script(1) is not installed"
+	script -qec "$(printf '%q ' "$@")" /dev/null < /dev/null
+}
+
+@test "-o and --open-tty give jobs the terminal as stdin" {
+	cmd='test -t 0 && echo tty || echo none; : {}'
+	run under_tty "$FANOUT" -k -o "$cmd" ::: 1 2
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'tty\r\ntty\r')" ]
+	ours=$output
+	run under_tty "$FANOUT" -k --open-tty "$cmd" ::: 1
+	[ "$output" = "$(printf 'tty\r')" ]
+	run under_tty "$FANOUT" -k "$cmd" ::: 1
+	[ "$output" = "$(printf 'none\r')" ]
+	command -v parallel > /dev/null ||
+	    skip "GNU parallel is not installed: nothing to compare with"
+	run under_tty parallel --will-cite -k -o "$cmd" ::: 1 2
+	[ "$output" = "$ours" ]
+}
+
+@test "-o without a terminal: jobs read /dev/null, as GNU's" {
+	# setsid: no controlling terminal, whoever runs the suite.
+	run --separate-stderr setsid -w "$FANOUT" -k -o 'cat; echo {}' ::: 1 \
+	    <<< in
+	[ "$status" -eq 0 ]
+	[ "$output" = 1 ]
+	command -v parallel > /dev/null ||
+	    skip "GNU parallel is not installed: nothing to compare with"
+	run --separate-stderr setsid -w parallel --will-cite -k -o \
+	    'cat; echo {}' ::: 1 <<< in
+	[ "$status" -eq 0 ]
+	[ "$output" = 1 ]
+}
