@@ -11,7 +11,10 @@ _fanout_takes_arg()
 {
 	case $1 in
 	-a | --arg-file | -d | --delimiter | -C | --colsep | -n | -N | \
-	--max-args | -L | --max-lines | -s | --max-chars | -E | -I | \
+	--max-args | -L | -s | --max-chars | -E | -I | --process-slot-var | \
+	--extensionreplace | --er | --basenamereplace | --bnr | \
+	--basenameextensionreplace | --bner | --dirnamereplace | --dnr | \
+	--seqreplace | --slotreplace | \
 	--trim | --header | --arg-sep | --argsep | --arg-file-sep | \
 	--block | --block-size | --recend | --recstart | --rpl | --env | \
 	--mode | -j | -P | --jobs | --max-procs | --load | --memfree | \
@@ -160,6 +163,9 @@ _fanout()
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W '--arg-file --null --delimiter --colsep
 		    --max-args --max-lines --max-chars --no-run-if-empty --link --shuf --csv
+		    --eof --exit --replace --process-slot-var --open-tty --extensionreplace
+		    --er --basenamereplace --bnr --basenameextensionreplace --bner
+		    --dirnamereplace --dnr --seqreplace --slotreplace
 		    --trim --header --arg-sep --arg-file-sep --pipe --pipepart --block
 		    --block-size --recend --recstart --regexp --rrs --remove-rec-sep --removerecsep
 		    --cat --sshlogin --sshloginfile --slf --ssh --sshdelay

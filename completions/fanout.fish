@@ -6,7 +6,9 @@
 
 # The options that take the next word as their argument.
 set -g __fanout_params -a --arg-file -d --delimiter -C --colsep -n -N \
-    --max-args -L --max-lines -s --max-chars -E -I --trim --header \
+    --max-args -L -s --max-chars -E -I --trim --header --process-slot-var \
+    --extensionreplace --er --basenamereplace --bnr --basenameextensionreplace \
+    --bner --dirnamereplace --dnr --seqreplace --slotreplace \
     --arg-sep --argsep --arg-file-sep --block --block-size --recend \
     --recstart --rpl --env --mode -j -P --jobs --max-procs --load --memfree \
     --delay --timeout --termseq --retries --retry-delay --halt \
@@ -52,7 +54,19 @@ complete -c fanout -n __fanout_no_command -s n -l max-args -x -d 'Records per jo
 complete -c fanout -n __fanout_no_command -s N -x -d 'Records per job'
 complete -c fanout -n __fanout_no_command -s X -d 'Pack records per job, with context'
 complete -c fanout -n __fanout_no_command -s m -d 'Pack records per job'
-complete -c fanout -n __fanout_no_command -s L -l max-lines -x -d 'Non-blank lines per job'
+complete -c fanout -n __fanout_no_command -s L -x -d 'Non-blank lines per job'
+complete -c fanout -n __fanout_no_command -s l -l max-lines -d 'Lines per job, xargs\'s way (default 1)'
+complete -c fanout -n __fanout_no_command -s e -l eof -d 'End-of-input marker (default none)'
+complete -c fanout -n __fanout_no_command -s x -l exit -d 'Stop at a command line longer than -s'
+complete -c fanout -n __fanout_no_command -s i -l replace -d 'Replacement string for {} (default {})'
+complete -c fanout -n __fanout_no_command -l process-slot-var -x -d 'Jobs get this variable set to their slot - 1'
+complete -c fanout -n __fanout_no_command -l extensionreplace -l er -x -d 'Replacement string for {.}'
+complete -c fanout -n __fanout_no_command -l basenamereplace -l bnr -x -d 'Replacement string for {/}'
+complete -c fanout -n __fanout_no_command -l basenameextensionreplace -l bner -x -d 'Replacement string for {/.}'
+complete -c fanout -n __fanout_no_command -l dirnamereplace -l dnr -x -d 'Replacement string for {//}'
+complete -c fanout -n __fanout_no_command -l seqreplace -x -d 'Replacement string for {#}'
+complete -c fanout -n __fanout_no_command -l slotreplace -x -d 'Replacement string for {%}'
+complete -c fanout -n __fanout_no_command -s o -l open-tty -d 'Jobs read the terminal'
 complete -c fanout -n __fanout_no_command -s s -l max-chars -x -d 'Command line size cap'
 complete -c fanout -n __fanout_no_command -s E -x -d 'End-of-input marker'
 complete -c fanout -n __fanout_no_command -l trim -x -a 'l r lr n' -d 'Trim blanks from values'
