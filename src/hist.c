@@ -139,6 +139,49 @@ hist_quantile(struct hist *h, double q)
 	return v;
 }
 
+/* The bin of v: the first whose upper bound is at or above v. */
+static size_t
+bin_of(const int64_t *le, size_t n, int64_t v)
+{
+	size_t lo = 0, hi = n - 1, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (le[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+void
+hist_bins(const struct hist *h, const int64_t *le, uint64_t *count,
+    size_t n)
+{
+	int64_t v;
+	size_t i;
+
+	if (n == 0)
+		return;
+	memset(count, 0, n * sizeof(*count));
+	if (h->bucket == NULL) {
+		for (i = 0; i < h->count; i++)
+			count[bin_of(le, n, h->exact[i])]++;
+		return;
+	}
+	for (i = 0; i < NBUCKET; i++) {
+		if (h->bucket[i] == 0)
+			continue;
+		v = bucket_mid(i);
+		if (v < h->min)
+			v = h->min;
+		if (v > h->max)
+			v = h->max;
+		count[bin_of(le, n, v)] += h->bucket[i];
+	}
+}
+
 int
 hist_is_exact(const struct hist *h)
 {

@@ -37,6 +37,15 @@ void	hist_add(struct hist *, int64_t);
  * value costs a move of at most HIST_EXACT values each time, not a sort.
  */
 int64_t	hist_quantile(struct hist *, double q);
+/*
+ * Count the values into n bins given by their upper bounds, le[0] <
+ * le[1] < ... < le[n-1]: bin i counts the values v with le[i-1] < v <=
+ * le[i], bin 0 every v <= le[0], and the last bin also any v above
+ * le[n-1].  Past HIST_EXACT a value counts by its bucket's middle (held
+ * between min and max).  The counts add up to count.
+ */
+void	hist_bins(const struct hist *, const int64_t *le, uint64_t *count,
+	    size_t n);
 /* Whether quantiles are exact. */
 int	hist_is_exact(const struct hist *);
 void	hist_free(struct hist *);

@@ -71,6 +71,12 @@ term_width(void)
 	return 80;
 }
 
+int
+progress_width(void)
+{
+	return isatty(2) ? term_width() : 0;
+}
+
 static void
 build(struct progress *p, const struct run_stats *st, long total,
     long skipped, int final, int width)

@@ -37,6 +37,11 @@ int	progress_live(const struct progress *);
  */
 void	progress_draw(struct progress *, const struct run_stats *,
 	    long total, long skipped, int final);
+/*
+ * The width of the terminal on stderr ($COLUMNS, else 80, when it does
+ * not say), or 0 when stderr is not a terminal.
+ */
+int	progress_width(void);
 /* Fanout is about to write to fd: erase the line if it is in the way. */
 void	progress_erase(struct progress *, int fd);
 

@@ -442,7 +442,7 @@ report_end(struct report *r, const struct run_stats *st,
 		progress_draw(r->progress, st, total_of(r, st), r->skipped, 1);
 	failure_list(r, st, stopped, &b);
 	if (r->cfg->summary)
-		summary_table(r->summary, st, wall, &b);
+		summary_table(r->summary, st, wall, progress_width(), &b);
 	if (b.len > 0)
 		(void)!write_all(2, b.p, b.len);
 	if (r->json_fd >= 0) {

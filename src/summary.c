@@ -20,6 +20,10 @@
 
 #define SLOWEST		3
 #define CMD_SHOWN	60
+#define HIST_ROWS	10	/* the runtime histogram's rows */
+#define HIST_PLAIN	72	/* its width when not on a terminal */
+#define HIST_LABEL	11	/* "<= 2m05.3s" */
+#define HIST_BAR	80	/* its bars' longest */
 
 struct slow {
 	long	 seq;
@@ -275,15 +279,111 @@ summary_self(struct self_usage *u)
 	closedir(dir);
 }
 
+/* x^(1/n) for x >= 1, without libm: bisection to double precision. */
+static double
+nth_root(double x, int n)
+{
+	double lo = 1, hi = x, mid, p;
+	int i, k;
+
+	for (i = 0; i < 80 && lo < hi; i++) {
+		mid = lo + (hi - lo) / 2;
+		for (p = 1, k = 0; k < n; k++)
+			p *= mid;
+		if (p < x)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return hi;
+}
+
+/*
+ * The runtime histogram: HIST_ROWS bins whose upper bounds are spaced
+ * evenly on a log scale from the shortest runtime (at least 1us: a log
+ * scale cannot start at 0) to the longest, the last bound; so that a few
+ * slow jobs stand apart from many fast ones, and fast jobs in a slow run
+ * are not all one bar.  One bin when every runtime falls in it.  Returns
+ * the number of bins, 0 when no job ran.
+ */
+static size_t
+runtime_bins(struct summary *s, int64_t *le, uint64_t *count)
+{
+	const struct hist *h = &s->runtimes;
+	double lo, r, edge;
+	size_t i, n;
+
+	if (h->count == 0)
+		return 0;
+	lo = h->min > 1000 ? (double)h->min : 1000;
+	if ((double)h->max <= lo) {
+		le[0] = h->max;
+		n = 1;
+	} else {
+		n = HIST_ROWS;
+		r = nth_root((double)h->max / lo, (int)n);
+		for (i = 0, edge = lo; i < n - 1; i++) {
+			edge *= r;
+			le[i] = (int64_t)(edge + 0.5);
+		}
+		le[n - 1] = h->max;
+	}
+	hist_bins(h, le, count, n);
+	return n;
+}
+
 static void
 table_row(struct buf *b, const char *name)
 {
 	buf_addf(b, "fanout:   %-10s", name);
 }
 
+/*
+ * The histogram's rows: "<= BOUND", a bar as long as the bin's share of
+ * the fullest bin (at least one '#' for a bin that is not empty: the
+ * tail is what the picture is for), and the count.  ASCII, never in the
+ * last column.
+ */
+static void
+table_hist(struct summary *s, int width, struct buf *b)
+{
+	int64_t le[HIST_ROWS];
+	uint64_t count[HIST_ROWS], most = 0;
+	struct buf label = { 0 };
+	size_t i, n = runtime_bins(s, le, count);
+	int cw, bar, len, k;
+
+	for (i = 0; i < n; i++)
+		if (count[i] > most)
+			most = count[i];
+	cw = snprintf(NULL, 0, "%llu", (unsigned long long)most);
+	/* "fanout:   NAME      ", label, ' ', bar, ' ', count. */
+	bar = (width > 0 ? width : HIST_PLAIN) - 1 - 20 - HIST_LABEL - 3 -
+	    cw;
+	if (bar > HIST_BAR)
+		bar = HIST_BAR;
+	if (bar < 10)
+		bar = 10;
+	for (i = 0; i < n; i++) {
+		table_row(b, i == 0 ? "histogram" : "");
+		buf_clear(&label);
+		buf_adds(&label, "<= ");
+		summary_dur(&label, le[i]);
+		buf_addf(b, "%-*s ", HIST_LABEL, label.p);
+		len = count[i] == 0 ? 0 : (int)((double)count[i] * bar /
+		    (double)most);
+		if (count[i] > 0 && len < 1)
+			len = 1;
+		for (k = 0; k < bar; k++)
+			buf_addc(b, k < len ? '#' : ' ');
+		buf_addf(b, " %*llu\n", cw, (unsigned long long)count[i]);
+	}
+	buf_free(&label);
+}
+
 void
 summary_table(struct summary *s, const struct run_stats *st,
-    int64_t wall_ns, struct buf *b)
+    int64_t wall_ns, int width, struct buf *b)
 {
 	static const double qs[] = { 0.5, 0.9, 0.99 };
 	static const char *const qn[] = { "p50", "p90", "p99" };
@@ -316,6 +416,7 @@ summary_table(struct summary *s, const struct run_stats *st,
 	if (!hist_is_exact(&s->runtimes))
 		buf_adds(b, " (approximate)");
 	buf_addc(b, '\n');
+	table_hist(s, width, b);
 	for (i = 0; i < s->nslow; i++) {
 		table_row(b, i == 0 ? "slowest" : "");
 		summary_dur(b, s->slow[i].ns);
@@ -347,9 +448,11 @@ void
 summary_json(struct summary *s, const struct run_stats *st, int64_t wall_ns,
     int64_t lat_p50, int64_t lat_p99, struct buf *b)
 {
+	int64_t le[HIST_ROWS];
+	uint64_t count[HIST_ROWS];
 	struct self_usage u;
 	double total = s->runtimes.sum;
-	size_t i;
+	size_t i, n;
 
 	summary_self(&u);
 	buf_addf(b, "{\"summary\":{\"done\":%ld,\"failed\":%ld,"
@@ -369,7 +472,14 @@ summary_json(struct summary *s, const struct run_stats *st, int64_t wall_ns,
 	json_secs(b, s->runtimes.max);
 	buf_adds(b, ",\"exact\":");
 	json_bool(b, hist_is_exact(&s->runtimes));
-	buf_adds(b, "},\"slowest\":[");
+	buf_adds(b, "},\"runtime_histogram\":[");
+	n = runtime_bins(s, le, count);
+	for (i = 0; i < n; i++) {
+		buf_adds(b, i ? ",{\"le_s\":" : "{\"le_s\":");
+		json_secs(b, le[i]);
+		buf_addf(b, ",\"count\":%llu}", (unsigned long long)count[i]);
+	}
+	buf_adds(b, "],\"slowest\":[");
 	for (i = 0; i < s->nslow; i++) {
 		buf_addf(b, "%s{\"seq\":%ld,\"runtime_s\":", i ? "," : "",
 		    s->slow[i].seq);

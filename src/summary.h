@@ -6,7 +6,11 @@
  *	jobs done, failed, timed out, retried (and skipped by --resume);
  *	wall time; the sum of job runtimes and the speed-up it implies;
  *	job runtime p50, p90, p99, max (exact up to HIST_EXACT jobs, then
- *	within about 1.6%: see hist.h); the three slowest jobs; fanout's
+ *	within about 1.6%: see hist.h) and a histogram of the runtimes,
+ *	ten rows on a log scale from the shortest to the longest (in the
+ *	report as "runtime_histogram": [{"le_s", "count"}...], each bin
+ *	counting the runtimes above the last bound up to le_s); the three
+ *	slowest jobs; fanout's
  *	own CPU time and peak memory; the mode and -j.
  *
  * Memory stays bounded whatever the number of jobs.
@@ -53,9 +57,13 @@ void	summary_free(struct summary *);
 void	summary_add(struct summary *, const struct job *, const char *cmd);
 /* Jobs skipped because an earlier run did them (--resume). */
 void	summary_skipped(struct summary *, long n);
-/* The table for --summary, appended to b. */
+/*
+ * The table for --summary, appended to b.  width: the terminal's, for
+ * the runtime histogram's bars, or 0 when not on a terminal (the table
+ * then keeps to 72 columns).
+ */
 void	summary_table(struct summary *, const struct run_stats *,
-	    int64_t wall_ns, struct buf *b);
+	    int64_t wall_ns, int width, struct buf *b);
 /*
  * The {"summary": {...}} object with a newline, appended to b; lat_p50
  * and lat_p99 are the start latency's quantiles (compare.h).
