@@ -2,7 +2,8 @@
  * progress: builds the status line from the run's counts and writes it
  * whole in one write(2).  On a terminal, "drawn" remembers whether the
  * line is on the screen, so that job output can erase it first and the
- * next tick draws it again below that output.
+ * next tick (the end of the scheduler's turn that wrote the output)
+ * draws it again below that output, whenever the last draw was.
  */
 #include "progress.h"
 #include "num.h"
@@ -153,7 +154,14 @@ progress_draw(struct progress *p, const struct run_stats *st, long total,
 		(void)!write_all(2, p->line.p, p->line.len);
 		return;
 	}
-	if (!final && now - p->last_ns < REDRAW_NS)
+	/*
+	 * The rate limit is for refreshing a line on the screen.  A line
+	 * that job output erased is drawn again at once, under that output,
+	 * as GNU parallel does: with jobs printing often, waiting for the
+	 * next tenth of a second would leave it off the screen most of the
+	 * time.
+	 */
+	if (!final && p->drawn && now - p->last_ns < REDRAW_NS)
 		return;
 	p->last_ns = now;
 	width = term_width();

@@ -7,9 +7,11 @@
  * (one line; the bar with --bar, the ETA with --eta or --bar, both only
  * when the total is known).  On a terminal the line is redrawn in place
  * ("\r", erase to the end of the line), at most 10 times a second, cut
- * to the terminal's width so that it never wraps, and erased before
- * fanout writes job output to the terminal; it ends with a newline when
- * the run ends.  Not on a terminal, only the final line is printed.
+ * to the terminal's width so that it never wraps.  It is erased before
+ * fanout writes job output to the terminal and drawn again under that
+ * output at the next progress_draw(), at once, so that it stays in sight
+ * under output that scrolls.  It ends with a newline when the run ends.
+ * Not on a terminal, only the final line is printed.
  *
  * The total is known for argument lists, with --total N, and when the
  * streamed input source is a regular file: the input counts its records
@@ -32,8 +34,10 @@ void	progress_free(struct progress *);
 /* Whether the line is redrawn in place (stderr is a terminal). */
 int	progress_live(const struct progress *);
 /*
- * Redraw if due (or always, with final).  total: the number of jobs, or
- * -1; skipped: jobs an earlier run did (--resume), counted as done.
+ * Redraw if due (or always, with final): a tenth of a second after the
+ * last draw, or at once when job output erased the line.  total: the
+ * number of jobs, or -1; skipped: jobs an earlier run did (--resume),
+ * counted as done.
  */
 void	progress_draw(struct progress *, const struct run_stats *,
 	    long total, long skipped, int final);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # Pictures: the runtime histogram of --summary (and of the report's
-# summary).
+# summary), and the --bar line kept under job output on a terminal.
 
 load helper
 
@@ -90,4 +90,27 @@ hist_rows() {
 	[ "$(hist_rows err | cut -d' ' -f2)" -eq 1 ]
 	jq -e '.summary.runtime_histogram | length == 1 and .[0].count == 1' \
 	    <(tail -1 rep.json)
+}
+
+@test "on a terminal the bar is drawn again under each job's output" {
+	on_tty 100 -j1 --bar 'echo out{}' ::: $(seq 20)
+	# Every output line is followed on the terminal by the bar, before
+	# the next job's output erases it again.
+	for i in $(seq 20); do
+		grep -E -A1 "(^|K)out$i"$'\r$' tty.out | tail -1 > next
+		[[ "$(cat next)" == $'\r''fanout: ['* ]] || {
+			echo "no bar after out$i"; cat -v tty.out; false; }
+	done
+}
+
+@test "on a terminal the bar leaves job output intact" {
+	on_tty 100 -j2 --bar 'printf "%s-a\n%s-b\n" {} {}' ::: $(seq 15)
+	# Take the bar's lines and erasures away: the output remains, in
+	# full, and the final bar comes after it.
+	perl -0pe 's/\rfanout: [^\r\n]* in [^\r\n]*\e\[K\r\n\z//;
+	    s/\rfanout: [^\r\n]*\e\[K//g; s/\r\e\[K//g; s/\r\n/\n/g' tty.out |
+	    sort > got
+	for i in $(seq 15); do printf '%s-a\n%s-b\n' $i $i; done | sort > want
+	cmp got want
+	perl -0ne 'exit !/-b\r\n(\r\e\[K|\rfanout: [^\r\n]*\e\[K)*\rfanout: \[#+\] 100% 15\/15 done[^\r\n]*\e\[K\r\n\z/' tty.out
 }
