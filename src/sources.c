@@ -4,8 +4,10 @@
  * Every source yields records (bytes up to cfg->delim, cut by
  * reader.c), filtered by the reader's rules (-E, -r) and split into
  * trimmed values by columns.c.  A group's element i is record i mod n
- * of each of its members; an odometer over the held groups, the last
- * one turning fastest, walks through the combinations.
+ * of each of its members; it has as many elements as its longest member
+ * under --link, as its shortest otherwise (GNU parallel's ":::+" and
+ * "::::+" never wrap).  An odometer over the held groups, the last one
+ * turning fastest, walks through the combinations.
  *
  * When the first group is a single file or stdin it is streamed through
  * one buffer, its records parsed in place (columns.h).  The buffer is
@@ -576,15 +578,21 @@ header_read(struct sources *sr)
 static int
 groups_size(struct sources *sr)
 {
-	size_t g, s;
+	size_t g, s, n;
 
 	sr->prod = 1;
 	for (g = sr->g0; g < sr->ngroups; g++) {
 		for (s = sr->gstart[g]; s < sr->gstart[g + 1]; s++) {
-			if (sr->ss[s].held.nrec == 0)
+			n = sr->ss[s].held.nrec;
+			if (n == 0)
 				sr->done = 1;
-			if (sr->ss[s].held.nrec > sr->glen[g])
-				sr->glen[g] = sr->ss[s].held.nrec;
+			/*
+			 * As GNU parallel: --link wraps the shorter sources
+			 * round, ":::+" and "::::+" stop at the shortest.
+			 */
+			if (s == sr->gstart[g] ||
+			    (sr->cfg->link ? n > sr->glen[g] : n < sr->glen[g]))
+				sr->glen[g] = n;
 		}
 		if (sr->glen[g] != 0 && sr->prod > SIZE_MAX / sr->glen[g]) {
 			snprintf(sr->msg, sr->msgsize,

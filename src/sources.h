@@ -7,7 +7,8 @@
  * and -L drop blank ones, --header takes the first as column names),
  * split into columns (--colsep) and trimmed (--trim).  Sources form
  * groups: a source linked to the previous one (":::+", "::::+", --link)
- * joins its group, whose element i is record i mod n of each member.
+ * joins its group, whose element i is record i mod n of each member;
+ * the group ends with its shortest member, or its longest under --link.
  * A combination takes one element of every group, the first group
  * varying slowest; its values are the columns of each source in order.
  *

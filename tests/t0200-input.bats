@@ -90,12 +90,11 @@ load helper
 	[ "$output" = "$(printf '%s\n' '1 p' '2 q' '3 p')" ]
 }
 
-@test ":::+ links a source to the previous one, the shorter wrapping around" {
-	# GNU parallel stops at the shortest source under :::+ (and ::::+);
-	# fanout wraps around as --link does, as SPEC §2 says.
+@test ":::+ links a source to the previous one, to the shortest" {
+	# As GNU parallel: unlike --link, :::+ (and ::::+) never wrap.
 	run --separate-stderr fanout -k argv ::: a b c :::+ 1 2
 	[ "$status" -eq 0 ]
-	[ "$output" = "$(printf '%s\n' '[a]' '[1]' '[b]' '[2]' '[c]' '[1]')" ]
+	[ "$output" = "$(printf '%s\n' '[a]' '[1]' '[b]' '[2]')" ]
 }
 
 @test "::::+ links a file source to the previous one" {
@@ -103,16 +102,16 @@ load helper
 	printf 'p\nq\n' > lets
 	run --separate-stderr fanout -k argv ::: a :::: nums ::::+ lets
 	[ "$status" -eq 0 ]
-	# GNU stops after "a 2 q" (shortest); fanout wraps around.
-	[ "$output" = "$(printf '%s\n' '[a]' '[1]' '[p]' '[a]' '[2]' '[q]' '[a]' '[3]' '[p]')" ]
+	# As GNU: it stops after "a 2 q", at the shortest.
+	[ "$output" = "$(printf '%s\n' '[a]' '[1]' '[p]' '[a]' '[2]' '[q]')" ]
 }
 
 @test "::::+ - links standard input to the previous source" {
 	printf 'p\nq\n' > in
 	run --separate-stderr fanout -k echo ::: a b c ::::+ - < in
 	[ "$status" -eq 0 ]
-	# GNU stops at "b q"; fanout wraps around.
-	[ "$output" = "$(printf '%s\n' 'a p' 'b q' 'c p')" ]
+	# As GNU: it stops at "b q", at the shortest.
+	[ "$output" = "$(printf '%s\n' 'a p' 'b q')" ]
 }
 
 @test "a linked pair combines with an earlier source as one source" {
