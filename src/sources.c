@@ -65,6 +65,8 @@ struct sources {
 	int		 streamed;
 	struct reader	 rd;
 	int		 sdone;		/* stream ended: EOF or -E */
+	int		 pad;		/* an empty source gives one "" */
+	size_t		 staken;	/* records taken from the stream */
 	int		 done;		/* no more combinations */
 	struct spans	 cur;		/* the streamed record */
 	int		 cur_active;	/* combinations of cur remain */
@@ -184,6 +186,20 @@ record_in(struct sources *sr, size_t s, char *base, size_t off, size_t len,
 	return 1;
 }
 
+/*
+ * An empty record of source s into out, as wide as its header: with
+ * several sources, GNU parallel gives an empty one (even one -E ended
+ * at once) a single empty value rather than no combination at all.
+ */
+static void
+record_empty(struct sources *sr, size_t s, struct spans *out)
+{
+	size_t i;
+
+	for (i = 0; i == 0 || i < sr->ss[s].nhdr; i++)
+		columns_push(out, K_EMPTY, 0, 0);
+}
+
 /* Keep a record's values in source s's own buffer. */
 static void
 record_keep(struct sources *sr, size_t s, char *base, struct spans *out)
@@ -249,20 +265,26 @@ stream_record(struct sources *sr)
 
 	while (!sr->sdone) {
 		r = reader_record(rd, &off, &len, !rd->pollable);
-		if (r == 0)
-			sr->sdone = 1;
-		if (r <= 0)
+		if (r < 0)
 			return r;
 		sr->cur.n = 0;
 		sr->cur_coff = sr->cols.buf.len;
-		r = record_in(sr, 0, rd->b.p, off, len, &sr->cur);
-		if (r < 0)
+		if (r == 0 || (r = record_in(sr, 0, rd->b.p, off, len,
+		    &sr->cur)) < 0)
 			sr->sdone = 1;
 		if (r > 0) {
 			sr->cur_off = off;
 			sr->cur_cont = sr->last_cont;
+			sr->staken++;
 			return 1;
 		}
+	}
+	if (sr->pad && sr->staken++ == 0) {
+		sr->cur.n = 0;
+		sr->cur_off = rd->pos;
+		sr->cur_cont = 0;
+		record_empty(sr, 0, &sr->cur);
+		return 1;
 	}
 	return 0;
 }
@@ -410,6 +432,11 @@ stream_total(const struct sources *sr, const struct reader_count *c,
 {
 	out->combos = sat_mul(c->nrec, sr->prod);
 	out->lines = c->nlines;
+	/* The empty record stream_record() will give. */
+	if (sr->pad && sr->staken == 0 && c->end && c->nrec == 0) {
+		out->combos = sr->prod;
+		out->lines = 1;
+	}
 }
 
 int
@@ -578,11 +605,20 @@ header_read(struct sources *sr)
 static int
 groups_size(struct sources *sr)
 {
+	struct spans one = { 0 };
 	size_t g, s, n;
 
+	/* The stream, when it ends empty, decides then for itself. */
+	for (s = sr->g0; s < sr->nsrc; s++)
+		sr->pad |= sr->nsrc > 1 && sr->ss[s].held.nrec > 0;
 	sr->prod = 1;
 	for (g = sr->g0; g < sr->ngroups; g++) {
 		for (s = sr->gstart[g]; s < sr->gstart[g + 1]; s++) {
+			if (sr->ss[s].held.nrec == 0 &&
+			    (sr->pad || sr->streamed)) {
+				record_empty(sr, s, &one);
+				record_keep(sr, s, NULL, &one);
+			}
 			n = sr->ss[s].held.nrec;
 			if (n == 0)
 				sr->done = 1;
@@ -601,6 +637,7 @@ groups_size(struct sources *sr)
 		}
 		sr->prod *= sr->glen[g];
 	}
+	free(one.v);
 	if (sr->done)
 		sr->sdone = 1;
 	return 0;

@@ -11,6 +11,8 @@
  * the group ends with its shortest member, or its longest under --link.
  * A combination takes one element of every group, the first group
  * varying slowest; its values are the columns of each source in order.
+ * Among several sources, an empty one (-E may empty it) has one record
+ * of empty values, as in GNU parallel, unless all of them are empty.
  *
  * When the first group is a single file or standard input it is
  * streamed, its records read as combinations are taken; every other

@@ -6,17 +6,24 @@
 
 load helper
 
-# same_as_gnu ARG...: `fanout -k ARG...` and `parallel -k ARG...` give
-# the same stdout and status; fanout's are in $output and $status.
+# same_as_gnu ARG...: `fanout -k ARG...` and `parallel -k ARG...`, both
+# reading the file $IN (default /dev/null), give the same stdout, byte
+# for byte, and the same status; fanout's are in $output, $stderr and
+# $status.
 same_as_gnu() {
-	local want wstatus=0
-	run --separate-stderr "$FANOUT" -k "$@"
+	local gstatus=0
+	status=0
+	"$FANOUT" -k "$@" < "${IN:-/dev/null}" > same.out 2> same.err ||
+	    status=$?
+	output=$(cat same.out)
+	stderr=$(cat same.err)
 	command -v parallel > /dev/null ||
 	    skip "GNU parallel is not installed: nothing to compare with"
-	want=$(parallel --will-cite -k "$@"; echo "status $?")
-	if [ "$output"$'\n'"status $status" != "$want" ]; then
-		printf 'fanout:\n%s\nstatus %s\nGNU parallel:\n%s\n' \
-		    "$output" "$status" "$want" >&2
+	parallel --will-cite -k "$@" < "${IN:-/dev/null}" > same.gnu \
+	    2> /dev/null || gstatus=$?
+	if ! cmp -s same.out same.gnu || [ "$status" != "$gstatus" ]; then
+		printf 'fanout, %s:\n%s\nGNU parallel, %s:\n%s\n' \
+		    "$status" "$output" "$gstatus" "$(cat same.gnu)" >&2
 		return 1
 	fi
 }
@@ -42,4 +49,35 @@ same_as_gnu() {
 @test "--link still wraps the shorter sources round" {
 	same_as_gnu --link echo ::: a b c :::+ 1 2
 	[ "$output" = $'a 1\nb 2\nc 1' ]
+}
+
+@test "-E that empties one of several sources leaves one empty value" {
+	same_as_gnu -E stop echo 'x{1}y{2}z' ::: stop a ::: 1 2
+	[ "$output" = $'xy1z\nxy2z' ]
+}
+
+@test "-E that empties a streamed source leaves one empty value" {
+	echo stop > in
+	IN=in same_as_gnu -E stop echo 'x{1}y{2}z' :::: - ::: 1 2
+	[ "$output" = $'xy1z\nxy2z' ]
+}
+
+@test "an empty file among several sources gives one empty value" {
+	same_as_gnu echo 'x{1}y{2}z' ::: 1 2 :::: /dev/null
+	[ "$output" = $'x1yz\nx2yz' ]
+}
+
+@test "standard input beside an empty file still runs its records" {
+	printf 'a\nb\n' > in
+	IN=in same_as_gnu echo 'x{1}y{2}z' :::: - :::: /dev/null
+	[ "$output" = $'xayz\nxbyz' ]
+}
+
+@test "no job when every source is empty, or the only one is" {
+	same_as_gnu -E stop echo 'x{1}y{2}z' ::: stop ::: stop
+	[ -z "$output" ]
+	same_as_gnu -E stop echo 'x{}y' ::: stop a
+	[ -z "$output" ]
+	same_as_gnu echo 'x{1}y{2}z' :::: - :::: /dev/null
+	[ -z "$output" ]
 }
