@@ -214,6 +214,36 @@ record_keep(struct sources *sr, size_t s, char *base, struct spans *out)
 	buf_clear(&sr->cols.buf);
 }
 
+/*
+ * The records of a ::: word: as GNU parallel does, -d splits it, and an
+ * empty piece after a last delimiter still counts.  A newline stays in
+ * the value (GNU splits there too): a value with a newline is passed
+ * whole.  -1 when -E ended the source, else 0.
+ */
+static int
+word_load(struct sources *sr, size_t s, const char *w, struct spans *out)
+{
+	const char *end = NULL;
+	size_t n = strlen(w);
+	int quoted = 0, r;
+
+	do {
+		if (sr->rules.delim != '\n')
+			end = reader_delim(w, n, sr->rules.delim,
+			    sr->rules.csv, &quoted);
+		buf_clear(&sr->tmp);
+		buf_add(&sr->tmp, w, end != NULL ? (size_t)(end - w) : n);
+		if ((r = record_in(sr, s, sr->tmp.p, 0, sr->tmp.len,
+		    out)) > 0)
+			record_keep(sr, s, sr->tmp.p, out);
+		if (end != NULL) {
+			n -= (size_t)(end + 1 - w);
+			w = end + 1;
+		}
+	} while (end != NULL && r >= 0);
+	return r < 0 ? -1 : 0;
+}
+
 static int
 source_load(struct sources *sr, size_t s, struct reader *rd)
 {
@@ -223,13 +253,8 @@ source_load(struct sources *sr, size_t s, struct reader *rd)
 	int r = 0;
 
 	if (src->kind == SOURCE_ARGS) {
-		for (i = 0; i < src->nwords && r >= 0; i++) {
-			buf_clear(&sr->tmp);
-			buf_adds(&sr->tmp, src->words[i]);
-			r = record_in(sr, s, sr->tmp.p, 0, sr->tmp.len, &out);
-			if (r > 0)
-				record_keep(sr, s, sr->tmp.p, &out);
-		}
+		for (i = 0; i < src->nwords && r >= 0; i++)
+			r = word_load(sr, s, src->words[i], &out);
 		free(out.v);
 		return 0;
 	}

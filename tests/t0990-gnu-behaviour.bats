@@ -81,3 +81,13 @@ same_as_gnu() {
 	same_as_gnu echo 'x{1}y{2}z' :::: - :::: /dev/null
 	[ -z "$output" ]
 }
+
+@test "-d splits ::: values too, an empty last piece included" {
+	same_as_gnu -d , echo 'x{}y' ::: a,b, c,,d
+	[ "$output" = $'xay\nxby\nxy\nxcy\nxy\nxdy' ]
+}
+
+@test "-d splits every ::: source, and -E ends one inside a word" {
+	same_as_gnu -d , -E b echo 'x{1}y{2}z' ::: a,b,c d ::: 1,2
+	[ "$output" = $'xay1z\nxay2z' ]
+}
