@@ -34,9 +34,11 @@ joblog_open(struct joblog **jp, const char *path, int append)
 	int fd, r;
 
 	*jp = NULL;
-	if (strcmp(path, "-") == 0)
+	if (strcmp(path, "-") == 0) {
+		/* Never read back, so always whole, as GNU writes it. */
 		fd = 1;
-	else {
+		append = 0;
+	} else {
 		/* Read access only to check the last byte, when allowed. */
 		fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC |
 		    (append ? 0 : O_TRUNC), 0666);

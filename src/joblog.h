@@ -33,7 +33,8 @@ struct joblog;
 /*
  * Open path for writing ("-" is standard output).  A new run truncates
  * it; with append set (--joblog +FILE, --resume...) lines are added at
- * the end.  The header is written when the file is empty.  0 or -errno.
+ * the end.  The header is written when the file is empty, and always on
+ * standard output, whatever append says.  0 or -errno.
  */
 int	joblog_open(struct joblog **, const char *path, int append);
 /* Append the finished job's line in a single write.  0 or -errno. */

@@ -93,6 +93,9 @@ check_reports(struct config *cfg)
 		    "write straight to the terminal (leave out -u)");
 	if (cfg->compare != NULL)
 		check_compare(cfg);
+	/* GNU: with no log to read, there is nothing to retry instead. */
+	if (cfg->retry_failed && strcmp(cfg->joblog, "-") == 0)
+		cfg->retry_failed = 0;
 	if (cfg->retry_failed) {
 		/* GNU: the command line and the input are ignored. */
 		cfg->ncmd = 0;

@@ -73,7 +73,8 @@ read_earlier(struct report *r)
 	if (!cfg->resume || cfg->retry_failed)
 		return 0;
 	r->resuming = 1;
-	if (cfg->joblog == NULL)
+	/* A log on standard output cannot be read back: nothing is done. */
+	if (cfg->joblog == NULL || strcmp(cfg->joblog, "-") == 0)
 		return 0;
 	return history_load(&r->seen, cfg->joblog, cfg->resume == 1 ?
 	    HISTORY_LOGGED : HISTORY_SUCCEEDED, 0, 0, r->what,

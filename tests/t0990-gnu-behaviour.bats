@@ -7,20 +7,23 @@
 load helper
 
 # same_as_gnu ARG...: `fanout -k ARG...` and `parallel -k ARG...`, both
-# reading the file $IN (default /dev/null), give the same stdout, byte
-# for byte, and the same status; fanout's are in $output, $stderr and
-# $status.
+# reading the file $IN (default /dev/null) and writing into a pipe, give
+# the same stdout, byte for byte, and the same status; fanout's are in
+# $output, $stderr and $status.  With $FIELDS, only those TAB-separated
+# fields of each line are compared (cut -f), to leave out a joblog's
+# times.
 same_as_gnu() {
-	local gstatus=0
-	status=0
-	"$FANOUT" -k "$@" < "${IN:-/dev/null}" > same.out 2> same.err ||
-	    status=$?
+	local gstatus
+	{ "$FANOUT" -k "$@" < "${IN:-/dev/null}" 2> same.err &&
+	    echo 0 > st || echo $? > st; } | cut -f "${FIELDS:-1-}" > same.out
+	status=$(cat st)
 	output=$(cat same.out)
 	stderr=$(cat same.err)
 	command -v parallel > /dev/null ||
 	    skip "GNU parallel is not installed: nothing to compare with"
-	parallel --will-cite -k "$@" < "${IN:-/dev/null}" > same.gnu \
-	    2> /dev/null || gstatus=$?
+	{ parallel --will-cite -k "$@" < "${IN:-/dev/null}" 2> /dev/null &&
+	    echo 0 > st || echo $? > st; } | cut -f "${FIELDS:-1-}" > same.gnu
+	gstatus=$(cat st)
 	if ! cmp -s same.out same.gnu || [ "$status" != "$gstatus" ]; then
 		printf 'fanout, %s:\n%s\nGNU parallel, %s:\n%s\n' \
 		    "$status" "$output" "$gstatus" "$(cat same.gnu)" >&2
@@ -90,4 +93,28 @@ same_as_gnu() {
 @test "-d splits every ::: source, and -E ends one inside a word" {
 	same_as_gnu -d , -E b echo 'x{1}y{2}z' ::: a,b,c d ::: 1,2
 	[ "$output" = $'xay1z\nxay2z' ]
+}
+
+# The joblog's header and lines, without its times.
+JOBLOG_OUT=$'Seq\tHost\tSend\tReceive\tExitval\tSignal\tCommand\n0\n1\t:\t0\t2\t0\t0\techo 0; exit 0\n1\n2\t:\t0\t2\t1\t0\techo 1; exit 1'
+
+@test "--joblog - with --resume runs every job, the log on stdout" {
+	FIELDS=1,2,5- same_as_gnu -j1 --joblog - --resume \
+	    'echo {}; exit {}' ::: 0 1
+	[ "$output" = "$JOBLOG_OUT" ]
+	[ "$status" -eq 1 ]
+}
+
+@test "--joblog - with --resume-failed runs every job, the log on stdout" {
+	FIELDS=1,2,5- same_as_gnu -j1 --joblog - --resume-failed \
+	    'echo {}; exit {}' ::: 0 1
+	[ "$output" = "$JOBLOG_OUT" ]
+	[ "$status" -eq 1 ]
+}
+
+@test "--joblog - with --retry-failed runs the input, the log on stdout" {
+	FIELDS=1,2,5- same_as_gnu -j1 --joblog - --retry-failed \
+	    'echo {}; exit {}' ::: 0 1
+	[ "$output" = "$JOBLOG_OUT" ]
+	[ "$status" -eq 1 ]
 }
