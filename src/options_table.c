@@ -856,7 +856,7 @@ const struct opt_def options_table[] = {
 	  .help = "save each job's stdout in a file in --tmpdir;\n"
 	  "print its name" },
 	{ "", { "quiet" }, .group = GROUP_OUTPUT, FLAG(quiet),
-	  .help = "no failure list at the end" },
+	  .help = "no failure list at the end (as GNU parallel)" },
 
 	{ "S", { "sshlogin" }, .group = GROUP_REMOTE, REQ("[N/]HOST,..."),
 	  LIST(logins), .flags = OPT_NONEMPTY,

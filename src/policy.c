@@ -70,31 +70,36 @@ halt_status(const struct config *cfg, const struct job *job)
 	return cfg->halt_count > 100 ? 101 : (int)cfg->halt_count;
 }
 
+const char *
+policy_halt_counts(const struct policy *p, const struct job *job)
+{
+	const struct config *cfg = p->cfg;
+
+	if (cfg->halt_when == HALT_NEVER)
+		return NULL;
+	switch (cfg->halt_what) {
+	case HALT_FAIL:
+		return job_failed(job) ? "failed" : NULL;
+	case HALT_SUCCESS:
+		return job_failed(job) ? NULL : "succeeded";
+	default:
+		return "finished";
+	}
+}
+
 enum policy_halt
 policy_halt(const struct policy *p, const struct job *job, long total,
     int *status)
 {
 	const struct config *cfg = p->cfg;
 	long count, base;
-	int hit, failed = job_failed(job);
+	int hit;
 
-	if (cfg->halt_when == HALT_NEVER)
+	if (policy_halt_counts(p, job) == NULL)
 		return POLICY_GO_ON;
-	switch (cfg->halt_what) {
-	case HALT_FAIL:
-		if (!failed)
-			return POLICY_GO_ON;
-		count = p->ended_failed;
-		break;
-	case HALT_SUCCESS:
-		if (failed)
-			return POLICY_GO_ON;
-		count = p->ended - p->ended_failed;
-		break;
-	default:
-		count = p->ended;
-		break;
-	}
+	count = cfg->halt_what == HALT_FAIL ? p->ended_failed :
+	    cfg->halt_what == HALT_SUCCESS ? p->ended - p->ended_failed :
+	    p->ended;
 	if (cfg->halt_pct > 0) {
 		base = total > 0 ? total : p->ended;
 		hit = count * 100.0 >= cfg->halt_pct * (double)base &&

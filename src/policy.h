@@ -54,6 +54,11 @@ void	policy_ended(struct policy *, const struct job *);
  */
 enum policy_halt policy_halt(const struct policy *, const struct job *,
 	    long total, int *status);
+/*
+ * Whether --halt counts the job that ended: GNU parallel's word for it
+ * ("failed", "succeeded", "finished"), or NULL.
+ */
+const char *policy_halt_counts(const struct policy *, const struct job *);
 
 /* Whether a failed attempt may run again (--retries); ignores halts. */
 int	policy_may_retry(const struct policy *, const struct job *);

@@ -206,6 +206,35 @@ report_attempt(struct report *r, const struct job *job)
 	r->jobs_sys_ns += timeval_ns(&job->ru.ru_stime);
 }
 
+/* A note on stderr, clear of the progress line. */
+static void
+note(struct report *r, struct buf *b)
+{
+	if (r->progress != NULL)
+		progress_erase(r->progress, 2);
+	(void)!write_all(2, b->p, b->len);
+	buf_free(b);
+}
+
+void
+report_halt_job(struct report *r, const char *what, const char *cmd)
+{
+	struct buf b = { 0 };
+
+	buf_addf(&b, "fanout: This job %s:\n%s\n", what, cmd);
+	note(r, &b);
+}
+
+void
+report_timed_out(struct report *r, const char *cmd)
+{
+	struct buf b = { 0 };
+
+	buf_addf(&b, "fanout: Warning: This job was killed because it timed "
+	    "out:\nfanout: Warning: %s\n", cmd);
+	note(r, &b);
+}
+
 /* Why a job failed, in a few words. */
 static char *
 failure_reason(const struct job *job)

@@ -81,6 +81,13 @@ void	report_writing(struct report *, int fd);
  */
 void	report_end(struct report *, const struct run_stats *,
 	    const char *stopped);
+/*
+ * GNU parallel's notes on stderr, with fanout's prefix: on a job --halt
+ * counts, what (policy_halt_counts()) and its command line cmd; on a
+ * job killed at its time limit, its command line.
+ */
+void	report_halt_job(struct report *, const char *what, const char *cmd);
+void	report_timed_out(struct report *, const char *cmd);
 /* The command line shown for a job in messages and logs. */
 const char *report_command(const struct job *);
 

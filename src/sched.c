@@ -381,12 +381,17 @@ finish_job(struct sched *s, struct job *job, int discard)
 
 /* --halt: is it time to stop, after this job that ended? */
 static void
-check_halt(struct sched *s, const struct job *job)
+check_halt(struct sched *s, struct job *job)
 {
+	const char *what;
 	int status;
 
 	if (s->stop == ENDING)
 		return;
+	/* GNU names each job it counts, until the halt. */
+	if (s->exit_override < 0 &&
+	    (what = policy_halt_counts(&s->policy, job)) != NULL)
+		report_halt_job(s->report, what, job_line(&s->maker, job));
 	switch (policy_halt(&s->policy, job, s->st.total, &status)) {
 	case POLICY_GO_ON:
 		return;
@@ -1000,6 +1005,8 @@ fire_deadlines(struct sched *s)
 		if (job->deadline_ns <= now) {
 			if (job->state == JOB_RUNNING) {
 				job->timed_out = 1;
+				report_timed_out(s->report,
+				    job_line(&s->maker, job));
 				terminate(s, job, now);
 			} else
 				term_next(s, job, 0, &job->term_step,

@@ -6,24 +6,27 @@
 
 load helper
 
-# same_as_gnu ARG...: `fanout -k ARG...` and `parallel -k ARG...`, both
-# reading the file $IN (default /dev/null) and writing into a pipe, give
-# the same stdout, byte for byte, and the same status; fanout's are in
-# $output, $stderr and $status.  With $FIELDS, only those TAB-separated
+# same_as_gnu ARG...: `fanout -k $ONLY ARG...` and `parallel -k ARG...`,
+# both reading the file $IN (default /dev/null) and writing into a pipe,
+# give the same stdout, byte for byte, and the same status; fanout's are
+# in $output, $stderr and $status, GNU's stderr, its prefix made
+# fanout's, in $gnu_stderr.  With $FIELDS, only those TAB-separated
 # fields of each line are compared (cut -f), to leave out a joblog's
 # times.
 same_as_gnu() {
 	local gstatus
-	{ "$FANOUT" -k "$@" < "${IN:-/dev/null}" 2> same.err &&
+	# $ONLY is split into words on purpose.
+	{ "$FANOUT" -k $ONLY "$@" < "${IN:-/dev/null}" 2> same.err &&
 	    echo 0 > st || echo $? > st; } | cut -f "${FIELDS:-1-}" > same.out
 	status=$(cat st)
 	output=$(cat same.out)
 	stderr=$(cat same.err)
 	command -v parallel > /dev/null ||
 	    skip "GNU parallel is not installed: nothing to compare with"
-	{ parallel --will-cite -k "$@" < "${IN:-/dev/null}" 2> /dev/null &&
+	{ parallel --will-cite -k "$@" < "${IN:-/dev/null}" 2> same.err &&
 	    echo 0 > st || echo $? > st; } | cut -f "${FIELDS:-1-}" > same.gnu
 	gstatus=$(cat st)
+	gnu_stderr=$(sed 's/^parallel:/fanout:/' same.err)
 	if ! cmp -s same.out same.gnu || [ "$status" != "$gstatus" ]; then
 		printf 'fanout, %s:\n%s\nGNU parallel, %s:\n%s\n' \
 		    "$status" "$output" "$gstatus" "$(cat same.gnu)" >&2
@@ -117,4 +120,32 @@ JOBLOG_OUT=$'Seq\tHost\tSend\tReceive\tExitval\tSignal\tCommand\n0\n1\t:\t0\t2\t
 	    'echo {}; exit {}' ::: 0 1
 	[ "$output" = "$JOBLOG_OUT" ]
 	[ "$status" -eq 1 ]
+}
+
+@test "--halt names the job that failed, as GNU does" {
+	ONLY=--quiet same_as_gnu -j1 --halt now,fail=1 'echo {}; exit {}' \
+	    ::: 0 1 2
+	[ "$stderr" = $'fanout: This job failed:\necho 1; exit 1' ]
+	[ "$stderr" = "$gnu_stderr" ]
+}
+
+@test "--halt names each job it counts until the halt" {
+	ONLY=--quiet same_as_gnu -j1 --halt soon,success=2 'exit {}' \
+	    ::: 1 0 1 0 0
+	[ "$stderr" = $'fanout: This job succeeded:\nexit 0\nfanout: This job succeeded:\nexit 0' ]
+	[ "$stderr" = "$gnu_stderr" ]
+}
+
+@test "a job killed at its time limit is named, as GNU does" {
+	ONLY=--quiet same_as_gnu -j1 --timeout 1 'echo {}; sleep {}' ::: 0 30
+	[ "$stderr" = $'fanout: Warning: This job was killed because it timed out:\nfanout: Warning: echo 30; sleep 30' ]
+	[ "$stderr" = "$gnu_stderr" ]
+}
+
+@test "the failure list is still there without --quiet" {
+	run --separate-stderr fanout -j1 --halt now,fail=1 'exit {}' ::: 0 1 2
+	[ "$status" -eq 1 ]
+	[ "${stderr_lines[0]}" = "fanout: This job failed:" ]
+	[ "${stderr_lines[1]}" = "exit 1" ]
+	[ "${stderr_lines[2]}" = "fanout: halted by --halt: 2 jobs done, 1 failed, 1 never started" ]
 }
