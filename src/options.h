@@ -112,6 +112,7 @@ struct config {
 	long		 max_chars;	/* -s; 0 = system limit */
 	const char	*eof_str;	/* -E, NULL if none */
 	int		 trim_left, trim_right;	/* --trim */
+	int		 trim_set;	/* --trim given, else as --colsep says */
 	int		 header;	/* --header : */
 	int		 skip_empty;	/* -r */
 	long		 total;		/* --total; -1 unknown */

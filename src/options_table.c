@@ -323,8 +323,10 @@ h_trim(struct opt_state *st, const struct opt_def *d, const char *opt,
 	struct config *cfg = st->cfg;
 
 	(void)d;
+	cfg->trim_set = 1;
+	cfg->trim_left = cfg->trim_right = 0;
 	if (strcmp(val, "n") == 0)
-		cfg->trim_left = cfg->trim_right = 0;
+		;
 	else if (strcmp(val, "l") == 0)
 		cfg->trim_left = 1;
 	else if (strcmp(val, "r") == 0)
@@ -678,7 +680,7 @@ const struct opt_def options_table[] = {
 	{ "", { "shuf" }, .group = GROUP_INPUT, FLAG(shuf),
 	  .help = "run the jobs in random order (input read first)" },
 	{ "", { "trim" }, .group = GROUP_INPUT, REQ("l|r|lr|n"),
-	  HANDLER(h_trim), .help = "trim blanks from values" },
+	  HANDLER(h_trim), .help = "trim blanks from values (--colsep: lr)" },
 	{ "", { "header" }, .group = GROUP_INPUT, REQ(":|N"),
 	  HANDLER(h_header),
 	  .help = "the first record names the columns: {name};\n"

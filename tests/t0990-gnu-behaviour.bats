@@ -149,3 +149,19 @@ JOBLOG_OUT=$'Seq\tHost\tSend\tReceive\tExitval\tSignal\tCommand\n0\n1\t:\t0\t2\t
 	[ "${stderr_lines[1]}" = "exit 1" ]
 	[ "${stderr_lines[2]}" = "fanout: halted by --halt: 2 jobs done, 1 failed, 1 never started" ]
 }
+
+@test "--colsep trims the columns, as --trim lr" {
+	same_as_gnu --colsep , echo '[{1}][{2}]' ::: ' a , b ' 'c,d  '
+	[ "$output" = $'[a][b]\n[c][d]' ]
+	same_as_gnu --colsep '\s*,' echo '[{1}][{2}]' ::: ' a , b '
+	[ "$output" = '[a][b]' ]
+}
+
+@test "--trim says otherwise after --colsep; --csv is not trimmed" {
+	same_as_gnu --colsep , --trim n echo '[{1}][{2}]' ::: ' a , b '
+	[ "$output" = '[ a ][ b ]' ]
+	same_as_gnu --colsep , --trim l echo '[{1}][{2}]' ::: ' a , b '
+	[ "$output" = '[a ][b ]' ]
+	same_as_gnu --csv echo '[{1}][{2}]' ::: ' a , b '
+	[ "$output" = '[ a ][ b ]' ]
+}
