@@ -185,9 +185,9 @@ load helper
 }
 
 @test "an ambiguous option prefix names the options it could be" {
-	run --separate-stderr fanout --ret 'touch ran' ::: a
+	run --separate-stderr fanout --retr 'touch ran' ::: a
 	[ "$status" -eq 255 ]
-	[ "$stderr" = "fanout: --ret: ambiguous: it could be --retries, --retry-delay, --retry-failed" ]
+	[ "$stderr" = "fanout: --retr: ambiguous: it could be --retries, --retry-delay, --retry-failed" ]
 	run --separate-stderr fanout --xyz 'touch ran' ::: a
 	[ "$stderr" = "fanout: --xyz: unknown option (see fanout --help)" ]
 	[ ! -e ran ]
