@@ -251,8 +251,9 @@ check_pipe(struct config *cfg)
 	if (cfg->pipepart)
 		cfg->pipe = 1;
 	if (cfg->blocks_per_slot > 0 && !cfg->pipepart)
-		util_die(0, "--block -%ld: N blocks a job slot is --pipepart's; "
-		    "--pipe's blocks are a size", cfg->blocks_per_slot);
+		util_die(0, "--block: '-%ld' is negative: --pipe's blocks are "
+		    "a size (N blocks a job slot, -N, is --pipepart's)",
+		    cfg->blocks_per_slot);
 	if (!cfg->pipe) {
 		refused = cfg->block_size != 0 ? "--block" :
 		    cfg->recend_arg ? "--recend" :

@@ -88,6 +88,6 @@ make_records() {
 	[[ $stderr == *"missing"* ]]
 	run --separate-stderr fanout --pipe --block -1 -a in touch ran
 	[ "$status" -eq 255 ]
-	[[ $stderr == *"--pipepart's"* ]]
+	[[ $stderr == "fanout: --block: '-1' is negative"*"--pipepart's)" ]]
 	[ ! -e ran ]
 }

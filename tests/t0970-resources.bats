@@ -216,7 +216,7 @@ teardown() {
 		[ "$status" -eq 255 ]
 		[[ "$stderr" == "fanout: --load: '$bad' is not a load"* ]]
 	done
-	for bad in garbage '' 1KB -1M 1Ki 1e3 ' 1M' 99999999999999999999; do
+	for bad in garbage '' 1KB -1M 1Kx 1e3 ' 1M' 99999999999999999999; do
 		run --separate-stderr fanout --memfree "$bad" 'touch ran' ::: a
 		[ "$status" -eq 255 ]
 		[[ "$stderr" == "fanout: --memfree: '$bad' is not a size"* ]]

@@ -92,6 +92,8 @@ same() {
 }
 
 @test "--process-slot-var sets NAME to the slot less one" {
+	# make test's bats may itself run under GNU parallel, which sets it.
+	unset PARALLEL_JOBSLOT0
 	seq 3 | same -j1 --process-slot-var V 'echo $V-$PARALLEL_JOBSLOT0-{}'
 	[ "$(cat ours)" = "$(printf '0--1\n0--2\n0--3')" ]
 	seq 3 | same -j1 'echo $PARALLEL_JOBSLOT0-{}'
