@@ -31,8 +31,8 @@ extern char **environ;
 #define HOST_BACKOFF_NS	(1000LL * 1000 * 1000)
 /* Jobs at once on a host under -j 0: OpenSSH's default MaxSessions. */
 #define HOST_UNBOUNDED	10
-/* An idle master outlives its last job this long (also after a crash). */
-#define MASTER_PERSIST	"60"
+/* An idle master outlives its last job a minute (also after a crash). */
+#define MASTER_PERSIST	"ControlPersist=60"
 
 /*
  * On the host, $1 is the command and the rest the program that runs it
@@ -276,8 +276,7 @@ add_ssh(const struct remote *r, const struct host *h, long slot,
     const char *ctl, int quoted, struct buf *b)
 {
 	static const char *const opts[] = {
-		"-o", "ControlMaster=auto", "-o",
-		"ControlPersist=" MASTER_PERSIST, "-T",
+		"-o", "ControlMaster=auto", "-o", MASTER_PERSIST, "-T",
 	};
 	struct buf t = { 0 };
 	size_t i, n = 0;
