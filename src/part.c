@@ -133,8 +133,12 @@ part_open(struct parter **out, const struct block_rules *ru,
 	p->end_len = ru->recend_len;
 	p->skip = ru->recend_len == 0 && ru->recstart_len > 0;
 	p->sep = xmalloc(p->sep_len + 1);
-	memcpy(p->sep, ru->recend, ru->recend_len);
-	memcpy(p->sep + ru->recend_len, ru->recstart, ru->recstart_len);
+	/* Either may be NULL when empty, which memcpy may not be given. */
+	if (ru->recend_len > 0)
+		memcpy(p->sep, ru->recend, ru->recend_len);
+	if (ru->recstart_len > 0)
+		memcpy(p->sep + ru->recend_len, ru->recstart,
+		    ru->recstart_len);
 	p->win = xmalloc(WINDOW + p->sep_len);
 	/* The header: its records' ends, one by one, the smallest blocks. */
 	for (i = 0; i < ru->header && p->pos < p->size; i++) {
