@@ -163,8 +163,10 @@ sched_setup(struct sched *s, const struct config *cfg,
 		util_die(r == -EINVAL ? 0 : r, "%s", err);
 	jobs = cfg->jobs;
 	if (s->remote != NULL) {
-		if (remote_connect(s->remote) < 0)
+		if (remote_connect(s->remote) < 0) {
+			remote_close(s->remote);
 			util_die(0, "-S: no host answers: nothing can run");
+		}
 		jobs = remote_slots(s->remote);
 	}
 	if (!cfg->dry_run) {	/* see dry_run() */
