@@ -46,8 +46,11 @@ find_last(struct parter *p, off_t lo, off_t hi)
 		from = hi - WINDOW + 1 > lo ? hi - WINDOW + 1 : lo;
 		n = pread(p->fd, p->win, (size_t)(hi - from) + p->sep_len,
 		    from);
-		if (n < 0)
-			return errno == EINTR ? find_last(p, lo, hi) : -errno;
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
 		best = -1;
 		for (at = p->win; (q = memmem(at, (size_t)n - (size_t)(at -
 		    p->win), p->sep, p->sep_len)) != NULL &&

@@ -971,8 +971,9 @@ next_start(const struct sched *s, int64_t now)
 		return next > 0 ? next : INT64_MAX;
 	}
 	/* --onall: a parked job's host may be waiting out a failure. */
-	if (s->parked != NULL && remote_next_ns(s->remote, now) > 0)
-		next = remote_next_ns(s->remote, now);
+	if (s->parked != NULL &&
+	    (next = remote_next_ns(s->remote, now)) == 0)
+		next = INT64_MAX;
 	if (s->retry != NULL)
 		next = s->retry->deadline_ns;
 	if (s->next_start_ns > now && s->next_start_ns < next)
