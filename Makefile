@@ -23,7 +23,6 @@ HDRS	 = $(wildcard src/*.h)
 
 MODES	 = process thread async
 BATS	?= bats
-TESTS	?= tests
 
 all: fanout
 
@@ -60,6 +59,10 @@ UNIT_TESTS = $(patsubst tests/unit/%_test.c,build/unit_%, \
 	     $(wildcard tests/unit/*_test.c))
 BATS_JOBS ?= $(if $(shell command -v parallel),2,1)
 BATS_FLAGS = --jobs $(BATS_JOBS) --no-parallelize-within-files
+# GNU parallel's answers, asked once for all the runs of the suite
+# (gnu_parallel in tests/helper.bash).
+GNU_CACHE = $(CURDIR)/build/gnu-cache
+export FANOUT_GNU_CACHE = $(GNU_CACHE)
 
 build/unit_%: tests/unit/%_test.c $(filter-out build/main.o,$(OBJS)) \
     $(HDRS) tests/unit/check.h Makefile
@@ -72,35 +75,43 @@ build/conform: tests/conform.c $(filter-out build/main.o,$(OBJS)) $(HDRS) \
 	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -iquote src -o $@ \
 		tests/conform.c $(filter-out build/main.o,$(OBJS)) $(LDLIBS)
 
+# $(call suite,BINARY): the suite in mode $$m against BINARY, every
+# file but those of ONCE_TESTS, which run in ONCE_MODE only.
+suite = files="$(MODE_TESTS)"; \
+	[ $$m != $(ONCE_MODE) ] || files="$$files $(ONCE_TESTS)"; \
+	FANOUT_MODE=$$m FANOUT=$(CURDIR)/$(1) $(BATS) $(BATS_FLAGS) $$files
+
 test: fanout build/fault.so build/conform $(UNIT_TESTS)
 	@sh tests/deps test
 	@set -e; for u in $(UNIT_TESTS); do $$u; done
 	build/conform $(CURDIR)/build/fault.so
+	@rm -rf $(GNU_CACHE)
 	@set -e; for m in $(MODES); do \
 		echo "== mode $$m"; \
-		files="$(MODE_TESTS)"; \
-		[ $$m != $(ONCE_MODE) ] || files="$$files $(ONCE_TESTS)"; \
-		FANOUT_MODE=$$m FANOUT=$(CURDIR)/fanout \
-			$(BATS) $(BATS_FLAGS) $$files; \
+		$(call suite,fanout); \
 	done
 
-# Warnings as errors; the suite under ASan+UBSan in every mode, and under
-# TSan in thread mode.
+# Warnings as errors; the suite under ASan+UBSan in every mode, and the
+# files that depend on the mode under TSan in thread mode and against
+# the poll backend in async mode.
 check: check-headers check-layers build/fault.so fuzz-smoke
 	$(MAKE) clean-sanitized
+	rm -rf $(GNU_CACHE)
 	$(MAKE) fanout-asan fanout-tsan fanout-poll
-	@set -e; for m in $(MODES); do \
+	@set -e; \
+	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99; \
+	export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=99; \
+	for m in $(MODES); do \
 		echo "== mode $$m (ASan+UBSan)"; \
-		ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99 \
-		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=99 \
-		FANOUT_MODE=$$m FANOUT=$(CURDIR)/fanout-asan $(BATS) $(BATS_FLAGS) \
-			$(TESTS); \
+		$(call suite,fanout-asan); \
 	done
 	@echo "== mode thread (TSan)"; \
 	TSAN_OPTIONS=halt_on_error=1:exitcode=99 \
-	FANOUT_MODE=thread FANOUT=$(CURDIR)/fanout-tsan $(BATS) $(BATS_FLAGS) $(TESTS)
+	FANOUT_MODE=thread FANOUT=$(CURDIR)/fanout-tsan $(BATS) $(BATS_FLAGS) \
+		$(MODE_TESTS)
 	@echo "== mode async (poll backend)"; \
-	FANOUT_MODE=async FANOUT=$(CURDIR)/fanout-poll $(BATS) $(BATS_FLAGS) $(TESTS)
+	FANOUT_MODE=async FANOUT=$(CURDIR)/fanout-poll $(BATS) $(BATS_FLAGS) \
+		$(MODE_TESTS)
 
 fanout-asan: $(SRCS) $(HDRS) Makefile
 	$(CC) $(WARN) -Werror $(CPPFLAGS) -O1 -g -fno-omit-frame-pointer \

@@ -129,3 +129,41 @@ reap() {
 	status=0
 	wait "$pid" || status=$?
 }
+
+# gnu_parallel IN ARGS...: GNU parallel --will-cite ARGS with stdin from
+# the file IN, its stdout and stderr and status passed on; the test is
+# skipped, saying why, when GNU parallel is not installed.  GNU parallel
+# is slow, and its answer does not depend on fanout's mode: when
+# FANOUT_GNU_CACHE names a directory (make test sets one for all its
+# runs), an answer is kept there under a digest of the arguments and of
+# every file in the test's directory (but empty ones), IN among them, and
+# given again for the same question.  For calls whose only effects are stdout, stderr
+# and the status: files GNU parallel would write are not made again.
+gnu_parallel() {
+	local in=$1 key tmp st=0
+	shift
+	command -v parallel > /dev/null ||
+	    skip "GNU parallel is not installed: nothing to compare with"
+	if [ -z "${FANOUT_GNU_CACHE:-}" ]; then
+		parallel --will-cite "$@" < "$in"
+		return
+	fi
+	key=$({ printf '%s\0' "$@"; cat "$in";
+	    find . -type f ! -empty -print0 | sort -z |
+	    xargs -0r sha1sum; } | sha1sum)
+	key=$FANOUT_GNU_CACHE/${key%% *}
+	if [ ! -e "$key.st" ]; then
+		mkdir -p "$FANOUT_GNU_CACHE"
+		tmp=$(mktemp "$key.XXXXXX")
+		parallel --will-cite "$@" < "$in" > "$tmp.out" 2> "$tmp.err" ||
+		    st=$?
+		echo "$st" > "$tmp"
+		# Renamed into place, the status last: a reader alongside
+		# sees a whole answer or none.
+		mv -f "$tmp.out" "$key.out" && mv -f "$tmp.err" "$key.err" &&
+		    mv -f "$tmp" "$key.st"
+	fi
+	cat "$key.out"
+	cat "$key.err" >&2
+	return "$(cat "$key.st")"
+}

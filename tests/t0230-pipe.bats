@@ -21,18 +21,17 @@ lines_of() {
 	}' | tr '5' '\000'
 }
 
-needs_gnu() {
-	command -v parallel >/dev/null ||
-	    skip "GNU parallel is not installed: nothing to compare with"
-}
-
-gnu() {
-	parallel --will-cite "$@"
-}
-
 @test "--pipe: the blocks in order are the input, byte for byte" {
+	# The smallest blocks make a job of nearly every record: a shorter
+	# input gives them as many edges to get wrong at a fraction of the
+	# jobs.
+	lines_of 20000 1 > small
+	for size in 1 100; do
+		fanout --pipe --block "$size" -k cat < small > out
+		cmp small out
+	done
 	lines_of 300000 1 > in
-	for size in 1 100 1k 64k 1M; do
+	for size in 1k 64k 1M; do
 		fanout --pipe --block "$size" -k cat < in > out
 		cmp in out
 	done
@@ -48,11 +47,10 @@ gnu() {
 }
 
 @test "--pipe cuts blocks where GNU parallel does" {
-	needs_gnu
 	lines_of 100000 2 > in
 	for size in 8k 30k; do
 		fanout --pipe --block "$size" -k 'wc -c' < in > ours
-		gnu --pipe --block "$size" -k 'wc -c' < in > theirs
+		gnu_parallel in --pipe --block "$size" -k 'wc -c' > theirs
 		cmp ours theirs
 	done
 }
@@ -67,10 +65,9 @@ gnu() {
 }
 
 @test "--pipe -N agrees with GNU parallel on binary input" {
-	needs_gnu
 	lines_of 30000 3 > in
 	fanout --pipe -N 25 -k 'echo ==; cat' < in > ours
-	gnu --pipe -N 25 -k 'echo ==; cat' < in > theirs
+	gnu_parallel in --pipe -N 25 -k 'echo ==; cat' > theirs
 	cmp ours theirs
 }
 
@@ -109,7 +106,6 @@ gnu() {
 }
 
 @test "--recend and --recstart variants agree with GNU parallel" {
-	needs_gnu
 	lines_of 20000 4 | tr 'A' '>' > in
 	for opts in "--recstart >" "--recend \\n --recstart >" \
 	    "--recstart > --rrs" "--regexp --recend [0-9]+\\n" \
@@ -117,7 +113,7 @@ gnu() {
 		# shellcheck disable=SC2086
 		fanout --pipe $opts -N 20 -k 'echo ==; cat' < in > ours
 		# shellcheck disable=SC2086
-		gnu --pipe $opts -N 20 -k 'echo ==; cat' < in > theirs
+		gnu_parallel in --pipe $opts -N 20 -k 'echo ==; cat' > theirs
 		cmp ours theirs || { echo "differs: $opts" >&2; return 1; }
 	done
 }

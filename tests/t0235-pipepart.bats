@@ -8,10 +8,11 @@ load helper
 FRAME='printf "[%s]\n" "$(cat; echo =)"'
 
 # A file of records of many lengths, some longer than the blocks, with
-# '>' starting some and a few empty lines.
+# '>' starting some and a few empty lines: 65 records, 5 kinds times 13
+# lengths, give every kind in every length.
 make_records() {
 	local i n
-	for ((i = 0; i < 200; i++)); do
+	for ((i = 0; i < 65; i++)); do
 		n=$(( (i * 7919) % 13 ))
 		case $((i % 5)) in
 		0) printf '>%s\n' "$(head -c $((n * 40)) /dev/zero | tr '\0' x)" ;;

@@ -15,7 +15,8 @@ same() {
 	ours_status=$status
 	command -v parallel > /dev/null ||
 	    skip "GNU parallel is not installed: nothing to compare with"
-	run --separate-stderr parallel --will-cite -k "$@" < in
+	rm -f gnu
+	run --separate-stderr gnu_parallel in -k "$@"
 	printf '%s\n' "$output" > gnu
 	diff ours gnu
 	[ "$ours_status" -eq "$status" ]

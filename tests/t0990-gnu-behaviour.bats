@@ -23,7 +23,8 @@ same_as_gnu() {
 	stderr=$(cat same.err)
 	command -v parallel > /dev/null ||
 	    skip "GNU parallel is not installed: nothing to compare with"
-	{ parallel --will-cite -k "$@" < "${IN:-/dev/null}" 2> same.err &&
+	rm -f same.gnu
+	{ gnu_parallel "${IN:-/dev/null}" -k "$@" 2> same.err &&
 	    echo 0 > st || echo $? > st; } | cut -f "${FIELDS:-1-}" > same.gnu
 	gstatus=$(cat st)
 	gnu_stderr=$(sed 's/^parallel:/fanout:/' same.err)
