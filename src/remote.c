@@ -56,6 +56,7 @@ struct remote {
 	const char		*ssh_path;	/* the program, found */
 	char			*ssh_found;
 	char			*dir;		/* sockets and logs */
+	struct buf		 basefiles;	/* --basefile's, NUL-ended */
 	int			 live[2];	/* every job's stdin; we write */
 	const char		*rshell;	/* the host's shell: sh, bash */
 	char			 local_name[64];
@@ -226,6 +227,9 @@ remote_open(struct remote **rp, const struct config *cfg, char *msg,
 		ret = split_ssh(r, msg, msglen);
 	if (ret < 0)
 		return ret;
+	for (i = 0; i < cfg->basefiles.n; i++)
+		buf_add(&r->basefiles, cfg->basefiles.v[i],
+		    strlen(cfg->basefiles.v[i]) + 1);
 	base = strrchr(cfg->shell, '/');
 	r->rshell = strcmp(base ? base + 1 : cfg->shell, "bash") == 0 ?
 	    "bash" : "sh";
@@ -256,6 +260,20 @@ remote_open(struct remote **rp, const struct config *cfg, char *msg,
 	return 0;
 }
 
+/*
+ * Where ssh writes its own messages: the slot's log (slot > 0) or, for
+ * the host's master connection and probes, host hi's.
+ */
+static void
+log_path(const struct remote *r, long slot, size_t hi, char *out,
+    size_t len)
+{
+	if (slot > 0)
+		snprintf(out, len, "%s/slot-%ld.log", r->dir, slot);
+	else
+		snprintf(out, len, "%s/host-%zu.log", r->dir, hi);
+}
+
 /* One word: for argv, NUL-ended; for a script, quoted and a space. */
 static void
 add_word(struct buf *b, const char *w, int quoted)
@@ -279,6 +297,7 @@ add_ssh(const struct remote *r, const struct host *h, long slot,
 		"-o", "ControlMaster=auto", "-o", MASTER_PERSIST, "-T",
 	};
 	struct buf t = { 0 };
+	char log[PATH_MAX];
 	size_t i, n = 0;
 
 	for (i = 0; i < r->nssh; i++, n++)
@@ -288,15 +307,10 @@ add_ssh(const struct remote *r, const struct host *h, long slot,
 	buf_addf(&t, "ControlPath=%s/%%C", r->dir);
 	add_word(b, "-o", quoted);
 	add_word(b, t.p, quoted);
-	buf_clear(&t);
-	if (slot > 0)
-		buf_addf(&t, "%s/slot-%ld.log", r->dir, slot);
-	else
-		buf_addf(&t, "%s/host-%zu.log", r->dir,
-		    (size_t)(h - r->hosts));
-	add_word(b, "-E", quoted);
-	add_word(b, t.p, quoted);
 	buf_free(&t);
+	log_path(r, slot, (size_t)(h - r->hosts), log, sizeof(log));
+	add_word(b, "-E", quoted);
+	add_word(b, log, quoted);
 	n += 4;
 	if (h->port != NULL) {
 		add_word(b, "-p", quoted);
@@ -352,19 +366,6 @@ fixed_workdir(const struct remote *r)
 	return wd != NULL && strcmp(wd, "...") != 0 ? wd : NULL;
 }
 
-/* The --basefile files, quoted, into b. */
-static void
-add_basefiles(const struct remote *r, struct buf *b)
-{
-	size_t i;
-
-	for (i = 0; i < r->cfg->basefiles.n; i++) {
-		buf_addc(b, ' ');
-		quote_append(b, r->cfg->basefiles.v[i],
-		    strlen(r->cfg->basefiles.v[i]));
-	}
-}
-
 /* NUL-separated strings, n of them, each quoted, after a space. */
 static void
 add_paths(const char *p, size_t n, struct buf *b)
@@ -416,7 +417,7 @@ send_basefiles(struct remote *r, struct host *h)
 	int st;
 
 	buf_adds(&in, "tar -cPf - --");
-	add_basefiles(r, &in);
+	add_paths(r->basefiles.p, r->cfg->basefiles.n, &in);
 	add_cd(fixed_workdir(r), &cmd);
 	buf_adds(&cmd, "exec tar -xPf -");
 	host_script(r, h, in.p, cmd.p, &sc);
@@ -451,14 +452,12 @@ host_slots(const struct remote *r, const struct host *h, long ncpu)
 
 /* The first line of a host's or slot's ssh log, for messages. */
 static void
-log_line(const struct remote *r, const char *name, char *out, size_t len)
+log_line(const char *path, char *out, size_t len)
 {
-	char path[PATH_MAX];
 	FILE *f;
 	char *nl;
 
 	out[0] = '\0';
-	snprintf(path, sizeof(path), "%s/%s", r->dir, name);
 	if ((f = fopen(path, "r")) == NULL)
 		return;
 	if (fgets(out, (int)len, f) == NULL)
@@ -533,8 +532,8 @@ remote_connect(struct remote *r)
 			ncpu = 0;
 		}
 		if (ncpu <= 0 && r->cfg->filter_hosts) {
-			snprintf(out, sizeof(out), "host-%zu.log", i);
-			log_line(r, out, why, sizeof(why));
+			log_path(r, 0, i, out, sizeof(out));
+			log_line(out, why, sizeof(why));
 			util_warn(0, "host %s does not answer%s%s: dropped",
 			    h->login, why[0] ? ": " : "", why);
 			h->gone = 1;
@@ -553,7 +552,7 @@ remote_connect(struct remote *r)
 void
 remote_close(struct remote *r)
 {
-	struct buf cmd = { 0 }, sc = { 0 }, names = { 0 };
+	struct buf cmd = { 0 }, sc = { 0 };
 	struct dirent *e;
 	char path[PATH_MAX];
 	DIR *d;
@@ -563,9 +562,6 @@ remote_close(struct remote *r)
 		return;
 	if (r->live[1] >= 0)
 		close(r->live[1]);	/* any job still there ends */
-	for (i = 0; i < r->cfg->basefiles.n; i++)
-		buf_add(&names, r->cfg->basefiles.v[i],
-		    strlen(r->cfg->basefiles.v[i]) + 1);
 	for (i = 0; r->dir != NULL && i < r->nhosts; i++) {
 		struct host *h = &r->hosts[i];
 
@@ -575,9 +571,9 @@ remote_close(struct remote *r)
 			buf_clear(&cmd);
 			add_cd(fixed_workdir(r), &cmd);
 			buf_adds(&cmd, "rm -f --");
-			add_basefiles(r, &cmd);
+			add_paths(r->basefiles.p, r->cfg->basefiles.n, &cmd);
 			buf_adds(&cmd, "; ");
-			add_parents(names.p, r->cfg->basefiles.n, &cmd);
+			add_parents(r->basefiles.p, r->cfg->basefiles.n, &cmd);
 			host_script(r, h, NULL, cmd.p, &sc);
 			(void)run_script(sc.p, -1);
 		}
@@ -612,7 +608,7 @@ remote_close(struct remote *r)
 	free(r->dir);
 	buf_free(&cmd);
 	buf_free(&sc);
-	buf_free(&names);
+	buf_free(&r->basefiles);
 	free(r);
 }
 
@@ -707,7 +703,7 @@ remote_start(struct remote *r, int h, long slot)
 	r->hosts[h].running++;
 	if (r->hosts[h].local)
 		return;
-	snprintf(path, sizeof(path), "%s/slot-%ld.log", r->dir, slot);
+	log_path(r, slot, (size_t)h, path, sizeof(path));
 	(void)truncate(path, 0);
 }
 
@@ -758,7 +754,7 @@ remote_end(struct remote *r, int hi, long slot, int status,
 		h->done++;
 		return REMOTE_DONE;
 	}
-	snprintf(path, sizeof(path), "%s/slot-%ld.log", r->dir, slot);
+	log_path(r, slot, (size_t)hi, path, sizeof(path));
 	/*
 	 * 255 with nothing from ssh is the command's own, unless the host's
 	 * connection is gone (its master said why, in its own log).
@@ -778,11 +774,10 @@ remote_end(struct remote *r, int hi, long slot, int status,
 		return REMOTE_AGAIN;
 	h->failed_ns = now;
 	h->failures++;
-	snprintf(path, sizeof(path), "slot-%ld.log", slot);
-	log_line(r, path, why, sizeof(why));
+	log_line(path, why, sizeof(why));
 	if (why[0] == '\0') {
-		snprintf(path, sizeof(path), "host-%d.log", hi);
-		log_line(r, path, why, sizeof(why));
+		log_path(r, 0, (size_t)hi, path, sizeof(path));
+		log_line(path, why, sizeof(why));
 	}
 	if (h->failures >= HOST_TRIES) {
 		h->gone = 1;
