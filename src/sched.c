@@ -974,7 +974,7 @@ next_start(const struct sched *s, int64_t now)
 	if (s->parked != NULL &&
 	    (next = remote_next_ns(s->remote, now)) == 0)
 		next = INT64_MAX;
-	if (s->retry != NULL)
+	if (s->retry != NULL && s->retry->deadline_ns < next)
 		next = s->retry->deadline_ns;
 	if (s->next_start_ns > now && s->next_start_ns < next)
 		next = s->next_start_ns;
