@@ -166,7 +166,8 @@ _fanout()
 		    --eof --exit --replace --process-slot-var --open-tty --extensionreplace
 		    --er --basenamereplace --bnr --basenameextensionreplace --bner
 		    --dirnamereplace --dnr --seqreplace --slotreplace
-		    --trim --header --arg-sep --arg-file-sep --pipe --pipepart --block
+		    --trim --header --skip-first-line --shebang --hashbang --shebang-wrap
+		    --arg-sep --arg-file-sep --pipe --pipepart --block
 		    --block-size --recend --recstart --regexp --rrs --remove-rec-sep --removerecsep
 		    --cat --sshlogin --sshloginfile --slf --ssh --sshdelay
 		    --filter-hosts --onall --nonall --workdir --wd --transfer --transferfile --tf

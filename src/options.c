@@ -220,6 +220,69 @@ parse_rest(struct config *cfg, size_t *cap, int argc, char **argv, int i,
 }
 
 
+/* Whether s's first blank-separated word is w. */
+static int
+first_word_is(const char *s, const char *w)
+{
+	size_t n = strlen(w);
+
+	return strncmp(s, w, n) == 0 &&
+	    (s[n] == '\0' || s[n] == ' ' || s[n] == '\t');
+}
+
+/*
+ * A script whose #! line is "#!/path/fanout --shebang OPTS", run as
+ * "SCRIPT ARGS", runs "fanout '--shebang OPTS' SCRIPT ARGS": Linux gives
+ * all that follows the interpreter as one word.  That is OPTS' words as
+ * options (and the command), then ":::: SCRIPT ARGS" with the script's
+ * #! line skipped: the rest of the script is the input, and ARGS more
+ * input files, as GNU parallel's.  "--shebang-wrap OPTS PROGRAM" runs
+ * "PROGRAM SCRIPT" once per ARG, or per record of stdin without any.
+ * Any other command line is argv as it is.
+ */
+static char **
+shebang(int *argc, char **argv)
+{
+	static const char blanks[] = " \t";
+	/* Static: the run's argv, for as long as it runs. */
+	static char **v, *words;
+	static char skip[] = "--skip-first-line", files[] = "::::",
+	    args[] = ":::";
+	char *w, *save;
+	int n = 0, wrap, i;
+
+	if (*argc < 2)
+		return argv;
+	wrap = first_word_is(argv[1], "--shebang-wrap");
+	if (!wrap && !first_word_is(argv[1], "--shebang") &&
+	    !first_word_is(argv[1], "--hashbang"))
+		return argv;
+	words = xstrdup(argv[1]);
+	w = strtok_r(words, blanks, &save);
+	if (*argc < 3)
+		util_die(0, "%s: no script: it belongs on the #! line of one",
+		    w);
+	/* No more words than half the bytes, and the 4 added. */
+	v = xcalloc(strlen(argv[1]) / 2 + (size_t)*argc + 4, sizeof(*v));
+	v[n++] = argv[0];
+	if (!wrap)
+		v[n++] = skip;
+	while ((w = strtok_r(NULL, blanks, &save)) != NULL)
+		v[n++] = w;
+	if (wrap) {
+		v[n++] = argv[2];
+		if (*argc > 3)
+			v[n++] = args;
+	} else {
+		v[n++] = files;
+		v[n++] = argv[2];
+	}
+	for (i = 3; i < *argc; i++)
+		v[n++] = argv[i];
+	*argc = n;
+	return v;
+}
+
 void
 options_parse(struct config *cfg, int argc, char **argv)
 {
@@ -232,6 +295,7 @@ options_parse(struct config *cfg, int argc, char **argv)
 	int c, idx, first, i;
 
 	options_defaults(cfg);
+	argv = shebang(&argc, argv);
 	/* Run as sem, fanout is GNU's sem: --semaphore. */
 	cfg->semaphore = argc > 0 && (strcmp(argv[0], "sem") == 0 ||
 	    ((name_end = strrchr(argv[0], '/')) != NULL &&

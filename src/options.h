@@ -114,6 +114,7 @@ struct config {
 	int		 trim_left, trim_right;	/* --trim */
 	int		 trim_set;	/* --trim given, else as --colsep says */
 	int		 header;	/* --header : */
+	int		 skip_first_line; /* of the first source */
 	int		 skip_empty;	/* -r */
 	long		 total;		/* --total; -1 unknown */
 

@@ -617,6 +617,18 @@ h_trc(struct opt_state *st, const struct opt_def *d, const char *opt,
 	st->cfg->cleanup = 1;
 }
 
+/* --shebang and --shebang-wrap are only the first word of a #! line. */
+static void
+h_shebang(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	(void)st;
+	(void)d;
+	(void)val;
+	util_die(0, "%s must be the first option, on a script's #! line",
+	    opt);
+}
+
 #define FIELD(f)	.field = offsetof(struct config, f)
 #define FLAG(f)		.kind = KIND_FLAG, FIELD(f), .value = 1
 #define STRING(f)	.kind = KIND_STRING, FIELD(f)
@@ -681,6 +693,16 @@ const struct opt_def options_table[] = {
 	  .help = "run the jobs in random order (input read first)" },
 	{ "", { "trim" }, .group = GROUP_INPUT, REQ("l|r|lr|n"),
 	  HANDLER(h_trim), .help = "trim blanks from values (--colsep: lr)" },
+	{ "", { "skip-first-line" }, .group = GROUP_INPUT,
+	  FLAG(skip_first_line),
+	  .help = "the first record of the first source is not input" },
+	{ "", { "shebang" }, .aliases = { "hashbang" }, .group = GROUP_INPUT,
+	  HANDLER(h_shebang),
+	  .help = "as a #! line's first option: the script's lines\n"
+	  "after the first are the input" },
+	{ "", { "shebang-wrap" }, .group = GROUP_INPUT, HANDLER(h_shebang),
+	  .help = "as a #! line's first option, before a PROGRAM:\n"
+	  "PROGRAM runs the script once per argument" },
 	{ "", { "header" }, .group = GROUP_INPUT, REQ(":|N"),
 	  HANDLER(h_header),
 	  .help = "the first record names the columns: {name};\n"

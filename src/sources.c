@@ -44,6 +44,7 @@ struct srcstate {
 	char		**hdr;		/* --header names */
 	size_t		 nhdr;
 	int		 hdr_done;
+	int		 skipped;	/* --skip-first-line's record */
 };
 
 struct sources {
@@ -154,6 +155,10 @@ record_in(struct sources *sr, size_t s, char *base, size_t off, size_t len,
 	size_t first = out->n, clen = sr->cols.buf.len, i;
 	struct span *sp;
 
+	if (s == 0 && sr->cfg->skip_first_line && !ss->skipped) {
+		ss->skipped = 1;
+		return 0;
+	}
 	if (reader_is_end(&sr->rules, p, len))
 		return -1;
 	if (sr->rules.skip_blank && reader_blank(p, len))
@@ -595,15 +600,19 @@ sources_read(struct sources *sr)
 	return r;
 }
 
-/* --header: the streamed source's first record, and every name. */
+/*
+ * What comes before the streamed source's input: --skip-first-line's
+ * record, --header's; then every header's names.
+ */
 static int
 header_read(struct sources *sr)
 {
 	size_t g, s, k, off, len;
 	int r;
 
-	while (sr->streamed && sr->cfg->header && !sr->ss[0].hdr_done &&
-	    !sr->sdone) {
+	while (sr->streamed && !sr->sdone &&
+	    ((sr->cfg->skip_first_line && !sr->ss[0].skipped) ||
+	    (sr->cfg->header && !sr->ss[0].hdr_done))) {
 		r = reader_record(&sr->rd, &off, &len, 1);
 		if (r < 0) {
 			snprintf(sr->msg, sr->msgsize, "cannot read '%s'",
