@@ -82,7 +82,10 @@ exec_worker_send(int fd, const void *a, size_t alen, const void *b,
 struct wk {
 	int		 sock;
 	char		*rbuf;		/* a message received */
-	char		*obuf;		/* an M_OUT being sent */
+	char		*obuf;		/* an M_OUT being filled or sent */
+	size_t		 held;		/* output bytes in obuf */
+	int		 held_stream;	/* theirs: 1 or 2 */
+	int		 batch;		/* fill obuf before sending */
 	char		*str;		/* the job's strings */
 	size_t		 strcap;
 	char		**vec;		/* its argv, then its envp */
@@ -231,27 +234,51 @@ wk_close(struct wk *w, int i)
 	}
 }
 
-/* Count and forward n bytes of the job's stream, read into obuf. */
+/* Send what obuf holds as one M_OUT. */
+static void
+wk_flush(struct wk *w)
+{
+	struct msg_small m = { .type = M_OUT, .arg = w->held_stream };
+
+	if (w->held == 0)
+		return;
+	memcpy(w->obuf, &m, sizeof(m));
+	wk_send(w, w->obuf, sizeof(m) + w->held);
+	w->held = 0;
+}
+
+/*
+ * Count n bytes of the job's stream, read into obuf after what it holds,
+ * and forward them.  Output the coordinator holds until the job ends
+ * (not live) waits in obuf until it is nearly full: a job writing in
+ * small pieces costs the coordinator a wakeup per 48 KiB or more, not
+ * per piece.  Live output goes at once.
+ */
 static void
 wk_sink(void *ctx, int stream, char *p, size_t n)
 {
-	struct msg_small m = { .type = M_OUT, .arg = stream };
 	struct wk *w = ctx;
 
 	/* A live job only counts: nothing is held here. */
 	engine_take(&w->job, stream, p, n);
-	memcpy(p - sizeof(m), &m, sizeof(m));
-	wk_send(w, p - sizeof(m), sizeof(m) + n);
+	w->held += n;
+	w->held_stream = stream;
+	if (!w->batch || CHUNK - w->held < CHUNK / 4)
+		wk_flush(w);
 }
 
 /* Forward one chunk of what the pipe holds now; close it at its end. */
 static void
 wk_pump(struct wk *w, int i)
 {
-	char *p = w->obuf + sizeof(struct msg_small);
+	char *p;
 	ssize_t n;
 
-	n = engine_read(w->fd[i], p, CHUNK);
+	/* One M_OUT carries one stream. */
+	if (w->held > 0 && w->held_stream != i + 1)
+		wk_flush(w);
+	p = w->obuf + sizeof(struct msg_small) + w->held;
+	n = engine_read(w->fd[i], p, CHUNK - w->held);
 	if (n > 0)
 		wk_sink(w, i + 1, p, (size_t)n);
 	else if (n < 0)
@@ -264,6 +291,7 @@ wk_done(struct wk *w)
 {
 	struct msg_done d = { .type = M_DONE };
 
+	wk_flush(w);
 	if (w->in >= 0) {
 		close(w->in);
 		w->in = -1;
@@ -292,6 +320,9 @@ wk_reap(struct wk *w)
 		return 0;
 	}
 	w->reaped = 1;
+	/* engine_drain reads each piece into the same place: send each. */
+	wk_flush(w);
+	w->batch = 0;
 	for (i = 0; i < 2; i++) {
 		if (w->fd[i] >= 0)
 			engine_drain(w->fd[i], i + 1,
@@ -386,6 +417,8 @@ wk_run(struct wk *w, size_t n)
 	/* Live: engine_take only counts; the coordinator holds output. */
 	memset(&w->job, 0, sizeof(w->job));
 	w->job.live = 1;
+	w->held = 0;
+	w->batch = !(h.flags & F_LIVE);
 	w->reaped = 0;
 	w->stopped = 0;
 	while ((r = wk_spawn(w, w->vec[0], argv, envp,

@@ -20,7 +20,9 @@
  *			was reaped already
  *	from a worker
  *	M_STARTED	the job's pid, right after it was spawned
- *	M_OUT		up to 64 KiB of its stdout (1) or stderr (2)
+ *	M_OUT		up to 64 KiB of its stdout (1) or stderr (2); held
+ *			output (not F_LIVE) is gathered into messages of
+ *			48 KiB or more, save the last before M_DONE
  *	M_DONE		it ended and was reaped: how, its rusage, its end time
  *
  * A job that writes nothing costs one message in and two out.
