@@ -23,17 +23,17 @@
  * Shortage (EMFILE, ENFILE, EAGAIN, ENOMEM on a pipe, a spawn, a thread
  * or a worker): never a job's failure.  What start() itself runs short
  * of, it returns, and the job was not taken.  What a job's worker runs
- * short of later (thread and process modes spawn there) the worker
- * waits out by spawn.h's back-off; the job is held meanwhile and has no
- * pid.
+ * short of later (thread and process modes spawn there, async in a
+ * spawner thread) the worker waits out by spawn.h's back-off; the job
+ * is held meanwhile and has no pid.
  *
  * Signals before a pid: a signal for a held job that has no pid yet is
  * kept.  One that would end a process (spawn_sig_ends) means the job is
  * never spawned; done() reports it JOB_SIGNALED by that signal, as if
  * it had run and died of it.  A stop is applied as soon as the job is
- * spawned, unless a SIGCONT came after it.  async spawns inside start(),
- * so a job it holds always has a pid.  A signal for a job after it was
- * reaped does nothing.  tests/conform.c holds every engine to this.
+ * spawned, unless a SIGCONT came after it.  async hands the spawn to
+ * its spawner threads, so a job it holds may have no pid yet too.  A
+ * signal for a job after it was reaped does nothing.  tests/conform.c holds every engine to this.
  */
 #ifndef FANOUT_EXEC_H
 #define FANOUT_EXEC_H
