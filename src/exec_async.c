@@ -12,6 +12,7 @@
  * while a batch of events is processed and handed back after it, so no
  * event of the batch can refer to a job that is gone.
  */
+#include "budget.h"
 #include "engine.h"
 #include "exec.h"
 #include "job.h"
@@ -144,7 +145,8 @@ static int
 pool_init(struct exec *e)
 {
 	struct pool *p = &e->pool;
-	long cpus;
+	unsigned long long limit;
+	long cpus, used;
 	int r;
 
 	p->qtail = &p->qhead;
@@ -166,6 +168,15 @@ pool_init(struct exec *e)
 	cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	p->max = cpus < 1 ? 1 : cpus > SPAWNERS_MAX ? SPAWNERS_MAX :
 	    (int)cpus;
+	/*
+	 * Spawners are tasks of the process limit beside the jobs': only
+	 * where it leaves thousands to spare (budget.h), so that under a
+	 * tight one a job costs one task as the budget counts it, and the
+	 * loop's thread spawns as it always did.
+	 */
+	(void)budget_procs(e->cfg->jobs + p->max, 1, &limit, &used);
+	if (limit != 0)
+		p->max = 0;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
 	pthread_cond_init(&p->kept, NULL);
@@ -274,7 +285,7 @@ pool_grow(struct exec *e)
 	int r;
 
 	if (p->idle > 0 || p->n >= p->max)
-		return 0;
+		return p->n > 0 ? 0 : -EAGAIN;
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, SPAWNER_STACK);
 	/* Spawners block every signal: the loop's thread takes them. */
