@@ -24,7 +24,7 @@ _fanout_takes_arg()
 	--res | -S | --sshlogin | --sshloginfile | --slf | --ssh | \
 	--sshdelay | --workdir | --wd | --transferfile | --tf | --return | \
 	--trc | --basefile | --bf | --joblog | --jl | --report | --total | \
-	--total-jobs | --runs)
+	--total-jobs | --runs | -J | --profile)
 		return 0 ;;
 	--*)
 		return 1 ;;
@@ -121,6 +121,11 @@ _fanout()
 	--tmpdir)
 		_filedir -d
 		return ;;
+	-J | --profile)
+		local dir=${XDG_CONFIG_HOME:-$HOME/.config}/fanout
+		[[ -d $dir ]] && COMPREPLY=($(compgen -W \
+		    "$(command ls -- "$dir")" -- "$cur"))
+		return ;;
 	--trim)
 		COMPREPLY=($(compgen -W 'l r lr n' -- "$cur"))
 		return ;;
@@ -179,8 +184,8 @@ _fanout()
 		    --tagstring --tmpdir --files --quiet --joblog --resume --resume-failed
 		    --retry-failed --report --summary --progress --bar --eta
 		    --total --results --compare --compare= --runs
-		    --will-cite --no-notice --list-options --help
-		    --version -a -0 -d -C -n -N -X -m -L -s -E -r -I -q -v -t -j
+		    --will-cite --no-notice --list-options --profile --help
+		    --version -J -a -0 -d -C -n -N -X -m -L -s -E -r -I -q -v -t -j
 		    -P -S -k -u -h -V' -- "$cur"))
 		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace
 		return

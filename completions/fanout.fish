@@ -15,7 +15,8 @@ set -g __fanout_params -a --arg-file -d --delimiter -C --colsep -n -N \
     --halt-on-error --nice --id --semaphorename --semaphoretimeout --st \
     --tagstring --tmpdir --results --res -S --sshlogin --sshloginfile --slf \
     --ssh --sshdelay --workdir --wd --transferfile --tf --return --trc \
-    --basefile --bf --joblog --jl --report --total --total-jobs --runs
+    --basefile --bf --joblog --jl --report --total --total-jobs --runs -J \
+    --profile
 
 # Whether the command line has no COMMAND yet.
 function __fanout_no_command
@@ -147,6 +148,7 @@ complete -c fanout -n __fanout_no_command -l runs -x -d 'Runs per mode with --co
 complete -c fanout -n __fanout_no_command -l will-cite -d 'Accepted; does nothing'
 complete -c fanout -n __fanout_no_command -l no-notice -d 'Accepted; does nothing'
 complete -c fanout -n __fanout_no_command -l list-options -d 'List the long options'
+complete -c fanout -n __fanout_no_command -s J -l profile -x -a '(command ls (set -q XDG_CONFIG_HOME; and echo $XDG_CONFIG_HOME; or echo ~/.config)/fanout 2>/dev/null)' -d 'Read default options from a profile'
 complete -c fanout -n __fanout_no_command -s h -l help -d 'Print help'
 complete -c fanout -n __fanout_no_command -s V -l version -d 'Print the version'
 complete -c fanout -n __fanout_no_command -l nice -x -d 'Run at this niceness'

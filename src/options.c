@@ -11,8 +11,10 @@
  */
 #include "options_table.h"
 #include "num.h"
+#include "quote.h"
 #include "util.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -283,6 +285,107 @@ shebang(int *argc, char **argv)
 	return v;
 }
 
+/* The words of text into words (what): exits 255 on a quote left open. */
+static void
+split_into(struct buf *words, const char *text, const char *what)
+{
+	if (quote_split(text, words) < 0)
+		util_die(0, "%s: a quote is not closed", what);
+}
+
+/*
+ * -J NAME: $XDG_CONFIG_HOME/fanout/NAME (~/.config/fanout/NAME), or NAME
+ * itself when it holds a '/'.  Its words into words.
+ */
+static void
+profile_read(struct buf *words, const char *name)
+{
+	struct buf path = { 0 }, text = { 0 };
+	const char *base = getenv("XDG_CONFIG_HOME");
+	char chunk[4096];
+	size_t n;
+	FILE *f;
+
+	if (strchr(name, '/') != NULL)
+		buf_adds(&path, name);
+	else if (base != NULL && *base == '/')
+		buf_addf(&path, "%s/fanout/%s", base, name);
+	else
+		buf_addf(&path, "%s/.config/fanout/%s",
+		    getenv("HOME") != NULL ? getenv("HOME") : "", name);
+	if ((f = fopen(path.p, "r")) == NULL)
+		util_die(0, "--profile: cannot read '%s': %s", path.p,
+		    strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&text, chunk, n);
+	if (ferror(f) || memchr(text.p, '\0', text.len) != NULL)
+		util_die(0, "--profile: cannot read '%s'%s", path.p,
+		    ferror(f) ? "" : ": it holds a NUL byte");
+	fclose(f);
+	buf_addc(&text, '\0');
+	split_into(words, text.p, path.p);
+	buf_free(&path);
+	buf_free(&text);
+}
+
+/*
+ * Default options, before the command line's: those of each -J NAME
+ * profile the command line names, then those of $FANOUT, as GNU
+ * parallel's ~/.parallel/NAME and $PARALLEL.  The profiles are found
+ * among the options before the command; an option later in the line
+ * overrides an earlier one.  Sets [*env_from, *env_to) to where
+ * $FANOUT's words are in the argv returned: a --compare pass reads
+ * $FANOUT itself.
+ */
+/* The NUL-ended words in b. */
+static int
+count_words(const struct buf *b)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < b->len; i++)
+		n += b->p[i] == '\0';
+	return n;
+}
+
+static char **
+defaults(int *argc, char **argv, int *env_from, int *env_to)
+{
+	/* Static: the run's argv, for as long as it runs. */
+	static struct buf words;
+	static char **v;
+	const char *env = getenv("FANOUT");
+	char *w;
+	int k, n = 0;
+
+	for (k = 1; k < *argc && argv[k][0] == '-' &&
+	    strcmp(argv[k], "--") != 0; k++) {
+		if ((strcmp(argv[k], "-J") == 0 ||
+		    strcmp(argv[k], "--profile") == 0) && k + 1 < *argc)
+			profile_read(&words, argv[++k]);
+		else if (strncmp(argv[k], "--profile=", 10) == 0)
+			profile_read(&words, argv[k] + 10);
+		else if (strncmp(argv[k], "-J", 2) == 0 && argv[k][2] != '\0')
+			profile_read(&words, argv[k] + 2);
+	}
+	*env_from = 1 + count_words(&words);
+	if (env != NULL)
+		split_into(&words, env, "$FANOUT");
+	*env_to = 1 + count_words(&words);
+	if (words.len == 0)
+		return argv;
+	v = xcalloc((size_t)(*env_to + *argc), sizeof(*v));
+	v[n++] = argv[0];
+	for (w = words.p; w < words.p + words.len; w += strlen(w) + 1)
+		v[n++] = w;
+	for (k = 1; k < *argc; k++)
+		v[n++] = argv[k];
+	v[n] = NULL;
+	*argc = n;
+	return v;
+}
+
 void
 options_parse(struct config *cfg, int argc, char **argv)
 {
@@ -292,10 +395,11 @@ options_parse(struct config *cfg, int argc, char **argv)
 	static struct option *longs;
 	char shorts[128], name[64];
 	const char *name_end;
-	int c, idx, first, i;
+	int c, idx, first, i, env_from, env_to;
 
 	options_defaults(cfg);
 	argv = shebang(&argc, argv);
+	argv = defaults(&argc, argv, &env_from, &env_to);
 	/* Run as sem, fanout is GNU's sem: --semaphore. */
 	cfg->semaphore = argc > 0 && (strcmp(argv[0], "sem") == 0 ||
 	    ((name_end = strrchr(argv[0], '/')) != NULL &&
@@ -303,6 +407,7 @@ options_parse(struct config *cfg, int argc, char **argv)
 	cfg->argc = argc;
 	cfg->argv = argv;
 	cfg->not_passed = xcalloc((size_t)argc + 1, 1);
+	memset(cfg->not_passed + env_from, 1, (size_t)(env_to - env_from));
 	longs = long_options();
 	short_options(shorts, sizeof(shorts));
 	opterr = 0;

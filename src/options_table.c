@@ -956,6 +956,10 @@ const struct opt_def options_table[] = {
 	  HANDLER(h_runs), .flags = OPT_NOT_PASSED,
 	  .help = "with --compare: K runs per mode (default 1)" },
 
+	{ "J", { "profile" }, .group = GROUP_OTHER, REQ("NAME"),
+	  .flags = OPT_NOT_PASSED,
+	  .help = "options from ~/.config/fanout/NAME first (they\n"
+	  "come before $FANOUT's, and these before the line's)" },
 	{ "h", { "help" }, .group = GROUP_OTHER, HANDLER(h_help),
 	  .help = "this text" },
 	{ "V", { "version" }, .group = GROUP_OTHER, HANDLER(h_version),

@@ -12,6 +12,7 @@
  */
 #include "quote.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "util.h"
@@ -149,4 +150,56 @@ quote_inplace(struct buf *b, size_t start, int force)
 #undef PUT
 	b->len = start + out;
 	b->p[b->len] = '\0';
+}
+
+int
+quote_split(const char *s, struct buf *out)
+{
+	int n = 0, inword = 0;
+	char q = 0;
+
+	for (; *s != '\0'; s++) {
+		if (q == '\'') {
+			if (*s == '\'')
+				q = 0;
+			else
+				buf_addc(out, *s);
+			continue;
+		}
+		if (q == '"') {
+			if (*s == '"')
+				q = 0;
+			else if (*s == '\\' && s[1] != '\0' &&
+			    strchr("\\\"$`", s[1]) != NULL)
+				buf_addc(out, *++s);
+			else
+				buf_addc(out, *s);
+			continue;
+		}
+		if (*s == ' ' || *s == '\t' || *s == '\n') {
+			if (inword)
+				buf_addc(out, '\0');
+			inword = 0;
+			continue;
+		}
+		if (*s == '#' && !inword) {
+			while (s[1] != '\0' && s[1] != '\n')
+				s++;
+			continue;
+		}
+		if (!inword)
+			n++;
+		inword = 1;
+		if (*s == '\'' || *s == '"')
+			q = *s;
+		else if (*s == '\\' && s[1] != '\0')
+			buf_addc(out, *++s);
+		else
+			buf_addc(out, *s);
+	}
+	if (q != 0)
+		return -EINVAL;
+	if (inword)
+		buf_addc(out, '\0');
+	return n;
 }

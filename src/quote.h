@@ -27,4 +27,15 @@ int	quote_is_plain(const char *s, size_t len);
  */
 void	quote_inplace(struct buf *b, size_t start, int force);
 
+/*
+ * The other way: split s into words as a shell would, expanding
+ * nothing.  Blanks (space, tab, newline) separate words; a backslash
+ * takes the next byte as it is; '...' keeps what it holds; "..." too,
+ * but a backslash before \, ", $ or ` takes that byte; a # starting a
+ * word begins a comment, to the end of the line.  The words, each
+ * NUL-ended, are appended to out.  Returns their number, or -EINVAL
+ * for a quote never closed.
+ */
+int	quote_split(const char *s, struct buf *out);
+
 #endif
