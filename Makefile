@@ -79,7 +79,7 @@ build/conform: tests/conform.c $(filter-out build/main.o,$(OBJS)) $(HDRS) \
 # file but those of ONCE_TESTS, which run in ONCE_MODE only.
 suite = files="$(MODE_TESTS)"; \
 	[ $$m != $(ONCE_MODE) ] || files="$$files $(ONCE_TESTS)"; \
-	FANOUT_MODE=$$m FANOUT=$(CURDIR)/$(1) $(BATS) $(BATS_FLAGS) $$files
+	FANOUT_MODE=$$m FANOUT_BIN=$(CURDIR)/$(1) $(BATS) $(BATS_FLAGS) $$files
 
 test: fanout build/fault.so build/conform $(UNIT_TESTS)
 	@sh tests/deps test
@@ -107,10 +107,10 @@ check: check-headers check-layers build/fault.so fuzz-smoke
 	done
 	@echo "== mode thread (TSan)"; \
 	TSAN_OPTIONS=halt_on_error=1:exitcode=99 \
-	FANOUT_MODE=thread FANOUT=$(CURDIR)/fanout-tsan $(BATS) $(BATS_FLAGS) \
+	FANOUT_MODE=thread FANOUT_BIN=$(CURDIR)/fanout-tsan $(BATS) $(BATS_FLAGS) \
 		$(MODE_TESTS)
 	@echo "== mode async (poll backend)"; \
-	FANOUT_MODE=async FANOUT=$(CURDIR)/fanout-poll $(BATS) $(BATS_FLAGS) \
+	FANOUT_MODE=async FANOUT_BIN=$(CURDIR)/fanout-poll $(BATS) $(BATS_FLAGS) \
 		$(MODE_TESTS)
 
 fanout-asan: $(SRCS) $(HDRS) Makefile

@@ -1,10 +1,13 @@
-# Shared by every test file: the binary under test, a private temp dir as
-# the working directory, and the fixtures on PATH.  FANOUT_MODE (set by
-# `make test` for each mode) selects the mode under test.
+# Shared by every test file: the binary under test ($FANOUT_BIN), a
+# private temp dir as the working directory, and the fixtures on PATH.
+# FANOUT_MODE (set by `make test` for each mode) selects the mode under
+# test.
 
 bats_require_minimum_version 1.5.0
 
-export FANOUT=${FANOUT:-$BATS_TEST_DIRNAME/../fanout}
+export FANOUT_BIN=${FANOUT_BIN:-$BATS_TEST_DIRNAME/../fanout}
+# fanout takes default options from $FANOUT: the tests start with none.
+unset FANOUT
 FIXTURES=$BATS_TEST_DIRNAME/fixtures
 PATH=$FIXTURES:$PATH
 export FANOUT_MODE=${FANOUT_MODE:-async}
@@ -29,7 +32,7 @@ setup() {
 }
 
 fanout() {
-	"$FANOUT" "$@"
+	"$FANOUT_BIN" "$@"
 }
 
 # The whole of stdin, with a trailing newline made visible.
@@ -118,7 +121,7 @@ teardown() {
 # INT in background jobs" does not apply.
 spawn_fanout() {
 	set -m
-	"$FANOUT" "$@" > out 2> err &
+	"$FANOUT_BIN" "$@" > out 2> err &
 	pid=$!
 	set +m
 }

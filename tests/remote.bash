@@ -71,7 +71,7 @@ teardown() {
 
 # fanout with the test server's ssh.
 rfanout() {
-	"$FANOUT" --ssh "$FANOUT_SSH" "$@"
+	"$FANOUT_BIN" --ssh "$FANOUT_SSH" "$@"
 }
 
 # node_home NODE: the home directory of node1..node3, lost1 or lost2.

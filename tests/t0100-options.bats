@@ -198,7 +198,7 @@ load helper
 	for opt in --help --version --list-options; do
 		run --separate-stderr fanout "$opt"
 		[ "$status" -eq 0 ]
-		run --separate-stderr bash -c '"$FANOUT" "$1" > /dev/full' _ "$opt"
+		run --separate-stderr bash -c '"$FANOUT_BIN" "$1" > /dev/full' _ "$opt"
 		[ "$status" -eq 255 ]
 		[[ "$stderr" == *"cannot write to standard output: No space left on device" ]]
 	done

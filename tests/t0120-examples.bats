@@ -6,7 +6,7 @@ load helper
 setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1
 	mkdir -p bin
-	ln -sf "$FANOUT" bin/fanout
+	ln -sf "$FANOUT_BIN" bin/fanout
 	PATH=$PWD/bin:$PATH
 	EX=$BATS_TEST_DIRNAME/../examples
 }

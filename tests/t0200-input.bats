@@ -475,7 +475,7 @@ load helper
 
 @test "input streams: a job runs as soon as its record has arrived" {
 	# b comes only once a's output has been read.
-	exec 5< <( (echo a; waitfor got-a; echo b) | "$FANOUT" echo 3>&- )
+	exec 5< <( (echo a; waitfor got-a; echo b) | "$FANOUT_BIN" echo 3>&- )
 	read -r -t 20 first <&5 || :
 	touch got-a
 	read -r -t 20 second <&5 || :
@@ -486,11 +486,11 @@ load helper
 
 @test "memory does not grow with the number of records" {
 	[ -x /usr/bin/time ] || skip "/usr/bin/time is not installed"
-	if ldd "$FANOUT" 2>/dev/null | grep -q -e libasan -e libtsan; then
+	if ldd "$FANOUT_BIN" 2>/dev/null | grep -q -e libasan -e libtsan; then
 		skip "peak RSS means nothing under a sanitizer"
 	fi
 	seq 1000000 > in
-	/usr/bin/time -f %M -o rss "$FANOUT" --dry-run echo < in > out
+	/usr/bin/time -f %M -o rss "$FANOUT_BIN" --dry-run echo < in > out
 	[ "$(wc -l < out)" -eq 1000000 ]
 	[ "$(tail -1 out)" = "echo 1000000" ]
 	# Peak RSS in KiB: under 8 MiB for 1,000,000 records.
@@ -550,19 +550,19 @@ load helper
 }
 
 @test "a NUL byte in input read without -0 is warned of once; -0 reads it" {
-	run --separate-stderr bash -c 'printf "a\0b\nc\0d\n" | "$FANOUT" -k echo'
+	run --separate-stderr bash -c 'printf "a\0b\nc\0d\n" | "$FANOUT_BIN" -k echo'
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf 'a\nc')" ]
 	[ "$stderr" = "fanout: standard input holds a NUL byte: a value ends there in the command line (for NUL-separated input use -0)" ]
-	run --separate-stderr bash -c 'printf "a\0b\0" | "$FANOUT" -0 -k echo'
+	run --separate-stderr bash -c 'printf "a\0b\0" | "$FANOUT_BIN" -0 -k echo'
 	[ "$output" = "$(printf 'a\nb')" ]
 	[ -z "$stderr" ]
 }
 
 @test "reading records from a terminal says so, and how to end it" {
 	command -v script >/dev/null || skip "script(1) is not installed"
-	script -qec "$FANOUT echo" /dev/null < /dev/null > tty.out
+	script -qec "$FANOUT_BIN echo" /dev/null < /dev/null > tty.out
 	grep -q "reading input from the terminal, one record per line (end it with Ctrl-D)" tty.out
-	script -qec "$FANOUT echo ::: a" /dev/null < /dev/null > tty.out
+	script -qec "$FANOUT_BIN echo ::: a" /dev/null < /dev/null > tty.out
 	run ! grep -q "reading input from the terminal" tty.out
 }

@@ -221,7 +221,7 @@ lines_of() {
 
 @test "--pipe: a closed downstream ends the run" {
 	seq 200000 > in
-	run --separate-stderr bash -c '"$FANOUT" --pipe --block 1k -k cat < in | head -n 1'
+	run --separate-stderr bash -c '"$FANOUT_BIN" --pipe --block 1k -k cat < in | head -n 1'
 	[ "$status" -eq 0 ]
 	[ "$output" = "1" ]
 }
@@ -260,7 +260,7 @@ lines_of() {
 	seq 10 > in
 	# The first temp file open is the block's: fail it for good.
 	run --separate-stderr with_faults open:ENOSPC:1:1000 \
-	    "$FANOUT" --pipe -N 5 'cat' < in
+	    "$FANOUT_BIN" --pipe -N 5 'cat' < in
 	[ "$status" -ne 0 ]
 	[[ "$stderr" == *"cannot keep a block of input"*"No space left"* ]]
 }
@@ -268,7 +268,7 @@ lines_of() {
 @test "--pipe: short of descriptors for a block, fanout waits and loses none" {
 	seq 10 > in
 	run --separate-stderr with_faults open:EMFILE:1:3 \
-	    "$FANOUT" --pipe -N 5 -k cat < in
+	    "$FANOUT_BIN" --pipe -N 5 -k cat < in
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(seq 10)" ]
 }

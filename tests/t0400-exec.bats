@@ -74,7 +74,7 @@ load helper
 }
 
 @test "a function exported from bash works as a command" {
-	run bash -c 'f() { echo "f got $1"; }; export -f f; SHELL=/bin/bash "$FANOUT" f ::: a'
+	run bash -c 'f() { echo "f got $1"; }; export -f f; SHELL=/bin/bash "$FANOUT_BIN" f ::: a'
 	[ "$status" -eq 0 ]
 	[ "$output" = "f got a" ]
 }
@@ -84,27 +84,27 @@ load helper
 	for sh in /bin/sh /usr/bin/fish -; do
 		run --separate-stderr bash -c 'f() { echo "f got $1 ${BASH_VERSION:+in bash}"; }; export -f f
 		    if [ "$1" = - ]; then unset SHELL; else SHELL=$1; fi
-		    "$FANOUT" -k f ::: a b' _ "$sh"
+		    "$FANOUT_BIN" -k f ::: a b' _ "$sh"
 		[ "$status" -eq 0 ]
 		[ "$output" = "$(printf 'f got a in bash\nf got b in bash')" ]
 	done
 	# A command that calls none keeps the shell it had.
 	run --separate-stderr bash -c 'f() { :; }; export -f f
-	    SHELL=/bin/sh "$FANOUT" "echo \${BASH_VERSION:-not bash}; : ff" ::: a'
+	    SHELL=/bin/sh "$FANOUT_BIN" "echo \${BASH_VERSION:-not bash}; : ff" ::: a'
 	[ "$output" = "not bash" ]
 	# Without a command, input lines may call one.
 	run --separate-stderr bash -c 'f() { echo "f got $1"; }; export -f f
-	    echo "f x" | SHELL=/bin/sh "$FANOUT"'
+	    echo "f x" | SHELL=/bin/sh "$FANOUT_BIN"'
 	[ "$output" = "f got x" ]
 	# An explicit job shell wins.
 	run --separate-stderr bash -c 'f() { :; }; export -f f
-	    PARALLEL_SHELL=/bin/sh "$FANOUT" f ::: a'
+	    PARALLEL_SHELL=/bin/sh "$FANOUT_BIN" f ::: a'
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == *"f: not found"* ]]
 }
 
 @test "--env NAME is checked; local jobs have the whole environment" {
-	run --separate-stderr env MYVAR=v "$FANOUT" --env MYVAR --env my-func 'echo $MYVAR {}' ::: a
+	run --separate-stderr env MYVAR=v "$FANOUT_BIN" --env MYVAR --env my-func 'echo $MYVAR {}' ::: a
 	[ "$status" -eq 0 ]
 	[ "$output" = "v a" ]
 	for bad in '$MYVAR' 'A=1' ''; do
@@ -232,7 +232,7 @@ load helper
 }
 
 @test "-j beyond the descriptor limit is lowered with one warning" {
-	run --separate-stderr bash -c 'ulimit -n 200; "$FANOUT" -j 100 -k echo ::: a b'
+	run --separate-stderr bash -c 'ulimit -n 200; "$FANOUT_BIN" -j 100 -k echo ::: a b'
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf 'a\nb')" ]
 	[ "$(grep -c 'descriptor limit' <<<"$stderr")" -eq 1 ]

@@ -54,7 +54,7 @@ load helper
 
 @test "held output spills into --tmpdir as an unlinked 0600 file" {
 	mkdir spill
-	"$FANOUT" --tmpdir spill 'head -c 3000000 /dev/zero; waitfor seen; : {}' ::: 1 > /dev/null &
+	"$FANOUT_BIN" --tmpdir spill 'head -c 3000000 /dev/zero; waitfor seen; : {}' ::: 1 > /dev/null &
 	pid=$!
 	wait_until 20 spilled "$pid"
 	touch seen
@@ -88,7 +88,7 @@ spilled() {
 
 @test "--line-buffer writes lines as they come" {
 	# Each job's first line must reach the file while the job still runs.
-	"$FANOUT" -j2 --lb 'echo {}-start; waitfor go-{}; echo {}-end' ::: a b > out &
+	"$FANOUT_BIN" -j2 --lb 'echo {}-start; waitfor go-{}; echo {}-end' ::: a b > out &
 	pid=$!
 	wait_until 20 grep -qx a-start out
 	wait_until 20 grep -qx b-start out
@@ -152,7 +152,7 @@ spilled() {
 @test "-k stops starting jobs while too much waits behind a slow one" {
 	# Job 1 runs until the test has seen fanout stop starting jobs: the
 	# count of started jobs holds still for a second.
-	"$FANOUT" -j2 -k 'if [ {} = 1 ]; then waitfor go; fi; touch started.{}; echo {}' ::: $(seq 200) > out &
+	"$FANOUT_BIN" -j2 -k 'if [ {} = 1 ]; then waitfor go; fi; touch started.{}; echo {}' ::: $(seq 200) > out &
 	pid=$!
 	wait_for_file started.2
 	wait_until 30 steady

@@ -26,7 +26,7 @@ whole() {
 JOB='head -c 3000000 /dev/zero | tr "\0" {}'
 
 @test "grouped: large outputs of concurrent jobs into a pipe come out whole and unmixed" {
-	run --separate-stderr bash -c '"$FANOUT" -j4 "$1" ::: a b c d | cat > out' _ "$JOB"
+	run --separate-stderr bash -c '"$FANOUT_BIN" -j4 "$1" ::: a b c d | cat > out' _ "$JOB"
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
 	[ "$(runs out | wc -c)" -eq 4 ]
@@ -35,7 +35,7 @@ JOB='head -c 3000000 /dev/zero | tr "\0" {}'
 }
 
 @test "-k: large outputs of concurrent jobs into a pipe come out whole, in input order" {
-	run --separate-stderr bash -c '"$FANOUT" -j4 -k "$1" ::: a b c d | cat > out' _ "$JOB"
+	run --separate-stderr bash -c '"$FANOUT_BIN" -j4 -k "$1" ::: a b c d | cat > out' _ "$JOB"
 	[ "$status" -eq 0 ]
 	[ "$(runs out)" = abcd ]
 	whole out 3000000 a b c d
@@ -66,7 +66,7 @@ JOB='head -c 3000000 /dev/zero | tr "\0" {}'
 	# in between its halves.
 	for o in --group -k; do
 		rm -f go out done-*
-		"$FANOUT" -j4 $o 'if [ {} = a ]; then
+		"$FANOUT_BIN" -j4 $o 'if [ {} = a ]; then
 			head -c 2000000 /dev/zero | tr "\0" a; waitfor go
 			head -c 2000000 /dev/zero | tr "\0" a
 		else
@@ -87,7 +87,7 @@ JOB='head -c 3000000 /dev/zero | tr "\0" {}'
 }
 
 @test "a large held stdout comes before the job's large stderr, each whole" {
-	run --separate-stderr bash -c '"$FANOUT" -j2 "head -c 2000000 /dev/zero | tr \"\\0\" {}; head -c 2000000 /dev/zero | tr \"\\0\" {} >&2" ::: a b > out 2> err'
+	run --separate-stderr bash -c '"$FANOUT_BIN" -j2 "head -c 2000000 /dev/zero | tr \"\\0\" {}; head -c 2000000 /dev/zero | tr \"\\0\" {} >&2" ::: a b > out 2> err'
 	[ "$status" -eq 0 ]
 	[ "$(runs out | wc -c)" -eq 2 ]
 	[ "$(runs err | wc -c)" -eq 2 ]
@@ -97,7 +97,7 @@ JOB='head -c 3000000 /dev/zero | tr "\0" {}'
 
 @test "a reader that leaves in the middle of large held output ends fanout with SIGPIPE, silently" {
 	start=$SECONDS
-	run bash -c '"$FANOUT" -j2 -k "head -c 3000000 /dev/zero; : {}" ::: 1 2 3 4 5 6 2> err | head -c 100000 > /dev/null; echo "${PIPESTATUS[0]}"'
+	run bash -c '"$FANOUT_BIN" -j2 -k "head -c 3000000 /dev/zero; : {}" ::: 1 2 3 4 5 6 2> err | head -c 100000 > /dev/null; echo "${PIPESTATUS[0]}"'
 	[ $((SECONDS - start)) -lt 20 ]
 	[ "$output" = 141 ]
 	[ ! -s err ]
@@ -105,14 +105,14 @@ JOB='head -c 3000000 /dev/zero | tr "\0" {}'
 
 @test "many 1 MiB outputs into a pipe: every byte once, nothing mixed" {
 	run --separate-stderr bash -c 'printf "%s\n" a b c d e f g h i j k l m n o p |
-	    "$FANOUT" -j2 "head -c 1048576 /dev/zero | tr \"\\0\" {}" | cat > out'
+	    "$FANOUT_BIN" -j2 "head -c 1048576 /dev/zero | tr \"\\0\" {}" | cat > out'
 	[ "$status" -eq 0 ]
 	[ "$(runs out | wc -c)" -eq 16 ]
 	whole out 1048576 a b c d e f g h i j k l m n o p
 }
 
 @test "a job alternating small writes to stdout and stderr keeps each stream whole and in order" {
-	run --separate-stderr bash -c '"$FANOUT" -j2 "i=0; while [ \$i -lt 3000 ]; do echo {}out\$i; echo {}err\$i >&2; i=\$((i + 1)); done" ::: a b > out 2> err'
+	run --separate-stderr bash -c '"$FANOUT_BIN" -j2 "i=0; while [ \$i -lt 3000 ]; do echo {}out\$i; echo {}err\$i >&2; i=\$((i + 1)); done" ::: a b > out 2> err'
 	[ "$status" -eq 0 ]
 	for s in out err; do
 		for j in a b; do

@@ -18,7 +18,7 @@ spawn_faulty() {
 	local spec=$1
 	shift
 	set -m
-	with_faults "$spec" exec "$FANOUT" "$@" > out 2> err &
+	with_faults "$spec" exec "$FANOUT_BIN" "$@" > out 2> err &
 	pid=$!
 	set +m
 }
@@ -133,7 +133,7 @@ start_one_of_two() {
 	# Measured under a limit in force too (async starts spawner threads
 	# only under one with thousands to spare).
 	set -m
-	"${as_user[@]}" prlimit --nproc=1000 "$FANOUT" -j2 "$cmd" ::: 1 2 \
+	"${as_user[@]}" prlimit --nproc=1000 "$FANOUT_BIN" -j2 "$cmd" ::: 1 2 \
 	    > out 2> err &
 	pid=$!
 	set +m
@@ -148,7 +148,7 @@ start_one_of_two() {
 	wait_until 10 no_tasks_of "$uid"
 
 	set -m
-	"${as_user[@]}" prlimit --nproc=$((tasks - 1)) "$FANOUT" -j2 "$cmd" \
+	"${as_user[@]}" prlimit --nproc=$((tasks - 1)) "$FANOUT_BIN" -j2 "$cmd" \
 	    ::: 1 2 > out 2> err &
 	pid=$!
 	set +m
@@ -162,7 +162,7 @@ start_one_of_two() {
 @test "a job's pipes that cannot be made yet are waited for, not its failure" {
 	# pipe2 from the third call on is the jobs', in every mode.
 	run --separate-stderr with_faults pipe2:EMFILE:3:4 \
-	    "$FANOUT" -j2 -k 'echo out-{}; echo err-{} >&2' ::: 1 2 3 4 5
+	    "$FANOUT_BIN" -j2 -k 'echo out-{}; echo err-{} >&2' ::: 1 2 3 4 5
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf 'out-%s\n' 1 2 3 4 5)" ]
 	[ "$stderr" = "$(printf 'err-%s\n' 1 2 3 4 5)" ]
@@ -170,7 +170,7 @@ start_one_of_two() {
 
 @test "a file table that is full is waited for, not a job's failure" {
 	run --separate-stderr with_faults pipe2:ENFILE:3:6 \
-	    "$FANOUT" -j2 -k --joblog log 'echo {}' ::: 1 2 3 4 5
+	    "$FANOUT_BIN" -j2 -k --joblog log 'echo {}' ::: 1 2 3 4 5
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf '%s\n' 1 2 3 4 5)" ]
 	[ -z "$stderr" ]
@@ -183,7 +183,7 @@ start_one_of_two() {
 	# The first attempt meets ENOEXEC; then the shell's spawn and the
 	# next two attempts fail for want of processes.
 	run --separate-stderr with_faults posix_spawn:EAGAIN:2:3 \
-	    "$FANOUT" -j1 -k ./noshebang ::: a b
+	    "$FANOUT_BIN" -j1 -k ./noshebang ::: a b
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf 'via sh: a\nvia sh: b')" ]
 	[ -z "$stderr" ]

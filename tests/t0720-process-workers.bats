@@ -64,7 +64,7 @@ else
 	touch listed
 fi
 EOF
-	TMPDIR=$PWD/spill "$FANOUT" -j2 -k --joblog jl --report rep -a in \
+	TMPDIR=$PWD/spill "$FANOUT_BIN" -j2 -k --joblog jl --report rep -a in \
 	    sh job.sh {} > out 2> err &
 	pid=$!
 	exec 7> in
@@ -97,7 +97,7 @@ while [ ! -e "$gate" ]; do
 	sleep 0.05
 done
 EOF
-	TMPDIR=$PWD/spill "$FANOUT" -j2 -a in sh job.sh {} > out 2> err &
+	TMPDIR=$PWD/spill "$FANOUT_BIN" -j2 -a in sh job.sh {} > out 2> err &
 	pid=$!
 	exec 7> in
 	echo go1 >&7
@@ -128,7 +128,7 @@ no_procs_with() {
 	# before it could tell the coordinator the job's pid.
 	m="$PWD/orphan-$$"
 	run --separate-stderr with_faults posix_spawn:DIE:1 \
-	    "$FANOUT" --retries 2 "sleep 600; : $m {}" ::: 1
+	    "$FANOUT_BIN" --retries 2 "sleep 600; : $m {}" ::: 1
 	left=0
 	until_ok 10 no_procs_with "$m" || left=1
 	# The test started them: end the groups it left, whatever happened.

@@ -25,7 +25,7 @@ start_fault() {
 	# it crashes the plain build (make check's ASan run reports it).
 	export GLIBC_TUNABLES=glibc.malloc.tcache_count=0:glibc.malloc.perturb=165
 	run --separate-stderr with_faults "$(start_fault 3)" \
-	    timeout -k 5 30 "$FANOUT" -k -j3 --halt now,fail=1 \
+	    timeout -k 5 30 "$FANOUT_BIN" -k -j3 --halt now,fail=1 \
 	    'case {} in 1) exec sleep 60;; 2) echo two; exit 3;; *) touch ran.{};; esac' ::: 1 2 3
 	[ "$status" -eq 3 ]
 	[ "$output" = "two" ]
@@ -37,7 +37,7 @@ start_fault() {
 	mkfifo never
 	# Job 1 (the head) blocks opening a fifo nobody writes; 2 and 3
 	# fail; from 4 on jobs mark that they started and block too.
-	run --separate-stderr timeout -k 5 30 "$FANOUT" -k -j3 --halt now,fail=2 \
+	run --separate-stderr timeout -k 5 30 "$FANOUT_BIN" -k -j3 --halt now,fail=2 \
 	    'case {} in 1) cat never;; 2|3) echo out {}; exit 1;; *) touch started.{}; cat never;; esac' \
 	    ::: 1 2 3 4 5 6 7
 	[ "$status" -eq 2 ]
@@ -49,7 +49,7 @@ start_fault() {
 
 @test "-k: --halt now,success=2 halts when two jobs succeeded, though the head runs on" {
 	mkfifo never
-	run --separate-stderr timeout -k 5 30 "$FANOUT" -k -j3 --halt now,success=2 \
+	run --separate-stderr timeout -k 5 30 "$FANOUT_BIN" -k -j3 --halt now,success=2 \
 	    'case {} in 1) cat never;; 2|3) echo out {};; *) touch started.{}; cat never;; esac' \
 	    ::: 1 2 3 4 5 6 7
 	[ "$status" -eq 0 ]
@@ -78,7 +78,7 @@ start_fault() {
 	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
 	    run --separate-stderr strace -f -qq -o trace \
 	    -e trace=poll,epoll_wait,epoll_pwait \
-	    "$FANOUT" --timeout 30d 'sleep 0.2; echo {}' ::: 1
+	    "$FANOUT_BIN" --timeout 30d 'sleep 0.2; echo {}' ::: 1
 	[ "$status" -eq 0 ]
 	[ "$output" = "1" ]
 	grep -q 'poll\|epoll_wait' trace
@@ -88,7 +88,7 @@ start_fault() {
 }
 
 @test "--timeout 30d lets a short job end normally" {
-	run --separate-stderr timeout -k 5 30 "$FANOUT" -k --timeout 30d \
+	run --separate-stderr timeout -k 5 30 "$FANOUT_BIN" -k --timeout 30d \
 	    'sleep 0.1; echo {}' ::: a b
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf 'a\nb')" ]
@@ -100,7 +100,7 @@ start_fault() {
 	# -j 200 needs more than 256 descriptors; -j0 raises to the hard limit.
 	for j in 200 0; do
 		run --separate-stderr sh -c \
-		    'ulimit -Sn 256 && exec "$FANOUT" -j '$j' "ulimit -n; : {}" ::: x y'
+		    'ulimit -Sn 256 && exec "$FANOUT_BIN" -j '$j' "ulimit -n; : {}" ::: x y'
 		[ "$status" -eq 0 ]
 		[ "$output" = "$(printf '256\n256')" ]
 	done
@@ -110,7 +110,7 @@ start_fault() {
 	mkfifo b2
 	# Job a's first attempt, the head, waits until b's second attempt
 	# runs, so b's first attempt failed while b was not the head.
-	run --separate-stderr timeout -k 5 30 "$FANOUT" -k --lb -j2 --retries 2 \
+	run --separate-stderr timeout -k 5 30 "$FANOUT_BIN" -k --lb -j2 --retries 2 \
 	    'echo try {} $FANOUT_ATTEMPT
 	     case {}$FANOUT_ATTEMPT in a1) read x < b2; exit 1;; b1) exit 1;;
 	     b2) echo > b2;; esac' ::: a b

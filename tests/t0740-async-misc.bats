@@ -11,7 +11,7 @@ load helper
 		for n in 1 2 3 4 5 6 7 8 9 10 11 12; do
 			run --separate-stderr with_faults \
 			    "epoll_ctl:$err:$n:3" timeout -k 5 60 \
-			    "$FANOUT" -j4 -k 'echo {}' ::: $(seq 20)
+			    "$FANOUT_BIN" -j4 -k 'echo {}' ::: $(seq 20)
 			echo "$err from call $n: status $status"
 			[ "$status" -eq 0 ]
 			[ "$output" = "$(seq 20)" ]
@@ -26,7 +26,7 @@ load helper
 	for n in 1 2 3 4 5 6 7 8; do
 		# timeout watches fanout itself, so that a hang ends in a kill.
 		run --separate-stderr bash -c 'with_faults "$1" \
-		    timeout -k 5 60 "$FANOUT" -j1 echo ::: 1 2 3 | cat
+		    timeout -k 5 60 "$FANOUT_BIN" -j1 echo ::: 1 2 3 | cat
 		    exit "${PIPESTATUS[0]}"' _ "epoll_ctl:ENOMEM:$n:1"
 		echo "call $n: status $status"
 		[ "$status" -eq 0 ]
@@ -63,7 +63,7 @@ load helper
 		echo 'exit=0 signal=0 start=1.000 runtime=0.000 command=old' \
 		    > R/1/status
 		run --separate-stderr with_faults "fsync:EIO:$n:1" \
-		    "$FANOUT" --results R echo ::: a
+		    "$FANOUT_BIN" --results R echo ::: a
 		echo "fsync $n: status $status: $stderr"
 		[ "$status" -ne 0 ]
 		[[ "$stderr" == *"cannot write output: Input/output error"* ]]
@@ -74,7 +74,7 @@ load helper
 
 @test "--results reports a failure to sync the directory of a status" {
 	run --separate-stderr with_faults "fsync:EIO:4:1" \
-	    "$FANOUT" --results R echo ::: a
+	    "$FANOUT_BIN" --results R echo ::: a
 	[ "$status" -ne 0 ]
 	[[ "$stderr" == *"cannot write output: Input/output error"* ]]
 }

@@ -12,7 +12,7 @@ spawn_faulty() {
 	local spec=$1
 	shift
 	set -m
-	with_faults "$spec" exec "$FANOUT" "$@" > out 2> err &
+	with_faults "$spec" exec "$FANOUT_BIN" "$@" > out 2> err &
 	pid=$!
 	set +m
 }
@@ -51,7 +51,7 @@ exits() {
 	# calls each, so there one slot makes it the third job's.
 	if [ "$FANOUT_MODE" = process ]; then j=1; else j=8; fi
 	run --separate-stderr with_faults posix_spawn:ENOSYS:3:1 \
-	    timeout -k 5 60 "$FANOUT" -j$j --joblog log 'echo {}' \
+	    timeout -k 5 60 "$FANOUT_BIN" -j$j --joblog log 'echo {}' \
 	    ::: $(seq 40)
 	[ "$status" -eq 1 ]
 	[ "$(awk -F '\t' 'NR > 1 && $7 == 126' log | wc -l)" -eq 1 ]
@@ -64,7 +64,7 @@ exits() {
 
 @test "spawns short of processes are waited out and every job runs" {
 	run --separate-stderr with_faults posix_spawn:EAGAIN:1:12 \
-	    timeout -k 5 60 "$FANOUT" -j8 -k 'echo {}' ::: $(seq 40)
+	    timeout -k 5 60 "$FANOUT_BIN" -j8 -k 'echo {}' ::: $(seq 40)
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(seq 40)" ]
 	[ -z "$stderr" ]
@@ -113,7 +113,7 @@ has_pids() {
 @test "1,000 short sleeps at -j1000 all complete" {
 	[ "$(ulimit -u)" = unlimited ] || [ "$(ulimit -u)" -ge 4000 ] ||
 	    skip "needs a process limit of 4000 (ulimit -u)"
-	run --separate-stderr timeout -k 5 120 "$FANOUT" -j1000 \
+	run --separate-stderr timeout -k 5 120 "$FANOUT_BIN" -j1000 \
 	    'sleep 0.2; echo {}' ::: $(seq 1000)
 	[ "$status" -eq 0 ]
 	[ "$(sort -n <<<"$output")" = "$(seq 1000)" ]

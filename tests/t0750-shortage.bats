@@ -105,7 +105,7 @@ did_all_or_refused() {
 	for n in $(seq 6 24); do
 		rm -f jl out err
 		status=0
-		ASAN_OPTIONS=$no_leak_check prlimit --nofile=$n:$n timeout -k 5 60 "$FANOUT" -j8 --joblog jl 'echo {}' ::: $(seq 12) > out 2> err || status=$?
+		ASAN_OPTIONS=$no_leak_check prlimit --nofile=$n:$n timeout -k 5 60 "$FANOUT_BIN" -j8 --joblog jl 'echo {}' ::: $(seq 12) > out 2> err || status=$?
 		did_all_or_refused "$n" descriptor 12
 		[ "$status" -ne 0 ] ||
 		    [ "$(grep -vc 'fits* in the descriptor limit' err)" -eq 0 ]
@@ -116,7 +116,7 @@ did_all_or_refused() {
 @test "each job-start shortage fails no job and loses nothing" {
 	for spec in "${start_faults[@]}"; do
 		rm -f jl
-		with_faults "$spec" timeout -k 5 30 "$FANOUT" -j3 --joblog jl 'echo {}' ::: $(seq 8) > out 2> err && st=0 || st=$?
+		with_faults "$spec" timeout -k 5 30 "$FANOUT_BIN" -j3 --joblog jl 'echo {}' ::: $(seq 8) > out 2> err && st=0 || st=$?
 		[ "$st" -eq 0 ] || { echo "$spec: status $st: $(cat err)"; false; }
 		delivered 8 || { echo "$spec: $(cat out err)"; false; }
 		[ ! -s err ] || { echo "$spec: $(cat err)"; false; }
@@ -126,7 +126,7 @@ did_all_or_refused() {
 @test "Ctrl-C ends a run whose spawns back off, delivering what finished" {
 	# Job 1 starts; every later spawn fails, for ever.
 	faults posix_spawn:EAGAIN:2
-	spawn env "${fenv[@]}" "$FANOUT" -j1 --joblog jl 'echo {}' ::: 1 2 3
+	spawn env "${fenv[@]}" "$FANOUT_BIN" -j1 --joblog jl 'echo {}' ::: 1 2 3
 	wait_for_lines jl 2
 	interrupt
 	[ "$status" -eq 130 ]
@@ -140,7 +140,7 @@ did_all_or_refused() {
 	# in the output order queue without having started.  Stopping must
 	# neither deliver nor touch it.
 	faults pipe2:EMFILE:5
-	spawn env "${fenv[@]}" "$FANOUT" -j1 -k --joblog jl 'echo {}' ::: 1 2 3
+	spawn env "${fenv[@]}" "$FANOUT_BIN" -j1 -k --joblog jl 'echo {}' ::: 1 2 3
 	wait_for_lines jl 2
 	interrupt
 	[ "$status" -eq 130 ]
@@ -151,7 +151,7 @@ did_all_or_refused() {
 }
 
 @test "a temp file refused for lack of space names the job, delivers the rest, exits 255" {
-	run --separate-stderr with_faults open:ENOSPC:1 "$FANOUT" -j1 --joblog jl 'if [ {} = 2 ]; then head -c 3000000 /dev/zero; else echo {}; touch ran-{}; fi' ::: 1 2 3
+	run --separate-stderr with_faults open:ENOSPC:1 "$FANOUT_BIN" -j1 --joblog jl 'if [ {} = 2 ]; then head -c 3000000 /dev/zero; else echo {}; touch ran-{}; fi' ::: 1 2 3
 	[ "$status" -eq 255 ]
 	[ "$output" = 1 ]
 	[[ "$stderr" == *"job 2"*"No space left on device"* ]]
@@ -164,7 +164,7 @@ did_all_or_refused() {
 	small=$PWD/small
 	mkdir small
 	mount -t tmpfs -o size=1m tmpfs small || { small=; skip "cannot mount a tmpfs here"; }
-	TMPDIR=$small run --separate-stderr "$FANOUT" -j1 --joblog jl 'if [ {} = 2 ]; then head -c 3000000 /dev/zero; else echo {}; touch ran-{}; fi' ::: 1 2 3
+	TMPDIR=$small run --separate-stderr "$FANOUT_BIN" -j1 --joblog jl 'if [ {} = 2 ]; then head -c 3000000 /dev/zero; else echo {}; touch ran-{}; fi' ::: 1 2 3
 	[ "$status" -eq 255 ]
 	[ "$output" = 1 ]
 	[[ "$stderr" == *"job 2"*"$small"*"No space left on device"* ]]
@@ -186,7 +186,7 @@ nobody_setup() {
 	    skip "uid $uid already runs processes, which count against its limit"
 	nbdir=$(mktemp -d /tmp/fanout-nproc.XXXXXX)
 	chmod 755 "$nbdir"
-	cp "$FANOUT" "$nbdir/fanout"
+	cp "$FANOUT_BIN" "$nbdir/fanout"
 	mkdir -m 777 "$nbdir/w"
 	nb=$nbdir/fanout
 	cd "$nbdir/w"
@@ -271,7 +271,7 @@ stalled_reader() {
 
 @test "a stalled reader loses nothing once it drains" {
 	stalled_reader
-	"$FANOUT" -j4 --joblog jl 'lines {}; touch ran-{}' ::: 1 2 3 4 5 6 7 8 ::: 20000 > o 2> err &
+	"$FANOUT_BIN" -j4 --joblog jl 'lines {}; touch ran-{}' ::: 1 2 3 4 5 6 7 8 ::: 20000 > o 2> err &
 	pid=$!
 	wait_for_file stalled
 	# A job is delivered only once it has ended, so by now one has run;
@@ -296,7 +296,7 @@ stalled_reader() {
 	# write, drops what the reader would not take, and ends the run.
 	stalled_reader
 	set -m
-	"$FANOUT" -j2 --joblog jl 'if [ {} = 1 ]; then lines 1 20000; else recordpid job.pid; exec sleep 900; fi' ::: 1 2 > o 2> err &
+	"$FANOUT_BIN" -j2 --joblog jl 'if [ {} = 1 ]; then lines 1 20000; else recordpid job.pid; exec sleep 900; fi' ::: 1 2 > o 2> err &
 	pid=$!
 	set +m
 	wait_for_file stalled
@@ -313,7 +313,7 @@ stalled_reader() {
 	# and job 5's large output is held, and spilled, until it ends.
 	for spec in "${start_faults[@]}" open:ENOSPC:1; do
 		for m in process thread async; do
-			with_faults "$spec" timeout -k 5 30 "$FANOUT" --mode "$m" -j1 'if [ {} = 5 ]; then head -c 3000000 /dev/zero | wc -c; else echo {}; fi' ::: $(seq 8) > "$m.out" 2> "$m.err" && st=0 || st=$?
+			with_faults "$spec" timeout -k 5 30 "$FANOUT_BIN" --mode "$m" -j1 'if [ {} = 5 ]; then head -c 3000000 /dev/zero | wc -c; else echo {}; fi' ::: $(seq 8) > "$m.out" 2> "$m.err" && st=0 || st=$?
 			echo "$st" > "$m.st"
 		done
 		for m in thread async; do

@@ -81,7 +81,7 @@ fanout_stopped() {
 
 @test "a SIGHUP ignored at start stays ignored (nohup)" {
 	set -m
-	(trap '' HUP; exec "$FANOUT" -j1 -k 'touch started-{}; waitfor hup-sent; echo {}' ::: 1 2 3 > out 2> err) &
+	(trap '' HUP; exec "$FANOUT_BIN" -j1 -k 'touch started-{}; waitfor hup-sent; echo {}' ::: 1 2 3 > out 2> err) &
 	pid=$!
 	set +m
 	wait_for_file started-1
@@ -124,7 +124,7 @@ fanout_stopped() {
 	start=$SECONDS
 	# The jobs write a line and go on running: fanout has nothing more
 	# to write, and must notice the reader leaving all the same.
-	run bash -c 'seq 100000 | "$FANOUT" --line-buffer -j2 "echo {}; sh -c \"recordpid job-{}.pid; exec sleep 900\" & wait" 2> err | head -1; echo "${PIPESTATUS[1]}"'
+	run bash -c 'seq 100000 | "$FANOUT_BIN" --line-buffer -j2 "echo {}; sh -c \"recordpid job-{}.pid; exec sleep 900\" & wait" 2> err | head -1; echo "${PIPESTATUS[1]}"'
 	[ $((SECONDS - start)) -lt 10 ]
 	[ "${lines[0]}" = 1 ] || [ "${lines[0]}" = 2 ]
 	[ "${lines[1]}" = 141 ]
@@ -136,7 +136,7 @@ fanout_stopped() {
 
 @test "a closed pipe with fast jobs ends promptly too" {
 	start=$SECONDS
-	run bash -c 'seq 100000 | "$FANOUT" -j2 echo 2> err | head -1; echo "${PIPESTATUS[1]}"'
+	run bash -c 'seq 100000 | "$FANOUT_BIN" -j2 echo 2> err | head -1; echo "${PIPESTATUS[1]}"'
 	[ $((SECONDS - start)) -lt 10 ]
 	[ "${lines[1]}" = 141 ]
 	[ ! -s err ]

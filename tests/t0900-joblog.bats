@@ -98,7 +98,7 @@ seqs() {
 
 @test "jobs ended by a signal to fanout are not logged" {
 	set -m
-	"$FANOUT" -j2 --joblog jl 'if [ {} = 2 ]; then recordpid job.pid; exec sleep 900; fi; echo {}' ::: 1 2 > out 2> err &
+	"$FANOUT_BIN" -j2 --joblog jl 'if [ {} = 2 ]; then recordpid job.pid; exec sleep 900; fi; echo {}' ::: 1 2 > out 2> err &
 	pid=$!
 	set +m
 	wait_for_lines jl 2
@@ -136,7 +136,7 @@ seqs() {
 @test "after kill -9, --resume runs exactly the jobs not logged" {
 	# Job 100 cannot end before the kill, so the first run cannot finish.
 	set -m
-	"$FANOUT" -j10 --joblog jl 'if [ {} = 100 ]; then waitfor killed; fi; sleep 0.0$((RANDOM % 5)); echo {}' ::: $(seq 300) > out1 2>/dev/null &
+	"$FANOUT_BIN" -j10 --joblog jl 'if [ {} = 100 ]; then waitfor killed; fi; sleep 0.0$((RANDOM % 5)); echo {}' ::: $(seq 300) > out1 2>/dev/null &
 	pid=$!
 	set +m
 	wait_for_lines jl 61

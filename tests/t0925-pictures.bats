@@ -8,7 +8,7 @@ load helper
 # and stderr; what the terminal received goes to the file tty.out.
 on_tty() {
 	command -v script >/dev/null || skip "script(1) is not installed"
-	local cols=$1 cmd="$FANOUT" a
+	local cols=$1 cmd="$FANOUT_BIN" a
 	shift
 	for a in "$@"; do
 		cmd+=" $(printf '%q' "$a")"

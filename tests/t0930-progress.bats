@@ -9,7 +9,7 @@ load helper
 # what the terminal received goes to the file tty.out.
 on_tty() {
 	command -v script >/dev/null || skip "script(1) is not installed"
-	local cmd="$FANOUT" a
+	local cmd="$FANOUT_BIN" a
 	for a in "$@"; do
 		cmd+=" $(printf '%q' "$a")"
 	done
@@ -39,7 +39,7 @@ screen() {
 }
 
 @test "from a pipe there is no total, only counts and a rate" {
-	run --separate-stderr sh -c 'seq 5 | "$FANOUT" --bar --eta true'
+	run --separate-stderr sh -c 'seq 5 | "$FANOUT_BIN" --bar --eta true'
 	[[ "$stderr" =~ ^fanout:\ 5\ done,\ 0\ running,\ [0-9.]+/s\ in ]]
 }
 
@@ -72,7 +72,7 @@ screen() {
 }
 
 @test "--total N gives the total when it cannot be known" {
-	run --separate-stderr sh -c 'seq 3 | "$FANOUT" --progress --total 10 true'
+	run --separate-stderr sh -c 'seq 3 | "$FANOUT_BIN" --progress --total 10 true'
 	[[ "$stderr" == "fanout: 3/10 done,"* ]]
 }
 
@@ -114,7 +114,7 @@ screen() {
 
 @test "on a terminal the line never wraps" {
 	command -v script >/dev/null || skip "script(1) is not installed"
-	script -qfec "stty cols 50; $FANOUT --bar 'sleep 0.2; : {}' ::: 1 2 3" /dev/null > tty.out
+	script -qfec "stty cols 50; $FANOUT_BIN --bar 'sleep 0.2; : {}' ::: 1 2 3" /dev/null > tty.out
 	screen > shown
 	awk '{ if (length($0) > 49) bad = 1 } END { exit bad }' shown
 }

@@ -6,7 +6,7 @@ load helper
 
 # The modes this binary has, one per line, as its error message lists them.
 modes() {
-	"$FANOUT" --mode no-such-mode true 2>&1 |
+	"$FANOUT_BIN" --mode no-such-mode true 2>&1 |
 	    sed -n 's/.*(choose \(.*\))$/\1/p' | tr -d ' ' | tr , '\n'
 }
 
@@ -52,7 +52,7 @@ rows() {
 }
 
 @test "standard input is read once and fed to every pass" {
-	run --separate-stderr sh -c 'seq 20 | "$FANOUT" --compare --runs 2 --report r.json true'
+	run --separate-stderr sh -c 'seq 20 | "$FANOUT_BIN" --compare --runs 2 --report r.json true'
 	[ "$status" -eq 0 ]
 	[ "${lines[0]%%,*}" = "20 jobs" ]
 	[ "$(jq -c '.compare.jobs' r.json | sort -u)" = 20 ]
@@ -60,10 +60,10 @@ rows() {
 
 @test "an input source that is a pipe is read once and fed to every pass" {
 	seq 7 > f
-	run --separate-stderr bash -c '"$FANOUT" --compare --report r.json true :::: <(seq 3) f'
+	run --separate-stderr bash -c '"$FANOUT_BIN" --compare --report r.json true :::: <(seq 3) f'
 	[ "$status" -eq 0 ]
 	[ "$(jq -c '.compare.jobs' r.json | sort -u)" = 21 ]
-	run --separate-stderr sh -c '"$FANOUT" --compare --report r.json true :::: /dev/stdin f < f'
+	run --separate-stderr sh -c '"$FANOUT_BIN" --compare --report r.json true :::: /dev/stdin f < f'
 	[ "$status" -eq 0 ]
 	[ "$(jq -c '.compare.jobs' r.json | sort -u)" = 49 ]
 }

@@ -43,7 +43,7 @@ setup() {
 
 @test "kill -9 of a holder frees its slot" {
 	# Not the fanout function: $! must be fanout itself.
-	"$FANOUT" --semaphore --fg --id k 'recordpid job.pid; exec waitfor never' &
+	"$FANOUT_BIN" --semaphore --fg --id k 'recordpid job.pid; exec waitfor never' &
 	holder=$!
 	wait_for_file job.pid
 	# The one slot is held: a caller that gives up at once is refused.
@@ -71,7 +71,7 @@ setup() {
 }
 
 @test "run as sem, fanout is --semaphore" {
-	ln -s "$FANOUT" sem
+	ln -s "$FANOUT_BIN" sem
 	run --separate-stderr ./sem --fg --id s 'echo via sem'
 	[ "$status" -eq 0 ]
 	[ "$output" = "via sem" ]

@@ -259,7 +259,7 @@ teardown() {
 	# one slot for 2 s: the loop must sleep until b ends, not spin on
 	# the retry's passed deadline (which burned about a second of CPU).
 	TIMEFORMAT='%U %S'
-	{ time "$FANOUT" -j1 --retries 2 --retry-delay 0.1 \
+	{ time "$FANOUT_BIN" -j1 --retries 2 --retry-delay 0.1 \
 	    'if [ {} = a ] && [ $FANOUT_ATTEMPT = 1 ]; then exit 1; fi; [ {} = b ] && sleep 2; echo {}' \
 	    ::: a b > out 2> err; } 2> cpu
 	[ "$(sort out)" = "$(printf 'a\nb')" ]

@@ -35,7 +35,7 @@ GROUP_JOB="trap 'touch leader-term; exit 1' TERM; sh -c 'trap \"\" TERM; recordp
 
 @test "-u: a job's child that ignores TERM does not hold the caller's pipe" {
 	# Before, the child kept cat reading until cat's own time limit.
-	run bash -c '"$FANOUT" -u --timeout 3 "$1" ::: 1 2> err |
+	run bash -c '"$FANOUT_BIN" -u --timeout 3 "$1" ::: 1 2> err |
 	    timeout 20 cat > out; echo "${PIPESTATUS[*]}"' sh "$GROUP_JOB"
 	[ "$output" = "1 0" ]
 	[ -f ready ] && [ -f leader-term ]
@@ -46,7 +46,7 @@ GROUP_JOB="trap 'touch leader-term; exit 1' TERM; sh -c 'trap \"\" TERM; recordp
 # thousand values fill a command line.
 @test "-X: values in two words of one command fit the kernel's limit" {
 	seq 20000 > in
-	run --separate-stderr bash -c 'ulimit -s 512 && "$FANOUT" -X echo "a{}" "b{}" < in > out'
+	run --separate-stderr bash -c 'ulimit -s 512 && "$FANOUT_BIN" -X echo "a{}" "b{}" < in > out'
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
 	[ "$(wc -w < out)" -eq 40000 ]
@@ -59,7 +59,7 @@ GROUP_JOB="trap 'touch leader-term; exit 1' TERM; sh -c 'trap \"\" TERM; recordp
 
 @test "-m: a word with several {} fits the kernel's limit" {
 	seq 20000 > in
-	run --separate-stderr bash -c 'ulimit -s 512 && "$FANOUT" -m echo "x{}{}" < in > out'
+	run --separate-stderr bash -c 'ulimit -s 512 && "$FANOUT_BIN" -m echo "x{}{}" < in > out'
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
 	[ "$(grep -c . out)" -ge 2 ]
@@ -114,7 +114,7 @@ every_at_least() {
 }
 
 @test "-j 0 under 50 descriptors runs several jobs at once and says how many" {
-	run --separate-stderr bash -c 'ulimit -n 50 && exec "$FANOUT" -j0 "$1" ::: $(seq 20)' sh "$RENDEZVOUS"
+	run --separate-stderr bash -c 'ulimit -n 50 && exec "$FANOUT_BIN" -j0 "$1" ::: $(seq 20)' sh "$RENDEZVOUS"
 	[ "$status" -eq 0 ]
 	every_at_least 6
 	[[ "$stderr" =~ ^"fanout: -j 0: only "([0-9]+)" jobs fit in the descriptor limit (50); running "([0-9]+)" at once"$ ]]
@@ -127,14 +127,14 @@ every_at_least() {
 }
 
 @test "-j 0 under 50 descriptors says nothing when every job fits" {
-	run --separate-stderr bash -c 'ulimit -n 50 && exec "$FANOUT" -j0 "$1" ::: 1 2 3 4 5 6' sh "$RENDEZVOUS"
+	run --separate-stderr bash -c 'ulimit -n 50 && exec "$FANOUT_BIN" -j0 "$1" ::: 1 2 3 4 5 6' sh "$RENDEZVOUS"
 	[ "$status" -eq 0 ]
 	every_at_least 6
 	[ -z "$stderr" ]
 }
 
 @test "a -j cut by the descriptor limit is said on stderr" {
-	run --separate-stderr bash -c 'ulimit -n 50 && exec "$FANOUT" -j 40 "echo {}" ::: 1 2'
+	run --separate-stderr bash -c 'ulimit -n 50 && exec "$FANOUT_BIN" -j 40 "echo {}" ::: 1 2'
 	[ "$status" -eq 0 ]
 	[[ "$stderr" =~ ^"fanout: -j 40: only "[0-9]+" jobs fit in the descriptor limit (50); running "[0-9]+" at once"$ ]]
 }

@@ -159,13 +159,13 @@ under_tty() {
 
 @test "-o and --open-tty give jobs the terminal as stdin" {
 	cmd='test -t 0 && echo tty || echo none; : {}'
-	run under_tty "$FANOUT" -k -o "$cmd" ::: 1 2
+	run under_tty "$FANOUT_BIN" -k -o "$cmd" ::: 1 2
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(printf 'tty\r\ntty\r')" ]
 	ours=$output
-	run under_tty "$FANOUT" -k --open-tty "$cmd" ::: 1
+	run under_tty "$FANOUT_BIN" -k --open-tty "$cmd" ::: 1
 	[ "$output" = "$(printf 'tty\r')" ]
-	run under_tty "$FANOUT" -k "$cmd" ::: 1
+	run under_tty "$FANOUT_BIN" -k "$cmd" ::: 1
 	[ "$output" = "$(printf 'none\r')" ]
 	command -v parallel > /dev/null ||
 	    skip "GNU parallel is not installed: nothing to compare with"
@@ -175,7 +175,7 @@ under_tty() {
 
 @test "-o without a terminal: jobs read /dev/null, as GNU's" {
 	# setsid: no controlling terminal, whoever runs the suite.
-	run --separate-stderr setsid -w "$FANOUT" -k -o 'cat; echo {}' ::: 1 \
+	run --separate-stderr setsid -w "$FANOUT_BIN" -k -o 'cat; echo {}' ::: 1 \
 	    <<< in
 	[ "$status" -eq 0 ]
 	[ "$output" = 1 ]

@@ -25,7 +25,7 @@ script() {
 }
 
 @test "a --shebang script's lines after the first are the input" {
-	script s.sh "#!$FANOUT --shebang -k -r echo got" a 'b c' '' 'd'
+	script s.sh "#!$FANOUT_BIN --shebang -k -r echo got" a 'b c' '' 'd'
 	run --separate-stderr ./s.sh
 	[ "$status" -eq 0 ]
 	[ "$output" = $'got a\ngot b c\ngot d' ]
@@ -33,7 +33,7 @@ script() {
 }
 
 @test "a --shebang script's arguments are more input files" {
-	script s.sh "#!$FANOUT --shebang -k echo" a b
+	script s.sh "#!$FANOUT_BIN --shebang -k echo" a b
 	printf '1\n2\n' > more
 	run --separate-stderr ./s.sh more
 	[ "$status" -eq 0 ]
@@ -44,7 +44,7 @@ script() {
 }
 
 @test "a --shebang script's failing job fails as any job does" {
-	script s.sh "#!$FANOUT --shebang -k sh -c 'echo \$0; exit \$0'" 0 3 0
+	script s.sh "#!$FANOUT_BIN --shebang -k sh -c 'echo \$0; exit \$0'" 0 3 0
 	run --separate-stderr ./s.sh
 	[ "$status" -eq 1 ]
 	[ "$output" = $'0\n3\n0' ]
@@ -52,14 +52,14 @@ script() {
 }
 
 @test "--shebang-wrap runs the script once per argument, through its program" {
-	script w.sh "#!$FANOUT --shebang-wrap -k /bin/sh" 'echo "[$1] $#"'
+	script w.sh "#!$FANOUT_BIN --shebang-wrap -k /bin/sh" 'echo "[$1] $#"'
 	run --separate-stderr ./w.sh a 'b c' d
 	[ "$status" -eq 0 ]
 	[ "$output" = $'[a] 1\n[b c] 1\n[d] 1' ]
 }
 
 @test "--shebang-wrap without arguments takes the values from stdin" {
-	script w.sh "#!$FANOUT --shebang-wrap -k /bin/sh" 'echo "<$1>"'
+	script w.sh "#!$FANOUT_BIN --shebang-wrap -k /bin/sh" 'echo "<$1>"'
 	run --separate-stderr ./w.sh < <(printf 'x\ny z\n')
 	[ "$status" -eq 0 ]
 	[ "$output" = $'<x>\n<y z>' ]

@@ -16,7 +16,7 @@ load helper
 same_as_gnu() {
 	local gstatus
 	# $ONLY is split into words on purpose.
-	{ "$FANOUT" -k $ONLY "$@" < "${IN:-/dev/null}" 2> same.err &&
+	{ "$FANOUT_BIN" -k $ONLY "$@" < "${IN:-/dev/null}" 2> same.err &&
 	    echo 0 > st || echo $? > st; } | cut -f "${FIELDS:-1-}" > same.out
 	status=$(cat st)
 	output=$(cat same.out)

@@ -7,7 +7,7 @@ load helper
 
 modes() {
 	for m in process thread async; do
-		if "$FANOUT" --mode "$m" --dry-run true ::: x >/dev/null 2>&1; then
+		if "$FANOUT_BIN" --mode "$m" --dry-run true ::: x >/dev/null 2>&1; then
 			echo "$m"
 		fi
 	done
@@ -28,9 +28,9 @@ modes() {
 	)
 	for c in "${cases[@]}"; do
 		eval "set -- $c"
-		FANOUT_MODE=async "$FANOUT" "$@" > ref.out 2> ref.err && ref=0 || ref=$?
+		FANOUT_MODE=async "$FANOUT_BIN" "$@" > ref.out 2> ref.err && ref=0 || ref=$?
 		for m in $(modes); do
-			FANOUT_MODE=$m "$FANOUT" "$@" > got.out 2> got.err && st=0 || st=$?
+			FANOUT_MODE=$m "$FANOUT_BIN" "$@" > got.out 2> got.err && st=0 || st=$?
 			cmp ref.out got.out || { echo "stdout differs in $m: $c"; false; }
 			cmp ref.err got.err || { echo "stderr differs in $m: $c"; diff ref.err got.err; false; }
 			[ "$st" -eq "$ref" ] || { echo "status $st != $ref in $m: $c"; false; }
@@ -43,7 +43,7 @@ modes() {
 	# in process mode) once the parent is idle, waiting for it: after 10
 	# jobs and after 210, so that a leak of one per job shows 200.
 	for m in $(modes); do
-		FANOUT_MODE=$m "$FANOUT" -j1 -k 'if [ $(({} % 200)) = 10 ]; then sleep 0.3; ls /proc/$PPID/fd | wc -l; fi' ::: $(seq 300) > counts
+		FANOUT_MODE=$m "$FANOUT_BIN" -j1 -k 'if [ $(({} % 200)) = 10 ]; then sleep 0.3; ls /proc/$PPID/fd | wc -l; fi' ::: $(seq 300) > counts
 		[ "$(wc -l < counts)" -eq 2 ]
 		[ "$(sed -n 1p counts)" -eq "$(sed -n 2p counts)" ] || { echo "$m: $(cat counts)"; false; }
 	done
@@ -52,7 +52,7 @@ modes() {
 @test "a job in any mode inherits only 0, 1, 2 and what fanout inherited" {
 	expected=$(fds | sort -n | tr '\n' ' ')
 	for m in $(modes); do
-		got=$(FANOUT_MODE=$m "$FANOUT" 'fds | sort -n | tr "\n" " "; : {}' ::: 1)
+		got=$(FANOUT_MODE=$m "$FANOUT_BIN" 'fds | sort -n | tr "\n" " "; : {}' ::: 1)
 		[ "$got" = "$expected" ] || { echo "$m: $got vs $expected"; false; }
 	done
 }

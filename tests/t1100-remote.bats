@@ -358,13 +358,13 @@ gone_within() {
 }
 
 @test "--onall and --nonall refuse what cannot go with them" {
-	run --separate-stderr "$FANOUT" --onall echo ::: a
+	run --separate-stderr "$FANOUT_BIN" --onall echo ::: a
 	[ "$status" -eq 255 ]
 	[[ $stderr == *"--onall runs on the hosts of -S"* ]]
-	run --separate-stderr "$FANOUT" -S node1 --nonall echo ::: a
+	run --separate-stderr "$FANOUT_BIN" -S node1 --nonall echo ::: a
 	[ "$status" -eq 255 ]
 	[[ $stderr == *"--nonall takes no input"* ]]
-	run --separate-stderr "$FANOUT" -S node1 --onall --pipe cat
+	run --separate-stderr "$FANOUT_BIN" -S node1 --onall --pipe cat
 	[ "$status" -eq 255 ]
 }
 
