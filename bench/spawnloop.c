@@ -6,8 +6,13 @@
  * the least any job runner can do on this machine: whatever fanout costs
  * beyond it is fanout's overhead.
  *
- * usage: spawnloop [-s] N P
+ * usage: spawnloop [-s] [-k K] N P
  *	-s	run each job as /bin/sh -c true instead of /bin/true
+ *	-k K	run K such loops side by side, forked together, each with
+ *		its share of the N jobs and of the P slots, and wait for
+ *		them all.  One loop is one thread: on a machine with K
+ *		cores, K loops are the machine's limit, which a runner
+ *		spawning from several cores may approach.
  *
  * Exit status: 0 if every job exited 0, 1 if any did not, 2 on a usage
  * or spawn error.
@@ -25,6 +30,8 @@ extern char **environ;
 
 static void	usage(void);
 static long	number(const char *, const char *, long);
+static int	loop_run(char **, long, long);
+static int	loops_run(char **, long, long, long);
 
 /* Writable copies: posix_spawn takes char *const[], not const char *. */
 static char s_true[] = "/bin/true", s_sh[] = "/bin/sh", s_c[] = "-c",
@@ -35,7 +42,7 @@ static char *argv_sh[] = { s_sh, s_c, s_cmd, NULL };
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: spawnloop [-s] N P\n");
+	fprintf(stderr, "usage: spawnloop [-s] [-k K] N P\n");
 	exit(2);
 }
 
@@ -56,27 +63,13 @@ number(const char *what, const char *s, long min)
 	return v;
 }
 
-int
-main(int argc, char *argv[])
+/* The loop itself: 0, 1 if a job failed, 2 on a spawn error. */
+static int
+loop_run(char **av, long n, long p)
 {
-	char **av = argv_true;
-	long n, p, started = 0, running = 0, failed = 0;
+	long started = 0, running = 0, failed = 0;
 	pid_t pid;
-	int c, r, st;
-
-	while ((c = getopt(argc, argv, "s")) != -1) {
-		switch (c) {
-		case 's':
-			av = argv_sh;
-			break;
-		default:
-			usage();
-		}
-	}
-	if (argc - optind != 2)
-		usage();
-	n = number("N", argv[optind], 0);
-	p = number("P", argv[optind + 1], 1);
+	int r, st;
 
 	while (started < n || running > 0) {
 		/* Fill every free slot before blocking in waitpid. */
@@ -106,4 +99,72 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * K loops in K forked children, started back to back, the jobs and slots
+ * shared out as evenly as they go; the worst status of any.  The children
+ * are waited for, so their CPU and their jobs' count in ours.
+ */
+static int
+loops_run(char **av, long n, long p, long k)
+{
+	long i, left = 0;
+	pid_t pid;
+	int st, worst = 0;
+
+	for (i = 0; i < k; i++) {
+		pid = fork();
+		if (pid < 0) {
+			perror("spawnloop: fork");
+			worst = 2;
+			break;
+		}
+		if (pid == 0)
+			_exit(loop_run(av, n / k + (i < n % k),
+			    p / k + (i < p % k)));
+		left++;
+	}
+	while (left > 0) {
+		if (wait(&st) < 0) {
+			if (errno == EINTR)
+				continue;
+			perror("spawnloop: wait");
+			return 2;
+		}
+		left--;
+		if (!WIFEXITED(st))
+			worst = 2;
+		else if (WEXITSTATUS(st) > worst)
+			worst = WEXITSTATUS(st);
+	}
+	return worst;
+}
+
+int
+main(int argc, char *argv[])
+{
+	char **av = argv_true;
+	long n, p, k = 1;
+	int c;
+
+	while ((c = getopt(argc, argv, "sk:")) != -1) {
+		switch (c) {
+		case 's':
+			av = argv_sh;
+			break;
+		case 'k':
+			k = number("-k", optarg, 1);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (argc - optind != 2)
+		usage();
+	n = number("N", argv[optind], 0);
+	p = number("P", argv[optind + 1], k);
+	if (k == 1)
+		return loop_run(av, n, p);
+	return loops_run(av, n, p, k);
 }
