@@ -71,10 +71,11 @@ fmt_ratio() {
 # ---- cells -----------------------------------------------------------
 
 declare -a CELLS=()		# the current workload's cell ids, in order
-declare -A C_LABEL C_CMD C_UNITS C_REF C_KIND C_CPUREF C_OWN C_TARGETS
+declare -A C_LABEL C_CMD C_UNITS C_REF C_KIND C_CPUREF C_OWN C_TARGETS C_JOBREF
+declare -A C_SHORT		# a cell's name in other cells' targets, if not its label
 declare -A S_OK S_WALL S_CPU S_OWN S_RSS	# samples, keyed "id,run"
 
-# cell ID LABEL UNITS CMD [REF KIND [TARGETS [CPUREF OWN]]]
+# cell ID LABEL UNITS CMD [REF KIND [TARGETS [CPUREF OWN [JOBREF]]]]
 #	ID	a short unique name
 #	LABEL	what the table's runner column shows (Markdown)
 #	UNITS	jobs, bytes or records done by one run of CMD
@@ -83,11 +84,13 @@ declare -A S_OK S_WALL S_CPU S_OWN S_RSS	# samples, keyed "id,run"
 #	KIND	time: ratio of time per unit, lower is better;
 #		speed: ratio of units per second, higher is better
 #	TARGETS	space-separated: time<=X speed>=X speed@ID>=X own<=US
-#		wall<=S rss<=MIB
-#	CPUREF	the spawn-loop cell to compare total CPU per job with
+#		cpu<=X (total CPU per unit over CPUREF's) wall<=S rss<=MIB
+#	CPUREF	the cell to compare total CPU per job with (the limit)
 #	OWN	how to get the runner's own CPU: perf (its first thread,
 #		exact for a single-threaded runner) or delta (total CPU
-#		minus what the jobs cost in CPUREF's run: any runner)
+#		minus what the jobs cost in JOBREF's run: any runner)
+#	JOBREF	a single spawn loop measured by perf, whose total CPU
+#		minus its own is what the jobs cost (default CPUREF)
 cell() {
 	local id=$1
 	CELLS+=("$id")
@@ -99,6 +102,7 @@ cell() {
 	C_TARGETS[$id]=${7:-}
 	C_CPUREF[$id]=${8:-}
 	C_OWN[$id]=${9:-}
+	C_JOBREF[$id]=${10:-${8:-}}
 }
 
 # The measuring wrappers.  $MOUT is where each writes its figures.
@@ -190,7 +194,7 @@ cpu_ratio() {
 # own_cpu ID [HOW]: per run, the runner's own CPU in microseconds per unit,
 # by HOW (default the cell's OWN): perf or delta.
 own_cpu() {
-	local id=$1 how=${2:-${C_OWN[$1]}} ref=${C_CPUREF[$1]} r
+	local id=$1 how=${2:-${C_OWN[$1]}} ref=${C_JOBREF[$1]} r
 	for r in $(ok_runs "$id"); do
 		if [ "$how" = perf ]; then
 			[ -n "${S_OWN[$id,$r]}" ] || continue
@@ -235,8 +239,11 @@ targets() {
 		time|speed)
 			ref=${ref:-${C_REF[$id]}}
 			v=$(paired "$id" "$ref" "$metric" | cut -d' ' -f1)
-			s="$metric vs $(plain "${C_LABEL[$ref]}") ${op}${lim}x"
+			s="$metric vs ${C_SHORT[$ref]:-$(plain "${C_LABEL[$ref]}")} ${op}${lim}x"
 			;;
+		cpu)	ref=${ref:-${C_CPUREF[$id]}}
+			v=$(cpu_ratio "$id" "$ref" | cut -d' ' -f1)
+			s="CPU/job vs ${C_SHORT[$ref]:-$(plain "${C_LABEL[$ref]}")} ${op}${lim}x" ;;
 		own)	v=$(own_cpu "$id" | cut -d' ' -f1)
 			s="own CPU ${op}${lim} µs" ;;
 		wall)	v=$(field "$id" S_WALL | stats | cut -d' ' -f1)
@@ -303,7 +310,7 @@ report() {
 			[ -n "$own" ] && own="$(fmt_num "${own%% *}") ${C_OWN[$id]}"
 			# A second opinion: perf misses what the runner costs
 			# its jobs before they exec; delta sees it, noisily.
-			if [ "${C_OWN[$id]}" = perf ] && [ "${C_CPUREF[$id]}" != "$id" ]; then
+			if [ "${C_OWN[$id]}" = perf ] && [ "${C_JOBREF[$id]}" != "$id" ]; then
 				alt=$(own_cpu "$id" delta)
 				[ -n "$alt" ] && own+=" (delta $(fmt_num "${alt%% *}"))"
 			fi
