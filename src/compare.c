@@ -368,13 +368,40 @@ write_report(struct cmp *c)
 	buf_free(&b);
 }
 
+/*
+ * A comparison of passes whose jobs failed compares failures: say which
+ * passes had them, and give the status a plain run with the most failed
+ * jobs would have (1-100 that many, 101 more), so that a script sees it.
+ */
+static int
+failures_report(const struct cmp *c)
+{
+	const struct mode_row *m;
+	long worst = 0, n;
+	size_t i, k;
+
+	for (i = 0; i < c->nrows; i++) {
+		m = &c->rows[i];
+		for (k = 0; k < m->nruns; k++) {
+			if ((n = m->runs[k].cs.failed) <= 0)
+				continue;
+			util_warn(0, "--compare: the %s pass, run %zu of %zu, "
+			    "had %ld failed job%s", m->name, k + 1, m->nruns,
+			    n, n == 1 ? "" : "s");
+			if (n > worst)
+				worst = n;
+		}
+	}
+	return worst > 100 ? 101 : (int)worst;
+}
+
 int
 compare_run(const struct config *cfg)
 {
 	struct cmp cmp = { 0 }, *c = &cmp;
 	struct buf out = { 0 };
 	size_t run, i, nruns = (size_t)cfg->runs;
-	int r;
+	int r, status;
 
 	c->cfg = cfg;
 	modes_parse(c);
@@ -403,6 +430,7 @@ compare_run(const struct config *cfg)
 	if (cfg->report != NULL)
 		write_report(c);
 	buf_free(&out);
+	status = failures_report(c);
 	for (i = 0; i < c->nrows; i++)
 		free(c->rows[i].runs);
 	free(c->argv);
@@ -412,5 +440,5 @@ compare_run(const struct config *cfg)
 	close(c->null_fd);
 	close(c->stats_fd);
 	close(c->err_fd);
-	return 0;
+	return status;
 }

@@ -43,7 +43,11 @@ struct compare_stats {
 /* The pass's side: write the stats line on fd.  0 or -errno. */
 int	compare_stats_write(int fd, const struct compare_stats *);
 
-/* The parent: run the comparison; returns fanout's exit status. */
+/*
+ * The parent: run the comparison; returns fanout's exit status: 0, or
+ * when a pass had failed jobs the status of a run with the most of them
+ * (1-100, 101 past that), each such pass named on stderr.
+ */
 int	compare_run(const struct config *);
 
 #endif

@@ -51,7 +51,7 @@ median(const struct mode_row *m, enum field f)
 void
 compare_settle(struct mode_row *rows, size_t nrows)
 {
-	struct mode_row *m, *best = NULL;
+	struct mode_row *m;
 	const struct pass *p;
 	size_t i, k;
 
@@ -75,11 +75,31 @@ compare_settle(struct mode_row *rows, size_t nrows)
 			if (p->cs.done > m->done)
 				m->done = p->cs.done;
 		}
-		if (best == NULL || m->wall_med < best->wall_med)
-			best = m;
 	}
-	if (best != NULL && nrows > 1)
-		best->fastest = 1;
+	/*
+	 * A median alone names a winner even when the runs of two modes
+	 * interleave, which on a busy machine is noise: a mode is fastest
+	 * only if its slowest run beat every other mode's fastest run.
+	 */
+	for (i = 0; nrows > 1 && i < nrows; i++) {
+		for (k = 0; k < nrows; k++)
+			if (k != i && rows[i].wall_max >= rows[k].wall_min)
+				break;
+		if (k == nrows)
+			rows[i].fastest = 1;
+	}
+}
+
+/* Whether compare_settle() marked a mode fastest. */
+static int
+any_fastest(const struct mode_row *rows, size_t nrows)
+{
+	size_t i;
+
+	for (i = 0; i < nrows; i++)
+		if (rows[i].fastest)
+			return 1;
+	return 0;
 }
 
 #define NCOL	10
@@ -163,6 +183,9 @@ compare_table(const struct mode_row *rows, size_t nrows, long slots,
 			buf_adds(out, "  <- fastest");
 		buf_addc(out, '\n');
 	}
+	if (nrows > 1 && !any_fastest(rows, nrows))
+		buf_adds(out, "no mode is clearly fastest: their wall time "
+		    "ranges overlap\n");
 	buf_free(&cells);
 	free(off);
 }

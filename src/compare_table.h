@@ -2,9 +2,11 @@
  * compare_table: --compare's figures, from the passes' raw measures to
  * what is shown: the medians over the runs of each mode (the mean of the
  * middle two for an even number of runs), min and max wall time, the
- * worst failure count, and which mode is fastest (lowest median wall
- * time; marked only when there are two modes or more).  Then the
- * aligned table for stdout and the {"compare": {...}} JSON lines.
+ * worst failure count, and which mode is fastest: the one whose range
+ * of wall times lies wholly below every other mode's (so none when the
+ * ranges overlap, and none for a single mode).  Then the aligned table
+ * for stdout, which says so when no mode is fastest, and the
+ * {"compare": {...}} JSON lines.
  *
  * Pure: no I/O.
  */
@@ -38,7 +40,7 @@ struct mode_row {
 	int		 fastest;
 };
 
-/* Fill each row's figures from its runs; mark the fastest. */
+/* Fill each row's figures from its runs; mark the fastest, if any. */
 void	compare_settle(struct mode_row *, size_t nrows);
 /* The table for stdout, appended to out. */
 void	compare_table(const struct mode_row *, size_t nrows, long slots,

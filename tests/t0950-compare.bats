@@ -77,7 +77,7 @@ rows() {
 
 @test "failed jobs are counted" {
 	run --separate-stderr fanout --compare="$FANOUT_MODE" --report r.json 'exit {}' ::: 0 1 1
-	[ "$status" -eq 0 ]
+	[ "$status" -eq 2 ]
 	[ "$(rows | awk '{ print $(NF - 2) }')" = 2 ]
 	[ "$(jq -c .compare.failed r.json)" = 2 ]
 }
