@@ -34,7 +34,7 @@ spawn_init(const char *shell)
 	struct sigaction sa;
 	sigset_t empty;
 	size_t i;
-	int r;
+	int r, s;
 
 	job_shell = shell;
 	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -46,6 +46,17 @@ spawn_init(const char *shell)
 	/* nohup: a SIGHUP ignored at our start stays ignored for jobs. */
 	if (sigaction(SIGHUP, NULL, &sa) == 0 && sa.sa_handler != SIG_IGN)
 		sigaddset(&sigdef, SIGHUP);
+	/*
+	 * glibc's spawned child asks the disposition of every signal left
+	 * out of the set, then resets it to the default anyway: two system
+	 * calls a signal, about fifty a job.  A signal at its default now
+	 * joins the set and costs one; one ignored at our start stays out,
+	 * so that it stays ignored for jobs, as before.
+	 */
+	for (s = 1; s < NSIG; s++)
+		if (sigismember(&sigdef, s) == 0 &&
+		    sigaction(s, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL)
+			sigaddset(&sigdef, s);
 	sigemptyset(&empty);
 	if ((r = posix_spawnattr_init(&attr)) != 0)
 		return -r;
