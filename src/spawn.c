@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -102,7 +103,8 @@ spawn_sigdefault(void)
  * and allocates; descriptor numbers recur from job to job, so a small
  * per-thread cache saves that on nearly every spawn.
  */
-#define FA_CACHE	32
+#define FA_BITS		5
+#define FA_CACHE	(1 << FA_BITS)
 
 struct fa_entry {
 	int			 in, out, err;
@@ -115,8 +117,15 @@ static _Thread_local struct fa_entry fa_cache[FA_CACHE];
 static posix_spawn_file_actions_t *
 file_actions(int in, int out, int err)
 {
-	struct fa_entry *c = &fa_cache[((unsigned)in * 961u +
-	    (unsigned)out * 31u + (unsigned)err) % FA_CACHE];
+	/*
+	 * Fibonacci hashing: the top bits of the product depend on every
+	 * bit of the key.  The key modulo 32 would depend on err - out
+	 * alone (31 is -1 modulo 32), and a job's stdout and stderr pipes
+	 * are usually numbered two apart: every job in one slot.
+	 */
+	uint32_t key = (uint32_t)in * 961u + (uint32_t)out * 31u +
+	    (uint32_t)err;
+	struct fa_entry *c = &fa_cache[(key * 2654435769u) >> (32 - FA_BITS)];
 
 	if (c->used && c->in == in && c->out == out && c->err == err)
 		return &c->fa;
