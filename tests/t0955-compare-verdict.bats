@@ -11,7 +11,7 @@ load helper
 
 # The modes this binary has, one per line, as its error message lists them.
 modes() {
-	"$FANOUT" --mode no-such-mode true 2>&1 |
+	"$FANOUT_BIN" --mode no-such-mode true 2>&1 |
 	    sed -n 's/.*(choose \(.*\))$/\1/p' | tr -d ' ' | tr , '\n'
 }
 
