@@ -20,8 +20,7 @@
  * before it got a pid never runs.  A worker never exits the program:
  * what it cannot get it waits for, and what fails it reports.
  *
- * This is the only file with locks.  Workers block every signal: the
- * scheduler's thread alone takes them.
+ * Workers block every signal: the scheduler's thread alone takes them.
  */
 #include "engine.h"
 #include "exec.h"
