@@ -167,7 +167,7 @@ _fanout()
 
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W '--arg-file --null --delimiter --colsep
-		    --max-args --max-lines --max-chars --no-run-if-empty --link --shuf --csv
+		    --max-args --max-lines --max-chars --show-limits --no-run-if-empty --link --shuf --csv
 		    --eof --exit --replace --process-slot-var --open-tty --extensionreplace
 		    --er --basenamereplace --bnr --basenameextensionreplace --bner
 		    --dirnamereplace --dnr --seqreplace --slotreplace

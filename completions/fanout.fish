@@ -69,6 +69,7 @@ complete -c fanout -n __fanout_no_command -l seqreplace -x -d 'Replacement strin
 complete -c fanout -n __fanout_no_command -l slotreplace -x -d 'Replacement string for {%}'
 complete -c fanout -n __fanout_no_command -s o -l open-tty -d 'Jobs read the terminal'
 complete -c fanout -n __fanout_no_command -s s -l max-chars -x -d 'Command line size cap'
+complete -c fanout -n __fanout_no_command -l show-limits -d 'Print the command line size limits'
 complete -c fanout -n __fanout_no_command -s E -x -d 'End-of-input marker'
 complete -c fanout -n __fanout_no_command -l trim -x -a 'l r lr n' -d 'Trim blanks from values'
 complete -c fanout -n __fanout_no_command -l header -x -a ':' -d 'First record names the columns'

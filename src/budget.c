@@ -254,35 +254,45 @@ xargs_base(const struct tmpl *t, struct budget_args *x)
 }
 
 void
+budget_limits(const struct tmpl *t, const struct config *cfg,
+    struct budget_limits *bl)
+{
+	long argmax = sysconf(_SC_ARG_MAX);
+	size_t i;
+
+	bl->env = 0;
+	for (i = 0; environ[i] != NULL; i++)
+		bl->env += strlen(environ[i]) + 1 + sizeof(char *);
+	bl->system = argmax > 0 ? (size_t)argmax : 131072;
+	bl->usable = bl->system > bl->env + 4096 ?
+	    bl->system - bl->env - 4096 : 4096;
+	/* A shell line is one argument: the kernel caps it at 128 KiB. */
+	if (!tmpl_direct(t) && bl->usable > 131072 - 1)
+		bl->usable = 131072 - 1;
+	bl->used = cfg->max_chars > 0 ? (size_t)cfg->max_chars : bl->usable;
+}
+
+void
 budget_set_args(struct budget_args *ba, struct input *in,
     const struct tmpl *t, const struct config *cfg)
 {
-	long argmax = sysconf(_SC_ARG_MAX);
-	size_t envsz = 0, budget, base = tmpl_base_len(t);
-	size_t i;
+	struct budget_limits bl;
+	size_t budget, base = tmpl_base_len(t);
 
 	if (!cfg->xargs_fill)
 		return;
-	for (i = 0; environ[i] != NULL; i++)
-		envsz += strlen(environ[i]) + 1 + sizeof(char *);
-	budget = argmax > 0 ? (size_t)argmax : 131072;
-	budget = budget > envsz + 4096 ? budget - envsz - 4096 : 4096;
-	/* A shell line is one argument: the kernel caps it at 128 KiB. */
-	if (!tmpl_direct(t) && budget > 131072 - 1)
-		budget = 131072 - 1;
+	budget_limits(t, cfg, &bl);
+	budget = bl.used;
 	/*
 	 * -s counts exactly, from the line of a short value; when a
 	 * modifier may lengthen values, as their upper bound instead.
 	 */
 	if (cfg->max_chars > 0 && !tmpl_lengthens(t)) {
 		base = xargs_base(t, ba);
-		budget = (size_t)cfg->max_chars;
 		budget = budget > base ? budget - base : 1;
 		input_set_budget(in, xargs_cost, ba, budget);
 		return;
 	}
-	if (cfg->max_chars > 0)
-		budget = (size_t)cfg->max_chars;
 	budget = budget > base ? budget - base : 1;
 	input_set_budget(in, arg_cost, (void *)t, budget);
 }

@@ -73,6 +73,21 @@ size_t	budget_spool_limit(long jobs);
 size_t	budget_hold_max(long jobs, int per_job);
 
 /*
+ * The command line's size limits, as xargs --show-limits gives them:
+ * what the environment takes, the system's limit, the most a command
+ * line can use (less for a shell's one argument) and what -s leaves.
+ */
+struct budget_limits {
+	size_t	 env;
+	size_t	 system;
+	size_t	 usable;
+	size_t	 used;
+};
+
+void	budget_limits(const struct tmpl *, const struct config *,
+	    struct budget_limits *);
+
+/*
  * -X/-m: tell the input how to measure values and how much room one
  * command line has.  Nothing to do without them.  ba must outlive the
  * input.

@@ -110,6 +110,7 @@ struct config {
 	int		 context_replace;	/* -X */
 	long		 max_lines;	/* -L; 0 = unset */
 	long		 max_chars;	/* -s; 0 = system limit */
+	int		 show_limits;	/* --show-limits */
 	const char	*eof_str;	/* -E, NULL if none */
 	int		 trim_left, trim_right;	/* --trim */
 	int		 trim_set;	/* --trim given, else as --colsep says */

