@@ -55,7 +55,7 @@ complete -c fanout -n __fanout_no_command -s n -l max-args -x -d 'Records per jo
 complete -c fanout -n __fanout_no_command -s N -x -d 'Records per job'
 complete -c fanout -n __fanout_no_command -s X -d 'Pack records per job, with context'
 complete -c fanout -n __fanout_no_command -s m -d 'Pack records per job'
-complete -c fanout -n __fanout_no_command -s L -x -d 'Non-blank lines per job'
+complete -c fanout -n __fanout_no_command -s L -x -d 'Lines per job'
 complete -c fanout -n __fanout_no_command -s l -l max-lines -d 'Lines per job, xargs\'s way (default 1)'
 complete -c fanout -n __fanout_no_command -s e -l eof -d 'End-of-input marker (default none)'
 complete -c fanout -n __fanout_no_command -s x -l exit -d 'Stop at a command line longer than -s'

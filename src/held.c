@@ -8,12 +8,10 @@
 #include <stdlib.h>
 
 void
-held_begin(struct held *h, int cont)
+held_begin(struct held *h)
 {
 	h->rec = xgrow(h->rec, &h->caprec, h->nrec + 1, sizeof(*h->rec));
 	h->rec[h->nrec] = h->ncols;
-	h->cont = xgrow(h->cont, &h->capcont, h->nrec + 1, 1);
-	h->cont[h->nrec] = (unsigned char)cont;
 	h->nrec++;
 }
 
@@ -42,21 +40,10 @@ held_value(const struct held *h, size_t c, size_t *len)
 	return h->coff[c];
 }
 
-size_t
-held_lines(const struct held *h)
-{
-	size_t k, lines = 0;
-
-	for (k = 0; k < h->nrec; k++)
-		lines += !h->cont[k] || k + 1 == h->nrec;
-	return lines;
-}
-
 void
 held_free(struct held *h)
 {
 	buf_free(&h->data);
 	free(h->coff);
 	free(h->rec);
-	free(h->cont);
 }

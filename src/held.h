@@ -22,15 +22,10 @@ struct held {
 	size_t		 ncols, capcols;
 	size_t		*rec;		/* first value of record i */
 	size_t		 nrec, caprec;
-	unsigned char	*cont;		/* record i ends in a blank */
-	size_t		 capcont;
 };
 
-/*
- * Start a record; cont says that it ends in a blank, so that an -L line
- * goes on after it.
- */
-void	held_begin(struct held *, int cont);
+/* Start a record. */
+void	held_begin(struct held *);
 /* Append the value p[0, len) to the record begun last. */
 void	held_add(struct held *, const char *p, size_t len);
 /* The values of record r (< nrec) are [*first, *end). */
@@ -38,8 +33,6 @@ void	held_values(const struct held *, size_t r, size_t *first,
 	    size_t *end);
 /* Value c's offset in data; its length in *len. */
 size_t	held_value(const struct held *, size_t c, size_t *len);
-/* The -L lines the records make: the last one always ends a line. */
-size_t	held_lines(const struct held *);
 void	held_free(struct held *);
 
 #endif

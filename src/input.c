@@ -39,11 +39,9 @@ struct input {
 	/* The job being built: pending values [0, job_end), the carry. */
 	size_t		 job_end;
 	size_t		 njob;		/* combinations in it */
-	size_t		 nlines;	/* -L: lines ended in it */
 	size_t		 job_cost;
 	int		 carry;		/* -X: one that did not fit */
 	size_t		 carry_cost;
-	int		 carry_cont;
 	int		 handed;	/* the job was handed out */
 	struct arg	*v;
 	size_t		 vcap;
@@ -88,7 +86,7 @@ jobs_for(const struct input *in, const struct sources_count *c)
 	if (cfg->xargs_fill || (in->lines_mode && cfg->max_args > 0))
 		return -1;
 	if (in->lines_mode)
-		n = ceil_div(c->lines, (size_t)cfg->max_lines);
+		n = ceil_div(c->combos, (size_t)cfg->max_lines);
 	else if (in->per_job > 0)
 		n = ceil_div(c->combos, in->per_job);
 	else
@@ -147,7 +145,7 @@ job_full(const struct input *in)
 	if (in->njob == 0)
 		return 0;
 	if (in->lines_mode)
-		return in->nlines >= (size_t)cfg->max_lines ||
+		return in->njob >= (size_t)cfg->max_lines ||
 		    (cfg->max_args > 0 && in->njob >= (size_t)cfg->max_args);
 	if (cfg->xargs_fill)
 		return in->cap > 0 && in->njob >= in->cap;
@@ -165,7 +163,6 @@ job_release(struct input *in)
 	in->job_end = sources_pending(in->src);
 	in->njob = in->carry;
 	in->job_cost = in->carry ? in->carry_cost : 0;
-	in->nlines = in->carry && !in->carry_cont;
 	in->carry = 0;
 	in->handed = 0;
 }
@@ -174,7 +171,7 @@ static int
 next_job(struct input *in, struct args *a)
 {
 	size_t start, cost, i;
-	int r, cont;
+	int r;
 
 	if (in->src == NULL)
 		return 0;
@@ -185,25 +182,22 @@ next_job(struct input *in, struct args *a)
 		return r;
 	while (!job_full(in)) {
 		start = sources_pending(in->src);
-		if ((r = sources_next(in->src, &cont)) < 0)
+		if ((r = sources_next(in->src)) < 0)
 			return r;
 		if (r == 0)
 			break;
-		cont = in->lines_mode && cont;
 		if (in->cfg->xargs_fill) {
 			cost = combo_cost(in, start);
 			if (in->njob > 0 && (cost > in->budget ||
 			    in->job_cost > in->budget - cost)) {
 				in->carry = 1;
 				in->carry_cost = cost;
-				in->carry_cont = cont;
 				break;
 			}
 			in->job_cost += cost;
 		}
 		in->job_end = sources_pending(in->src);
 		in->njob++;
-		in->nlines += !cont;
 	}
 	if (in->njob == 0)
 		return 0;

@@ -673,8 +673,8 @@ const struct opt_def options_table[] = {
 	{ "m", .group = GROUP_INPUT, HANDLER(h_fill), .value = 0,
 	  .help = "as many records per job as fit" },
 	{ "L", .group = GROUP_INPUT, REQ("N"), HANDLER(h_max_lines),
-	  .help = "N non-blank lines per job (0: one, given to no\n"
-	  "string)" },
+	  .help = "N lines per job, one ending in a blank joining\n"
+	  "the next (0: one, given to no string)" },
 	{ "l", { "max-lines" }, .group = GROUP_INPUT,
 	  .arg = optional_argument, .meta = "N", HANDLER(h_max_lines),
 	  .value = 1, .flags = OPT_NEXT_NUMBER,

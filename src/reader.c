@@ -33,10 +33,19 @@ reader_is_end(const struct reader_rules *ru, const char *p, size_t len)
 	return len == ru->eoflen && memcmp(p, ru->eof_str, len) == 0;
 }
 
-int
-reader_continues(const char *p, size_t len)
+/* Perl's \s, with which GNU parallel tests for a trailing blank. */
+static int
+ends_blank(const char *p, size_t len)
 {
-	return len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t');
+	return len > 0 && p[len - 1] != '\0' &&
+	    strchr(" \t\n\v\f\r", p[len - 1]) != NULL;
+}
+
+int
+reader_joins(const struct reader_rules *ru, const char *p, size_t len)
+{
+	return ru->join && ends_blank(p, len) &&
+	    !(ru->skip_blank && reader_blank(p, len));
 }
 
 void
@@ -50,6 +59,8 @@ reader_compact(struct reader *rd)
 	rd->b.len -= shift;
 	rd->pos -= shift;
 	rd->scan -= shift;
+	if (rd->join != SIZE_MAX)
+		rd->join -= shift;
 	rd->keep = 0;
 	if (rd->moved != NULL)
 		rd->moved(rd->ctx, shift);
@@ -115,32 +126,74 @@ reader_delim(const char *p, size_t n, char delim, int csv, int *quoted)
 	}
 }
 
+/* Take [pos, end) as the record; the next one starts at next. */
+static int
+record_take(struct reader *rd, size_t end, size_t next, size_t *off,
+    size_t *len)
+{
+	rd->b.p[end] = '\0';
+	*off = rd->pos;
+	*len = end - rd->pos;
+	rd->pos = rd->scan = next;
+	rd->quoted = 0;
+	rd->join = SIZE_MAX;
+	return 1;
+}
+
+/*
+ * The piece [rd->join + 1, end) follows a record that goes on: an -E
+ * string ends the record before it (1), anything else joins it (0), the
+ * delimiter between them removed.
+ */
+static int
+join_piece(struct reader *rd, size_t *end)
+{
+	size_t j = rd->join;
+
+	if (reader_is_end(rd->ru, rd->b.p + j + 1, *end - j - 1))
+		return 1;
+	memmove(rd->b.p + j, rd->b.p + j + 1, rd->b.len - j);
+	rd->b.len--;
+	(*end)--;
+	rd->join = SIZE_MAX;
+	return 0;
+}
+
 int
 reader_record(struct reader *rd, size_t *off, size_t *len, int may_block)
 {
+	const struct reader_rules *ru = rd->ru;
+	size_t end;
 	char *q;
 	int r;
 
 	for (;;) {
 		q = reader_delim(rd->b.p + rd->scan, rd->b.len - rd->scan,
-		    rd->delim, rd->csv, &rd->quoted);
+		    ru->delim, ru->csv, &rd->quoted);
 		if (q != NULL) {
-			*q = '\0';
-			*off = rd->pos;
-			*len = (size_t)(q - rd->b.p) - rd->pos;
-			rd->pos = rd->scan = *off + *len + 1;
-			rd->quoted = 0;
-			return 1;
+			end = (size_t)(q - rd->b.p);
+			if (rd->join != SIZE_MAX && join_piece(rd, &end))
+				return record_take(rd, rd->join,
+				    rd->join + 1, off, len);
+			if (reader_joins(ru, rd->b.p + rd->pos,
+			    end - rd->pos)) {
+				rd->join = end;
+				rd->scan = end + 1;
+				continue;
+			}
+			return record_take(rd, end, end + 1, off, len);
 		}
 		rd->scan = rd->b.len;
 		if (rd->eof) {
+			end = rd->b.len;
+			/* A last delimiter ends the last record. */
+			if (rd->join != SIZE_MAX && (end == rd->join + 1 ||
+			    join_piece(rd, &end)))
+				return record_take(rd, rd->join,
+				    rd->join + 1, off, len);
 			if (rd->pos == rd->b.len)
 				return 0;
-			*off = rd->pos;
-			*len = rd->b.len - rd->pos;
-			rd->pos = rd->scan = rd->b.len;
-			rd->quoted = 0;
-			return 1;
+			return record_take(rd, end, end, off, len);
 		}
 		if (!may_block)
 			return -EAGAIN;
@@ -157,8 +210,8 @@ reader_open(struct reader *rd, const char *path,
 	int e;
 
 	rd->fd = 0;
-	rd->delim = ru->delim;
-	rd->csv = ru->csv;
+	rd->ru = ru;
+	rd->join = SIZE_MAX;
 	if (path != NULL && strcmp(path, "-") != 0) {
 		rd->fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (rd->fd < 0) {
@@ -210,14 +263,18 @@ reader_count(const struct reader_rules *ru, const char *base, size_t blen,
 			break;
 		}
 		c->pos += len + (q != NULL);
-		if (ru->skip_blank && reader_blank(p, len))
+		if (c->open) {
+			/* Joined on: the record now ends as this piece. */
+			c->open = len == 0 || ends_blank(p, len);
+		} else if (ru->skip_blank && reader_blank(p, len)) {
 			continue;
-		c->nrec++;
-		c->open = reader_continues(p, len);
-		c->nlines += !c->open;
+		} else {
+			c->open = reader_joins(ru, p, len);
+		}
+		c->nrec += !c->open;
 	}
 	if (c->end && c->open) {
-		c->nlines++;
+		c->nrec++;
 		c->open = 0;
 	}
 }

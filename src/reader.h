@@ -4,10 +4,11 @@
  * delimiter (newline, -0, -d; with --csv not inside double quotes, as
  * RFC 4180 has it): a record is NUL-ended in place, so every
  * value stays a C string without a copy.  A final record without a
- * delimiter still counts.  The rules that decide which records count
- * (-E ends the source, -r and -L skip blank ones, a trailing blank
- * continues an -L line) live here too, so that reading and counting
- * ahead always agree.
+ * delimiter still counts.  Under -L a record ending in a blank goes on
+ * into the next one, the delimiter between them removed, as GNU
+ * parallel joins such lines.  The rules that decide which records count
+ * (-E ends the source, -r skips blank ones) live here too, so that
+ * reading and counting ahead always agree.
  *
  * A reader's buffer moves only when it is compacted, before a read that
  * may move it; the owner learns by how much through moved(), so that
@@ -29,7 +30,8 @@ struct reader_rules {
 	int		 csv;		/* --csv: no delimiter inside quotes */
 	const char	*eof_str;	/* -E: the record that ends input */
 	size_t		 eoflen;	/* SIZE_MAX: no -E */
-	int		 skip_blank;	/* -r, or -L as xargs does */
+	int		 skip_blank;	/* -r */
+	int		 join;		/* -L: a trailing blank joins */
 };
 
 struct reader {
@@ -37,13 +39,13 @@ struct reader {
 	int		 owned;		/* we opened it: close it */
 	int		 pollable;	/* not a regular file */
 	int		 eof;		/* read(2) returned 0 */
-	char		 delim;
-	int		 csv;		/* --csv: no delimiter inside quotes */
+	const struct reader_rules *ru;
 	int		 quoted;	/* --csv: scan is inside quotes */
 	struct buf	 b;
 	size_t		 pos;		/* first byte not yet taken */
 	size_t		 scan;		/* no delimiter in [pos, scan) */
 	size_t		 keep;		/* bytes before it are garbage */
+	size_t		 join;		/* a delimiter to remove, or SIZE_MAX */
 	/* Called with the shift after a compaction; may be NULL. */
 	void		(*moved)(void *ctx, size_t shift);
 	void		*ctx;
@@ -51,19 +53,18 @@ struct reader {
 
 /*
  * What reader_count() found from c->pos on, as records would be taken
- * (-E, -r, -L continuation).  Start from the zero value and pos.
+ * (-E, -r, -L joining).  Start from the zero value and pos.
  */
 struct reader_count {
 	size_t	 pos;
 	size_t	 nrec;
-	size_t	 nlines;
-	int	 open;		/* the last line continues */
+	int	 open;		/* the last record goes on */
 	int	 end;		/* all of the source was counted */
 };
 
 /*
  * Open path for reading, or standard input when path is NULL or "-",
- * its records cut at ru's delimiter.  0, or -errno with *failed naming
+ * its records cut by ru, which must outlive the reader.  0, or -errno with *failed naming
  * what failed ("open" or "read").
  */
 int	reader_open(struct reader *, const char *path,
@@ -85,7 +86,8 @@ int	reader_fill(struct reader *, int wait, int movable);
 void	reader_compact(struct reader *);
 /*
  * The next raw record, NUL-ended in place: 1 and *off, *len; 0 at the
- * end; -EAGAIN when a read is needed and may_block is not set.
+ * end; -EAGAIN when a read is needed and may_block is not set.  Records
+ * -L joins come as one; an -E record after a joining one ends it.
  */
 int	reader_record(struct reader *, size_t *off, size_t *len,
 	    int may_block);
@@ -96,8 +98,12 @@ int	reader_blank(const char *p, size_t len);
 /* Whether the record ends the input (-E). */
 int	reader_is_end(const struct reader_rules *, const char *p,
 	    size_t len);
-/* Whether the record ends in a blank, so an -L line goes on. */
-int	reader_continues(const char *p, size_t len);
+/*
+ * Whether the record p[0, len) goes on into the next one: under -L it
+ * ends in a blank, as Perl's \s has it (GNU parallel's test), and is
+ * not one -r skips.
+ */
+int	reader_joins(const struct reader_rules *, const char *p, size_t len);
 /*
  * Count the records of p[c->pos, len) without touching them; eof says
  * that nothing follows len.  Stops before an incomplete last record.

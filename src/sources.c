@@ -73,7 +73,6 @@ struct sources {
 	int		 cur_active;	/* combinations of cur remain */
 	size_t		 cur_off;	/* cur's start in rd.b */
 	size_t		 cur_coff;	/* cur's start in cols.buf */
-	int		 cur_cont, last_cont;
 	struct buf	 tmp;
 	struct spans	 pend;		/* the pending values */
 
@@ -171,7 +170,6 @@ record_in(struct sources *sr, size_t s, char *base, size_t off, size_t len,
 		    src_name(&sr->src[s]));
 		sr->warned_nul = 1;
 	}
-	sr->last_cont = reader_continues(p, len);
 	columns_split(&sr->cols, base, off, len, out);
 	if (sr->cfg->header && !ss->hdr_done) {
 		ss->nhdr = out->n - first;
@@ -212,7 +210,7 @@ record_keep(struct sources *sr, size_t s, char *base, struct spans *out)
 	struct held *h = &sr->ss[s].held;
 	size_t i;
 
-	held_begin(h, sr->last_cont);
+	held_begin(h);
 	for (i = 0; i < out->n; i++)
 		held_add(h, span_ptr(sr, base, &out->v[i]), out->v[i].len);
 	out->n = 0;
@@ -220,27 +218,48 @@ record_keep(struct sources *sr, size_t s, char *base, struct spans *out)
 }
 
 /*
+ * Take the record in sr->tmp: 1, 0 (skipped), or -1 for -E.  A record
+ * -L joins is never empty: an empty sr->tmp holds none.
+ */
+static int
+word_record(struct sources *sr, size_t s, struct spans *out)
+{
+	int r;
+
+	if ((r = record_in(sr, s, sr->tmp.p, 0, sr->tmp.len, out)) > 0)
+		record_keep(sr, s, sr->tmp.p, out);
+	buf_clear(&sr->tmp);
+	return r;
+}
+
+/*
  * The records of a ::: word: as GNU parallel does, -d splits it, and an
  * empty piece after a last delimiter still counts.  A newline stays in
  * the value (GNU splits there too): a value with a newline is passed
- * whole.  -1 when -E ended the source, else 0.
+ * whole.  Under -L a piece ending in a blank goes on into the next one,
+ * in sr->tmp, as reader_record() joins records.  -1 when -E ended the
+ * source, else 0.
  */
 static int
 word_load(struct sources *sr, size_t s, const char *w, struct spans *out)
 {
 	const char *end = NULL;
-	size_t n = strlen(w);
-	int quoted = 0, r;
+	size_t n = strlen(w), len;
+	int quoted = 0, r = 0;
 
 	do {
 		if (sr->rules.delim != '\n')
 			end = reader_delim(w, n, sr->rules.delim,
 			    sr->rules.csv, &quoted);
-		buf_clear(&sr->tmp);
-		buf_add(&sr->tmp, w, end != NULL ? (size_t)(end - w) : n);
-		if ((r = record_in(sr, s, sr->tmp.p, 0, sr->tmp.len,
-		    out)) > 0)
-			record_keep(sr, s, sr->tmp.p, out);
+		len = end != NULL ? (size_t)(end - w) : n;
+		/* -E after a joining piece: that record ends the source. */
+		if (sr->tmp.len > 0 && reader_is_end(&sr->rules, w, len)) {
+			(void)word_record(sr, s, out);
+			return -1;
+		}
+		buf_add(&sr->tmp, w, len);
+		if (!reader_joins(&sr->rules, sr->tmp.p, sr->tmp.len))
+			r = word_record(sr, s, out);
 		if (end != NULL) {
 			n -= (size_t)(end + 1 - w);
 			w = end + 1;
@@ -260,6 +279,10 @@ source_load(struct sources *sr, size_t s, struct reader *rd)
 	if (src->kind == SOURCE_ARGS) {
 		for (i = 0; i < src->nwords && r >= 0; i++)
 			r = word_load(sr, s, src->words[i], &out);
+		/* A last piece -L would join to a next one. */
+		if (r >= 0 && sr->tmp.len > 0)
+			(void)word_record(sr, s, &out);
+		buf_clear(&sr->tmp);
 		free(out.v);
 		return 0;
 	}
@@ -304,7 +327,6 @@ stream_record(struct sources *sr)
 			sr->sdone = 1;
 		if (r > 0) {
 			sr->cur_off = off;
-			sr->cur_cont = sr->last_cont;
 			sr->staken++;
 			return 1;
 		}
@@ -312,7 +334,6 @@ stream_record(struct sources *sr)
 	if (sr->pad && sr->staken++ == 0) {
 		sr->cur.n = 0;
 		sr->cur_off = rd->pos;
-		sr->cur_cont = 0;
 		record_empty(sr, 0, &sr->cur);
 		return 1;
 	}
@@ -334,7 +355,7 @@ odo_step(struct sources *sr)
 }
 
 int
-sources_next(struct sources *sr, int *cont)
+sources_next(struct sources *sr)
 {
 	const struct held *h;
 	size_t g, s, c, end, off, len;
@@ -342,7 +363,6 @@ sources_next(struct sources *sr, int *cont)
 
 	if (sr->done)
 		return 0;
-	*cont = 0;
 	if (sr->streamed) {
 		if (!sr->cur_active) {
 			if ((rv = stream_record(sr)) <= 0) {
@@ -354,10 +374,6 @@ sources_next(struct sources *sr, int *cont)
 		for (c = 0; c < sr->cur.n; c++)
 			columns_push(&sr->pend, sr->cur.v[c].kind,
 			    sr->cur.v[c].off, sr->cur.v[c].len);
-		*cont = sr->cur_cont;
-	} else {
-		h = &sr->ss[0].held;
-		*cont = h->cont[sr->odo[0] % h->nrec];
 	}
 	for (g = sr->g0; g < sr->ngroups; g++) {
 		for (s = sr->gstart[g]; s < sr->gstart[g + 1]; s++) {
@@ -461,24 +477,20 @@ stream_total(const struct sources *sr, const struct reader_count *c,
     struct sources_count *out)
 {
 	out->combos = sat_mul(c->nrec, sr->prod);
-	out->lines = c->nlines;
 	/* The empty record stream_record() will give. */
-	if (sr->pad && sr->staken == 0 && c->end && c->nrec == 0) {
+	if (sr->pad && sr->staken == 0 && c->end && c->nrec == 0)
 		out->combos = sr->prod;
-		out->lines = 1;
-	}
 }
 
 int
 sources_known(const struct sources *sr, struct sources_count *c)
 {
-	c->combos = c->lines = 0;
+	c->combos = 0;
 	if (sr->done)
 		return 1;
 	if (sr->streamed)
 		return 0;
 	c->combos = sr->prod;
-	c->lines = held_lines(&sr->ss[0].held);
 	return 1;
 }
 
@@ -710,7 +722,9 @@ sources_open(struct sources **srp, const struct config *cfg, char *msg,
 	sr->rules.eof_str = cfg->eof_str;
 	sr->rules.eoflen = cfg->eof_str != NULL && cfg->eof_str[0] != '\0' ?
 	    strlen(cfg->eof_str) : SIZE_MAX;
-	sr->rules.skip_blank = cfg->skip_empty || cfg->max_lines > 0;
+	sr->rules.skip_blank = cfg->skip_empty;
+	/* --pipe's -L counts records in a block, it joins none. */
+	sr->rules.join = cfg->max_lines > 0 && !cfg->pipe && !cfg->pipepart;
 	sr->rules.csv = cfg->csv;
 	if ((r = columns_init(&sr->cols, cfg->csv && cfg->colsep == NULL ?
 	    "," : cfg->colsep, cfg->csv, cfg->trim_left, cfg->trim_right,

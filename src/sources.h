@@ -38,7 +38,6 @@ struct sources;
 /* What is still to come, counted ahead without taking it. */
 struct sources_count {
 	size_t	 combos;	/* combinations */
-	size_t	 lines;		/* -L lines of a streamed source */
 };
 
 /*
@@ -62,12 +61,11 @@ const char *const *sources_names(const struct sources *, size_t *n);
 
 /*
  * Take the next combination: its values become the last pending ones.
- * *cont says whether the first source's record in it ends in a blank,
- * so that an -L line goes on.  1; 0 when none is left; -EAGAIN when the
+ * 1; 0 when none is left; -EAGAIN when the
  * stream needs a read that could block (see sources_fd()); another
  * -errno on a read error.
  */
-int	sources_next(struct sources *, int *cont);
+int	sources_next(struct sources *);
 /* The number of pending values. */
 size_t	sources_pending(const struct sources *);
 /* Pending value i: its bytes, NUL-ended, and its length in *len. */

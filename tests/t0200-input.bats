@@ -372,13 +372,11 @@ load helper
 	[ "$output" = "$(printf '%s\n' 1 2)" ]
 }
 
-@test "-L counts only non-blank lines, as xargs" {
-	# Documented in fanout(1) as xargs' rule; GNU parallel keeps the
-	# empty line as a record ([a] [] then [b] [c]).
+@test "-L counts an empty line, as GNU parallel (xargs skips it)" {
 	printf 'a\n\nb\nc\n' > in
 	run --separate-stderr fanout -k -L2 'argv {}; echo --' < in
 	[ "$status" -eq 0 ]
-	[ "$output" = "$(printf '%s\n' '[a]' '[b]' '--' '[c]' '--')" ]
+	[ "$output" = "$(printf '%s\n' '[a]' '[]' '--' '[b]' '[c]' '--')" ]
 }
 
 # Filters

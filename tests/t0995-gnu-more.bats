@@ -56,3 +56,48 @@ same() {
 	gnu --show-limits 'exit {}' ::: 3 0 4
 	[ "$gnu_status" -eq 2 ]
 }
+
+@test "-L: a line ending in a blank joins the next one into one value" {
+	printf 'a b \nc\nd\te\t\nf\ng\n' > in
+	IN=in same -L1 argv {}
+	[ "$output" = $'[a b c]\n[d\te\tf]\n[g]' ]
+	IN=in same -L2 echo
+	[ "$output" = $'a b c d\te\tf\ng' ]
+}
+
+@test "-L: a joined line goes on over empty and blank lines, -r skips a lone blank one" {
+	printf 'a  \nb\nc \n d\ne\t \n\nf\n \ng\n' > in
+	IN=in same -L1 argv {}
+	[ "$output" = $'[a  b]\n[c  d]\n[e\t f]\n[ g]' ]
+	IN=in same -r -L1 argv {}
+	[ "$output" = $'[a  b]\n[c  d]\n[e\t f]\n[g]' ]
+	printf 'a\n\nb\n' > in
+	IN=in same -L1 argv {}
+	[ "$output" = $'[a]\n[]\n[b]' ]
+}
+
+@test "-L: -E after a joining line ends input, which keeps that line" {
+	printf 'a \nEOF\nb\n' > in
+	IN=in same -E EOF -L1 echo '[{}]'
+	[ "$output" = '[a ]' ]
+	printf 'a \n' > in
+	IN=in same -L1 echo '[{}]'
+	[ "$output" = '[a ]' ]
+}
+
+@test "-L joins ::: words and :::: files, and {#} counts joined lines" {
+	same -L1 echo '{#}[{}]' ::: 'a ' b c
+	[ "$output" = $'1[a b]\n2[c]' ]
+	printf 'a \nb\n' > f
+	same -L1 echo '[{1}] [{2}]' :::: f ::: x y
+	[ "$output" = $'[a b] [x]\n[a b] [y]' ]
+	seq 5 | sed 's/$/ /' > in
+	IN=in same -L1 echo '{#}'
+	[ "$output" = 1 ]
+}
+
+@test "-l joins as -L does" {
+	printf 'a \nb\nc\n' > in
+	IN=in same -l echo '[{}]'
+	[ "$output" = $'[a b]\n[c]' ]
+}
