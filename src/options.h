@@ -70,6 +70,7 @@ struct config {
 	int		 nice;		/* --nice N */
 	int		 nice_given;
 	int64_t		 delay_ns;	/* --delay */
+	int		 delay_auto;	/* --delay DURauto: tuned by results */
 
 	/* Input. */
 	struct source	*sources;

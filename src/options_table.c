@@ -165,6 +165,26 @@ h_max_lines(struct opt_state *st, const struct opt_def *d,
 		st->cfg->max_args = 1;
 }
 
+/*
+ * --delay DUR, or GNU's DURauto: DUR to start with, longer after a
+ * failure and shorter after a success (policy.c).
+ */
+static void
+h_delay(struct opt_state *st, const struct opt_def *d, const char *opt,
+    const char *val)
+{
+	size_t n = strlen(val);
+	char *dur;
+
+	(void)d;
+	st->cfg->delay_auto = n > 4 && strcmp(val + n - 4, "auto") == 0;
+	dur = xstrdup(val);
+	if (st->cfg->delay_auto)
+		dur[n - 4] = '\0';
+	st->cfg->delay_ns = parse_duration(opt, dur);
+	free(dur);
+}
+
 /* xargs' -i[R] and --replace[=R]: -I R, and no R (or '') is {}. */
 static void
 h_replace(struct opt_state *st, const struct opt_def *d, const char *opt,
@@ -820,8 +840,9 @@ const struct opt_def options_table[] = {
 	  HANDLER(h_memfree),
 	  .help = "start no job while less memory is available;\n"
 	  "under half, end the youngest and run it later" },
-	{ "", { "delay" }, .group = GROUP_RUNNING, REQ("DUR"),
-	  DURATION(delay_ns), .help = "at least DUR between job starts" },
+	{ "", { "delay" }, .group = GROUP_RUNNING, REQ("DUR[auto]"),
+	  HANDLER(h_delay), .help = "at least DUR between job starts; DURauto:\n"
+	  "30% more after a failure, 10% less after a success" },
 	{ "", { "timeout" }, .group = GROUP_RUNNING, REQ("DUR|N%"),
 	  HANDLER(h_timeout),
 	  .help = "end jobs that run longer (N%: of the median\n"

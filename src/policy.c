@@ -16,7 +16,7 @@
 void
 policy_init(struct policy *p, const struct config *cfg)
 {
-	*p = (struct policy){ .cfg = cfg };
+	*p = (struct policy){ .cfg = cfg, .delay_ns = cfg->delay_ns };
 }
 
 void
@@ -51,6 +51,15 @@ policy_ended(struct policy *p, const struct job *job)
 		p->ended_failed++;
 	else
 		note_success(p, job->end_ns - job->start_ns);
+	if (p->cfg->delay_auto && p->delay_ns < INT64_MAX / 13)
+		p->delay_ns = job_failed(job) ? p->delay_ns * 13 / 10 :
+		    p->delay_ns * 9 / 10;
+}
+
+int64_t
+policy_delay(const struct policy *p)
+{
+	return p->delay_ns;
 }
 
 /*

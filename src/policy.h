@@ -30,6 +30,7 @@ struct policy {
 	struct hist	 ok_runtimes;	/* --timeout N%: of those succeeded */
 	int64_t		 timeout_ns;	/* N% in force now; 0 = none */
 	int64_t		 backoff_ns;	/* after a shortage; 0 = none */
+	int64_t		 delay_ns;	/* --delay in force now */
 };
 
 enum policy_halt {
@@ -43,7 +44,9 @@ void	policy_free(struct policy *);
 
 /*
  * A job ended for good (no retry) and was not ended by fanout: count it,
- * and learn its runtime for N% when it succeeded.
+ * learn its runtime for N% when it succeeded, and under --delay DURauto
+ * lengthen the delay by 30% after a failure, shorten it by 10% after a
+ * success, as GNU parallel does.
  */
 void	policy_ended(struct policy *, const struct job *);
 /*
@@ -67,6 +70,8 @@ int64_t	policy_retry_delay(const struct policy *, const struct job *);
 
 /* A start failed for a shortage: how long to wait, doubling each time. */
 int64_t	policy_backoff(struct policy *);
+/* The time to leave between two job starts (--delay); 0 = none. */
+int64_t	policy_delay(const struct policy *);
 /* A start succeeded: the next shortage backs off from the start again. */
 void	policy_backoff_reset(struct policy *);
 

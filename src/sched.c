@@ -948,9 +948,10 @@ start_jobs(struct sched *s, int *want_input)
 			return;
 		}
 		policy_backoff_reset(&s->policy);
-		if (s->cfg->delay_ns) {
+		if (policy_delay(&s->policy)) {
 			/* From the start stamped, as the logs show it. */
-			s->next_start_ns = s->last_start_ns + s->cfg->delay_ns;
+			s->next_start_ns = s->last_start_ns +
+			    policy_delay(&s->policy);
 			return;
 		}
 	}

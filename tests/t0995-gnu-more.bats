@@ -101,3 +101,23 @@ same() {
 	IN=in same -l echo '[{}]'
 	[ "$output" = $'[a b]\n[c]' ]
 }
+
+@test "--delay DURauto is taken, and the jobs run as under GNU parallel" {
+	same --delay 0.05auto echo ::: a b c
+	[ "$output" = $'a\nb\nc' ]
+	same --delay 0.05auto 'exit {}' ::: 0 1 2
+	[ "$status" -eq 2 ]
+}
+
+@test "--delay DURauto lengthens the delay by 30% after each failure" {
+	# The gap before the 5th start is at least 0.2 * 1.3^3 s: a lower
+	# bound only, which load can never break.
+	run --separate-stderr fanout -j1 --delay 0.2auto --joblog log \
+	    'exit 1' ::: 1 2 3 4 5
+	[ "$status" -eq 5 ]
+	gap=$(awk -F '\t' 'NR > 1 { t[NR] = $3 } END { print t[6] - t[5] }' log)
+	awk -v g="$gap" 'BEGIN { exit !(g >= 0.43) }'
+	run --separate-stderr fanout --delay 0.2xauto true ::: 1
+	[ "$status" -eq 255 ]
+	[[ "$stderr" == *"--delay"*"is not a duration"* ]]
+}
