@@ -21,7 +21,7 @@ gnu() {
 # give the same stdout, byte for byte, and the same status; fanout's are
 # in $output, $stderr and $status.
 same() {
-	run --separate-stderr "$FANOUT" -k "$@" < "${IN:-/dev/null}"
+	run --separate-stderr "$FANOUT_BIN" -k "$@" < "${IN:-/dev/null}"
 	printf '%s\n' "$output" > ours.out
 	gnu "$@"
 	printf '%s\n' "$(cat gnu.out)" > gnu.cmp
