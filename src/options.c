@@ -222,6 +222,17 @@ parse_rest(struct config *cfg, size_t *cap, int argc, char **argv, int i,
 }
 
 
+/*
+ * What options_parse makes of argv, kept for the run (cfg->argv points
+ * into it): --shebang's words and argv, and the argv with the default
+ * options' words.  options_free frees it.
+ */
+static struct {
+	char		*shebang;
+	char		**argv[2];
+	struct buf	 words;
+} made;
+
 /* Whether s's first blank-separated word is w. */
 static int
 first_word_is(const char *s, const char *w)
@@ -246,11 +257,9 @@ static char **
 shebang(int *argc, char **argv)
 {
 	static const char blanks[] = " \t";
-	/* Static: the run's argv, for as long as it runs. */
-	static char **v, *words;
 	static char skip[] = "--skip-first-line", files[] = "::::",
 	    args[] = ":::";
-	char *w, *save;
+	char **v, *w, *save;
 	int n = 0, wrap, i;
 
 	if (*argc < 2)
@@ -259,13 +268,13 @@ shebang(int *argc, char **argv)
 	if (!wrap && !first_word_is(argv[1], "--shebang") &&
 	    !first_word_is(argv[1], "--hashbang"))
 		return argv;
-	words = xstrdup(argv[1]);
-	w = strtok_r(words, blanks, &save);
+	w = strtok_r(made.shebang = xstrdup(argv[1]), blanks, &save);
 	if (*argc < 3)
 		util_die(0, "%s: no script: it belongs on the #! line of one",
 		    w);
 	/* No more words than half the bytes, and the 4 added. */
-	v = xcalloc(strlen(argv[1]) / 2 + (size_t)*argc + 4, sizeof(*v));
+	v = made.argv[0] = xcalloc(strlen(argv[1]) / 2 + (size_t)*argc + 4,
+	    sizeof(*v));
 	v[n++] = argv[0];
 	if (!wrap)
 		v[n++] = skip;
@@ -352,9 +361,8 @@ count_words(const struct buf *b)
 static char **
 defaults(int *argc, char **argv, int *env_from, int *env_to)
 {
-	/* Static: the run's argv, for as long as it runs. */
-	static struct buf words;
-	static char **v;
+	struct buf *words = &made.words;
+	char **v;
 	const char *env = getenv("FANOUT");
 	char *w;
 	int k, n = 0;
@@ -363,21 +371,21 @@ defaults(int *argc, char **argv, int *env_from, int *env_to)
 	    strcmp(argv[k], "--") != 0; k++) {
 		if ((strcmp(argv[k], "-J") == 0 ||
 		    strcmp(argv[k], "--profile") == 0) && k + 1 < *argc)
-			profile_read(&words, argv[++k]);
+			profile_read(words, argv[++k]);
 		else if (strncmp(argv[k], "--profile=", 10) == 0)
-			profile_read(&words, argv[k] + 10);
+			profile_read(words, argv[k] + 10);
 		else if (strncmp(argv[k], "-J", 2) == 0 && argv[k][2] != '\0')
-			profile_read(&words, argv[k] + 2);
+			profile_read(words, argv[k] + 2);
 	}
-	*env_from = 1 + count_words(&words);
+	*env_from = 1 + count_words(words);
 	if (env != NULL)
-		split_into(&words, env, "$FANOUT");
-	*env_to = 1 + count_words(&words);
-	if (words.len == 0)
+		split_into(words, env, "$FANOUT");
+	*env_to = 1 + count_words(words);
+	if (words->len == 0)
 		return argv;
-	v = xcalloc((size_t)(*env_to + *argc), sizeof(*v));
+	v = made.argv[1] = xcalloc((size_t)(*env_to + *argc), sizeof(*v));
 	v[n++] = argv[0];
-	for (w = words.p; w < words.p + words.len; w += strlen(w) + 1)
+	for (w = words->p; w < words->p + words->len; w += strlen(w) + 1)
 		v[n++] = w;
 	for (k = 1; k < *argc; k++)
 		v[n++] = argv[k];
@@ -450,6 +458,11 @@ strlist_free(struct strlist *l)
 void
 options_free(struct config *cfg)
 {
+	free(made.shebang);
+	free(made.argv[0]);
+	free(made.argv[1]);
+	buf_free(&made.words);
+	memset(&made, 0, sizeof(made));
 	free(cfg->sources);
 	cfg->sources = NULL;
 	free(cfg->not_passed);
