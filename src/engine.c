@@ -9,6 +9,7 @@
 #include "spool.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,6 +36,21 @@ engine_reap(struct job *job, int flags)
 		job->status = WEXITSTATUS(st);
 	}
 	return p;
+}
+
+int
+engine_keep_signal(int *end_signo, int *stopped, int signo)
+{
+	if (spawn_sig_ends(signo)) {
+		if (*end_signo == 0)
+			*end_signo = signo;
+		return 1;
+	}
+	if (spawn_sig_stops(signo))
+		*stopped = 1;
+	else if (signo == SIGCONT)
+		*stopped = 0;
+	return 0;
 }
 
 void

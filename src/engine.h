@@ -24,6 +24,14 @@ struct job;
  */
 pid_t	engine_reap(struct job *, int flags);
 
+/*
+ * A signal for a job that has no pid yet, kept for when it has one: one
+ * that ends the job in *end_signo (the first stands), a stop or SIGCONT
+ * in *stopped.  Returns 1 when it ends the job: a back-off waiting to
+ * spawn it should be cut short.  (exec.h: signal() before a pid.)
+ */
+int	engine_keep_signal(int *end_signo, int *stopped, int signo);
+
 /* The job could not be executed: err is spawn_job's -errno. */
 void	engine_spawn_failed(struct job *, int err);
 

@@ -684,15 +684,8 @@ hold_signal(struct exec *e, struct ajob *a, int signo)
 		spawned(e, a, signo, 0, -1);
 		return;
 	}
-	if (spawn_sig_ends(signo)) {
-		if (a->end_signo == 0)
-			a->end_signo = signo;
-		/* Cut a back-off short. */
+	if (engine_keep_signal(&a->end_signo, &a->stopped, signo))
 		pthread_cond_broadcast(&p->kept);
-	} else if (spawn_sig_stops(signo))
-		a->stopped = 1;
-	else if (signo == SIGCONT)
-		a->stopped = 0;
 	pthread_mutex_unlock(&p->mu);
 }
 

@@ -459,15 +459,8 @@ thread_wait(struct exec *e, int timeout_ms, struct exec_watch *watch,
 static void
 hold_signal(struct worker *w, int signo)
 {
-	if (spawn_sig_ends(signo)) {
-		if (w->end_signo == 0)
-			w->end_signo = signo;
-		/* Cut a back-off short. */
+	if (engine_keep_signal(&w->end_signo, &w->stopped, signo))
 		pthread_cond_signal(&w->cv);
-	} else if (spawn_sig_stops(signo))
-		w->stopped = 1;
-	else if (signo == SIGCONT)
-		w->stopped = 0;
 }
 
 static int

@@ -174,6 +174,7 @@ wk_messages(struct wk *w)
 {
 	struct msg_small m;
 	size_t n;
+	int end = 0;
 
 	while ((n = wk_recv(w, MSG_DONTWAIT)) > 0) {
 		memcpy(&m, w->rbuf, sizeof(m));
@@ -183,12 +184,8 @@ wk_messages(struct wk *w)
 			/* A reaped leader's pid may be anyone's now. */
 			if (!w->reaped)
 				kill(-w->job.pid, m.arg);
-		} else if (spawn_sig_stops(m.arg))
-			w->stopped = 1;
-		else if (m.arg == SIGCONT)
-			w->stopped = 0;
-		else if (spawn_sig_ends(m.arg))
-			return m.arg;
+		} else if (engine_keep_signal(&end, &w->stopped, m.arg))
+			return end;
 	}
 	return 0;
 }
