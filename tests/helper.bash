@@ -126,6 +126,17 @@ spawn_fanout() {
 	set +m
 }
 
+# spawn_faulty SPEC ARGS...: spawn_fanout, with the calls SPEC names
+# failing (with_faults); $pid is fanout's own.
+spawn_faulty() {
+	local spec=$1
+	shift
+	set -m
+	with_faults "$spec" exec "$FANOUT_BIN" "$@" > out 2> err &
+	pid=$!
+	set +m
+}
+
 # Wait for the background fanout; its status in $status.  (Not through
 # `run`: a subshell cannot wait for its parent's child.)
 reap() {

@@ -11,18 +11,6 @@ marker() {
 	echo "$((900 + RANDOM % 99)).$$$RANDOM"
 }
 
-# Start fanout in the background, in its own process group (as from an
-# interactive shell), with the calls SPEC names failing; its output in
-# files.  Sets $pid, fanout's own pid.
-spawn_faulty() {
-	local spec=$1
-	shift
-	set -m
-	with_faults "$spec" exec "$FANOUT_BIN" "$@" > out 2> err &
-	pid=$!
-	set +m
-}
-
 # Wait until a file matching the glob exists (at most ~10 s).
 wait_file() {
 	for _ in $(seq 100); do

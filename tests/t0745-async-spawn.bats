@@ -6,17 +6,6 @@
 
 load helper
 
-# Start fanout in the background, in its own process group, with the
-# calls SPEC names failing; its output in files.  Sets $pid.
-spawn_faulty() {
-	local spec=$1
-	shift
-	set -m
-	with_faults "$spec" exec "$FANOUT_BIN" "$@" > out 2> err &
-	pid=$!
-	set +m
-}
-
 # Wait at most 10 s for the background fanout; its status in $status.
 reap_within_10s() {
 	wait_until 10 not kill -0 "$pid" 2> /dev/null || {
