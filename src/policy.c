@@ -64,19 +64,31 @@ policy_delay(const struct policy *p)
 
 /*
  * GNU's exit status on a halt: a single job that tripped it gives its own
- * status (128 + S when killed by signal S), a count gives the count, a
- * percentage the percentage, success 0.
+ * status (128 + S when killed by signal S), a count the number of failed
+ * jobs (101 past 100), a percentage the failed jobs' percentage of all
+ * jobs, rounded up; success 0.
  */
+/* failed as a percentage of n, rounded up, as GNU parallel's status. */
 static int
-halt_status(const struct config *cfg, const struct job *job)
+pct_status(long failed, long n)
 {
+	if (n <= 0)
+		n = 1;
+	return (int)((failed * 100 + n - 1) / n);
+}
+
+static int
+halt_status(const struct policy *p, const struct job *job, long base)
+{
+	const struct config *cfg = p->cfg;
+
 	if (cfg->halt_what == HALT_SUCCESS)
 		return 0;
 	if (cfg->halt_pct > 0)
-		return (int)cfg->halt_pct;
+		return pct_status(p->ended_failed, base);
 	if (cfg->halt_count == 1)
 		return job_exit_status(job);
-	return cfg->halt_count > 100 ? 101 : (int)cfg->halt_count;
+	return p->ended_failed > 100 ? 101 : (int)p->ended_failed;
 }
 
 const char *
@@ -109,16 +121,26 @@ policy_halt(const struct policy *p, const struct job *job, long total,
 	count = cfg->halt_what == HALT_FAIL ? p->ended_failed :
 	    cfg->halt_what == HALT_SUCCESS ? p->ended - p->ended_failed :
 	    p->ended;
-	if (cfg->halt_pct > 0) {
-		base = total > 0 ? total : p->ended;
-		hit = count * 100.0 >= cfg->halt_pct * (double)base &&
-		    p->ended >= 3;
-	} else
+	/* A percentage is of all jobs: the input was read whole first. */
+	base = total > 0 ? total : p->ended;
+	if (cfg->halt_pct > 0)
+		hit = count * 100.0 >= cfg->halt_pct * (double)base;
+	else
 		hit = count >= cfg->halt_count;
 	if (!hit)
 		return POLICY_GO_ON;
-	*status = halt_status(cfg, job);
+	*status = halt_status(p, job, base);
 	return cfg->halt_when == HALT_NOW ? POLICY_END : POLICY_DRAIN;
+}
+
+int
+policy_status(const struct policy *p, long started, long failed)
+{
+	const struct config *cfg = p->cfg;
+
+	if (cfg->halt_when != HALT_NEVER && cfg->halt_pct > 0)
+		return pct_status(failed, started);
+	return failed > 100 ? 101 : (int)failed;
 }
 
 int

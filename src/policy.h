@@ -58,6 +58,13 @@ void	policy_ended(struct policy *, const struct job *);
 enum policy_halt policy_halt(const struct policy *, const struct job *,
 	    long total, int *status);
 /*
+ * The exit status of a run that --halt did not stop, of started jobs of
+ * which failed failed: their number (101 past 100); under a --halt
+ * percentage, as GNU parallel, their percentage of the started jobs,
+ * rounded up.
+ */
+int	policy_status(const struct policy *, long started, long failed);
+/*
  * Whether --halt counts the job that ended: GNU parallel's word for it
  * ("failed", "succeeded", "finished"), or NULL.
  */

@@ -1179,7 +1179,7 @@ finish(struct sched *s)
 		return 255;
 	if (s->exit_override >= 0)
 		return s->exit_override;
-	return s->st.failed > 100 ? 101 : (int)s->st.failed;
+	return policy_status(&s->policy, s->st.started, s->st.failed);
 }
 
 /* --dry-run has no executor (see dry_run()): wait for input and signals. */

@@ -171,8 +171,10 @@ sched_setup(struct sched *s, const struct config *cfg,
 	if (cfg->tagstring != NULL && (r = tmpl_compile_text(&s->tagtmpl,
 	    cfg->tagstring, cfg, names, nnames, err, sizeof(err))) < 0)
 		util_die(0, "--tagstring: %s", err);
-	if ((cfg->shuf || tmpl_needs_total(s->tmpl) || (s->tagtmpl &&
-	    tmpl_needs_total(s->tagtmpl))) && (r = input_slurp(s->input)) < 0)
+	/* A --halt percentage is of all jobs, as GNU's: count them first. */
+	if ((cfg->shuf || cfg->halt_pct > 0 || tmpl_needs_total(s->tmpl) ||
+	    (s->tagtmpl && tmpl_needs_total(s->tagtmpl))) &&
+	    (r = input_slurp(s->input)) < 0)
 		util_die(r, "cannot read input");
 	s->st.total = cfg->total >= 0 ? cfg->total : input_total(s->input);
 	s->st.start_ns = clock_mono_ns();

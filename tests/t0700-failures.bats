@@ -119,6 +119,34 @@ load helper
 	[ "$status" -eq 50 ]
 }
 
+@test "--halt N% is of all the jobs: reached at the 2nd of 4 failures" {
+	run --separate-stderr fanout -k -j1 --halt now,fail=50% \
+	    'echo {}; exit 1' ::: 1 2 3 4
+	[ "$status" -eq 50 ]
+	[ "$output" = $'1\n2' ]
+}
+
+@test "--halt N% is of all the jobs when they come from a pipe" {
+	# Odd ones fail: 2 of the first 3, but 5 of 10 only at the 9th.
+	run --separate-stderr fanout -k -j1 --halt now,fail=50% \
+	    'echo {}; exit $(({} % 2))' < <(seq 10)
+	[ "$status" -eq 50 ]
+	[ "$output" = "$(seq 9)" ]
+}
+
+@test "--halt done=N returns the failed count, not N" {
+	run --separate-stderr fanout -j1 --halt now,done=2 'exit {}' ::: 0 3 0
+	[ "$status" -eq 1 ]
+}
+
+@test "--halt N% not reached gives the failed jobs' percentage, rounded up" {
+	run --separate-stderr fanout -j1 --halt now,fail=50% 'exit {}' ::: 1 0 0
+	[ "$status" -eq 34 ]
+	run --separate-stderr fanout -j1 --halt now,success=50% \
+	    'exit {}' ::: 1 0 1 1
+	[ "$status" -eq 75 ]
+}
+
 @test "--halt now,success=1 stops at the first success with status 0" {
 	run --separate-stderr fanout -j1 --halt now,success=1 'echo {}; exit {}' ::: 1 0 1 1
 	[ "$status" -eq 0 ]
