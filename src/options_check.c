@@ -339,8 +339,6 @@ options_check(struct config *cfg)
 		util_die(-errno, "--tmpdir: '%s'", cfg->tmpdir);
 	if (!S_ISDIR(st.st_mode))
 		util_die(0, "--tmpdir: '%s' is not a directory", cfg->tmpdir);
-	if (cfg->ncmd == 0 && cfg->quote_cmd)
-		util_die(0, "-q: there is no COMMAND to quote");
 	/* GNU parallel: --colsep trims columns unless --trim says. */
 	if (cfg->colsep != NULL && !cfg->csv && !cfg->trim_set)
 		cfg->trim_left = cfg->trim_right = 1;

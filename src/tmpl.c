@@ -945,6 +945,8 @@ int
 tmpl_compile(struct tmpl **out, const struct config *cfg,
     const char *const *names, size_t nnames, char *msg, size_t msgsize)
 {
+	static char all[] = "{}";
+	char *const implicit[] = { all };
 	struct buf scratch = { 0 };
 	const char *cmsg = NULL;
 	struct build b;
@@ -955,7 +957,7 @@ tmpl_compile(struct tmpl **out, const struct config *cfg,
 
 	*out = NULL;
 	t = xcalloc(1, sizeof(*t));
-	if (cfg->ncmd == 0) {
+	if (cfg->ncmd == 0 && !cfg->quote_cmd) {
 		if (cfg->shell_use == SHELL_NEVER) {
 			free(t);
 			snprintf(msg, msgsize, "--no-shell needs a command: "
@@ -968,7 +970,10 @@ tmpl_compile(struct tmpl **out, const struct config *cfg,
 	}
 	build_init(&b, t, cfg, names, nnames, msg, msgsize);
 	t->qwords = cfg->quote_cmd;
-	if (t->qwords)
+	/* -q with no command: the values are the words, each quoted (GNU). */
+	if (cfg->ncmd == 0)
+		parse_joined(&b, implicit, 1);
+	else if (t->qwords)
 		parse_quoted(&b, cfg->cmd, cfg->ncmd);
 	else
 		parse_joined(&b, cfg->cmd, cfg->ncmd);

@@ -166,3 +166,10 @@ JOBLOG_OUT=$'Seq\tHost\tSend\tReceive\tExitval\tSignal\tCommand\n0\n1\t:\t0\t2\t
 	same_as_gnu --csv echo '[{1}][{2}]' ::: ' a , b '
 	[ "$output" = '[ a ][ b ]' ]
 }
+
+@test "-q with no command: each value is one quoted word, as GNU's" {
+	printf '%s\n' 'echo hi' echo 'printf %s\n' > in
+	same_as_gnu -q :::: in
+	same_as_gnu -q -n2 ::: echo 'a  b'
+	same_as_gnu -q --colsep , ::: 'printf %s-\n,x y,z'
+}
