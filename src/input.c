@@ -5,8 +5,9 @@
  *
  * A job takes one combination, or -n of them (-N0: one, with no
  * arguments), or -L lines of them (with one source; several sources
- * make -L N act as -n N), or with -X/-m as many as fit the budget.  A -X/-m combination that does not
- * fit is the carry: it stays pending and opens the next job.  The
+ * make -L N act as -n N), or with -X/-m as many as fit the budget.
+ * The combinations that a -X/-m job does not take are the carry: they
+ * stay pending and open the next job.  The
  * values handed out stay pending in the sources until the next
  * input_next(), so that their pointers stay valid; meanwhile
  * input_fill() reads without moving them.
@@ -40,7 +41,7 @@ struct input {
 	size_t		 job_end;
 	size_t		 njob;		/* combinations in it */
 	size_t		 job_cost;
-	int		 carry;		/* -X: one that did not fit */
+	size_t		 carry;		/* -X: combinations left over */
 	size_t		 carry_cost;
 	int		 handed;	/* the job was handed out */
 	struct arg	*v;
@@ -50,7 +51,7 @@ struct input {
 	input_cost_fn	*cost;
 	void		*ctx;
 	size_t		 budget;
-	int		 planned;	/* -X: cap decided */
+	int		 spread;	/* -X: the end was spread */
 	size_t		 cap;		/* -X: most per job, 0 none */
 
 	long		 total;
@@ -94,33 +95,6 @@ jobs_for(const struct input *in, const struct sources_count *c)
 	return n >= LONG_MAX ? -1 : (long)n;
 }
 
-/*
- * -X/-m spread the input over the job slots when it is small (GNU): if
- * the whole input is known before the first job, each job takes at most
- * ceil(combinations / jobs).  Reading ahead stops once more bytes than
- * the budget are buffered: such an input is not small, and its jobs
- * just fill up to the budget.
- */
-static int
-xfill_plan(struct input *in)
-{
-	const struct config *cfg = in->cfg;
-	struct sources_count c;
-	size_t jobs;
-	int known;
-
-	if ((known = sources_peek(in->src, in->budget, &c)) < 0)
-		return known;
-	jobs = cfg->jobs > 0 ? (size_t)cfg->jobs : 1;
-	if (known && c.combos > 0)
-		in->cap = ceil_div(c.combos, jobs);
-	if (cfg->max_args > 0 && (in->cap == 0 ||
-	    in->cap > (size_t)cfg->max_args))
-		in->cap = (size_t)cfg->max_args;
-	in->planned = 1;
-	return 0;
-}
-
 /* The cost of the pending values from on, for -X/-m. */
 static size_t
 combo_cost(struct input *in, size_t from)
@@ -137,6 +111,40 @@ combo_cost(struct input *in, size_t from)
 	return sum;
 }
 
+/*
+ * The job keeps its first keep combinations; those after them are the
+ * carry.
+ */
+static void
+job_cut(struct input *in, size_t keep)
+{
+	size_t per = in->job_end / in->njob;
+
+	in->carry = in->njob - keep;
+	in->njob = keep;
+	in->job_end = keep * per;
+	in->carry_cost = combo_cost(in, in->job_end);
+}
+
+/*
+ * -X/-m, as GNU parallel: the job that meets the end of the input
+ * spreads its combinations over the job slots, and no later job takes
+ * more than it then does.  Input that fits one job is spread evenly.
+ */
+static void
+spread_end(struct input *in)
+{
+	const struct config *cfg = in->cfg;
+	size_t jobs = cfg->jobs > 0 ? (size_t)cfg->jobs : 1;
+	size_t cap = ceil_div(in->njob, jobs);
+
+	in->spread = 1;
+	if (in->njob <= 1 || cap >= in->njob)
+		return;
+	in->cap = cap;
+	job_cut(in, cap);
+}
+
 static int
 job_full(const struct input *in)
 {
@@ -147,8 +155,9 @@ job_full(const struct input *in)
 	if (in->lines_mode)
 		return in->njob >= (size_t)cfg->max_lines ||
 		    (cfg->max_args > 0 && in->njob >= (size_t)cfg->max_args);
+	/* -X/-m: full once a combination is carried (see next_job()). */
 	if (cfg->xargs_fill)
-		return in->cap > 0 && in->njob >= in->cap;
+		return in->carry > 0;
 	return in->per_job == 0 || in->njob >= in->per_job;
 }
 
@@ -165,6 +174,8 @@ job_release(struct input *in)
 	in->job_cost = in->carry ? in->carry_cost : 0;
 	in->carry = 0;
 	in->handed = 0;
+	if (in->cap > 0 && in->njob > in->cap)
+		job_cut(in, in->cap);
 }
 
 static int
@@ -177,19 +188,24 @@ next_job(struct input *in, struct args *a)
 		return 0;
 	if (in->handed)
 		job_release(in);
-	if (in->cfg->xargs_fill && !in->planned &&
-	    (r = xfill_plan(in)) < 0)
-		return r;
 	while (!job_full(in)) {
 		start = sources_pending(in->src);
 		if ((r = sources_next(in->src)) < 0)
 			return r;
-		if (r == 0)
+		if (r == 0) {
+			if (in->cfg->xargs_fill && !in->spread)
+				spread_end(in);
 			break;
+		}
 		if (in->cfg->xargs_fill) {
+			/*
+			 * One more is taken even when the job is full:
+			 * only so is the end seen, to spread it.
+			 */
 			cost = combo_cost(in, start);
 			if (in->njob > 0 && (cost > in->budget ||
-			    in->job_cost > in->budget - cost)) {
+			    in->job_cost > in->budget - cost ||
+			    (in->cap > 0 && in->njob >= in->cap))) {
 				in->carry = 1;
 				in->carry_cost = cost;
 				break;
@@ -582,6 +598,8 @@ input_open(struct input **inp, const struct config *cfg, const char **msg)
 		in->per_job = (size_t)cfg->max_args;
 	else if (cfg->max_lines > 0)
 		in->per_job = (size_t)cfg->max_lines;
+	if (cfg->xargs_fill && cfg->max_args > 0)
+		in->cap = (size_t)cfg->max_args;
 	in->budget = SIZE_MAX;
 	in->total = -1;
 	r = cfg->retry_failed ? failed_open(in) :

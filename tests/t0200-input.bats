@@ -316,6 +316,26 @@ load helper
 	[ "$output" = "$(printf '%s\n' '1 2 3' '4 5 6' '7 8 9' '10')" ]
 }
 
+@test "-X and -m spread only the end of a long input over the job slots, as GNU" {
+	# Full lines of 11 and 8 values until the last, whose 3 values
+	# then go one per slot.
+	seq 30 > in
+	run --separate-stderr fanout -k -j4 -s 30 -X echo < in
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf '%s\n' '1 2 3 4 5 6 7 8 9 10 11' \
+	    '12 13 14 15 16 17 18 19' '20 21 22 23 24 25 26 27' 28 29 30)" ]
+	# -n's last job of 4 is spread over 3 slots: 2 and 2.
+	run --separate-stderr fanout -k -j3 -n4 -m echo < <(seq 12)
+	[ "$output" = "$(printf '%s\n' '1 2 3 4' '5 6 7 8' '9 10' '11 12')" ]
+	seq 200 > in
+	for opts in "-j4 -s 30 -X" "-j3 -s 100 -m" "-j3 -n7 -X"; do
+		# $opts is split into words on purpose.
+		fanout -k $opts echo < in > ours.out
+		gnu_parallel in -k $opts echo > gnu.out
+		diff ours.out gnu.out
+	done
+}
+
 @test "-X packs a directly executed command up to the system limit, never past it" {
 	# 300,000 arguments do not fit one execve(2): fanout must split them
 	# into commands the kernel accepts (strings and pointers count).
