@@ -280,11 +280,40 @@ colsep_translate(const char *s, struct buf *out)
 }
 
 int
-colsep_compile(struct colsep *cs, const char *sep, char *msg,
+colsep_regcomp(regex_t *re, const char *opt, const char *s, char *msg,
     size_t msgsize)
 {
 	struct buf b = { 0 };
 	char err[256];
+	int r;
+
+	if ((r = colsep_translate(s, &b)) < 0) {
+		buf_free(&b);
+		if (r == -E2BIG)
+			snprintf(msg, msgsize, "%s: '%s': too many "
+			    "nested repetitions ('+', {n,m})", opt, s);
+		else
+			snprintf(msg, msgsize, "%s: '%s': \\0, or "
+			    "\\S, \\D, \\W inside [...], are not supported",
+			    opt, s);
+		return -EINVAL;
+	}
+	r = regcomp(re, b.p, REG_EXTENDED);
+	buf_free(&b);
+	if (r != 0) {
+		regerror(r, re, err, sizeof(err));
+		snprintf(msg, msgsize,
+		    "%s: invalid regular expression '%s': %s", opt, s, err);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int
+colsep_compile(struct colsep *cs, const char *sep, char *msg,
+    size_t msgsize)
+{
+	struct buf b = { 0 };
 	int r;
 
 	memset(cs, 0, sizeof(*cs));
@@ -302,26 +331,10 @@ colsep_compile(struct colsep *cs, const char *sep, char *msg,
 		cs->litlen = b.len;
 		return 0;
 	}
-	buf_clear(&b);
-	if ((r = colsep_translate(sep, &b)) < 0) {
-		buf_free(&b);
-		if (r == -E2BIG)
-			snprintf(msg, msgsize, "--colsep: '%s': too many "
-			    "nested repetitions ('+', {n,m})", sep);
-		else
-			snprintf(msg, msgsize, "--colsep: '%s': \\0, or "
-			    "\\S, \\D, \\W inside [...], are not supported",
-			    sep);
-		return -EINVAL;
-	}
-	r = regcomp(&cs->re, b.p, REG_EXTENDED);
 	buf_free(&b);
-	if (r != 0) {
-		regerror(r, &cs->re, err, sizeof(err));
-		snprintf(msg, msgsize,
-		    "--colsep: invalid regular expression '%s': %s", sep, err);
-		return -EINVAL;
-	}
+	if ((r = colsep_regcomp(&cs->re, "--colsep", sep, msg,
+	    msgsize)) < 0)
+		return r;
 	cs->kind = COLSEP_RE;
 	return 0;
 }

@@ -46,6 +46,14 @@ int	colsep_match(const struct colsep *, const char *p, size_t len,
 void	colsep_free(struct colsep *);
 
 /*
+ * Compile the Perl-flavoured pattern s (see colsep_translate) into re,
+ * to be freed with regfree().  0, or -EINVAL with the reason in msg
+ * (msgsize bytes), which names the option opt.
+ */
+int	colsep_regcomp(regex_t *re, const char *opt, const char *s,
+	    char *msg, size_t msgsize);
+
+/*
  * The Perl-flavoured pattern s as a POSIX ERE, appended to out: 0, or
  * -EINVAL for what an ERE cannot say (see above), or -E2BIG when its
  * repetitions ('+', {n,m}) could make regcomp() build copies of it
