@@ -146,6 +146,16 @@ split(struct columns *cs, char *base, size_t off, size_t len,
 	}
 }
 
+/*
+ * What --trim takes off: Perl's \s, as GNU parallel's, so that the CR
+ * of a CRLF line goes with the blanks.
+ */
+static int
+trimmed(char c)
+{
+	return c != '\0' && strchr(" \t\n\v\f\r", c) != NULL;
+}
+
 void
 columns_split(struct columns *cs, char *base, size_t off, size_t len,
     struct spans *out)
@@ -158,14 +168,13 @@ columns_split(struct columns *cs, char *base, size_t off, size_t len,
 	for (i = first; i < out->n; i++) {
 		sp = &out->v[i];
 		q = columns_ptr(cs, base, sp);
-		while (cs->trim_left && sp->len > 0 &&
-		    (*q == ' ' || *q == '\t')) {
+		while (cs->trim_left && sp->len > 0 && trimmed(*q)) {
 			q++;
 			sp->off++;
 			sp->len--;
 		}
 		while (cs->trim_right && sp->len > 0 &&
-		    (q[sp->len - 1] == ' ' || q[sp->len - 1] == '\t'))
+		    trimmed(q[sp->len - 1]))
 			q[--sp->len] = '\0';
 	}
 }

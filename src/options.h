@@ -99,7 +99,8 @@ struct config {
 	int		 rrs;		/* --rrs */
 	int		 pipe_cat;	/* --cat: the block in a file, {} */
 	long		 pipe_header;	/* --header: records atop each block */
-	long		 header_records;	/* --header N; ':' is 1 */
+	long		 header_records;	/* --header N; ':', REGEX: 1 */
+	const char	*header_re;	/* --header REGEX, else NULL */
 
 	/* --semaphore, or run as sem. */
 	int		 semaphore;
@@ -115,7 +116,8 @@ struct config {
 	const char	*eof_str;	/* -E, NULL if none */
 	int		 trim_left, trim_right;	/* --trim */
 	int		 trim_set;	/* --trim given, else as --colsep says */
-	int		 header;	/* --header : */
+	int		 header;	/* --header but 0: first records name */
+	int		 header_tab;	/* --header: values split at TAB */
 	int		 skip_first_line; /* of the first source */
 	int		 skip_empty;	/* -r */
 	long		 total;		/* --total; -1 unknown */

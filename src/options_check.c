@@ -101,6 +101,7 @@ check_reports(struct config *cfg)
 		cfg->ncmd = 0;
 		cfg->nsources = 0;
 		cfg->header = 0;
+		cfg->header_tab = 0;
 		cfg->quote_cmd = 0;
 	}
 }
@@ -262,9 +263,11 @@ check_pipe(struct config *cfg)
 		    cfg->pipe_cat ? "--cat" : NULL;
 		if (refused != NULL)
 			util_die(0, "%s works with --pipe only", refused);
-		if (cfg->header_records != 0 && !cfg->header)
-			util_die(0, "--header N works with --pipe only "
-			    "(--header : names the columns)");
+		/* GNU parallel reads one line, whatever N says. */
+		if (cfg->header_records > 1)
+			util_warn(0, "--header %ld: outside --pipe the header "
+			    "is the first record of each source; the next "
+			    "ones are values", cfg->header_records);
 		return;
 	}
 	refused = cfg->xargs_fill ? (cfg->context_replace ? "-X" : "-m") :
@@ -307,8 +310,13 @@ check_pipe(struct config *cfg)
 	if (cfg->recstart_arg != NULL)
 		pipe_separator(cfg, "--recstart", cfg->recstart_arg,
 		    &cfg->recstart, &cfg->recstart_len);
+	if (cfg->header_re != NULL)
+		util_die(0, "--header '%s': --pipe takes ':' or a number of "
+		    "records atop each block, not a regular expression",
+		    cfg->header_re);
 	cfg->pipe_header = cfg->header_records;
 	cfg->header = 0;
+	cfg->header_tab = 0;
 }
 
 void

@@ -5,6 +5,7 @@
  * options_usage.c prints --help from it.
  */
 #include "options_table.h"
+#include "colsep.h"
 #include "num.h"
 #include "res.h"
 #include "util.h"
@@ -357,20 +358,45 @@ h_trim(struct opt_state *st, const struct opt_def *d, const char *opt,
 		options_bad(opt, val, "is not l, r, lr or n");
 }
 
-/* --header : (the first record), or --header N (N records, --pipe). */
+/*
+ * --header : or REGEX (the header's lines), or N lines; 0 is none.
+ * Outside --pipe any of them but 0 makes the first record of each source
+ * its column names, and all of them split values at TAB unless --colsep
+ * says otherwise, as in GNU parallel.  A regex is compiled only to find
+ * a bad one now.
+ */
 static void
 h_header(struct opt_state *st, const struct opt_def *d, const char *opt,
     const char *val)
 {
+	struct config *cfg = st->cfg;
+	static const char digits[] = "0123456789";
+	char msg[512];
+	regex_t re;
 	long n = 1;
 
 	(void)d;
-	if (strcmp(val, ":") != 0 && num_long(val, 0, LONG_MAX, &n) < 0)
-		options_bad(opt, val, "is not ':' (the first record of each "
-		    "source names its columns) or a number of records "
-		    "(with --pipe)");
-	st->cfg->header = strcmp(val, ":") == 0;
-	st->cfg->header_records = n;
+	cfg->header_re = NULL;
+	if (val[0] == '\0')
+		options_bad(opt, val, "is empty: give ':' (the first record "
+		    "names the columns), a number of lines or a regular "
+		    "expression");
+	if (val[strspn(val, digits)] == '\0') {
+		if (num_long(val, 0, LONG_MAX, &n) < 0)
+			options_bad(opt, val, "is too many lines");
+	} else if (val[0] == '-' && val[1] != '\0' &&
+	    val[1 + strspn(val + 1, digits)] == '\0') {
+		options_bad(opt, val, "is negative: give a number of lines "
+		    "(0 for none), ':' or a regular expression");
+	} else if (strcmp(val, ":") != 0) {
+		if (colsep_regcomp(&re, opt, val, msg, sizeof(msg)) < 0)
+			util_die(0, "%s", msg);
+		regfree(&re);
+		cfg->header_re = val;
+	}
+	cfg->header = n != 0;
+	cfg->header_tab = 1;
+	cfg->header_records = n;
 }
 
 /* --block SIZE: at least a byte, and at most this machine's memory. */
@@ -726,10 +752,12 @@ const struct opt_def options_table[] = {
 	{ "", { "shebang-wrap" }, .group = GROUP_INPUT, HANDLER(h_shebang),
 	  .help = "as a #! line's first option, before a PROGRAM:\n"
 	  "PROGRAM runs the script once per argument" },
-	{ "", { "header" }, .group = GROUP_INPUT, REQ(":|N"),
+	{ "", { "header" }, .group = GROUP_INPUT, REQ(":|N|RE"),
 	  HANDLER(h_header),
-	  .help = "the first record names the columns: {name};\n"
-	  "with --pipe, N records head every block" },
+	  .help = "the first record names the columns: {name}\n"
+	  "(split at TAB without --colsep; 0: none, files\n"
+	  "name their sources); with --pipe, N records\n"
+	  "head every block" },
 	{ "r", { "no-run-if-empty" }, .group = GROUP_INPUT,
 	  FLAG(skip_empty), .help = "skip empty records" },
 	{ "", { "arg-sep" }, .compat = "argsep", .group = GROUP_INPUT,

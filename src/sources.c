@@ -76,7 +76,7 @@ struct sources {
 	struct buf	 tmp;
 	struct spans	 pend;		/* the pending values */
 
-	char		**names;
+	const char	**names;
 	size_t		 nnames;
 	int		 warned_nul;	/* a NUL in a record was reported */
 
@@ -170,6 +170,10 @@ record_in(struct sources *sr, size_t s, char *base, size_t off, size_t len,
 		    src_name(&sr->src[s]));
 		sr->warned_nul = 1;
 	}
+	/* A CRLF header line names its last column without the CR. */
+	if (sr->cfg->header && !ss->hdr_done && len > 0 &&
+	    base[off + len - 1] == '\r')
+		base[off + --len] = '\0';
 	columns_split(&sr->cols, base, off, len, out);
 	if (sr->cfg->header && !ss->hdr_done) {
 		ss->nhdr = out->n - first;
@@ -614,7 +618,8 @@ sources_read(struct sources *sr)
 
 /*
  * What comes before the streamed source's input: --skip-first-line's
- * record, --header's; then every header's names.
+ * record, --header's; then every header's names, or under --header 0
+ * the files' names.
  */
 static int
 header_read(struct sources *sr)
@@ -637,11 +642,22 @@ header_read(struct sources *sr)
 		sr->rd.keep = sr->rd.pos;
 	}
 	buf_clear(&sr->cols.buf);
+	if (!sr->cfg->header_tab)
+		return 0;
 	for (s = 0; s < sr->nsrc; s++)
 		sr->nnames += sr->ss[s].nhdr;
-	if (sr->cfg->header)
-		sr->names = xcalloc(sr->nnames, sizeof(*sr->names));
-	for (s = 0, k = 0; s < sr->nsrc; s++)
+	/*
+	 * --header 0 (GNU's {foo/bar} for the file foo/bar): a file names
+	 * its source's place, which is its value's when every source
+	 * before it has one column.
+	 */
+	if (!sr->cfg->header)
+		sr->nnames = sr->nsrc;
+	sr->names = xcalloc(sr->nnames, sizeof(*sr->names));
+	for (s = 0; !sr->cfg->header && s < sr->nsrc; s++)
+		if (sr->src[s].kind == SOURCE_FILE)
+			sr->names[s] = sr->src[s].path;
+	for (s = 0, k = 0; sr->cfg->header && s < sr->nsrc; s++)
 		for (g = 0; g < sr->ss[s].nhdr; g++)
 			sr->names[k++] = sr->ss[s].hdr[g];
 	return 0;
@@ -726,9 +742,10 @@ sources_open(struct sources **srp, const struct config *cfg, char *msg,
 	/* --pipe's -L counts records in a block, it joins none. */
 	sr->rules.join = cfg->max_lines > 0 && !cfg->pipe && !cfg->pipepart;
 	sr->rules.csv = cfg->csv;
-	if ((r = columns_init(&sr->cols, cfg->csv && cfg->colsep == NULL ?
-	    "," : cfg->colsep, cfg->csv, cfg->trim_left, cfg->trim_right,
-	    msg, msgsize)) < 0) {
+	/* GNU parallel: --header splits at TAB, not trimming. */
+	if ((r = columns_init(&sr->cols, cfg->colsep != NULL ? cfg->colsep :
+	    cfg->csv ? "," : cfg->header_tab ? "\t" : NULL, cfg->csv,
+	    cfg->trim_left, cfg->trim_right, msg, msgsize)) < 0) {
 		sources_close(sr);
 		return r;
 	}

@@ -5,7 +5,8 @@
  *
  * Every source yields records, each filtered (-E ends its source, -r
  * and -L drop blank ones, --header takes the first as column names),
- * split into columns (--colsep) and trimmed (--trim).  Sources form
+ * split into columns (--colsep; at TAB under --header) and trimmed
+ * (--trim).  Sources form
  * groups: a source linked to the previous one (":::+", "::::+", --link)
  * joins its group, whose element i is record i mod n of each member;
  * the group ends with its shortest member, or its longest under --link.
@@ -54,8 +55,9 @@ void	sources_close(struct sources *);
 size_t	sources_len(const struct sources *);
 
 /*
- * The column names from --header, in value order, or NULL.  Valid for
- * the life of the sources.
+ * The column names from --header, in value order, or NULL.  Under
+ * --header 0, each file source's path at its source's place (NULL for
+ * the others).  Valid for the life of the sources.
  */
 const char *const *sources_names(const struct sources *, size_t *n);
 

@@ -244,7 +244,7 @@ lines_of() {
 		[ "$status" -eq 255 ]
 		[[ "$stderr" == *"--pipe does not go with"* ]]
 	done
-	for opt in "--block 1M" "--recend ;" --regexp --rrs --cat "--header 2"; do
+	for opt in "--block 1M" "--recend ;" --regexp --rrs --cat; do
 		# shellcheck disable=SC2086
 		run --separate-stderr fanout $opt 'touch ran' ::: a
 		[ "$status" -eq 255 ]

@@ -1,9 +1,8 @@
 #!/usr/bin/env bats
 # More of GNU parallel's and xargs' forms: --show-limits, xargs' line
-# continuation under -L, --delay Nauto, a -d of several characters and
-# --header N or REGEX outside pipe mode.  Each is checked against GNU
-# parallel, where it is installed, on the same input with -k: stdout
-# byte for byte and the exit status.
+# continuation under -L, --delay Nauto and a -d of several characters.
+# Each is checked against GNU parallel, where it is installed, on the
+# same input with -k: stdout byte for byte and the exit status.
 
 load helper
 
