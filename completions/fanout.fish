@@ -49,7 +49,7 @@ end
 complete -c fanout -x -a '(__fish_complete_subcommand $__fanout_params)'
 complete -c fanout -n __fanout_no_command -s a -l arg-file -r -F -d 'Read an input source from a file'
 complete -c fanout -n __fanout_no_command -s 0 -l null -d 'Records end with NUL'
-complete -c fanout -n __fanout_no_command -s d -l delimiter -x -d 'Records end with this byte'
+complete -c fanout -n __fanout_no_command -s d -l delimiter -x -d 'Records end with this string'
 complete -c fanout -n __fanout_no_command -s C -l colsep -x -d 'Split records into columns'
 complete -c fanout -n __fanout_no_command -s n -l max-args -x -d 'Records per job'
 complete -c fanout -n __fanout_no_command -s N -x -d 'Records per job'

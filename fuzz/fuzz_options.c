@@ -196,11 +196,18 @@ check_jobs(const char *s, long ncpu)
 static void
 check_delim(const char *s)
 {
-	size_t len = strlen(s);
-	char c;
+	size_t len = strlen(s), n;
+	char *d, c;
 	long want;
 
-	if (options_delim(s, &c) < 0)
+	if (options_delim(s, &d, &n) < 0)
+		return;
+	c = d[0];
+	free(d);
+	/* Each byte or escape of s gives one byte. */
+	if (n < 1 || n > len)
+		abort();
+	if (n > 1)
 		return;
 	if (s[0] != '\\') {
 		if (len != 1 || c != s[0])

@@ -476,6 +476,8 @@ options_free(struct config *cfg)
 	strlist_free(&cfg->basefiles);
 	free(cfg->shell_found);
 	cfg->shell_found = NULL;
+	free(cfg->delim);
+	cfg->delim = NULL;
 	free(cfg->recend);
 	cfg->recend = NULL;
 	free(cfg->recstart);

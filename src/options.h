@@ -76,7 +76,9 @@ struct config {
 	struct source	*sources;
 	size_t		 nsources;
 	int		 link;		/* --link: all sources linked */
-	char		 delim;		/* record end: '\n', or -0, -d */
+	char		*delim;		/* record end: "\n", or -0, -d */
+	size_t		 delimlen;	/* its bytes, at least 1 */
+	int		 delim_given;	/* -d: -0 does not change it */
 	const char	*colsep;	/* --colsep, NULL if none */
 	int		 csv;		/* --csv: RFC 4180 records, fields */
 	long		 max_args;	/* -n/-N; 0 = one record per job */
@@ -220,8 +222,13 @@ void	strlist_free(struct strlist *l);
  * num.h).  Pure: each returns 0 and fills its
  * outputs, or -EINVAL (the outputs then unspecified) and prints nothing.
  */
-/* -d: one byte, or \n \t \r \\ \NNN (octal) \xH or \xHH. */
-int	options_delim(const char *s, char *out);
+/*
+ * -d: one byte or more, each a byte or \n \t \r \\ \NNN (octal) \xH
+ * or \xHH, into *out (allocated, *len bytes and a NUL).
+ */
+int	options_delim(const char *s, char **out, size_t *len);
+/* Whether records end at a newline, as without -0 or -d. */
+int	options_delim_newline(const struct config *);
 /*
  * --recend, --recstart: bytes and the escapes -d takes, into *out
  * (allocated, NUL-ended, *len bytes before the NUL).

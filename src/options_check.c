@@ -273,12 +273,12 @@ check_pipe(struct config *cfg)
 	refused = cfg->xargs_fill ? (cfg->context_replace ? "-X" : "-m") :
 	    cfg->shuf ? "--shuf" : cfg->colsep ? "--colsep" :
 	    cfg->csv ? "--csv" : cfg->retry_failed ? "--retry-failed" :
-	    cfg->no_args ? "-N0" : cfg->delim != '\n' ? "-0 or -d" :
+	    cfg->no_args ? "-N0" : !options_delim_newline(cfg) ? "-0 or -d" :
 	    cfg->semaphore ? "--semaphore" : NULL;
 	if (refused != NULL)
 		util_die(0, "--pipe does not go with %s: a block of records "
 		    "is one job's standard input%s", refused,
-		    cfg->delim != '\n' ? " (--recend says where records end)" :
+		    !options_delim_newline(cfg) ? " (--recend says where records end)" :
 		    "");
 	if (cfg->block_size == 0)
 		cfg->block_size = 1 << 20;

@@ -121,19 +121,31 @@ h_null(struct opt_state *st, const struct opt_def *d, const char *opt,
     const char *val)
 {
 	(void)d, (void)opt, (void)val;
-	st->cfg->delim = '\0';
+	/* GNU parallel's -d wins over -0, whichever comes first. */
+	if (st->cfg->delim_given)
+		return;
+	free(st->cfg->delim);
+	st->cfg->delim = xcalloc(1, 1);
+	st->cfg->delimlen = 1;
 }
 
 static void
 h_delim(struct opt_state *st, const struct opt_def *d, const char *opt,
     const char *val)
 {
+	char *p;
+	size_t len;
+
 	(void)d;
 	if (val[0] == '\0')
 		options_bad(opt, val, "is empty (use -0 for NUL)");
-	if (options_delim(val, &st->cfg->delim) < 0)
-		options_bad(opt, val, "is not one character or escape (\\n \\t \\0 "
-		    "\\\\ \\NNN \\xHH)");
+	if (options_delim(val, &p, &len) < 0)
+		options_bad(opt, val, "has an escape fanout does not know (\\n "
+		    "\\t \\r \\0 \\\\ \\NNN \\xHH)");
+	free(st->cfg->delim);
+	st->cfg->delim = p;
+	st->cfg->delimlen = len;
+	st->cfg->delim_given = 1;
 }
 
 /* -n N, -N N; 0 reads one record per job and gives it to no string. */
@@ -704,7 +716,7 @@ const struct opt_def options_table[] = {
 	  .help = "records end with NUL" },
 	{ "d", { "delimiter" }, .group = GROUP_INPUT, REQ("D"),
 	  HANDLER(h_delim),
-	  .help = "records end with D (\\n \\t \\0 \\\\ \\NNN \\xHH)" },
+	  .help = "records end with string D (\\n \\t \\0 \\\\ \\NNN \\xHH)" },
 	{ "C", { "colsep" }, .group = GROUP_INPUT, REQ("SEP"),
 	  .errname = "--colsep", STRING(colsep), .flags = OPT_NONEMPTY,
 	  .help = "split records into columns {1} {2}..." },
@@ -1083,7 +1095,8 @@ options_defaults(struct config *cfg)
 	}
 	cfg->ncpu = cpus();
 	cfg->jobs = cfg->ncpu;
-	cfg->delim = '\n';
+	cfg->delim = xstrdup("\n");
+	cfg->delimlen = 1;
 	cfg->replace = "{}";
 	cfg->process_slot_var = "PARALLEL_JOBSLOT0";
 	cfg->total = -1;

@@ -53,11 +53,15 @@ one_char(const char *s, char *out)
 }
 
 int
-options_delim(const char *val, char *out)
+options_delim(const char *val, char **out, size_t *len)
 {
-	int n = one_char(val, out);
+	return val[0] == '\0' ? -EINVAL : options_unescape(val, out, len);
+}
 
-	return n > 0 && val[n] == '\0' ? 0 : -EINVAL;
+int
+options_delim_newline(const struct config *cfg)
+{
+	return cfg->delimlen == 1 && cfg->delim[0] == '\n';
 }
 
 int

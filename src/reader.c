@@ -106,16 +106,28 @@ reader_fill(struct reader *rd, int wait, int movable)
 }
 
 char *
-reader_delim(const char *p, size_t n, char delim, int csv, int *quoted)
+reader_delim(const struct reader_rules *ru, const char *p, size_t n,
+    int *quoted)
 {
-	const char *end = p + n, *q;
+	const char *end, *q;
 
-	if (!csv)
-		return memchr(p, delim, n);
+	/* One byte, the usual case, is memchr's: keep it that fast. */
+	if (!ru->csv)
+		return ru->delimlen == 1 ? memchr(p, ru->delim[0], n) :
+		    memmem(p, n, ru->delim, ru->delimlen);
+	if (n < ru->delimlen)
+		return NULL;
+	/*
+	 * Only where a whole delimiter fits may one start: the last
+	 * delimlen - 1 bytes are looked at again once more has come, so
+	 * their quotes must not be counted yet.
+	 */
+	end = p + n - (ru->delimlen - 1);
 	for (;;) {
 		/* Outside quotes the delimiter or a quote; inside, a quote. */
-		for (q = p; q < end && *q != '"' && (*quoted || *q != delim);
-		    q++)
+		for (q = p; q < end && *q != '"' && (*quoted ||
+		    *q != ru->delim[0] || memcmp(q, ru->delim,
+		    ru->delimlen) != 0); q++)
 			;
 		if (q == end)
 			return NULL;
@@ -124,6 +136,13 @@ reader_delim(const char *p, size_t n, char delim, int csv, int *quoted)
 		*quoted = !*quoted;	/* "" inside toggles twice */
 		p = q + 1;
 	}
+}
+
+/* Where the next search goes on when p[pos, len) holds no delimiter. */
+static size_t
+delim_resume(const struct reader_rules *ru, size_t pos, size_t len)
+{
+	return len - pos < ru->delimlen ? pos : len - (ru->delimlen - 1);
 }
 
 /* Take [pos, end) as the record; the next one starts at next. */
@@ -141,20 +160,20 @@ record_take(struct reader *rd, size_t end, size_t next, size_t *off,
 }
 
 /*
- * The piece [rd->join + 1, end) follows a record that goes on: an -E
+ * The piece [rd->join + delimlen, end) follows a record that goes on: an -E
  * string ends the record before it (1), anything else joins it (0), the
  * delimiter between them removed.
  */
 static int
 join_piece(struct reader *rd, size_t *end)
 {
-	size_t j = rd->join;
+	size_t j = rd->join, dl = rd->ru->delimlen;
 
-	if (reader_is_end(rd->ru, rd->b.p + j + 1, *end - j - 1))
+	if (reader_is_end(rd->ru, rd->b.p + j + dl, *end - j - dl))
 		return 1;
-	memmove(rd->b.p + j, rd->b.p + j + 1, rd->b.len - j);
-	rd->b.len--;
-	(*end)--;
+	memmove(rd->b.p + j, rd->b.p + j + dl, rd->b.len - j - dl + 1);
+	rd->b.len -= dl;
+	*end -= dl;
 	rd->join = SIZE_MAX;
 	return 0;
 }
@@ -163,34 +182,35 @@ int
 reader_record(struct reader *rd, size_t *off, size_t *len, int may_block)
 {
 	const struct reader_rules *ru = rd->ru;
-	size_t end;
+	size_t end, dl = ru->delimlen;
 	char *q;
 	int r;
 
 	for (;;) {
-		q = reader_delim(rd->b.p + rd->scan, rd->b.len - rd->scan,
-		    ru->delim, ru->csv, &rd->quoted);
+		q = reader_delim(ru, rd->b.p + rd->scan, rd->b.len - rd->scan,
+		    &rd->quoted);
 		if (q != NULL) {
 			end = (size_t)(q - rd->b.p);
 			if (rd->join != SIZE_MAX && join_piece(rd, &end))
 				return record_take(rd, rd->join,
-				    rd->join + 1, off, len);
+				    rd->join + dl, off, len);
 			if (reader_joins(ru, rd->b.p + rd->pos,
 			    end - rd->pos)) {
 				rd->join = end;
-				rd->scan = end + 1;
+				rd->scan = end + dl;
 				continue;
 			}
-			return record_take(rd, end, end + 1, off, len);
+			return record_take(rd, end, end + dl, off, len);
 		}
-		rd->scan = rd->b.len;
+		/* A delimiter may begin in the last delimlen - 1 bytes. */
+		rd->scan = delim_resume(ru, rd->scan, rd->b.len);
 		if (rd->eof) {
 			end = rd->b.len;
 			/* A last delimiter ends the last record. */
-			if (rd->join != SIZE_MAX && (end == rd->join + 1 ||
+			if (rd->join != SIZE_MAX && (end == rd->join + dl ||
 			    join_piece(rd, &end)))
 				return record_take(rd, rd->join,
-				    rd->join + 1, off, len);
+				    rd->join + dl, off, len);
 			if (rd->pos == rd->b.len)
 				return 0;
 			return record_take(rd, end, end, off, len);
@@ -252,7 +272,7 @@ reader_count(const struct reader_rules *ru, const char *base, size_t blen,
 	while (!c->end) {
 		p = base + c->pos;
 		quoted = 0;
-		q = reader_delim(p, blen - c->pos, ru->delim, ru->csv, &quoted);
+		q = reader_delim(ru, p, blen - c->pos, &quoted);
 		if (q == NULL && (!eof || c->pos == blen)) {
 			c->end = eof;
 			break;
@@ -262,7 +282,7 @@ reader_count(const struct reader_rules *ru, const char *base, size_t blen,
 			c->end = 1;
 			break;
 		}
-		c->pos += len + (q != NULL);
+		c->pos += len + (q != NULL ? ru->delimlen : 0);
 		if (c->open) {
 			/* Joined on: the record now ends as this piece. */
 			c->open = len == 0 || ends_blank(p, len);

@@ -26,7 +26,8 @@
 
 /* What makes a record, and which records count. */
 struct reader_rules {
-	char		 delim;
+	const char	*delim;		/* the bytes that end a record */
+	size_t		 delimlen;	/* at least 1 */
 	int		 csv;		/* --csv: no delimiter inside quotes */
 	const char	*eof_str;	/* -E: the record that ends input */
 	size_t		 eoflen;	/* SIZE_MAX: no -E */
@@ -70,11 +71,13 @@ struct reader_count {
 int	reader_open(struct reader *, const char *path,
 	    const struct reader_rules *ru, const char **failed);
 /*
- * The first delimiter in p[0, n), or NULL.  Under --csv one inside
- * double quotes does not count; *quoted carries whether p starts inside
- * quotes, and says whether its end is.
+ * The first whole delimiter of ru in p[0, n), or NULL.  Under --csv
+ * one inside double quotes does not count; *quoted carries whether p
+ * starts inside quotes, and says whether p[0, n - delimlen + 1) ends
+ * inside them: the last delimlen - 1 bytes, where a delimiter may yet
+ * begin, are not looked at.
  */
-char	*reader_delim(const char *p, size_t n, char delim, int csv,
+char	*reader_delim(const struct reader_rules *ru, const char *p, size_t n,
 	    int *quoted);
 /*
  * One read(2).  With wait, an interrupted or would-block read is

@@ -1,7 +1,7 @@
 /*
  * sources: the input sources and their combinations (sources.h).
  *
- * Every source yields records (bytes up to cfg->delim, cut by
+ * Every source yields records (bytes up to the -d string, cut by
  * reader.c), filtered by the reader's rules (-E, -r) and split into
  * trimmed values by columns.c.  A group's element i is record i mod n
  * of each of its members; it has as many elements as its longest member
@@ -73,7 +73,6 @@ struct sources {
 	int		 cur_active;	/* combinations of cur remain */
 	size_t		 cur_off;	/* cur's start in rd.b */
 	size_t		 cur_coff;	/* cur's start in cols.buf */
-	struct buf	 tmp;
 	struct spans	 pend;		/* the pending values */
 
 	const char	**names;
@@ -163,7 +162,8 @@ record_in(struct sources *sr, size_t s, char *base, size_t off, size_t len,
 	if (sr->rules.skip_blank && reader_blank(p, len))
 		return 0;
 	/* xargs and GNU parallel warn too: a value ends at a NUL. */
-	if (!sr->warned_nul && sr->rules.delim != '\0' &&
+	if (!sr->warned_nul && (sr->rules.delimlen != 1 ||
+	    sr->rules.delim[0] != '\0') &&
 	    memchr(p, '\0', len) != NULL) {
 		util_warn(0, "%s holds a NUL byte: a value ends there in the "
 		    "command line (for NUL-separated input use -0)",
@@ -222,74 +222,46 @@ record_keep(struct sources *sr, size_t s, char *base, struct spans *out)
 }
 
 /*
- * Take the record in sr->tmp: 1, 0 (skipped), or -1 for -E.  A record
- * -L joins is never empty: an empty sr->tmp holds none.
+ * Make rd read the words of the ::: source src as GNU parallel reads
+ * them: as one stream, each word followed by the delimiter, cut as a
+ * file is.  So -d splits the words, an empty piece after a word's last
+ * delimiter counts, a delimiter may run from a word into the next, and
+ * -E, -r and -L act as on a file.  Without -d a word is one record,
+ * newlines and all: a NUL, which no word holds, ends each.  ru, which
+ * must outlive rd, gets the rules.
  */
-static int
-word_record(struct sources *sr, size_t s, struct spans *out)
+static void
+words_open(struct sources *sr, const struct source *src, struct reader *rd,
+    struct reader_rules *ru)
 {
-	int r;
+	size_t i;
 
-	if ((r = record_in(sr, s, sr->tmp.p, 0, sr->tmp.len, out)) > 0)
-		record_keep(sr, s, sr->tmp.p, out);
-	buf_clear(&sr->tmp);
-	return r;
-}
-
-/*
- * The records of a ::: word: as GNU parallel does, -d splits it, and an
- * empty piece after a last delimiter still counts.  A newline stays in
- * the value (GNU splits there too): a value with a newline is passed
- * whole.  Under -L a piece ending in a blank goes on into the next one,
- * in sr->tmp, as reader_record() joins records.  -1 when -E ended the
- * source, else 0.
- */
-static int
-word_load(struct sources *sr, size_t s, const char *w, struct spans *out)
-{
-	const char *end = NULL;
-	size_t n = strlen(w), len;
-	int quoted = 0, r = 0;
-
-	do {
-		if (sr->rules.delim != '\n')
-			end = reader_delim(w, n, sr->rules.delim,
-			    sr->rules.csv, &quoted);
-		len = end != NULL ? (size_t)(end - w) : n;
-		/* -E after a joining piece: that record ends the source. */
-		if (sr->tmp.len > 0 && reader_is_end(&sr->rules, w, len)) {
-			(void)word_record(sr, s, out);
-			return -1;
-		}
-		buf_add(&sr->tmp, w, len);
-		if (!reader_joins(&sr->rules, sr->tmp.p, sr->tmp.len))
-			r = word_record(sr, s, out);
-		if (end != NULL) {
-			n -= (size_t)(end + 1 - w);
-			w = end + 1;
-		}
-	} while (end != NULL && r >= 0);
-	return r < 0 ? -1 : 0;
+	*ru = sr->rules;
+	if (options_delim_newline(sr->cfg)) {
+		ru->delim = "";
+		ru->csv = 0;
+	}
+	for (i = 0; i < src->nwords; i++) {
+		buf_adds(&rd->b, src->words[i]);
+		buf_add(&rd->b, ru->delim, ru->delimlen);
+	}
+	buf_reserve(&rd->b, 0);
+	rd->ru = ru;
+	rd->eof = 1;
+	rd->join = SIZE_MAX;
 }
 
 static int
 source_load(struct sources *sr, size_t s, struct reader *rd)
 {
 	const struct source *src = &sr->src[s];
+	struct reader_rules wrules;
 	struct spans out = { 0 };
-	size_t i, off, len;
+	size_t off, len;
 	int r = 0;
 
-	if (src->kind == SOURCE_ARGS) {
-		for (i = 0; i < src->nwords && r >= 0; i++)
-			r = word_load(sr, s, src->words[i], &out);
-		/* A last piece -L would join to a next one. */
-		if (r >= 0 && sr->tmp.len > 0)
-			(void)word_record(sr, s, &out);
-		buf_clear(&sr->tmp);
-		free(out.v);
-		return 0;
-	}
+	if (src->kind == SOURCE_ARGS)
+		words_open(sr, src, rd, &wrules);
 	for (;;) {
 		r = reader_record(rd, &off, &len, 1);
 		if (r < 0) {
@@ -308,6 +280,8 @@ source_load(struct sources *sr, size_t s, struct reader *rd)
 			record_keep(sr, s, rd->b.p, &out);
 		rd->keep = rd->pos;
 	}
+	if (src->kind == SOURCE_ARGS)
+		reader_close(rd);
 	free(out.v);
 	return r;
 }
@@ -735,6 +709,7 @@ sources_open(struct sources **srp, const struct config *cfg, char *msg,
 	sr->ss = xcalloc(sr->nsrc, sizeof(*sr->ss));
 	/* xargs: an empty -E string means no end-of-input marker. */
 	sr->rules.delim = cfg->delim;
+	sr->rules.delimlen = cfg->delimlen;
 	sr->rules.eof_str = cfg->eof_str;
 	sr->rules.eoflen = cfg->eof_str != NULL && cfg->eof_str[0] != '\0' ?
 	    strlen(cfg->eof_str) : SIZE_MAX;
@@ -782,7 +757,6 @@ sources_close(struct sources *sr)
 		reader_close(&sr->rd);
 	free(sr->cur.v);
 	free(sr->pend.v);
-	buf_free(&sr->tmp);
 	free(sr->names);
 	free(sr);
 }

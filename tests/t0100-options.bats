@@ -108,9 +108,9 @@ load helper
 }
 
 @test "a bad delimiter is refused" {
-	run --separate-stderr fanout -d ab echo
+	run --separate-stderr fanout -d 'a\qb' echo
 	[ "$status" -eq 255 ]
-	[[ "$stderr" == "fanout: -d: 'ab' is not one character or escape"* ]]
+	[[ "$stderr" == "fanout: -d: 'a\qb' has an escape fanout does not know"* ]]
 	run --separate-stderr fanout -d '' echo
 	[ "$status" -eq 255 ]
 	[[ "$stderr" == *"use -0 for NUL"* ]]
