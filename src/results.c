@@ -24,6 +24,7 @@ struct results {
 	enum results_kind kind;
 	int		 dirfd;		/* RESULTS_DIR */
 	int		 fd;		/* the table */
+	int		 own;		/* fd is ours to close (not stdout) */
 	int		 header;	/* its CSV/TSV header is written */
 	struct buf	 status;	/* a status line, or a table row */
 	struct buf	 field;		/* a table's output field */
@@ -43,6 +44,17 @@ results_kind(const char *name)
 	return RESULTS_DIR;
 }
 
+/*
+ * GNU parallel's "-.csv", "-.tsv" and "-.json", spelt exactly so (a
+ * "-.CSV" is a file): the table goes to stdout.
+ */
+static int
+to_stdout(const char *name)
+{
+	return strcmp(name, "-.csv") == 0 || strcmp(name, "-.tsv") == 0 ||
+	    strcmp(name, "-.json") == 0;
+}
+
 int
 results_open(struct results **rp, const char *dir)
 {
@@ -51,7 +63,9 @@ results_open(struct results **rp, const char *dir)
 	int fd;
 
 	*rp = NULL;
-	if (kind != RESULTS_DIR)
+	if (kind != RESULTS_DIR && to_stdout(dir))
+		fd = STDOUT_FILENO;
+	else if (kind != RESULTS_DIR)
 		fd = open(dir, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	else {
 		if (mkdir(dir, 0777) < 0 && errno != EEXIST)
@@ -63,6 +77,7 @@ results_open(struct results **rp, const char *dir)
 	res = xcalloc(1, sizeof(*res));
 	res->kind = kind;
 	res->dirfd = res->fd = fd;
+	res->own = fd != STDOUT_FILENO;
 	*rp = res;
 	return 0;
 }
@@ -333,7 +348,8 @@ results_close(struct results *res)
 {
 	if (res == NULL)
 		return;
-	close(res->dirfd);
+	if (res->own)
+		close(res->dirfd);
 	buf_free(&res->status);
 	buf_free(&res->field);
 	free(res);

@@ -34,7 +34,9 @@ struct results;
  * Send, Receive, Exitval, Signal (the joblog's), Command, V1..Vn (in
  * JSON an array "V"), Stdout, Stderr.  A CSV/TSV field is quoted when
  * it holds '"', a blank, the separator or a NUL; JSON strings are
- * json.h's.  --resume cannot read these back.
+ * json.h's.  --resume cannot read these back.  The names "-.csv",
+ * "-.tsv" and "-.json" write the table to stdout instead, as GNU
+ * parallel does: it is then all that fanout prints there.
  */
 enum results_kind { RESULTS_DIR, RESULTS_CSV, RESULTS_TSV, RESULTS_JSON };
 
