@@ -206,6 +206,7 @@ job_free(struct job *job)
 	}
 	free(job->args);
 	free(job->tag);
+	free(job->res_name);
 	free(job->line);
 	free(job->strings);
 	free(job->argv);
@@ -227,16 +228,25 @@ add_number(struct buf *b, long v)
 	buf_add(b, p, (size_t)(digits + sizeof(digits) - p));
 }
 
+/* A text template expanded for the job, appended to out. */
+static void
+job_text(struct job_maker *m, const struct job *job, const struct tmpl *t,
+    struct buf *out)
+{
+	struct tmpl_ctx ctx;
+	struct args a;
+
+	tmpl_context(m, job, &a, &ctx);
+	tmpl_text(t, &ctx, out);
+}
+
 /* --tagstring: expanded at start, when {%} is known; then a TAB (GNU). */
 static void
 job_tagstring(struct job_maker *m, struct job *job)
 {
-	struct tmpl_ctx ctx;
-	struct args a;
 	struct buf t = { 0 };
 
-	tmpl_context(m, job, &a, &ctx);
-	tmpl_text(m->tagtmpl, &ctx, &t);
+	job_text(m, job, m->tagtmpl, &t);
 	buf_addc(&t, '\t');
 	free(job->tag);
 	job->tag = t.p;
@@ -251,14 +261,11 @@ static size_t
 job_paths(struct job_maker *m, struct job *job, struct tmpl **t, size_t n,
     struct buf *out)
 {
-	struct tmpl_ctx ctx;
-	struct args a;
 	size_t i, len, kept = 0;
 
 	for (i = 0; i < n; i++) {
-		tmpl_context(m, job, &a, &ctx);
 		len = out->len;
-		tmpl_text(t[i], &ctx, out);
+		job_text(m, job, t[i], out);
 		if (out->len == len)
 			continue;
 		buf_addc(out, '\0');
@@ -380,6 +387,15 @@ job_prepare(struct job_maker *m, struct job *job)
 		job->envp[m->nenv + i] = job->strings + offs[i];
 	if (m->tagtmpl != NULL)
 		job_tagstring(m, job);
+	if (m->restmpl != NULL) {
+		/* As GNU parallel: at start, when {%} is known. */
+		struct buf t = { 0 };
+
+		job_text(m, job, m->restmpl, &t);
+		buf_reserve(&t, 0);
+		free(job->res_name);
+		job->res_name = t.p;
+	}
 }
 
 #define TO(s)	(1u << (s))

@@ -82,6 +82,7 @@ struct job {
 	int		 ungroup;	/* stdout/stderr are fanout's own */
 	char		*tag;		/* --tag/--tagstring prefix, or NULL */
 	size_t		 tag_len;
+	char		*res_name;	/* --results NAME expanded, or NULL */
 	char		*args;		/* the values, length-prefixed */
 	size_t		 nargs;
 	size_t		 args_len;
@@ -159,6 +160,7 @@ struct tmpl;
 struct job_maker {
 	const struct tmpl	*tmpl;
 	const struct tmpl	*tagtmpl;	/* --tagstring, or NULL */
+	const struct tmpl	*restmpl;	/* --results NAME's, or NULL */
 	const char		*shell;
 	struct remote		*remote;	/* -S, or NULL */
 	struct tmpl		**sends;	/* --transferfile, compiled */
@@ -194,8 +196,8 @@ void	job_free(struct job *);
  */
 const char *job_value(const struct job *, const char **at, size_t *len);
 /*
- * Build the job's argv and environment (and --tagstring tag) for its
- * slot and attempt, replacing any built for an earlier attempt; a
+ * Build the job's argv and environment (and --tagstring tag, and
+ * --results name) for its slot and attempt, replacing any built for an earlier attempt; a
  * --pipe block is read again from its start.
  */
 void	job_prepare(struct job_maker *, struct job *);

@@ -939,7 +939,9 @@ const struct opt_def options_table[] = {
 	  .help = "where held output spills (default $TMPDIR, /tmp)" },
 	{ "", { "results" }, .compat = "res", .group = GROUP_OUTPUT,
 	  REQ("DIR"), STRING(results), .flags = OPT_NONEMPTY,
-	  .help = "save output in DIR/<seq>/stdout, stderr, status" },
+	  .help = "save output in DIR/<seq>/stdout, stderr, status;\n"
+	  "with {} and such: NAME, NAME.err, NAME.seq per job;\n"
+	  "-.csv, -.tsv, -.json: a table on stdout" },
 	{ "", { "files" }, .group = GROUP_OUTPUT, FLAG(files),
 	  .help = "save each job's stdout in a file in --tmpdir;\n"
 	  "print its name" },

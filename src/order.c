@@ -28,22 +28,18 @@ struct order {
 	struct buf		 out;		/* tagged output being built */
 	struct results		*results;	/* --results DIR */
 	int			 gone;		/* see put() */
+	int			 results_failed;	/* order_what() */
 };
 
 int
 order_new(struct order **op, const struct config *cfg,
-    const struct order_hooks *hooks)
+    struct results *results, const struct order_hooks *hooks)
 {
 	struct order *o = xcalloc(1, sizeof(*o));
-	int r;
 
 	o->cfg = cfg;
 	o->hooks = *hooks;
-	if (cfg->results != NULL &&
-	    (r = results_open(&o->results, cfg->results)) < 0) {
-		free(o);
-		return r;
-	}
+	o->results = results;
 	*op = o;
 	return 0;
 }
@@ -231,6 +227,7 @@ deliver(struct order *o, struct job *job, int discard)
 	} else if (o->results != NULL) {
 		r = results_save(o->results, job, job->line ? job->line :
 		    job->argv[0]);
+		o->results_failed = r < 0;
 	} else if (o->cfg->output != OUTPUT_UNGROUP) {
 		r = emit_command(o, job);
 		if (r == 0)
@@ -371,4 +368,10 @@ size_t
 order_held(const struct order *o)
 {
 	return o->held;
+}
+
+const char *
+order_what(const struct order *o)
+{
+	return o->results_failed ? results_what(o->results) : NULL;
 }

@@ -28,6 +28,7 @@
 struct config;
 struct job;
 struct order;
+struct results;
 
 struct order_hooks {
 	void	*ctx;
@@ -36,8 +37,12 @@ struct order_hooks {
 	void	(*writing)(void *ctx, int fd);
 };
 
+/*
+ * results: --results' files (results.h), or NULL; order owns it from
+ * here on.
+ */
 int	order_new(struct order **, const struct config *,
-	    const struct order_hooks *);
+	    struct results *results, const struct order_hooks *);
 void	order_free(struct order *);
 
 /* Whether jobs must deliver output live (job->live). */
@@ -64,5 +69,10 @@ int	order_retry(struct order *, struct job *);
 int	order_done(struct order *, struct job *, int discard);
 /* Finished jobs waiting behind an unfinished one (-k back-pressure). */
 size_t	order_held(const struct order *);
+/*
+ * After a failed write: what failed, in a whole sentence with its
+ * reason (a --results file), or NULL for fanout's own output.
+ */
+const char *order_what(const struct order *);
 
 #endif

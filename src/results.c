@@ -21,13 +21,17 @@
 #include <unistd.h>
 
 struct results {
+	const char	*name;		/* --results NAME, as given */
 	enum results_kind kind;
-	int		 dirfd;		/* RESULTS_DIR */
+	int		 named;		/* each job's name, job->res_name */
+	int		 dirfd;		/* RESULTS_DIR; "." when named */
 	int		 fd;		/* the table */
 	int		 own;		/* fd is ours to close (not stdout) */
 	int		 header;	/* its CSV/TSV header is written */
 	struct buf	 status;	/* a status line, or a table row */
 	struct buf	 field;		/* a table's output field */
+	struct buf	 path;		/* a named job's file */
+	struct buf	 what;		/* what failed: results_what() */
 };
 
 enum results_kind
@@ -55,27 +59,55 @@ to_stdout(const char *name)
 	    strcmp(name, "-.json") == 0;
 }
 
+/*
+ * The directory path[0, len) and its missing parents, relative to
+ * dirfd, as mkdir -p makes them.  0 or -errno.
+ */
+static int
+make_path(int dirfd, const char *path, size_t len)
+{
+	char *p = xmemdup(path, len);
+	size_t i;
+	int r = 0;
+
+	for (i = 1; i <= len && r == 0; i++) {
+		if (i < len && (p[i] != '/' || p[i - 1] == '/'))
+			continue;
+		p[i] = '\0';
+		if (mkdirat(dirfd, p, 0777) < 0 && errno != EEXIST)
+			r = -errno;
+		if (i < len)
+			p[i] = '/';
+	}
+	free(p);
+	return r;
+}
+
 int
-results_open(struct results **rp, const char *dir)
+results_open(struct results **rp, const char *dir, int named)
 {
 	enum results_kind kind = results_kind(dir);
 	struct results *res;
-	int fd;
+	int fd, r;
 
 	*rp = NULL;
 	if (kind != RESULTS_DIR && to_stdout(dir))
 		fd = STDOUT_FILENO;
 	else if (kind != RESULTS_DIR)
 		fd = open(dir, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	else if (named)
+		fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	else {
-		if (mkdir(dir, 0777) < 0 && errno != EEXIST)
-			return -errno;
+		if ((r = make_path(AT_FDCWD, dir, strlen(dir))) < 0)
+			return r;
 		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	}
 	if (fd < 0)
 		return -errno;
 	res = xcalloc(1, sizeof(*res));
+	res->name = dir;
 	res->kind = kind;
+	res->named = kind == RESULTS_DIR && named;
 	res->dirfd = res->fd = fd;
 	res->own = fd != STDOUT_FILENO;
 	*rp = res;
@@ -219,26 +251,31 @@ table_save(struct results *res, struct job *job, const char *cmd)
 	return write_all(res->fd, b->p, b->len);
 }
 
-/* Write a spool to DIR/<seq>/<name>, replacing it. */
+/*
+ * Write a spool (or, when s is NULL, p[0, n)) to path, relative to DIR,
+ * replacing it.
+ */
 static int
-save_spool(struct results *res, const char *seqdir, const char *name,
-    struct spool *s)
+save_spool(struct results *res, const char *path, struct spool *s,
+    const char *p, size_t n)
 {
-	char path[64];
 	int fd, r;
 
-	snprintf(path, sizeof(path), "%s/%s", seqdir, name);
 	fd = openat(res->dirfd, path, O_WRONLY | O_CREAT | O_TRUNC |
 	    O_CLOEXEC, 0666);
 	if (fd < 0)
 		return -errno;
-	r = s->err ? s->err : spool_write(s, fd);
+	if (s == NULL)
+		r = write_all(fd, p, n);
+	else
+		r = s->err ? s->err : spool_write(s, fd);
 	/* On disk before the status that vouches for it. */
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno;
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
-	spool_reset(s);
+	if (s != NULL)
+		spool_reset(s);
 	return r;
 }
 
@@ -284,14 +321,57 @@ sync_dir(int dirfd, const char *name)
 	return r;
 }
 
-int
-results_save(struct results *res, struct job *job, const char *cmd)
+/*
+ * A --results name with replacement strings, expanded for the job
+ * (job->res_name), as GNU parallel lays it out: a name ending in '/' is
+ * a directory of stdout, stderr and seq; any other is the stdout file
+ * itself, beside NAME.err and NAME.seq.  Missing parent directories are
+ * made.  Nothing vouches for these files, so --resume cannot use them
+ * and they are not synced.  res->path is the file being written.
+ */
+static int
+named_save(struct results *res, struct job *job)
+{
+	static const char *const dir_files[] = { "stdout", "stderr", "seq" };
+	static const char *const files[] = { "", ".err", ".seq" };
+	const char *name = job->res_name, *slash;
+	size_t n, i;
+	int dir, r = 0;
+	char seq[24];
+
+	buf_clear(&res->path);
+	/* Never prepared (the run stopped first): it has no output. */
+	if (name == NULL)
+		return 0;
+	n = strlen(name);
+	dir = n > 0 && name[n - 1] == '/';
+	if (n == 0)
+		return -ENOENT;
+	slash = dir ? name + n : memrchr(name, '/', n);
+	if (slash != NULL && slash > name)
+		r = make_path(res->dirfd, name, (size_t)(slash - name));
+	buf_adds(&res->path, name);
+	if (r < 0)
+		return r;
+	snprintf(seq, sizeof(seq), "%ld", job->seq);
+	/* The output first: a name that cannot be a file leaves nothing. */
+	for (i = 0; i < ARRAY_SIZE(files) && r == 0; i++) {
+		buf_clear(&res->path);
+		buf_adds(&res->path, name);
+		buf_adds(&res->path, dir ? dir_files[i] : files[i]);
+		r = save_spool(res, res->path.p, i == 0 ? &job->out :
+		    i == 1 ? &job->err : NULL, seq, strlen(seq));
+	}
+	return r;
+}
+
+/* DIR/<seq>/: stdout, stderr, and the status that vouches for them. */
+static int
+seq_save(struct results *res, struct job *job, const char *cmd)
 {
 	char seqdir[32], tmp[64], final[64];
 	int fd, r, r2, made;
 
-	if (res->kind != RESULTS_DIR)
-		return table_save(res, job, cmd);
 	snprintf(seqdir, sizeof(seqdir), "%ld", job->seq);
 	made = mkdirat(res->dirfd, seqdir, 0777) == 0;
 	if (!made && errno != EEXIST) {
@@ -306,12 +386,15 @@ results_save(struct results *res, struct job *job, const char *cmd)
 	r = 0;
 	if (!made && unlinkat(res->dirfd, final, 0) < 0 && errno != ENOENT)
 		r = -errno;
-	r2 = save_spool(res, seqdir, "stdout", &job->out);
+	snprintf(final, sizeof(final), "%s/stdout", seqdir);
+	r2 = save_spool(res, final, &job->out, NULL, 0);
 	if (r == 0)
 		r = r2;
-	r2 = save_spool(res, seqdir, "stderr", &job->err);
+	snprintf(final, sizeof(final), "%s/stderr", seqdir);
+	r2 = save_spool(res, final, &job->err, NULL, 0);
 	if (r == 0)
 		r = r2;
+	snprintf(final, sizeof(final), "%s/status", seqdir);
 	if (r < 0)
 		return r;
 	buf_clear(&res->status);
@@ -343,6 +426,45 @@ results_save(struct results *res, struct job *job, const char *cmd)
 	return r;
 }
 
+int
+results_save(struct results *res, struct job *job, const char *cmd)
+{
+	int r;
+
+	buf_clear(&res->what);
+	if (res->kind != RESULTS_DIR)
+		r = table_save(res, job, cmd);
+	else if (res->named)
+		r = named_save(res, job);
+	else
+		r = seq_save(res, job, cmd);
+	if (r == 0)
+		return 0;
+	/* Whatever was not written, the job's output is not kept. */
+	spool_reset(&job->out);
+	spool_reset(&job->err);
+	if (res->named && res->path.len == 0)
+		buf_addf(&res->what, "--results: '%s' gives job %ld an "
+		    "empty name", res->name, job->seq);
+	else if (res->named)
+		buf_addf(&res->what, "--results: cannot write '%s' for job "
+		    "%ld: %s", res->path.p, job->seq, strerror(-r));
+	else if (res->kind == RESULTS_DIR)
+		buf_addf(&res->what, "--results: cannot write '%s/%ld' for "
+		    "job %ld: %s", res->name, job->seq, job->seq,
+		    strerror(-r));
+	else
+		buf_addf(&res->what, "--results: cannot write '%s': %s",
+		    res->name, strerror(-r));
+	return r;
+}
+
+const char *
+results_what(const struct results *res)
+{
+	return res->what.p;
+}
+
 void
 results_close(struct results *res)
 {
@@ -352,6 +474,8 @@ results_close(struct results *res)
 		close(res->dirfd);
 	buf_free(&res->status);
 	buf_free(&res->field);
+	buf_free(&res->path);
+	buf_free(&res->what);
 	free(res);
 }
 

@@ -17,7 +17,18 @@
  * name, synced, then renamed, once the output files are synced), so a
  * job whose status exists has its output saved, even after a crash:
  * --resume relies on it.  The directories are synced after the rename,
- * so a saved status stays.
+ * so a saved status stays.  DIR's missing parents are made too.
+ *
+ * A name with replacement strings is instead expanded for each job, as
+ * the command is (job->res_name), and laid out as GNU parallel does:
+ *
+ *	NAME		the job's standard output, NAME.err its standard
+ *			error, NAME.seq its sequence number (no newline)
+ *	NAME/		ending in '/': NAME/stdout, NAME/stderr, NAME/seq
+ *
+ * relative to the working directory at results_open(); missing parent
+ * directories are made.  These paths come from input values, as the
+ * user asked; --resume cannot read them back.
  *
  * Single-threaded; the scheduler's thread (through order).
  */
@@ -42,13 +53,18 @@ enum results_kind { RESULTS_DIR, RESULTS_CSV, RESULTS_TSV, RESULTS_JSON };
 
 enum results_kind results_kind(const char *name);
 
-/* Create or reuse dir (or the table, anew).  0 or -errno. */
-int	results_open(struct results **, const char *dir);
+/*
+ * Create or reuse dir (or the table, anew).  named: dir has replacement
+ * strings (it is job->res_name, expanded, for each job); nothing is
+ * made yet.  dir must outlive the results.  0 or -errno.
+ */
+int	results_open(struct results **, const char *dir, int named);
 /*
  * Save the job's held output and status; empties its spools.
- * 0 or -errno.
+ * 0 or -errno, with results_what() saying what could not be written.
  */
 int	results_save(struct results *, struct job *, const char *cmd);
+const char *results_what(const struct results *);
 void	results_close(struct results *);
 
 /*

@@ -287,7 +287,9 @@ output_failed(struct sched *s, int r)
 		s->out_gone = 1;
 		return;
 	}
-	if (!s->fatal)
+	if (!s->fatal && order_what(s->order) != NULL)
+		util_warn(0, "%s", order_what(s->order));
+	else if (!s->fatal)
 		util_warn(r, "cannot write output");
 	s->fatal = 1;
 	end_run(s, 0);

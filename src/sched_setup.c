@@ -103,6 +103,30 @@ free_paths(struct tmpl **t, size_t n)
 }
 
 /*
+ * --results NAME with replacement strings is expanded for each job, as
+ * GNU parallel does; a plain directory keeps the DIR/<seq>/ layout, and
+ * a table's name is taken as it is (GNU's).
+ */
+static void
+setup_results_name(struct sched *s, const struct config *cfg,
+    const char *const *names, size_t nnames)
+{
+	char err[512];
+
+	if (cfg->results == NULL || results_kind(cfg->results) != RESULTS_DIR)
+		return;
+	if (tmpl_compile_text(&s->restmpl, cfg->results, cfg, names, nnames,
+	    err, sizeof(err)) < 0)
+		util_die(0, "--results: %s", err);
+	if (!tmpl_has_reps(s->restmpl)) {
+		tmpl_free(s->restmpl);
+		s->restmpl = NULL;
+	} else if (cfg->resume && cfg->joblog == NULL)
+		util_die(0, "--resume cannot tell which jobs a --results name "
+		    "with replacement strings saved: give --joblog FILE");
+}
+
+/*
  * --show-limits: xargs' lines, on stderr as xargs has them, so that
  * stdout stays the jobs' own; then the run goes on as usual.
  */
@@ -133,6 +157,7 @@ sched_setup(struct sched *s, const struct config *cfg,
     const struct order_hooks *oh, const struct exec_hooks *eh)
 {
 	const char *msg = NULL, *const *names;
+	struct results *results = NULL;
 	char err[512];
 	unsigned long long nofile;
 	size_t nnames;
@@ -171,9 +196,11 @@ sched_setup(struct sched *s, const struct config *cfg,
 	if (cfg->tagstring != NULL && (r = tmpl_compile_text(&s->tagtmpl,
 	    cfg->tagstring, cfg, names, nnames, err, sizeof(err))) < 0)
 		util_die(0, "--tagstring: %s", err);
+	setup_results_name(s, cfg, names, nnames);
 	/* A --halt percentage is of all jobs, as GNU's: count them first. */
 	if ((cfg->shuf || cfg->halt_pct > 0 || tmpl_needs_total(s->tmpl) ||
-	    (s->tagtmpl && tmpl_needs_total(s->tagtmpl))) &&
+	    (s->tagtmpl && tmpl_needs_total(s->tagtmpl)) ||
+	    (s->restmpl && tmpl_needs_total(s->restmpl))) &&
 	    (r = input_slurp(s->input)) < 0)
 		util_die(r, "cannot read input");
 	s->st.total = cfg->total >= 0 ? cfg->total : input_total(s->input);
@@ -229,12 +256,14 @@ sched_setup(struct sched *s, const struct config *cfg,
 	spool_set_limit(budget_spool_limit(jobs));
 	spool_set_dir(cfg->tmpdir);
 	job_maker_init(&s->maker, cfg, s->tmpl, s->tagtmpl, s->st.total);
+	s->maker.restmpl = s->restmpl;
 	if (s->remote != NULL)
 		setup_remote(s, cfg, names, nnames);
 
-	if ((r = order_new(&s->order, cfg, oh)) < 0 && cfg->results)
+	if (cfg->results != NULL && (r = results_open(&results, cfg->results,
+	    s->restmpl != NULL)) < 0)
 		util_die(r, "--results: cannot use '%s'", cfg->results);
-	if (r < 0)
+	if ((r = order_new(&s->order, cfg, results, oh)) < 0)
 		util_die(r, "cannot set up output");
 	if (cfg->dry_run)	/* no executor: see dry_run() */
 		return;
@@ -274,6 +303,7 @@ sched_teardown(struct sched *s)
 	report_free(s->report);
 	tmpl_free(s->tmpl);
 	tmpl_free(s->tagtmpl);
+	tmpl_free(s->restmpl);
 	input_close(s->input);
 	free(s->free_slots);
 	policy_free(&s->policy);

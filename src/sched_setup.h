@@ -51,6 +51,7 @@ struct sched {
 	struct input		*input;
 	struct tmpl		*tmpl;
 	struct tmpl		*tagtmpl;	/* --tagstring */
+	struct tmpl		*restmpl;	/* --results NAME's, if any */
 	struct remote		*remote;	/* -S, or NULL */
 	int			 hosts_gone;	/* -S: every host failed */
 	/*

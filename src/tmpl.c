@@ -67,6 +67,7 @@ struct tmpl {
 	size_t		 nmods;
 	int		 lengthens;	/* one may lengthen its value */
 	size_t		 max_pos;	/* the highest n of a {n} */
+	size_t		 nreps;		/* replacement strings written */
 };
 
 #define NUM_COST	20	/* digits of a long, for size estimates */
@@ -424,6 +425,12 @@ int
 tmpl_lengthens(const struct tmpl *t)
 {
 	return t->lengthens;
+}
+
+int
+tmpl_has_reps(const struct tmpl *t)
+{
+	return t->nreps > 0;
 }
 
 size_t
@@ -923,6 +930,7 @@ build_end(struct build *b, int repeat)
 
 	buf_reserve(&b->text, 0);
 	t->text = b->text.p;
+	t->nreps = b->nreps;
 	for (i = 0; i < t->nwords; i++) {
 		w = &t->words[i];
 		for (j = 0; j < w->nseg; j++) {

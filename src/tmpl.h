@@ -87,6 +87,12 @@ size_t	tmpl_argv(const struct tmpl *, const struct tmpl_ctx *,
 int	tmpl_needs_total(const struct tmpl *);
 /* Whether a modifier may lengthen its value ({:-STR}, {/RE/STR}). */
 int	tmpl_lengthens(const struct tmpl *);
+/*
+ * Whether the text holds a replacement string (the " {}" a COMMAND
+ * without one gets is not counted): a text template without one always
+ * expands to itself.
+ */
+int	tmpl_has_reps(const struct tmpl *);
 /* The highest n of the {n} strings (not --header names); 0 if none. */
 size_t	tmpl_max_position(const struct tmpl *);
 

@@ -66,7 +66,7 @@ load helper
 		    "$FANOUT_BIN" --results R echo ::: a
 		echo "fsync $n: status $status: $stderr"
 		[ "$status" -ne 0 ]
-		[[ "$stderr" == *"cannot write output: Input/output error"* ]]
+		[[ "$stderr" == *"--results: cannot write 'R/1' for job 1: Input/output error"* ]]
 		[ ! -e R/1/status ]
 		[ ! -e R/1/.status.tmp ]
 	done
@@ -76,7 +76,7 @@ load helper
 	run --separate-stderr with_faults "fsync:EIO:4:1" \
 	    "$FANOUT_BIN" --results R echo ::: a
 	[ "$status" -ne 0 ]
-	[[ "$stderr" == *"cannot write output: Input/output error"* ]]
+	[[ "$stderr" == *"--results: cannot write 'R/1' for job 1: Input/output error"* ]]
 }
 
 @test "--results files are complete and --resume trusts them" {
