@@ -158,3 +158,17 @@ same_as_gnu() {
 	fanout --resume --joblog log --results 'out/{}' echo ::: a b
 	[ "$(cat out/b)" = b ]
 }
+
+@test "--results: a directory without write permission stops the run with its name and reason" {
+	[ "$(id -u)" -eq 0 ] || skip "not root: cannot drop privileges to nobody"
+	command -v setpriv > /dev/null || skip "no setpriv"
+	d=$(mktemp -d /tmp/fanout-results.XXXXXX)
+	cp "$FANOUT_BIN" "$d/fanout"
+	mkdir "$d/ro"
+	chmod 755 "$d" "$d/ro"
+	run --separate-stderr setpriv --reuid=nobody --regid=nogroup \
+	    --clear-groups sh -c 'cd "$1" && ./fanout --results ro/{}/ echo ::: a' sh "$d"
+	rm -rf "$d"
+	[ "$status" -eq 255 ]
+	[ "$stderr" = "fanout: --results: cannot write 'ro/a/' for job 1: Permission denied" ]
+}
