@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "block.h"
@@ -65,7 +66,7 @@ struct input {
 
 	struct blocker	*blk;		/* --pipe: the stream's blocks */
 	struct parter	*part;		/* --pipepart: the file's ranges */
-	struct arg	 cat;		/* --cat: the block's file, {} */
+	struct arg	 cat;		/* --cat, --fifo: the block's file, {} */
 };
 
 /* For *msg: input_open's callers print it before they exit. */
@@ -307,9 +308,37 @@ copy_range(int from, off_t off, size_t len, int fd)
 }
 
 /*
+ * --fifo: a new fifo in dir, mode 0600, its name in *path.  mkfifo(3)
+ * has no template of its own: mkostemp(3) finds a free name, which the
+ * fifo takes once the file is gone; another taking it meanwhile makes
+ * us look again.
+ */
+static int
+fifo_make(const char *dir, struct buf *path)
+{
+	int fd, tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		buf_clear(path);
+		buf_addf(path, "%s/fanout-fifo.XXXXXX", dir);
+		if ((fd = mkostemp(path->p, O_CLOEXEC)) < 0)
+			return -errno;
+		close(fd);
+		if (unlink(path->p) < 0)
+			return -errno;
+		if (mkfifo(path->p, 0600) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
+/*
  * --pipe: the block in a temp file, which becomes the job's stdin (and
- * under --cat, with a name, its {}): b's bytes, or under --pipepart the
- * file's range at off.  On a failure nothing was taken.
+ * under --cat, with a name, its {}; under --fifo, what a fifo named {}
+ * is fed): b's bytes, or under --pipepart the file's range at off.  On a
+ * failure nothing was taken.
  */
 static int
 block_save(struct input *in, const struct block *b, off_t off,
@@ -319,14 +348,20 @@ block_save(struct input *in, const struct block *b, off_t off,
 	struct buf path = { 0 };
 	int fd, r;
 
-	if (!cfg->pipe_cat)
+	if (!cfg->pipe_cat) {
+		if (cfg->pipe_fifo && (r = fifo_make(cfg->tmpdir, &path)) < 0) {
+			buf_free(&path);
+			return r;
+		}
 		fd = spool_tmpfile(cfg->tmpdir);
-	else {
+	} else {
 		buf_addf(&path, "%s/fanout-block.XXXXXX", cfg->tmpdir);
 		if ((fd = mkostemp(path.p, O_CLOEXEC)) < 0)
 			fd = -errno;
 	}
 	if (fd < 0) {
+		if (cfg->pipe_fifo)
+			unlink(path.p);
 		buf_free(&path);
 		return fd;
 	}
@@ -342,6 +377,7 @@ block_save(struct input *in, const struct block *b, off_t off,
 	a->in_fd = fd;
 	a->in_bytes = b->head_len + b->len;
 	a->in_path = path.p;
+	a->in_fifo = cfg->pipe_fifo;
 	return 0;
 }
 
@@ -374,7 +410,7 @@ pipe_next(struct input *in, struct args *a)
 		}
 	}
 	a->n = a->nrecords = 0;
-	if (in->cfg->pipe_cat) {
+	if (in->cfg->pipe_cat || in->cfg->pipe_fifo) {
 		in->cat.p = a->in_path;
 		in->cat.len = strlen(a->in_path);
 		a->v = &in->cat;
@@ -390,6 +426,7 @@ no_block(struct args *a)
 	a->in_fd = -1;
 	a->in_bytes = 0;
 	a->in_path = NULL;
+	a->in_fifo = 0;
 }
 
 int

@@ -39,11 +39,14 @@ struct args {
 	size_t		 nrecords;	/* records consumed for this job */
 	/*
 	 * --pipe: the block, in a temp file the taker owns from then on
-	 * (close in_fd; unlink in_path, set under --cat); else -1.
+	 * (close in_fd; unlink in_path, set under --cat and --fifo); else
+	 * -1.  Under --fifo in_path is a fifo, {}, to be fed in_fd's bytes
+	 * (feed.h), and in_fifo is 1.
 	 */
 	int		 in_fd;
 	uint64_t	 in_bytes;
 	char		*in_path;
+	int		 in_fifo;
 };
 
 struct input;

@@ -6,6 +6,7 @@
  * another, their pointer arrays in a third.
  */
 #include "job.h"
+#include "feed.h"
 #include "input.h"
 #include "options.h"
 #include "remote.h"
@@ -155,7 +156,8 @@ job_new(struct job_maker *m, const struct args *a, long seq)
 	}
 	job->nargs = a->n;
 	job->args_len = len;
-	job->in_fd = a->in_fd;
+	job->in_fd = a->in_fifo ? -1 : a->in_fd;
+	job->feed_fd = a->in_fifo ? a->in_fd : -1;
 	job->in_bytes = a->in_bytes;
 	job->in_path = a->in_path;
 	job->host = -1;
@@ -187,6 +189,7 @@ job_clone(struct job_maker *m, const struct job *job, long seq)
 	a.in_fd = -1;
 	a.in_bytes = 0;
 	a.in_path = NULL;
+	a.in_fifo = 0;
 	return job_new(m, &a, seq);
 }
 
@@ -200,6 +203,9 @@ job_free(struct job *job)
 	spool_free(&job->err);
 	if (job->in_fd >= 0 && !job->in_borrowed)
 		close(job->in_fd);
+	feed_stop(job->feed);
+	if (job->feed_fd >= 0)
+		close(job->feed_fd);
 	if (job->in_path != NULL) {
 		unlink(job->in_path);
 		free(job->in_path);

@@ -90,8 +90,14 @@ struct job {
 	/* --pipe: the job's block, its stdin (-1: /dev/null); --cat's. */
 	int		 in_fd;
 	uint64_t	 in_bytes;
-	char		*in_path;	/* --cat: the file {} names */
+	char		*in_path;	/* --cat, --fifo: the file {} names */
 	int		 in_borrowed;	/* in_fd is -S's, not the job's own */
+	/*
+	 * --fifo: the block (in_fd is then -1) and, while the job runs, the
+	 * feed writing it into the fifo in_path (sched's thread only).
+	 */
+	int		 feed_fd;
+	struct feed	*feed;
 	/* -S: the host it runs on (sched, before job_prepare). */
 	int		 host;		/* its index; -1 when no -S */
 	int		 pinned;	/* --onall: host is set for good */

@@ -100,6 +100,7 @@ struct config {
 	int		 regexp;	/* --regexp */
 	int		 rrs;		/* --rrs */
 	int		 pipe_cat;	/* --cat: the block in a file, {} */
+	int		 pipe_fifo;	/* --fifo: the block in a fifo, {} */
 	long		 pipe_header;	/* --header: records atop each block */
 	long		 header_records;	/* --header N; ':', REGEX: 1 */
 	const char	*header_re;	/* --header REGEX, else NULL */

@@ -260,7 +260,8 @@ check_pipe(struct config *cfg)
 		    cfg->recend_arg ? "--recend" :
 		    cfg->recstart_arg ? "--recstart" :
 		    cfg->regexp ? "--regexp" : cfg->rrs ? "--rrs" :
-		    cfg->pipe_cat ? "--cat" : NULL;
+		    cfg->pipe_cat ? "--cat" : cfg->pipe_fifo ? "--fifo" :
+		    NULL;
 		if (refused != NULL)
 			util_die(0, "%s works with --pipe only", refused);
 		/* GNU parallel reads one line, whatever N says. */
@@ -289,9 +290,13 @@ check_pipe(struct config *cfg)
 		memmove(cfg->sources, cfg->sources + 1,
 		    --cfg->nsources * sizeof(*cfg->sources));
 	}
-	if (cfg->pipe_cat && cfg->nsources > 0)
-		util_die(0, "--cat names the block's file {}: ':::' values "
-		    "do not go with it");
+	if (cfg->pipe_cat && cfg->pipe_fifo)
+		util_die(0, "--cat and --fifo do not go together: {} is "
+		    "either the block's file or a named pipe");
+	if ((cfg->pipe_cat || cfg->pipe_fifo) && cfg->nsources > 0)
+		util_die(0, "%s names the block's %s {}: ':::' values "
+		    "do not go with it", cfg->pipe_cat ? "--cat" : "--fifo",
+		    cfg->pipe_cat ? "file" : "named pipe");
 	if (cfg->recend_arg == NULL && cfg->recstart_arg == NULL)
 		cfg->recend_arg = "\n";
 	if (cfg->pipepart) {

@@ -801,6 +801,8 @@ const struct opt_def options_table[] = {
 	  .help = "remove the record separators from blocks" },
 	{ "", { "cat" }, .group = GROUP_PIPE, FLAG(pipe_cat),
 	  .help = "the block in a temp file named {}, not stdin" },
+	{ "", { "fifo" }, .group = GROUP_PIPE, FLAG(pipe_fifo),
+	  .help = "the block in a named pipe {}, not stdin" },
 	{ .group = GROUP_PIPE, .usage = "-N N, -L N",
 	  .help = "N records per block, not a size" },
 

@@ -28,6 +28,7 @@
 #include "sched.h"
 #include "sched_setup.h"
 #include "exec.h"
+#include "feed.h"
 #include "input.h"
 #include "job.h"
 #include "options.h"
@@ -464,6 +465,9 @@ on_done(void *ctx, struct job *job)
 	int64_t delay;
 	int r;
 
+	/* A job that never opened its fifo, or left it unread, is gone. */
+	feed_stop(job->feed);
+	job->feed = NULL;
 	if (job->state == JOB_TERMINATING)
 		linger_add(s, job);
 	job_set_state(job, JOB_REAPED);
@@ -669,7 +673,13 @@ start(struct sched *s, struct job *job)
 	/* Stamped here, once, so that every mode measures alike. */
 	job->start_ns = s->last_start_ns = clock_mono_ns();
 	job->start_wall_ns = clock_wall_ns();
-	r = s->ops->start(s->exec, job);
+	/* --fifo: the writer waits for the job to open {}; a retry too. */
+	r = job->feed_fd >= 0 ? feed_start(&job->feed, job->in_path,
+	    job->feed_fd, job->in_bytes) : 0;
+	if (r == 0 && (r = s->ops->start(s->exec, job)) < 0) {
+		feed_stop(job->feed);
+		job->feed = NULL;
+	}
 	if (r < 0) {
 		running_del(s, job);
 		slot_give(s, job->slot);
