@@ -4,7 +4,12 @@
  * at its own offset, so that a retry, which starts a new feed, reads the
  * same block from the start.  It waits only in poll(2), always with the
  * stop pipe's read end among the descriptors, so feed_stop() never
- * waits long.
+ * waits long.  It calls only open, poll, sendfile and close: it never
+ * holds a lock of libc's (no malloc, no stdio), so that process mode,
+ * which forks a worker while feeds run, gives the worker a sane libc;
+ * every descriptor it opens is close-on-exec, and the worker closes all
+ * but its own at once, so no copy of a fifo's write end outlives the
+ * feed to keep a job from its end of file.
  */
 #include "feed.h"
 
