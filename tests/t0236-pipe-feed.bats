@@ -44,6 +44,14 @@ binary_of() {
 	[ "$(wc -l < sizes)" -gt 50 ]
 }
 
+@test "--fifo: a job that opens {} late still reads its whole block" {
+	# The writer meets no reader (ENXIO) for a while and tries again;
+	# the pause only makes that happen, nothing waits on its length.
+	seq 100000 > in
+	fanout --pipe --fifo --block 200k -j2 -k 'sleep 0.3; cat {}' < in > out
+	cmp in out
+}
+
 @test "--pipepart --fifo: the ranges in order are the file, byte for byte" {
 	seq 200000 > in
 	fanout --pipepart -a in --fifo --block 100k -j2 -k 'cat {}' > out
