@@ -21,6 +21,7 @@ _fanout_takes_arg()
 	--delay | --timeout | --termseq | --retries | --retry-delay | \
 	--halt | --halt-on-error | --nice | --id | --semaphorename | \
 	--semaphoretimeout | --st | --tagstring | --tmpdir | --results | \
+	--compress-program | --decompress-program | \
 	--res | -S | --sshlogin | --sshloginfile | --slf | --ssh | \
 	--sshdelay | --workdir | --wd | --transferfile | --tf | --return | \
 	--trc | --basefile | --bf | --joblog | --jl | --report | --total | \
@@ -121,6 +122,9 @@ _fanout()
 	--tmpdir)
 		_filedir -d
 		return ;;
+	--compress-program | --decompress-program)
+		COMPREPLY=($(compgen -c -- "$cur"))
+		return ;;
 	-J | --profile)
 		local dir=${XDG_CONFIG_HOME:-$HOME/.config}/fanout
 		[[ -d $dir ]] && COMPREPLY=($(compgen -W \
@@ -181,7 +185,8 @@ _fanout()
 		    --delay --timeout --termseq --retries --retry-delay --halt
 		    --load --memfree --nice --semaphore --id --fg --wait --semaphoretimeout --st
 		    --group --keep-order --line-buffer --lb --ungroup --tag
-		    --tagstring --tmpdir --files --quiet --joblog --resume --resume-failed
+		    --tagstring --tmpdir --compress --compress-program
+		    --decompress-program --files --quiet --joblog --resume --resume-failed
 		    --retry-failed --report --summary --progress --bar --eta
 		    --total --results --compare --compare= --runs
 		    --will-cite --no-notice --list-options --profile --help

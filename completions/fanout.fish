@@ -13,7 +13,7 @@ set -g __fanout_params -a --arg-file -d --delimiter -C --colsep -n -N \
     --recstart --rpl --env --mode -j -P --jobs --max-procs --load --memfree \
     --delay --timeout --termseq --retries --retry-delay --halt \
     --halt-on-error --nice --id --semaphorename --semaphoretimeout --st \
-    --tagstring --tmpdir --results --res -S --sshlogin --sshloginfile --slf \
+    --tagstring --tmpdir --compress-program --decompress-program --results --res -S --sshlogin --sshloginfile --slf \
     --ssh --sshdelay --workdir --wd --transferfile --tf --return --trc \
     --basefile --bf --joblog --jl --report --total --total-jobs --runs -J \
     --profile
@@ -132,6 +132,9 @@ complete -c fanout -n __fanout_no_command -s u -l ungroup -d 'Jobs write straigh
 complete -c fanout -n __fanout_no_command -l tag -d 'Prefix lines with the values'
 complete -c fanout -n __fanout_no_command -l tagstring -x -d 'Prefix lines with a string'
 complete -c fanout -n __fanout_no_command -l tmpdir -x -a '(__fish_complete_directories)' -d 'Where held output spills'
+complete -c fanout -n __fanout_no_command -l compress -d 'Compress held output that spills'
+complete -c fanout -n __fanout_no_command -l compress-program -x -a '(__fish_complete_command)' -d 'Compress with a command'
+complete -c fanout -n __fanout_no_command -l decompress-program -x -a '(__fish_complete_command)' -d 'Decompress with a command'
 complete -c fanout -n __fanout_no_command -l files -d 'Save each job stdout in a file, print its name'
 complete -c fanout -n __fanout_no_command -l quiet -d 'No failure list'
 complete -c fanout -n __fanout_no_command -l joblog -r -F -d 'Log each finished job'

@@ -482,4 +482,7 @@ options_free(struct config *cfg)
 	cfg->recend = NULL;
 	free(cfg->recstart);
 	cfg->recstart = NULL;
+	free(cfg->compress_made[0]);
+	free(cfg->compress_made[1]);
+	cfg->compress_made[0] = cfg->compress_made[1] = NULL;
 }

@@ -169,6 +169,10 @@ struct config {
 	const char	*tmpdir;
 	const char	*results;	/* --results DIR */
 	int		 files;		/* --files: stdout to kept files */
+	int		 compress;	/* --compress: spilled output */
+	const char	*compress_program;	/* NULL: the first found */
+	const char	*decompress_program;	/* NULL: its -dc */
+	char		*compress_made[2];	/* what options_check made */
 
 	/* Failures. */
 	int64_t		 timeout_ns;	/* 0 = none */

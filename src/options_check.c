@@ -324,6 +324,56 @@ check_pipe(struct config *cfg)
 	cfg->header_tab = 0;
 }
 
+/*
+ * --compress picks the first of GNU parallel's list that is installed,
+ * in GNU's order and with its options, else cat; --compress-program
+ * alone implies --compress and PRG -dc to decompress, as in GNU.
+ */
+static void
+check_compress(struct config *cfg)
+{
+	static const char *const progs[] = {
+		"pzstd", "lbzip2", "pbzip2", "zstd", "pixz", "lz4", "pigz",
+		"lzop", "plzip", "lzip", "gzip", "lrz", "pxz", "bzip2",
+		"lzma", "xz", "clzip",
+	};
+	struct buf b = { 0 };
+	const char *found = "cat";
+	char *path;
+	size_t i;
+
+	if (cfg->compress_program != NULL || cfg->decompress_program != NULL)
+		cfg->compress = 1;
+	if (!cfg->compress)
+		return;
+	if (cfg->compress_program == NULL) {
+		for (i = 0; i < ARRAY_SIZE(progs); i++)
+			if ((path = util_which(progs[i])) != NULL) {
+				free(path);
+				found = progs[i];
+				break;
+			}
+		if (strcmp(found, "cat") == 0)
+			buf_adds(&b, "cat");
+		else
+			buf_addf(&b, "%s -c -1", found);
+		cfg->compress_program = cfg->compress_made[0] = xstrdup(b.p);
+		if (cfg->decompress_program == NULL &&
+		    strcmp(found, "cat") == 0)
+			cfg->decompress_program = "cat";
+	}
+	if (cfg->decompress_program == NULL) {
+		buf_clear(&b);
+		if (cfg->compress_made[0] != NULL)
+			buf_addf(&b, "%s -dc", found);
+		else
+			buf_addf(&b, "%s -dc", cfg->compress_program);
+		cfg->decompress_program = cfg->compress_made[1] =
+		    xstrdup(b.p);
+	}
+	buf_free(&b);
+}
+
 void
 options_check(struct config *cfg)
 {
@@ -356,5 +406,6 @@ options_check(struct config *cfg)
 	if (cfg->colsep != NULL && !cfg->csv && !cfg->trim_set)
 		cfg->trim_left = cfg->trim_right = 1;
 	check_reports(cfg);
+	check_compress(cfg);
 }
 

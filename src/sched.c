@@ -272,6 +272,8 @@ end_run(struct sched *s, int signo)
 static void
 output_failed(struct sched *s, int r)
 {
+	char why[512];
+
 	if (s->out_gone)
 		return;		/* the order module drops it all now */
 	if (r == -EPIPE) {
@@ -290,6 +292,8 @@ output_failed(struct sched *s, int r)
 	}
 	if (!s->fatal && order_what(s->order) != NULL)
 		util_warn(0, "%s", order_what(s->order));
+	else if (!s->fatal && spool_strerror(r, why, sizeof(why)))
+		util_warn(0, "cannot write output: %s", why);
 	else if (!s->fatal)
 		util_warn(r, "cannot write output");
 	s->fatal = 1;
@@ -462,6 +466,7 @@ static void
 on_done(void *ctx, struct job *job)
 {
 	struct sched *s = ctx;
+	char why[512];
 	int64_t delay;
 	int r;
 
@@ -479,10 +484,17 @@ on_done(void *ctx, struct job *job)
 	job->deadline_ns = 0;
 	if (job->end == JOB_SPAWN_FAILED)
 		spawn_message(job);
+	/* Its compressors, if any, have all its output now. */
+	spool_finish(&job->out);
+	spool_finish(&job->err);
 	if (job->out.err || job->err.err) {
-		util_warn(job->out.err ? job->out.err : job->err.err,
-		    "job %ld: cannot hold its output in '%s'", job->seq,
-		    s->cfg->tmpdir);
+		r = job->out.err ? job->out.err : job->err.err;
+		if (spool_strerror(r, why, sizeof(why)))
+			util_warn(0, "job %ld: cannot hold its output: %s",
+			    job->seq, why);
+		else
+			util_warn(r, "job %ld: cannot hold its output in '%s'",
+			    job->seq, s->cfg->tmpdir);
 		s->fatal = 1;
 		end_run(s, 0);
 		/*

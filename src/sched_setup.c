@@ -255,6 +255,9 @@ sched_setup(struct sched *s, const struct config *cfg,
 	s->hold_max = budget_hold_max(s->slots, s->ops ? s->ops->run_fds : 0);
 	spool_set_limit(budget_spool_limit(jobs));
 	spool_set_dir(cfg->tmpdir);
+	if (cfg->compress)
+		spool_set_compress(cfg->compress_program,
+		    cfg->decompress_program);
 	job_maker_init(&s->maker, cfg, s->tmpl, s->tagtmpl, s->st.total);
 	s->maker.restmpl = s->restmpl;
 	if (s->remote != NULL)
