@@ -49,13 +49,15 @@ fit_procs(struct sched *s, long jobs)
 {
 	unsigned long long limit;
 	long fit, used;
+	/* --compress: a compressor for each of its two held streams. */
+	int tasks = s->ops->job_tasks + (s->cfg->compress ? 2 : 0);
 
-	fit = budget_procs(jobs, s->ops->job_tasks, &limit, &used);
+	fit = budget_procs(jobs, tasks, &limit, &used);
 	if (fit == 0)
 		util_die(0, "the process limit (%llu) leaves no room for a "
 		    "job: the user has %ld processes and threads, and a job "
 		    "needs %d more; raise it (ulimit -u)", limit, used,
-		    s->ops->job_tasks);
+		    tasks);
 	if (fit < jobs)
 		warn_fit(s->cfg, fit, "process", limit);
 	return fit;
@@ -233,13 +235,17 @@ sched_setup(struct sched *s, const struct config *cfg,
 		if (s->ops == NULL)
 			util_die(0, "--mode: no mode '%s'", cfg->mode);
 		/*
+		 * With --compress, a running job's spilled streams each hold
+		 * a pipe to their compressor besides the file.
+		 *
 		 * A -j FILE may ask for more mid-run: make room for as many
 		 * as the limits allow, as -j 0 does.
 		 */
 		i = jobs;
 		unbounded = cfg->jobs_unbounded && s->remote == NULL;
 		jobs = budget_jobs(i, unbounded || (cfg->jobs_file != NULL &&
-		    s->remote == NULL), s->ops->run_fds, &nofile);
+		    s->remote == NULL), s->ops->run_fds + (cfg->compress ?
+		    BUDGET_SPILL_FDS : 0), &nofile);
 		/* -j 0 is cut only when the jobs known are more. */
 		if (unbounded ? jobs < BUDGET_JOBS_MAX &&
 		    (s->st.total < 0 || s->st.total > jobs) : jobs < i)

@@ -141,3 +141,16 @@ check_streams() {
 	parallel --will-cite -k --compress cat ::: a.bin b.bin > gnu.out
 	cmp out gnu.out
 }
+
+# fits ARGS...: how many jobs fanout says fit in 128 descriptors.
+fits() {
+	prlimit --nofile=128:128 "$FANOUT_BIN" -j 100 "$@" true \
+	    ::: $(seq 100) 2>&1 | sed -n 's/.* only \([0-9]*\) jobs fit.*/\1/p'
+}
+
+@test "--compress counts each job's pipes to its compressors as descriptors" {
+	plain=$(fits)
+	zipped=$(fits --compress)
+	[ -n "$plain" ] && [ -n "$zipped" ]
+	[ "$zipped" -lt "$plain" ]
+}
