@@ -23,6 +23,7 @@
  */
 #include "tmpl.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -697,7 +698,7 @@ match_rep(struct build *b, const char *s, size_t n, struct seg *sg)
 		{ "#", SEG_SEQ }, { "%", SEG_SLOT }, { "##", SEG_TOTAL },
 	};
 	const char *body, *close;
-	size_t bl, i, v, neg;
+	size_t bl, i, k, v, neg;
 
 	memset(sg, 0, sizeof(*sg));
 	for (i = 0; i < b->nren; i++) {
@@ -741,7 +742,10 @@ match_rep(struct build *b, const char *s, size_t n, struct seg *sg)
 		}
 		sg->argn = v - 1;
 		sg->from_end = neg;
-		if (mod_at(b, body + i, bl - i, sg)) {
+		/* GNU's {n} may end in white space, newlines too. */
+		for (k = i; k < bl && isspace((unsigned char)body[k]); k++)
+			;
+		if (k == bl || mod_at(b, body + i, bl - i, sg)) {
 			if (v > b->t->max_pos)
 				b->t->max_pos = v;
 			return bl + 2;

@@ -173,3 +173,10 @@ JOBLOG_OUT=$'Seq\tHost\tSend\tReceive\tExitval\tSignal\tCommand\n0\n1\t:\t0\t2\t
 	same_as_gnu -q -n2 ::: echo 'a  b'
 	same_as_gnu -q --colsep , ::: 'printf %s-\n,x y,z'
 }
+
+@test "{n} may end in white space or a newline inside its braces, as GNU's" {
+	same_as_gnu echo $'{1\n}' '{-1 }' $'{2\t}' ::: a.b ::: c
+	[ "$output" = "a.b c c" ]
+	same_as_gnu echo '{1. }' '{ 1}' ::: a.b
+	[ "$output" = "{1. } { 1} a.b" ]
+}
