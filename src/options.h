@@ -112,8 +112,10 @@ struct config {
 	int		 sem_wait;	/* --wait */
 	int64_t		 sem_timeout_ns;	/* --semaphoretimeout; 0 none */
 	int		 xargs_fill;	/* -m or -X: pack records per job */
-	int		 context_replace;	/* -X */
+	int		 context_replace;	/* -X, -N; -L without -m */
+	int		 args_context;	/* -N given */
 	long		 max_lines;	/* -L; 0 = unset */
+	int		 lines_context;	/* -L given */
 	long		 max_chars;	/* -s; 0 = system limit */
 	int		 show_limits;	/* --show-limits */
 	const char	*eof_str;	/* -E, NULL if none */

@@ -382,6 +382,9 @@ options_check(struct config *cfg)
 	default_shell(cfg);
 	check_pipe(cfg);
 	check_onall(cfg);
+	/* As GNU parallel: -N replaces in context, -L too unless with -m. */
+	if (cfg->args_context || (cfg->lines_context && !cfg->xargs_fill))
+		cfg->context_replace = 1;
 	/* --sshdelay spaces the ssh starts, which are the job starts. */
 	if (cfg->sshdelay_ns > cfg->delay_ns)
 		cfg->delay_ns = cfg->sshdelay_ns;

@@ -148,12 +148,16 @@ h_delim(struct opt_state *st, const struct opt_def *d, const char *opt,
 	st->cfg->delim_given = 1;
 }
 
-/* -n N, -N N; 0 reads one record per job and gives it to no string. */
+/*
+ * -n N (value 0), -N N (1: context replace, as GNU's); 0 reads one
+ * record per job and gives it to no string.
+ */
 static void
 h_max_args(struct opt_state *st, const struct opt_def *d, const char *opt,
     const char *val)
 {
-	(void)d;
+	if (d->value)
+		st->cfg->args_context = 1;
 	st->cfg->max_args = parse_amount(opt, val, 0);
 	st->cfg->no_args = st->cfg->max_args == 0;
 	if (st->cfg->no_args)
@@ -162,7 +166,8 @@ h_max_args(struct opt_state *st, const struct opt_def *d, const char *opt,
 
 /*
  * -L N (value 0) and xargs' -l[N] (value 1, for which 0 or none is 1);
- * as GNU, -L0 reads one line per job and gives it to no string, as -N0.
+ * as GNU, -L0 reads one line per job and gives it to no string, as -N0,
+ * and -L alone means context replace unless -m is given too.
  */
 static void
 h_max_lines(struct opt_state *st, const struct opt_def *d,
@@ -172,6 +177,8 @@ h_max_lines(struct opt_state *st, const struct opt_def *d,
 
 	if (n == 0 && d->value)
 		n = 1;
+	if (!d->value)
+		st->cfg->lines_context = 1;
 	st->cfg->max_lines = n;
 	st->cfg->no_args = n == 0;
 	if (st->cfg->no_args)
@@ -723,9 +730,11 @@ const struct opt_def options_table[] = {
 	{ "", { "csv" }, .group = GROUP_INPUT, FLAG(csv),
 	  .help = "records and fields as CSV (RFC 4180): quoted\n"
 	  "fields may hold SEP and newlines (SEP ',')" },
-	{ "nN", { "max-args" }, .group = GROUP_INPUT, REQ("N"),
+	{ "n", { "max-args" }, .group = GROUP_INPUT, REQ("N"),
 	  HANDLER(h_max_args),
 	  .help = "N records per job (0: one, given to no string)" },
+	{ "N", .group = GROUP_INPUT, REQ("N"), HANDLER(h_max_args),
+	  .value = 1, .help = "as -n, with context, as -X" },
 	{ "X", .group = GROUP_INPUT, HANDLER(h_fill), .value = 1,
 	  .help = "as many records per job as fit, with context" },
 	{ "m", .group = GROUP_INPUT, HANDLER(h_fill), .value = 0,

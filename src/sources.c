@@ -187,8 +187,12 @@ record_in(struct sources *sr, size_t s, char *base, size_t off, size_t len,
 		sr->cols.buf.len = clen;
 		return 0;
 	}
-	/* Pad to the header's width, so that {name} is always there. */
-	while (out->n - first < ss->nhdr)
+	/*
+	 * Pad to the header's width, so that the next source's columns
+	 * keep their places; the last one's missing columns are absent,
+	 * as in GNU parallel.
+	 */
+	while (s + 1 < sr->nsrc && out->n - first < ss->nhdr)
 		columns_push(out, K_EMPTY, 0, 0);
 	return 1;
 }

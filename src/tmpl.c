@@ -7,15 +7,20 @@
  * writes literal text verbatim and each value quoted; QLINE (-q) quotes
  * each resulting word as a whole, as GNU parallel spells it; ARGV writes
  * the very words the shell would make of LINE's output.  A multi-valued
- * string ({} {.} {/} {//} {/.}) splits its word between values, and
- * under -X the whole word repeats once per value instead.
+ * string ({} {.} {/} {//} {/.}) splits its word between values.  Under
+ * context replace (-X, -N, -L) its group instead, the run of the word
+ * between blanks (the whole word but with -q), repeats once per value,
+ * each repetition a word of its own, as GNU parallel does.
  *
  * What a replacement string does to its value ({.}, --plus's forms) is
  * modifier.c's.
  *
- * {n} past the last argument is the empty value ''; so are {##} when
- * the total is unknown and {} for a job without arguments, so that
- * every replacement string is at least one quoted word-piece.
+ * A value that is absent, {n} past the last argument or column, expands
+ * to nothing, not to '': a word of nothing else gives no argument (with
+ * -q, ''), as in GNU parallel.  A job without arguments has one empty
+ * one, so that {} and {1} are '' there; under -N0 it has none, and no
+ * replacement string gives anything, even with -q.  {##} when the total
+ * is unknown is ''.
  *
  * A plain value that could complete a reserved word at a command
  * position (line start, after ; & | ( ) newline backquote, or after then,
@@ -45,12 +50,13 @@ struct seg {
 	size_t		 off, len;	/* SEG_TEXT: bytes in text */
 	size_t		 argn;		/* SEG_ARG: 0-based */
 	int		 from_end;	/* SEG_ARG: {-n}, argn from the last */
+	size_t		 group;		/* context replace: the segments of
+					   the group it starts, 0 if none */
 };
 
 struct word {
 	size_t	 sep_off, sep_len;	/* the blanks before it, in text */
 	size_t	 seg0, nseg;
-	int	 repeat;		/* -X and multi-valued: once per arg */
 };
 
 struct tmpl {
@@ -61,6 +67,7 @@ struct tmpl {
 	size_t		 tail_off, tail_len;	/* blanks after the last word */
 	int		 raw;		/* no COMMAND: the args are the line */
 	int		 qwords;	/* -q */
+	int		 no_values;	/* -N0: no string gives a value */
 	int		 needs_total;
 	char		*direct;
 	size_t		 base_len;
@@ -108,6 +115,18 @@ word_end(char c)
 	return c != '\0' && strchr(" \t\n;&|()<>`", c) != NULL;
 }
 
+/*
+ * How many values the replacement strings see: a job's arguments, or
+ * when it has none one empty value (none at all under -N0).
+ */
+static size_t
+nvalues(const struct tmpl *t, const struct args *a)
+{
+	size_t n = a != NULL ? a->n : 0;
+
+	return n > 0 || t->no_values ? n : 1;
+}
+
 /* Argument i of a (or '' past the last) through modifier mod. */
 static void
 arg_view(const struct args *a, size_t i, const struct mod *mod,
@@ -134,8 +153,11 @@ struct emit {
 	struct buf	*out;
 	enum emit_mode	 mode;
 	size_t		 line;		/* where the line starts in out */
+	size_t		 sep;		/* where the blanks before it start */
 	size_t		 word;		/* where the output word starts */
 	int		 value;		/* QLINE: the word holds a value */
+	int		 filled;	/* the word has text or a value */
+	int		 keep_absent;	/* -q: an absent value is '' */
 	size_t		 nwords;	/* words ended so far */
 	struct buf	 scratch;	/* a modified value */
 };
@@ -188,10 +210,21 @@ needs_guard(const struct emit *e, const char *v, size_t vn, int last)
 }
 
 static void
-em_begin(struct emit *e)
+em_sep(struct emit *e, const char *p, size_t n)
 {
+	if (e->mode != EMIT_ARGV)
+		buf_add(e->out, p, n);
+}
+
+/* A word starts after the blanks p[0, n). */
+static void
+em_begin(struct emit *e, const char *p, size_t n)
+{
+	e->sep = e->out->len;
+	em_sep(e, p, n);
 	e->word = e->out->len;
 	e->value = 0;
+	e->filled = 0;
 }
 
 static void
@@ -200,6 +233,14 @@ em_end(struct emit *e)
 	struct buf *o = e->out;
 	int force;
 
+	/*
+	 * A word of absent values only is no word, as the shell drops an
+	 * empty unquoted one: LINE's blanks around it say the same.
+	 */
+	if (!e->filled && (e->mode == EMIT_QLINE || e->mode == EMIT_ARGV)) {
+		o->len = e->sep;
+		return;
+	}
 	switch (e->mode) {
 	case EMIT_LINE:
 	case EMIT_TEXT:
@@ -211,7 +252,6 @@ em_end(struct emit *e)
 		quote_inplace(o, e->word, force);
 		break;
 	case EMIT_ARGV:
-		/* Never an empty unquoted word: each has text or a value. */
 		buf_addc(o, '\0');
 		break;
 	}
@@ -222,21 +262,15 @@ static void
 em_text(struct emit *e, const char *p, size_t n)
 {
 	buf_add(e->out, p, n);
+	e->filled = 1;
 }
 
+/* A word break; tab: a tab after the blank, where GNU keeps one. */
 static void
-em_sep(struct emit *e, const char *p, size_t n)
-{
-	if (e->mode != EMIT_ARGV)
-		buf_add(e->out, p, n);
-}
-
-static void
-em_brk(struct emit *e)
+em_brk(struct emit *e, int tab)
 {
 	em_end(e);
-	em_sep(e, " ", 1);
-	em_begin(e);
+	em_begin(e, " \t", tab ? 2 : 1);
 }
 
 static void
@@ -251,6 +285,7 @@ em_value(struct emit *e, const char *p, size_t n, int last)
 	 */
 	if (e->mode != EMIT_TEXT && (nul = memchr(p, '\0', n)) != NULL)
 		n = (size_t)(nul - p);
+	e->filled = 1;
 	switch (e->mode) {
 	case EMIT_LINE:
 		if (quote_is_plain(p, n) && needs_guard(e, p, n, last)) {
@@ -281,63 +316,99 @@ em_num(struct emit *e, long v)
 	em_value(e, num, (size_t)n, 1);		/* digits: never reserved */
 }
 
+/* Value i of nvals, or nothing when absent (with -q, ''). */
 static void
-em_arg(struct emit *e, const struct args *a, size_t i, const struct mod *mod,
-    int last)
+em_arg(struct emit *e, const struct args *a, size_t i, size_t nvals,
+    const struct mod *mod, int last)
 {
 	const char *p;
 	size_t n;
 
+	if (i >= nvals) {
+		if (e->keep_absent)
+			em_value(e, "", 0, last);
+		return;
+	}
 	arg_view(a, i, mod, &p, &n, &e->scratch);
 	em_value(e, p, n, last);
 }
 
-/* One pass of word w; k is the argument of a -X repetition, or SIZE_MAX. */
+/*
+ * Segment s, the last of its word or group when last; k is the value of
+ * a context repetition, or SIZE_MAX.
+ */
+static void
+expand_seg(const struct tmpl *t, const struct seg *s,
+    const struct tmpl_ctx *c, struct emit *e, size_t k, int last)
+{
+	size_t a, nvals = nvalues(t, c->args);
+
+	switch (s->kind) {
+	case SEG_TEXT:
+		em_text(e, t->text + s->off, s->len);
+		break;
+	case SEG_ALL:
+		if (k != SIZE_MAX) {
+			em_arg(e, c->args, k, nvals, s->mod, last);
+			break;
+		}
+		for (a = 0; a < nvals; a++) {
+			if (a > 0)
+				em_brk(e, 0);
+			em_arg(e, c->args, a, nvals, s->mod,
+			    last || a + 1 < nvals);
+		}
+		break;
+	case SEG_ARG:
+		em_arg(e, c->args, !s->from_end ? s->argn :
+		    s->argn < nvals ? nvals - 1 - s->argn : SIZE_MAX, nvals,
+		    s->mod, last);
+		break;
+	case SEG_SEQ:
+		em_num(e, c->seq);
+		break;
+	case SEG_SLOT:
+		em_num(e, c->slot);
+		break;
+	case SEG_TOTAL:
+		if (c->total < 0)
+			em_value(e, "", 0, 1);
+		else
+			em_num(e, c->total);
+		break;
+	}
+}
+
+/*
+ * Word w.  A context group repeats once per value (once with none, its
+ * values then absent), a word break between repetitions.  As in GNU
+ * parallel, a tab just before the group repeats with it.
+ */
 static void
 expand_word(const struct tmpl *t, const struct word *w,
-    const struct tmpl_ctx *c, struct emit *e, size_t k)
+    const struct tmpl_ctx *c, struct emit *e)
 {
 	const struct seg *s;
-	size_t i, a, nargs = c->args ? c->args->n : 0;
-	int last;
+	size_t i, j, k, nrep = nvalues(t, c->args);
+	int tab;
 
 	for (i = 0; i < w->nseg; i++) {
 		s = &t->segs[w->seg0 + i];
-		last = i + 1 == w->nseg;
-		switch (s->kind) {
-		case SEG_TEXT:
-			em_text(e, t->text + s->off, s->len);
-			break;
-		case SEG_ALL:
-			if (k != SIZE_MAX) {
-				em_arg(e, c->args, k, s->mod, last);
-				break;
-			}
-			for (a = 0; a < nargs || a == 0; a++) {
-				if (a > 0)
-					em_brk(e);
-				em_arg(e, c->args, a, s->mod,
-				    last || a + 1 < nargs);
-			}
-			break;
-		case SEG_ARG:
-			em_arg(e, c->args, !s->from_end ? s->argn :
-			    s->argn < nargs ? nargs - 1 - s->argn : SIZE_MAX,
-			    s->mod, last);
-			break;
-		case SEG_SEQ:
-			em_num(e, c->seq);
-			break;
-		case SEG_SLOT:
-			em_num(e, c->slot);
-			break;
-		case SEG_TOTAL:
-			if (c->total < 0)
-				em_value(e, "", 0, 1);
-			else
-				em_num(e, c->total);
-			break;
+		if (s->group == 0) {
+			expand_seg(t, s, c, e, SIZE_MAX, i + 1 == w->nseg);
+			continue;
 		}
+		/* Without -q that tab is the blanks' before the word. */
+		tab = i == 0 && w->sep_len > 0 &&
+		    t->text[w->sep_off + w->sep_len - 1] == '\t';
+		for (k = 0; k < nrep || k == 0; k++) {
+			if (k > 0)
+				em_brk(e, tab);
+			for (j = 0; j < s->group; j++)
+				expand_seg(t, s + j, c, e, k,
+				    j + 1 == s->group);
+		}
+		i += s->group - 1;
 	}
 }
 
@@ -345,25 +416,16 @@ static void
 expand(const struct tmpl *t, const struct tmpl_ctx *c, struct emit *e)
 {
 	const struct word *w;
-	size_t i, k, nargs = c->args ? c->args->n : 0;
+	size_t i;
 
 	e->line = e->out->len;
+	e->keep_absent = t->qwords && !t->no_values;
 	for (i = 0; i < t->nwords; i++) {
 		w = &t->words[i];
-		em_sep(e, t->text + w->sep_off, w->sep_len);
-		if (!w->repeat) {
-			em_begin(e);
-			expand_word(t, w, c, e, SIZE_MAX);
-			em_end(e);
-			continue;
-		}
-		for (k = 0; k < nargs; k++) {
-			if (k > 0)
-				em_sep(e, " ", 1);
-			em_begin(e);
-			expand_word(t, w, c, e, k);
-			em_end(e);
-		}
+		em_begin(e, t->text + w->sep_off, w->sep_len);
+		e->filled = w->nseg == 0;	/* -q's empty word: '' */
+		expand_word(t, w, c, e);
+		em_end(e);
 	}
 	em_sep(e, t->text + t->tail_off, t->tail_len);
 }
@@ -491,18 +553,16 @@ arg_cost(const struct tmpl *t, const struct seg *s, const char *p,
 }
 
 /*
- * Word w's bytes, with p as the value of each {} in it (a -X context
- * word), or with none (p NULL: the word without values).
+ * The bytes of the segments s[0, nseg), with p as the value of each {}
+ * among them (a repetition of a context group), or with none (p NULL).
  */
 static size_t
-word_fixed(const struct tmpl *t, const struct word *w, const char *p,
-    size_t len, struct buf *scratch)
+segs_fixed(const struct tmpl *t, const struct seg *s, size_t nseg,
+    const char *p, size_t len, struct buf *scratch)
 {
-	const struct seg *s;
-	size_t i, n = t->qwords ? 2 : 0, slack = t->qwords ? 2 : 0;
+	size_t i, n = 0, slack = t->qwords ? 2 : 0;
 
-	for (i = 0; i < w->nseg; i++) {
-		s = &t->segs[w->seg0 + i];
+	for (i = 0; i < nseg; i++, s++) {
 		if (s->kind == SEG_TEXT)
 			n += t->qwords ? quote_len(t->text + s->off, s->len) +
 			    2 : s->len;
@@ -514,6 +574,23 @@ word_fixed(const struct tmpl *t, const struct word *w, const char *p,
 			    slack;
 		else
 			n += NUM_COST;
+	}
+	return n;
+}
+
+/* Word w's bytes without values, but for its context groups. */
+static size_t
+word_base(const struct tmpl *t, const struct word *w, struct buf *scratch)
+{
+	const struct seg *s;
+	size_t i, n = t->qwords ? 2 : 0;
+
+	for (i = 0; i < w->nseg; i++) {
+		s = &t->segs[w->seg0 + i];
+		if (s->group > 0)
+			i += s->group - 1;
+		else
+			n += segs_fixed(t, s, 1, NULL, 0, scratch);
 	}
 	return n;
 }
@@ -531,7 +608,8 @@ word_cost(const struct tmpl *t)
 
 /*
  * Every word a value makes is counted: each {} of a word that joins the
- * values makes one more word, and a -X context word repeats whole.
+ * values makes one more word, and a context group repeats whole, as a
+ * word of its own.
  */
 size_t
 tmpl_arg_cost(const struct tmpl *t, const char *p, size_t len)
@@ -546,13 +624,13 @@ tmpl_arg_cost(const struct tmpl *t, const char *p, size_t len)
 		return len + 1;
 	for (i = 0; i < t->nwords; i++) {
 		w = &t->words[i];
-		if (w->repeat) {
-			cost += word_fixed(t, w, p, len, &scratch) + brk;
-			continue;
-		}
 		for (j = 0; j < w->nseg; j++) {
 			s = &t->segs[w->seg0 + j];
-			if (s->kind == SEG_ALL)
+			if (s->group > 0) {
+				cost += segs_fixed(t, s, s->group, p, len,
+				    &scratch) + slack + brk;
+				j += s->group - 1;
+			} else if (s->kind == SEG_ALL)
 				cost += mod_cost(s, p, len, &scratch) +
 				    slack + brk;
 			else if (s->kind == SEG_ARG)
@@ -636,15 +714,23 @@ seg_add(struct build *b, enum seg_kind kind)
 	return s;
 }
 
-/* Literal bytes of one word are contiguous in text: extend the last. */
+/*
+ * Literal bytes of one word are contiguous in text: extend the last,
+ * unless one is blank and the other not, or either is a tab (-q's words
+ * hold blanks, which end a context group, and a tab starts the next).
+ */
 static void
 text_add(struct build *b, char c)
 {
 	struct word *w = &b->t->words[b->t->nwords - 1];
 	struct seg *s = NULL;
+	char prev;
 
-	if (w->nseg > 0 && b->t->segs[b->nsegs - 1].kind == SEG_TEXT)
-		s = &b->t->segs[b->nsegs - 1];
+	if (w->nseg > 0 && b->t->segs[b->nsegs - 1].kind == SEG_TEXT) {
+		prev = b->text.p[b->text.len - 1];
+		if (blank(prev) == blank(c) && prev != '\t' && c != '\t')
+			s = &b->t->segs[b->nsegs - 1];
+	}
 	if (s == NULL) {
 		s = seg_add(b, SEG_TEXT);
 		s->off = b->text.len;
@@ -921,35 +1007,55 @@ build_init(struct build *b, struct tmpl *t, const struct config *cfg,
 	b->msgsize = msgsize;
 }
 
+/* Whether s is blanks inside a -q word, which end a context group. */
+static int
+seg_blank(const struct tmpl *t, const struct seg *s)
+{
+	return s->kind == SEG_TEXT && blank(t->text[s->off]);
+}
+
+/*
+ * Under context replace, mark each group (a word's run of segments
+ * between blanks, with a tab just before it, as GNU parallel has it)
+ * that holds a multi-valued string: it repeats.
+ */
+static void
+mark_groups(struct tmpl *t, const struct word *w)
+{
+	struct seg *s = &t->segs[w->seg0];
+	size_t i, j, tab;
+	int multi;
+
+	for (i = 0; i < w->nseg; i = j) {
+		multi = 0;
+		for (j = i; j < w->nseg && !seg_blank(t, &s[j]); j++)
+			multi |= s[j].kind == SEG_ALL;
+		tab = i > 0 && t->text[s[i - 1].off] == '\t';
+		if (multi)
+			s[i - tab].group = j - i + tab;
+		if (j == i)
+			j++;
+	}
+}
+
 /*
  * The text and what the segments need, once parsed: 0 or b->err.
- * repeat: -X's, or 0 for a text.
+ * context: context replace (-X, -N, -L), or 0 for a text.
  */
 static int
-build_end(struct build *b, int repeat)
+build_end(struct build *b, int context)
 {
 	struct tmpl *t = b->t;
-	struct word *w;
-	size_t i, j;
+	size_t i;
 
 	buf_reserve(&b->text, 0);
 	t->text = b->text.p;
 	t->nreps = b->nreps;
-	for (i = 0; i < t->nwords; i++) {
-		w = &t->words[i];
-		for (j = 0; j < w->nseg; j++) {
-			switch (t->segs[w->seg0 + j].kind) {
-			case SEG_ALL:
-				w->repeat = repeat;
-				break;
-			case SEG_TOTAL:
-				t->needs_total = 1;
-				break;
-			default:
-				break;
-			}
-		}
-	}
+	for (i = 0; i < b->nsegs; i++)
+		if (t->segs[i].kind == SEG_TOTAL)
+			t->needs_total = 1;
+	for (i = 0; context && i < t->nwords; i++)
+		mark_groups(t, &t->words[i]);
 	return b->err;
 }
 
@@ -982,6 +1088,7 @@ tmpl_compile(struct tmpl **out, const struct config *cfg,
 	}
 	build_init(&b, t, cfg, names, nnames, msg, msgsize);
 	t->qwords = cfg->quote_cmd;
+	t->no_values = cfg->no_args;
 	/* -q with no command: the values are the words, each quoted (GNU). */
 	if (cfg->ncmd == 0)
 		parse_joined(&b, implicit, 1);
@@ -1007,8 +1114,7 @@ tmpl_compile(struct tmpl **out, const struct config *cfg,
 	t->base_len = 2 + t->tail_len;	/* 2: a guard's quotes */
 	for (i = 0; i < t->nwords; i++) {
 		w = &t->words[i];
-		t->base_len += w->sep_len + (w->repeat ? 0 :
-		    word_fixed(t, w, NULL, 0, &scratch));
+		t->base_len += w->sep_len + word_base(t, w, &scratch);
 	}
 	buf_free(&scratch);
 	if ((err = choose_direct(t, cfg->shell_use, &cmsg)) < 0) {

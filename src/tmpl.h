@@ -101,8 +101,8 @@ size_t	tmpl_max_position(const struct tmpl *);
  * bytes of the line with no values; for a direct job, to its argv, with
  * each word's NUL and the pointer the kernel counts for it.  Every word
  * a value makes counts (each {} of a word that joins the values, each
- * repetition of a -X context word).  Upper bounds, except that {n}
- * inside a -X context word is counted as large as the value being added.
+ * repetition of a context group).  Upper bounds, except that {n} inside
+ * a context group is counted as large as the value being added.
  */
 size_t	tmpl_arg_cost(const struct tmpl *, const char *p, size_t len);
 size_t	tmpl_base_len(const struct tmpl *);
