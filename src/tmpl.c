@@ -398,7 +398,10 @@ expand_word(const struct tmpl *t, const struct word *w,
 			expand_seg(t, s, c, e, SIZE_MAX, i + 1 == w->nseg);
 			continue;
 		}
-		/* Without -q that tab is the blanks' before the word. */
+		/*
+		 * Without -q, that tab ends the blanks before the word;
+		 * with -q, it is the group's first segment (mark_groups()).
+		 */
 		tab = i == 0 && w->sep_len > 0 &&
 		    t->text[w->sep_off + w->sep_len - 1] == '\t';
 		for (k = 0; k < nrep || k == 0; k++) {
@@ -1040,7 +1043,7 @@ mark_groups(struct tmpl *t, const struct word *w)
 
 /*
  * The text and what the segments need, once parsed: 0 or b->err.
- * context: context replace (-X, -N, -L), or 0 for a text.
+ * context: context replace (-X, -N, -L), in texts too, as GNU's.
  */
 static int
 build_end(struct build *b, int context)
@@ -1139,7 +1142,7 @@ tmpl_compile_text(struct tmpl **out, const char *text,
 	*out = NULL;
 	build_init(&b, t, cfg, names, nnames, msg, msgsize);
 	parse_joined(&b, words, 1);
-	if ((err = build_end(&b, 0)) < 0) {
+	if ((err = build_end(&b, cfg->context_replace)) < 0) {
 		tmpl_free(t);
 		return err;
 	}

@@ -48,8 +48,8 @@ void	tmpl_free(struct tmpl *);
 
 /*
  * Compile a text with replacement strings, such as --tagstring: nothing
- * is appended and values are never quoted (tmpl_text).  0 or -EINVAL
- * with msg, as tmpl_compile.
+ * is appended and values are never quoted (tmpl_text); words repeat in
+ * context as the command's do.  0 or -EINVAL with msg, as tmpl_compile.
  */
 int	tmpl_compile_text(struct tmpl **, const char *text,
 	    const struct config *cfg, const char *const *names,

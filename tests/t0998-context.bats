@@ -102,6 +102,15 @@ check() {
 	    --dry-run -N2 $'echo x\ta{}b\tc{}' ::: 1 2 3 4
 }
 
+@test "--tagstring repeats in context as the command does" {
+	check $'a1b a2b\tx 1 2\na3b a4b\tx 3 4' -N2 --tagstring 'a{}b' \
+	    echo x ::: 1 2 3 4
+	check $'a1b a2b a3b a4b\tx 1 2 3 4' -j1 -X --tagstring 'a{}b' \
+	    echo x ::: 1 2 3 4
+	check $'ab  c\tx 1 2' --colsep , --tagstring 'a{3}b {3} c' echo x \
+	    ::: 1,2
+}
+
 @test "-N0 and -L0: no replacement string gives anything, even with -q" {
 	check $'[xy]\n[z]\n[xy]\n[z]' -N0 -X argv x{}y {} {1} z ::: 1 2
 	check '[x]' -N0 -q argv {} {1} x ::: 1
