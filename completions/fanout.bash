@@ -171,7 +171,8 @@ _fanout()
 
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W '--arg-file --null --delimiter --colsep
-		    --max-args --max-lines --max-chars --show-limits --no-run-if-empty --link --shuf --csv
+		    --max-args --max-replace-args --max-lines --max-chars
+		    --show-limits --no-run-if-empty --link --shuf --csv
 		    --eof --exit --replace --process-slot-var --open-tty --extensionreplace
 		    --er --basenamereplace --bnr --basenameextensionreplace --bner
 		    --dirnamereplace --dnr --seqreplace --slotreplace

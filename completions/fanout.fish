@@ -6,7 +6,8 @@
 
 # The options that take the next word as their argument.
 set -g __fanout_params -a --arg-file -d --delimiter -C --colsep -n -N \
-    --max-args -L -s --max-chars -E -I --trim --header --process-slot-var \
+    --max-args --max-replace-args -L -s --max-chars -E -I --trim --header \
+    --process-slot-var \
     --extensionreplace --er --basenamereplace --bnr --basenameextensionreplace \
     --bner --dirnamereplace --dnr --seqreplace --slotreplace \
     --arg-sep --argsep --arg-file-sep --block --block-size --recend \
@@ -52,7 +53,7 @@ complete -c fanout -n __fanout_no_command -s 0 -l null -d 'Records end with NUL'
 complete -c fanout -n __fanout_no_command -s d -l delimiter -x -d 'Records end with this string'
 complete -c fanout -n __fanout_no_command -s C -l colsep -x -d 'Split records into columns'
 complete -c fanout -n __fanout_no_command -s n -l max-args -x -d 'Records per job'
-complete -c fanout -n __fanout_no_command -s N -x -d 'Records per job'
+complete -c fanout -n __fanout_no_command -s N -l max-replace-args -x -d 'Records per job, with context replace'
 complete -c fanout -n __fanout_no_command -s X -d 'Pack records per job, with context'
 complete -c fanout -n __fanout_no_command -s m -d 'Pack records per job'
 complete -c fanout -n __fanout_no_command -s L -x -d 'Lines per job'

@@ -145,7 +145,7 @@ load helper
 	[ "$output" = "a" ]
 }
 
-@test "GNU parallel's spellings --dryrun, --argsep, --linebuffer and --spreadstdin work" {
+@test "GNU parallel's spellings --dryrun, --argsep, --linebuffer, --spreadstdin and --max-replace-args work" {
 	run --separate-stderr fanout --dryrun --argsep @@ echo @@ a
 	[ "$status" -eq 0 ]
 	[ "$output" = "echo a" ]
@@ -153,6 +153,8 @@ load helper
 	[ "$output" = "$(printf 'a\nb')" ]
 	run --separate-stderr fanout --spreadstdin -N 2 -k 'paste -sd,' < <(seq 3)
 	[ "$output" = "$(printf '1,2\n3')" ]
+	run --separate-stderr fanout --max-replace-args 2 -k echo a{}b ::: 1 2 3
+	[ "$output" = "$(printf 'a1b a2b\na3b')" ]
 }
 
 @test "--verbose prints each command on stderr, as GNU parallel's; -v on stdout" {
