@@ -31,11 +31,18 @@ load helper
 }
 
 @test "-d refuses a hex escape with a sign or a blank" {
-	for bad in '\x-1' '\x+f' '\x 1' '\x0x'; do
+	for bad in '\x-1' '\x+f' '\x 1'; do
 		run --separate-stderr fanout -d "$bad" echo ::: a
 		[ "$status" -eq 255 ]
-		[[ "$stderr" == "fanout: -d: '$bad' is not one character or escape"* ]]
+		[[ "$stderr" == "fanout: -d: '$bad' has an escape fanout does not know"* ]]
 	done
+}
+
+@test "-d '\x0x' is a NUL then an x: two characters, as GNU parallel's" {
+	printf 'a\0xb' > in
+	run --separate-stderr fanout -k -d '\x0x' echo :::: in
+	[ "$status" -eq 0 ]
+	[ "$output" = $'a\nb' ]
 }
 
 @test "-d still takes one or two hex digits" {
