@@ -5,7 +5,6 @@
  * options_usage.c prints --help from it.
  */
 #include "options_table.h"
-#include "colsep.h"
 #include "num.h"
 #include "res.h"
 #include "util.h"
@@ -381,8 +380,7 @@ h_trim(struct opt_state *st, const struct opt_def *d, const char *opt,
  * --header : or REGEX (the header's lines), or N lines; 0 is none.
  * Outside --pipe any of them but 0 makes the first record of each source
  * its column names, and all of them split values at TAB unless --colsep
- * says otherwise, as in GNU parallel.  A regex is compiled only to find
- * a bad one now.
+ * says otherwise, as in GNU parallel.
  */
 static void
 h_header(struct opt_state *st, const struct opt_def *d, const char *opt,
@@ -390,8 +388,6 @@ h_header(struct opt_state *st, const struct opt_def *d, const char *opt,
 {
 	struct config *cfg = st->cfg;
 	static const char digits[] = "0123456789";
-	char msg[512];
-	regex_t re;
 	long n = 1;
 
 	(void)d;
@@ -407,12 +403,8 @@ h_header(struct opt_state *st, const struct opt_def *d, const char *opt,
 	    val[1 + strspn(val + 1, digits)] == '\0') {
 		options_bad(opt, val, "is negative: give a number of lines "
 		    "(0 for none), ':' or a regular expression");
-	} else if (strcmp(val, ":") != 0) {
-		if (colsep_regcomp(&re, opt, val, msg, sizeof(msg)) < 0)
-			util_die(0, "%s", msg);
-		regfree(&re);
-		cfg->header_re = val;
-	}
+	} else if (strcmp(val, ":") != 0)
+		cfg->header_re = val;	/* checked by sources_open() */
 	cfg->header = n != 0;
 	cfg->header_tab = 1;
 	cfg->header_records = n;

@@ -23,12 +23,14 @@
 #include "sources.h"
 
 #include <errno.h>
+#include <regex.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "colsep.h"
 #include "columns.h"
 #include "held.h"
 #include "options.h"
@@ -688,9 +690,20 @@ sources_open(struct sources **srp, const struct config *cfg, char *msg,
     size_t msgsize)
 {
 	struct sources *sr;
+	regex_t re;
 	int r;
 
 	*srp = NULL;
+	/*
+	 * --header REGEX reads the first line whatever it says, as GNU's
+	 * does outside --pipe, but a pattern that cannot be one is refused.
+	 */
+	if (cfg->header_re != NULL) {
+		if ((r = colsep_regcomp(&re, "--header", cfg->header_re, msg,
+		    msgsize)) < 0)
+			return r;
+		regfree(&re);
+	}
 	sr = xcalloc(1, sizeof(*sr));
 	sr->cfg = cfg;
 	sr->msg = msg;
