@@ -101,6 +101,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct buf joined = { 0 };
 	unsigned fa, fb;
 	long total;
+	char delim[2] = { 0 };
 	int r, simple;
 
 	if (size < 4)
@@ -108,7 +109,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fa = data[0];
 	fb = data[1];
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.delim = fa & A_NUL ? '\0' : fa & A_DELIM ? (char)data[3] : '\n';
+	/* A one-byte record end, so that the file can be rebuilt below. */
+	delim[0] = fa & A_NUL ? '\0' : fa & A_DELIM ? (char)data[3] : '\n';
+	cfg.delim = delim;
+	cfg.delimlen = 1;
 	if (fa & A_COLSEP) {
 		colsep = field(&p, end, &clen);
 		if (clen == 0 || clen > 24 || strlen(colsep) != clen)
@@ -186,12 +190,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					buf_adds(&joined, colsep);
 				buf_add(&joined, a.v[i].p, a.v[i].len);
 			}
-			buf_addc(&joined, cfg.delim);
+			buf_addc(&joined, delim[0]);
 		} else if (simple && colsep == NULL) {
 			/* Several records, one value each. */
 			for (i = 0; i < a.n; i++) {
 				buf_add(&joined, a.v[i].p, a.v[i].len);
-				buf_addc(&joined, cfg.delim);
+				buf_addc(&joined, delim[0]);
 			}
 		}
 		if (++njobs >= MAXJOBS)
@@ -202,8 +206,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (simple && (colsep == NULL || (!cfg.xargs_fill &&
 	    cfg.max_args == 0))) {
 		/* The file, with its last record ended. */
-		if (len[0] > 0 && src[0][len[0] - 1] != cfg.delim)
-			src[0][len[0]++] = cfg.delim;	/* over the '\0' */
+		if (len[0] > 0 && src[0][len[0] - 1] != delim[0])
+			src[0][len[0]++] = delim[0];	/* over the '\0' */
 		if (joined.len != len[0] || (len[0] > 0 &&
 		    memcmp(joined.p, src[0], len[0]) != 0))
 			abort();

@@ -30,10 +30,13 @@ direct_scan_word(struct direct_scan *s)
 	s->prev = '\0';
 }
 
+/*
+ * A value may expand to nothing (an absent column, tmpl.h), so the text
+ * after it may still start the word: start stays as it was.
+ */
 void
 direct_scan_value(struct direct_scan *s)
 {
-	s->start = 0;
 	s->prev = '\0';
 }
 

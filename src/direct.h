@@ -32,7 +32,10 @@ struct direct_scan {
 
 void	direct_scan_init(struct direct_scan *);
 void	direct_scan_word(struct direct_scan *);
-/* A value: a quoted piece, never empty, so what follows is mid-word. */
+/*
+ * A value: a quoted piece, but possibly nothing at all (an absent
+ * column), so what follows may still start the word.
+ */
 void	direct_scan_value(struct direct_scan *);
 void	direct_scan_text(struct direct_scan *, const char *p, size_t n);
 

@@ -157,6 +157,15 @@ check() {
 	check $'[1]\n[]' --colsep , argv {1} '"{3}"' ::: 1,2
 }
 
+@test "text after an absent column starts the word, as the shell reads it" {
+	# '#' there begins a comment; so it must run through the shell
+	# even where fanout would otherwise run echo directly.
+	same echo {2}#{2} x ::: a
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	gnu_same echo {2}#{2} x ::: a
+}
+
 @test "-q: an absent column is an empty argument, as in GNU parallel" {
 	check $'[1]\n[]\n[x]' -q --colsep , argv {1} {3} x ::: 1,2
 	check $'[1]\n[a  b]\n[x]' -q --colsep , argv {1} 'a {3} b' x ::: 1,2
