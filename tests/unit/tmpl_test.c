@@ -215,13 +215,21 @@ test_direct(void)
 	CHECK_STR(argv1(reserved, "v"), "(shell)");
 	CHECK_STR(argv1(missing, "v"), "(shell)");
 
-	/* A value is a quoted piece: '#' after it is mid-word. */
+	/*
+	 * A value may expand to nothing (an absent column), so '#' right
+	 * after one may start a comment; after text it is mid-word.
+	 */
 	direct_scan_init(&s);
 	direct_scan_word(&s);
 	direct_scan_text(&s, "echo", 4);
 	direct_scan_word(&s);
 	direct_scan_value(&s);
 	direct_scan_text(&s, "#", 1);
+	CHECK(!s.plain);
+	direct_scan_init(&s);
+	direct_scan_word(&s);
+	direct_scan_value(&s);
+	direct_scan_text(&s, "x#", 2);
 	CHECK(s.plain);
 	direct_scan_word(&s);
 	direct_scan_text(&s, "a=~", 3);
