@@ -47,6 +47,15 @@ missing_from() {
 	[ -z "$missing" ] || { echo "missing:$missing"; false; }
 }
 
+@test "the man page groups its options in the order users look for them" {
+	run awk '/^\.Sh / { in_opts = $0 == ".Sh OPTIONS"; next }
+	    in_opts && /^\.Ss / { sub(/^\.Ss /, ""); print }' \
+	    "$DOCS/man/fanout.1"
+	[ "$status" -eq 0 ]
+	want="Input Templates Execution Output Failures Reports Modes"
+	[ "$(echo $output)" = "$want Remote hosts" ]
+}
+
 @test "every long option is in the bash completion" {
 	missing=$(missing_from "$DOCS/completions/fanout.bash" '--NAME\b')
 	[ -z "$missing" ] || { echo "missing:$missing"; false; }
