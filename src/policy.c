@@ -77,6 +77,13 @@ pct_status(long failed, long n)
 	return (int)((failed * 100 + n - 1) / n);
 }
 
+/* A count of failed jobs as an exit status: 101 stands for any past 100. */
+static int
+count_status(long failed)
+{
+	return failed > 100 ? 101 : (int)failed;
+}
+
 static int
 halt_status(const struct policy *p, const struct job *job, long base)
 {
@@ -88,7 +95,7 @@ halt_status(const struct policy *p, const struct job *job, long base)
 		return pct_status(p->ended_failed, base);
 	if (cfg->halt_count == 1)
 		return job_exit_status(job);
-	return p->ended_failed > 100 ? 101 : (int)p->ended_failed;
+	return count_status(p->ended_failed);
 }
 
 const char *
@@ -140,7 +147,7 @@ policy_status(const struct policy *p, long started, long failed)
 
 	if (cfg->halt_when != HALT_NEVER && cfg->halt_pct > 0)
 		return pct_status(failed, started);
-	return failed > 100 ? 101 : (int)failed;
+	return count_status(failed);
 }
 
 int
