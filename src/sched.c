@@ -27,6 +27,7 @@
  */
 #include "sched.h"
 #include "sched_setup.h"
+#include "sched_term.h"
 #include "exec.h"
 #include "feed.h"
 #include "input.h"
@@ -52,7 +53,6 @@
 #include <unistd.h>
 
 #define MS	1000000LL
-#define TERM_KILL_WAIT	(25 * MS)	/* after a KILL the sequence adds */
 
 static long
 slot_take(struct sched *s)
@@ -88,186 +88,6 @@ running_del(struct sched *s, struct job *job)
 	s->st.running--;
 }
 
-/*
- * Step i of the termination sequence: 1 with its signal and wait, or 0
- * past its end.  A sequence that does not end with KILL gets one, so
- * that nothing of an ended job outlives it (with -u, a survivor would
- * hold the caller's pipe open).
- */
-static int
-term_at(const struct config *cfg, int i, int *signo, int64_t *wait_ns)
-{
-	size_t n = cfg->ntermseq;
-
-	if ((size_t)i < n) {
-		*signo = cfg->termseq[i].signo;
-		*wait_ns = cfg->termseq[i].ms * MS;
-		return 1;
-	}
-	if ((size_t)i == n && (n == 0 || cfg->termseq[n - 1].signo != SIGKILL)) {
-		*signo = SIGKILL;
-		*wait_ns = TERM_KILL_WAIT;
-		return 1;
-	}
-	return 0;
-}
-
-/*
- * Take the next step of the termination sequence: signal the job
- * through its engine, or, once its leader is reaped (job NULL), its
- * group pgid.  *deadline becomes when the step after is due, or 0 when
- * the sequence is over.
- */
-static void
-term_next(struct sched *s, struct job *job, pid_t pgid, int *step,
-    int64_t *deadline, int64_t now)
-{
-	int64_t wait_ns;
-	int signo;
-
-	if (!term_at(s->cfg, *step, &signo, &wait_ns)) {
-		*deadline = 0;
-		return;
-	}
-	(*step)++;
-	if (job != NULL)
-		s->ops->signal(s->exec, job, signo);
-	else
-		(void)kill(-pgid, signo);
-	*deadline = now + wait_ns;
-	/* A group sent KILL is done with: only zombies may be left. */
-	if (job == NULL && signo == SIGKILL)
-		*deadline = 0;
-}
-
-/* Whether the first step steps of the sequence include a KILL. */
-static int
-term_killed(const struct config *cfg, int steps)
-{
-	int64_t wait_ns;
-	int i, signo;
-
-	for (i = 0; i < steps; i++)
-		if (term_at(cfg, i, &signo, &wait_ns) && signo == SIGKILL)
-			return 1;
-	return 0;
-}
-
-/* Begin ending a job with the termination sequence. */
-static void
-terminate(struct sched *s, struct job *job, int64_t now)
-{
-	if (job->state != JOB_RUNNING)
-		return;
-	job_set_state(job, JOB_TERMINATING);
-	job->term_step = 0;
-	term_next(s, job, 0, &job->term_step, &job->deadline_ns, now);
-}
-
-/*
- * A job being ended was reaped, but the leader is only the first of its
- * group to go: what it started (a child that catches TERM) is ended by
- * the rest of the sequence, as GNU parallel does.  The group's id stays
- * in use, and so cannot name anyone else's group, while it has members;
- * each step first checks that it still has.
- */
-static void
-linger_add(struct sched *s, const struct job *job)
-{
-	struct linger *l;
-
-	/*
-	 * After a KILL (a step, or a second Ctrl-C) nothing is left to end:
-	 * what kill() still finds are zombies, which a reaper other than
-	 * fanout may take its time over.
-	 */
-	if (job->pid <= 0 || job->deadline_ns == 0 || s->kills > 1 ||
-	    term_killed(s->cfg, job->term_step) || kill(-job->pid, 0) < 0)
-		return;
-	l = xmalloc(sizeof(*l));
-	*l = (struct linger){ job->pid, job->term_step, job->deadline_ns,
-	    s->linger };
-	s->linger = l;
-}
-
-/* Signal every lingering group; with forget, drop them too. */
-static void
-linger_signal(struct sched *s, int signo, int forget)
-{
-	struct linger *l;
-
-	for (l = s->linger; l != NULL; l = l->next)
-		(void)kill(-l->pgid, signo);
-	while (forget && (l = s->linger) != NULL) {
-		s->linger = l->next;
-		free(l);
-	}
-}
-
-/* Take the steps that are due; return the next deadline, or INT64_MAX. */
-static int64_t
-linger_fire(struct sched *s, int64_t now)
-{
-	int64_t next = INT64_MAX;
-	struct linger *l, **pp;
-
-	for (pp = &s->linger; (l = *pp) != NULL;) {
-		if (l->deadline_ns <= now) {
-			if (kill(-l->pgid, 0) == 0)
-				term_next(s, NULL, l->pgid, &l->step,
-				    &l->deadline_ns, now);
-			else
-				l->deadline_ns = 0;	/* empty at last */
-		}
-		if (l->deadline_ns == 0) {
-			*pp = l->next;
-			free(l);
-			continue;
-		}
-		if (l->deadline_ns < next)
-			next = l->deadline_ns;
-		pp = &l->next;
-	}
-	return next;
-}
-
-static void
-terminate_all(struct sched *s, int killed)
-{
-	int64_t now = clock_mono_ns();
-	struct job *job;
-
-	for (job = s->running; job != NULL; job = job->next) {
-		if (killed)
-			job->killed = 1;
-		terminate(s, job, now);
-	}
-}
-
-static void
-kill_all(struct sched *s)
-{
-	struct job *job;
-
-	for (job = s->running; job != NULL; job = job->next) {
-		job->killed = 1;
-		s->ops->signal(s->exec, job, SIGKILL);
-	}
-	linger_signal(s, SIGKILL, 1);
-}
-
-/* Stop starting jobs and end the running ones; die of signo at the end. */
-static void
-end_run(struct sched *s, int signo)
-{
-	if (signo)
-		s->die_signal = signo;
-	if (s->stop != ENDING) {
-		s->stop = ENDING;
-		terminate_all(s, 1);
-	}
-}
-
 /* A write to our output failed. */
 static void
 output_failed(struct sched *s, int r)
@@ -279,7 +99,7 @@ output_failed(struct sched *s, int r)
 	if (r == -EPIPE) {
 		/* Downstream is gone: nothing to say, die of SIGPIPE. */
 		s->out_gone = 1;
-		end_run(s, SIGPIPE);
+		sched_end_run(s, SIGPIPE);
 		return;
 	}
 	if (r == -EINTR) {
@@ -297,7 +117,7 @@ output_failed(struct sched *s, int r)
 	else if (!s->fatal)
 		util_warn(r, "cannot write output");
 	s->fatal = 1;
-	end_run(s, 0);
+	sched_end_run(s, 0);
 }
 
 static void
@@ -328,7 +148,7 @@ on_delivered(void *ctx, struct job *job)
 		    !s->fatal) {
 			util_warn(r, "%s", report_what(s->report));
 			s->fatal = 1;
-			end_run(s, 0);
+			sched_end_run(s, 0);
 		}
 	}
 	job_set_state(job, JOB_DELIVERED);
@@ -409,7 +229,7 @@ check_halt(struct sched *s, struct job *job)
 		return;
 	case POLICY_END:
 		s->exit_override = status;
-		end_run(s, 0);
+		sched_end_run(s, 0);
 		return;
 	}
 }
@@ -474,7 +294,7 @@ on_done(void *ctx, struct job *job)
 	feed_stop(job->feed);
 	job->feed = NULL;
 	if (job->state == JOB_TERMINATING)
-		linger_add(s, job);
+		sched_linger_add(s, job);
 	job_set_state(job, JOB_REAPED);
 	running_del(s, job);
 	slot_give(s, job->slot);
@@ -496,7 +316,7 @@ on_done(void *ctx, struct job *job)
 			util_warn(r, "job %ld: cannot hold its output in '%s'",
 			    job->seq, s->cfg->tmpdir);
 		s->fatal = 1;
-		end_run(s, 0);
+		sched_end_run(s, 0);
 		/*
 		 * Its output is lost: neither deliver nor log it, so that
 		 * --resume runs it again.
@@ -770,7 +590,7 @@ evict(struct sched *s, int64_t now)
 	    (double)s->res.avail / (1 << 20),
 	    (double)s->cfg->memfree / (1 << 20), young->seq);
 	young->evicted = 1;
-	terminate(s, young, now);
+	sched_terminate(s, young, now);
 }
 
 /* --load, --memfree: look at the machine now. */
@@ -1033,9 +853,9 @@ fire_deadlines(struct sched *s)
 				job->timed_out = 1;
 				report_timed_out(s->report,
 				    job_line(&s->maker, job));
-				terminate(s, job, now);
+				sched_terminate(s, job, now);
 			} else
-				term_next(s, job, 0, &job->term_step,
+				sched_term_next(s, job, 0, &job->term_step,
 				    &job->deadline_ns, now);
 		}
 		if (job->deadline_ns && job->deadline_ns < next)
@@ -1051,7 +871,7 @@ fire_deadlines(struct sched *s)
 			next = s->res.next_ns;
 	} else if (s->retry != NULL && s->retry->deadline_ns < next)
 		next = s->retry->deadline_ns;	/* drop_waiting() is due */
-	if ((linger = linger_fire(s, now)) < next)
+	if ((linger = sched_linger_fire(s, now)) < next)
 		next = linger;
 	if (next == INT64_MAX)
 		return -1;
@@ -1087,12 +907,12 @@ stop_jobs(struct sched *s)
 
 	for (job = s->running; job != NULL; job = job->next)
 		s->ops->signal(s->exec, job, SIGSTOP);
-	linger_signal(s, SIGSTOP, 0);
+	sched_linger_signal(s, SIGSTOP, 0);
 	raise(SIGSTOP);
 	/* Resumed. */
 	for (job = s->running; job != NULL; job = job->next)
 		s->ops->signal(s->exec, job, SIGCONT);
-	linger_signal(s, SIGCONT, 0);
+	sched_linger_signal(s, SIGCONT, 0);
 }
 
 static void
@@ -1106,10 +926,10 @@ handle_signals(struct sched *s)
 	if (ints + terms > 0) {
 		/* The first stops and ends; a second kills at once. */
 		if (s->kills == 0)
-			end_run(s, terms ? SIGTERM : SIGINT);
+			sched_end_run(s, terms ? SIGTERM : SIGINT);
 		s->kills += ints + terms;
 		if (s->kills > 1)
-			kill_all(s);
+			sched_kill_all(s);
 	}
 	if (sig_take(SIGHUP) && s->stop == RUNNING)
 		s->stop = DRAINING;
