@@ -20,13 +20,14 @@
  * s->running; RETRY_WAIT in s->retry; FINISHED with the output policy
  * alone.  The output policy learns of a job when it is first offered to
  * the executor, so with -k a job in any of those states is also in its
- * queue: a job leaves for good only through finish_job(), and is freed
+ * queue: a job leaves for good only through sched_finish_job(), and is freed
  * once everything before it has been delivered.  Only this thread
  * touches any of it.  What to do (halt, retry, back-off, time limits)
  * is policy.c's to decide; sizes and descriptor counts are budget.c's.
  */
 #include "sched.h"
 #include "sched_setup.h"
+#include "sched_output.h"
 #include "sched_term.h"
 #include "exec.h"
 #include "feed.h"
@@ -88,96 +89,6 @@ running_del(struct sched *s, struct job *job)
 	s->st.running--;
 }
 
-/* A write to our output failed. */
-static void
-output_failed(struct sched *s, int r)
-{
-	char why[512];
-
-	if (s->out_gone)
-		return;		/* the order module drops it all now */
-	if (r == -EPIPE) {
-		/* Downstream is gone: nothing to say, die of SIGPIPE. */
-		s->out_gone = 1;
-		sched_end_run(s, SIGPIPE);
-		return;
-	}
-	if (r == -EINTR) {
-		/*
-		 * Ctrl-C (or TERM) while the reader stalled: what it would
-		 * not take is dropped, and handle_signals() ends the run.
-		 */
-		s->out_gone = 1;
-		return;
-	}
-	if (!s->fatal && order_what(s->order) != NULL)
-		util_warn(0, "%s", order_what(s->order));
-	else if (!s->fatal && spool_strerror(r, why, sizeof(why)))
-		util_warn(0, "cannot write output: %s", why);
-	else if (!s->fatal)
-		util_warn(r, "cannot write output");
-	s->fatal = 1;
-	sched_end_run(s, 0);
-}
-
-static void
-on_output(void *ctx, struct job *job, int stream, const char *p, size_t n)
-{
-	struct sched *s = ctx;
-	int r;
-
-	if (s->out_gone || s->fatal)
-		return;
-	if ((r = order_output(s->order, job, stream, p, n)) < 0)
-		output_failed(s, r);
-}
-
-static void
-on_delivered(void *ctx, struct job *job)
-{
-	struct sched *s = ctx;
-	int r;
-
-	if (!job->killed) {
-		s->st.done++;
-		if (job_failed(job))
-			s->st.failed++;
-		if (job->timed_out)
-			s->st.timed_out++;
-		if ((r = report_job(s->report, job, &s->st)) < 0 &&
-		    !s->fatal) {
-			util_warn(r, "%s", report_what(s->report));
-			s->fatal = 1;
-			sched_end_run(s, 0);
-		}
-	}
-	job_set_state(job, JOB_DELIVERED);
-	job_free(job);
-}
-
-/* Job output is about to reach fd: the progress line makes way. */
-static void
-on_writing(void *ctx, int fd)
-{
-	struct sched *s = ctx;
-
-	report_writing(s->report, fd);
-}
-
-/* The message a job that could not be executed gets, on its stderr. */
-static void
-spawn_message(struct job *job)
-{
-	struct buf m = { 0 };
-
-	job_spawn_message(job, &m);
-	if (job->ungroup || job->live)
-		(void)!write(2, m.p, m.len);
-	else
-		spool_append(&job->err, m.p, m.len);
-	buf_free(&m);
-}
-
 /* The job waits in the retry list until when. */
 static void
 retry_add(struct sched *s, struct job *job, int64_t when)
@@ -190,20 +101,6 @@ retry_add(struct sched *s, struct job *job, int64_t when)
 		pp = &(*pp)->next;
 	job->next = *pp;
 	*pp = job;
-}
-
-/*
- * The job will not run again: the output policy holds it until every job
- * before it is delivered (-k), then on_delivered() frees it.
- */
-static void
-finish_job(struct sched *s, struct job *job, int discard)
-{
-	int r;
-
-	job_set_state(job, JOB_FINISHED);
-	if ((r = order_done(s->order, job, discard)) < 0)
-		output_failed(s, r);
 }
 
 /* --halt: is it time to stop, after this job that ended? */
@@ -303,7 +200,7 @@ on_done(void *ctx, struct job *job)
 	report_attempt(s->report, job);
 	job->deadline_ns = 0;
 	if (job->end == JOB_SPAWN_FAILED)
-		spawn_message(job);
+		sched_spawn_message(job);
 	/* Its compressors, if any, have all its output now. */
 	spool_finish(&job->out);
 	spool_finish(&job->err);
@@ -322,14 +219,14 @@ on_done(void *ctx, struct job *job)
 		 * --resume runs it again.
 		 */
 		job->killed = 1;
-		finish_job(s, job, 1);
+		sched_finish_job(s, job, 1);
 		return;
 	}
 	reread_jobs(s);
 	if (job->evicted && s->stop == RUNNING) {
 		/* --memfree or a host lost ended it: it runs again. */
 		if ((r = order_retry(s->order, job)) < 0)
-			output_failed(s, r);
+			sched_output_failed(s, r);
 		job->out_bytes = job->err_bytes = 0;
 		job->term_step = 0;
 		retry_add(s, job, clock_mono_ns());
@@ -341,7 +238,7 @@ on_done(void *ctx, struct job *job)
 		s->st.retried++;
 		delay = policy_retry_delay(&s->policy, job);
 		if ((r = order_retry(s->order, job)) < 0)
-			output_failed(s, r);
+			sched_output_failed(s, r);
 		job->out_bytes = job->err_bytes = 0;
 		job->attempt++;
 		job->term_step = 0;
@@ -357,7 +254,7 @@ on_done(void *ctx, struct job *job)
 		job_line(&s->maker, job);	/* for the failure list */
 	if (s->out_gone)
 		job->killed = 1;
-	finish_job(s, job, job->killed);
+	sched_finish_job(s, job, job->killed);
 }
 
 /* -S: the host the job runs on, with a free slot (can_start saw one). */
@@ -415,7 +312,7 @@ drop_pinned(struct sched *s, struct job *job)
 	if (job->state == JOB_NEW)
 		job_free(job);
 	else
-		finish_job(s, job, 1);
+		sched_finish_job(s, job, 1);
 }
 
 /* --onall: the first parked job whose host can take it now, or NULL. */
@@ -458,8 +355,8 @@ park(struct sched *s, struct job *job)
 		job_set_state(job, JOB_STARTING);
 		if ((r = order_started(s->order, job)) < 0) {
 			job->killed = 1;
-			output_failed(s, r);
-			finish_job(s, job, 1);
+			sched_output_failed(s, r);
+			sched_finish_job(s, job, 1);
 			return;
 		}
 		job_set_state(job, JOB_PENDING);
@@ -491,8 +388,8 @@ start(struct sched *s, struct job *job)
 		/* It never ran: order still owns it, and drops it. */
 		slot_give(s, job->slot);
 		job->killed = 1;
-		output_failed(s, r);
-		finish_job(s, job, 1);
+		sched_output_failed(s, r);
+		sched_finish_job(s, job, 1);
 		return 0;
 	}
 	if (s->cfg->trace) {
@@ -549,7 +446,7 @@ dry_run(struct sched *s, struct job *job)
 	buf_adds(&s->scratch, job_line(&s->maker, job));
 	buf_addc(&s->scratch, '\n');
 	if ((r = write_all(1, s->scratch.p, s->scratch.len)) < 0)
-		output_failed(s, r);
+		sched_output_failed(s, r);
 	job_free(job);
 }
 
@@ -961,7 +858,7 @@ drop_waiting(struct sched *s)
 		if (job->state == JOB_NEW)
 			job_free(job);
 		else
-			finish_job(s, job, 1);
+			sched_finish_job(s, job, 1);
 	}
 	if (s->onall != NULL) {
 		job_free(s->onall);
@@ -975,7 +872,7 @@ drop_waiting(struct sched *s)
 		if (job->state == JOB_NEW)
 			job_free(job);
 		else
-			finish_job(s, job, 1);
+			sched_finish_job(s, job, 1);
 	}
 	while ((job = s->retry) != NULL) {
 		s->retry = job->next;
@@ -984,7 +881,7 @@ drop_waiting(struct sched *s)
 		/* Ended by --memfree, it did not finish: as one cut short. */
 		if (job->evicted)
 			job->killed = 1;
-		finish_job(s, job, job->evicted);
+		sched_finish_job(s, job, job->evicted);
 	}
 }
 
@@ -1054,8 +951,9 @@ sched_run(const struct config *cfg)
 	int want_input, timeout, r;
 	size_t nw;
 
-	sched_setup(s, cfg, &(struct order_hooks){ s, on_delivered, on_writing },
-	    &(struct exec_hooks){ s, on_output, on_done });
+	sched_setup(s, cfg,
+	    &(struct order_hooks){ s, sched_on_delivered, sched_on_writing },
+	    &(struct exec_hooks){ s, sched_on_output, on_done });
 	for (;;) {
 		watch_memory(s);
 		start_jobs(s, &want_input);
@@ -1087,7 +985,7 @@ sched_run(const struct config *cfg)
 		if (w[0].ready)
 			handle_signals(s);
 		if (w[1].fd >= 0 && w[1].ready)
-			output_failed(s, -EPIPE);	/* the reader left */
+			sched_output_failed(s, -EPIPE);	/* the reader left */
 		if (w[2].fd >= 0 && w[2].ready &&
 		    (r = input_fill(s->input)) < 0 && r != -EAGAIN) {
 			util_warn(r, "cannot read input");
