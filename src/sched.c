@@ -27,6 +27,7 @@
  */
 #include "sched.h"
 #include "sched_setup.h"
+#include "sched_host.h"
 #include "sched_output.h"
 #include "sched_term.h"
 #include "exec.h"
@@ -156,29 +157,6 @@ reread_jobs(struct sched *s)
 	s->jobs_warned = 1;
 }
 
-/*
- * -S: the job ended on its host.  When ssh failed rather than the job,
- * it runs again, elsewhere or later, as one --memfree ended would; with
- * every host gone the run stops.
- */
-static void
-host_end(struct sched *s, struct job *job)
-{
-	int status = job->end == JOB_EXITED ? job->status : -1;
-
-	if (remote_end(s->remote, job->host, job->slot, status,
-	    job->start_ns, clock_mono_ns()) == REMOTE_DONE || job->killed)
-		return;
-	job->evicted = 1;
-	if (remote_all_gone(s->remote) && !s->hosts_gone) {
-		util_warn(0, "every host is gone: no further jobs run");
-		s->hosts_gone = 1;
-		s->fatal = 1;
-		if (s->stop == RUNNING)
-			s->stop = DRAINING;
-	}
-}
-
 static void
 on_done(void *ctx, struct job *job)
 {
@@ -196,7 +174,7 @@ on_done(void *ctx, struct job *job)
 	running_del(s, job);
 	slot_give(s, job->slot);
 	if (job->host >= 0)
-		host_end(s, job);
+		sched_host_end(s, job);
 	report_attempt(s->report, job);
 	job->deadline_ns = 0;
 	if (job->end == JOB_SPAWN_FAILED)
@@ -257,117 +235,6 @@ on_done(void *ctx, struct job *job)
 	sched_finish_job(s, job, job->killed);
 }
 
-/* -S: the host the job runs on, with a free slot (can_start saw one). */
-static void
-host_take(struct sched *s, struct job *job, int64_t now)
-{
-	const struct host *h;
-
-	if (!job->pinned)
-		job->host = remote_pick(s->remote, now);
-	h = remote_host(s->remote, job->host);
-	job->host_name = h->local ? NULL : h->login;
-	remote_start(s->remote, job->host, job->slot);
-	/* --onall --tag: as GNU's, the host. */
-	if (job->pinned && s->cfg->tag) {
-		free(job->tag);
-		job->tag_len = strlen(h->login) + 1;
-		job->tag = xmalloc(job->tag_len + 1);
-		sprintf(job->tag, "%s\t", h->login);
-	}
-}
-
-/*
- * --onall: the job made from input runs on the first host; copies of it,
- * numbered on, on the others.
- */
-static struct job *
-onall_next(struct sched *s, struct job *made)
-{
-	struct job *job;
-
-	if (made != NULL) {
-		s->onall = job_clone(&s->maker, made, 0);
-		s->onall_host = 0;
-		job = made;
-	} else
-		job = job_clone(&s->maker, s->onall, ++s->seq);
-	job->host = (int)s->onall_host++;
-	job->pinned = 1;
-	if (s->onall_host == remote_nhosts(s->remote)) {
-		job_free(s->onall);
-		s->onall = NULL;
-	}
-	return job;
-}
-
-/* A job that can never run: its host is gone. */
-static void
-drop_pinned(struct sched *s, struct job *job)
-{
-	util_warn(0, "job %ld: host %s is gone: it does not run", job->seq,
-	    remote_host(s->remote, job->host)->login);
-	s->fatal = 1;
-	job->killed = 1;
-	if (job->state == JOB_NEW)
-		job_free(job);
-	else
-		sched_finish_job(s, job, 1);
-}
-
-/* --onall: the first parked job whose host can take it now, or NULL. */
-static struct job *
-unpark(struct sched *s, int64_t now)
-{
-	struct job **pp = &s->parked, *job;
-
-	while ((job = *pp) != NULL) {
-		if (remote_host(s->remote, job->host)->gone) {
-			*pp = job->next;
-			s->nparked--;
-			job->next = NULL;
-			drop_pinned(s, job);
-			continue;
-		}
-		if (remote_ready(s->remote, job->host, now)) {
-			*pp = job->next;
-			s->nparked--;
-			job->next = NULL;
-			return job;
-		}
-		pp = &job->next;
-	}
-	return NULL;
-}
-
-/*
- * A job waits for its host.  One made just now is offered to the output
- * policy first, as if it had started and met a shortage: -k keeps
- * input order by the order of offers.
- */
-static void
-park(struct sched *s, struct job *job)
-{
-	struct job **pp = &s->parked;
-	int r;
-
-	if (job->state == JOB_NEW) {
-		job_set_state(job, JOB_STARTING);
-		if ((r = order_started(s->order, job)) < 0) {
-			job->killed = 1;
-			sched_output_failed(s, r);
-			sched_finish_job(s, job, 1);
-			return;
-		}
-		job_set_state(job, JOB_PENDING);
-	}
-	while (*pp != NULL)
-		pp = &(*pp)->next;
-	*pp = job;
-	job->next = NULL;
-	s->nparked++;
-}
-
 static int
 start(struct sched *s, struct job *job)
 {
@@ -379,7 +246,7 @@ start(struct sched *s, struct job *job)
 	job_set_state(job, JOB_STARTING);
 	job->slot = slot_take(s);
 	if (s->remote != NULL)
-		host_take(s, job, clock_mono_ns());
+		sched_host_take(s, job, clock_mono_ns());
 	job_prepare(&s->maker, job);
 	job->live = order_live(s->order);
 	job->ungroup = s->cfg->output == OUTPUT_UNGROUP;
@@ -587,9 +454,9 @@ start_jobs(struct sched *s, int *want_input)
 
 	*want_input = 0;
 	while (can_start(s, now)) {
-		if (s->parked != NULL && (job = unpark(s, now)) != NULL) {
+		if (s->parked != NULL && (job = sched_unpark(s, now)) != NULL) {
 			if (!resources_allow(s, now)) {
-				park(s, job);
+				sched_park(s, job);
 				return;
 			}
 		} else if (s->retry != NULL && s->retry->deadline_ns <= now) {
@@ -605,7 +472,7 @@ start_jobs(struct sched *s, int *want_input)
 			job = s->pending;
 			s->pending = NULL;
 		} else if (s->onall != NULL) {
-			job = onall_next(s, NULL);
+			job = sched_onall_next(s, NULL);
 		} else if (!s->eof) {
 			/* --onall: its copies wait for their hosts, a few. */
 			if (s->nparked >= s->slots)
@@ -661,7 +528,7 @@ start_jobs(struct sched *s, int *want_input)
 				continue;
 			}
 			if (s->cfg->onall)
-				job = onall_next(s, job);
+				job = sched_onall_next(s, job);
 			/* Made first, so that the end of input is seen. */
 			if (!resources_allow(s, now)) {
 				s->pending = job;
@@ -672,9 +539,9 @@ start_jobs(struct sched *s, int *want_input)
 		/* --onall: a job for a host without a free slot waits. */
 		if (job->pinned && !remote_ready(s->remote, job->host, now)) {
 			if (remote_host(s->remote, job->host)->gone)
-				drop_pinned(s, job);
+				sched_drop_pinned(s, job);
 			else
-				park(s, job);
+				sched_park(s, job);
 			continue;
 		}
 		r = start(s, job);
@@ -885,16 +752,6 @@ drop_waiting(struct sched *s)
 	}
 }
 
-/* --progress under -S: what each host runs and ran. */
-static void
-host_counts(struct sched *s)
-{
-	if (s->remote == NULL || !report_shows_progress(s->report))
-		return;
-	remote_counts(s->remote, &s->hosts_line);
-	s->st.hosts = s->hosts_line.p;
-}
-
 static int
 finish(struct sched *s)
 {
@@ -906,7 +763,7 @@ finish(struct sched *s)
 		sig_addname(&why, s->die_signal);
 	} else if (s->exit_override >= 0)
 		buf_adds(&why, "halted by --halt");
-	host_counts(s);
+	sched_host_counts(s);
 	report_end(s->report, &s->st, why.p);
 	buf_free(&why);
 	/* Before a signal ends us: the hosts' connections close too. */
@@ -993,7 +850,7 @@ sched_run(const struct config *cfg)
 			s->eof = 1;
 		}
 		fire_deadlines(s);
-		host_counts(s);
+		sched_host_counts(s);
 		report_tick(s->report, &s->st);
 	}
 	r = finish(s);
