@@ -27,6 +27,7 @@
  */
 #include "sched.h"
 #include "sched_setup.h"
+#include "sched_res.h"
 #include "sched_host.h"
 #include "sched_output.h"
 #include "sched_term.h"
@@ -132,31 +133,6 @@ check_halt(struct sched *s, struct job *job)
 	}
 }
 
-/*
- * -j FILE: read it again as a job ends, as GNU parallel does.  A file
- * gone bad keeps the last good count.
- */
-static void
-reread_jobs(struct sched *s)
-{
-	const struct config *cfg = s->cfg;
-	long jobs;
-	int unbounded, r;
-
-	if (cfg->jobs_file == NULL)
-		return;
-	r = res_jobs_file(cfg->jobs_file, cfg->ncpu, &jobs, &unbounded);
-	if (r == 0) {
-		sched_set_slots(s, jobs, unbounded);
-		return;
-	}
-	if (!s->jobs_warned)
-		util_warn(r == -EINVAL ? 0 : r, "-j %s: %s; still running at "
-		    "most %ld at once", cfg->jobs_file, r == -EINVAL ?
-		    "holds no job count now" : "cannot read it", s->slots);
-	s->jobs_warned = 1;
-}
-
 static void
 on_done(void *ctx, struct job *job)
 {
@@ -200,7 +176,7 @@ on_done(void *ctx, struct job *job)
 		sched_finish_job(s, job, 1);
 		return;
 	}
-	reread_jobs(s);
+	sched_reread_jobs(s);
 	if (job->evicted && s->stop == RUNNING) {
 		/* --memfree or a host lost ended it: it runs again. */
 		if ((r = order_retry(s->order, job)) < 0)
@@ -333,77 +309,6 @@ check_positions(const struct sched *s, const struct args *a)
 }
 
 /*
- * --memfree: under half of it, end the youngest running job; on_done()
- * puts it back in the queue.  One a look: the next look sees what its
- * end freed.
- */
-static void
-evict(struct sched *s, int64_t now)
-{
-	struct job *job, *young = NULL;
-
-	for (job = s->running; job != NULL; job = job->next)
-		if (job->state == JOB_RUNNING && (young == NULL ||
-		    job->start_ns > young->start_ns ||
-		    (job->start_ns == young->start_ns && job->seq > young->seq)))
-			young = job;
-	if (young == NULL)
-		return;
-	util_warn(0, "--memfree: %.1f MiB available, under half of %.1f MiB: "
-	    "ending job %ld to run it again later",
-	    (double)s->res.avail / (1 << 20),
-	    (double)s->cfg->memfree / (1 << 20), young->seq);
-	young->evicted = 1;
-	sched_terminate(s, young, now);
-}
-
-/* --load, --memfree: look at the machine now. */
-static void
-look(struct sched *s, int64_t now)
-{
-	const char *path;
-	int r;
-
-	if ((r = res_look(&s->res, now, &path)) < 0 && !s->res_warned) {
-		util_warn(r == -EINVAL ? 0 : r, "cannot read '%s'%s; going on "
-		    "with its last figures", path, r == -EINVAL ?
-		    " (not the form it should have)" : "");
-		s->res_warned = 1;
-	}
-	if (s->res.short_ && s->stop == RUNNING)
-		evict(s, now);
-}
-
-/*
- * Whether --load and --memfree let the job at hand start.  Looks afresh
- * for each start, so that what the last one took is seen; held back, only
- * once the next look is due.
- */
-static int
-resources_allow(struct sched *s, int64_t now)
-{
-	if (!res_watching(&s->res))
-		return 1;
-	if (!s->res.held || now >= s->res.next_ns)
-		look(s, now);
-	return !s->res.held;
-}
-
-/*
- * --memfree: while jobs run, look every RES_INTERVAL_NS (starts look on
- * their own).
- */
-static void
-watch_memory(struct sched *s)
-{
-	int64_t now = clock_mono_ns();
-
-	if (s->cfg->memfree > 0 && s->running != NULL && s->stop == RUNNING &&
-	    now >= s->res.next_ns)
-		look(s, now);
-}
-
-/*
  * -s: a job whose line alone is longer (counting its final NUL, as
  * xargs does) cannot be made to fit.  GNU parallel stops there: no job
  * from it on runs, and the exit status is 255.  The jobs before it were
@@ -455,19 +360,19 @@ start_jobs(struct sched *s, int *want_input)
 	*want_input = 0;
 	while (can_start(s, now)) {
 		if (s->parked != NULL && (job = sched_unpark(s, now)) != NULL) {
-			if (!resources_allow(s, now)) {
+			if (!sched_resources_allow(s, now)) {
 				sched_park(s, job);
 				return;
 			}
 		} else if (s->retry != NULL && s->retry->deadline_ns <= now) {
-			if (!resources_allow(s, now))
+			if (!sched_resources_allow(s, now))
 				return;
 			job = s->retry;
 			s->retry = job->next;
 			job->next = NULL;
 			job->deadline_ns = 0;
 		} else if (s->pending != NULL) {
-			if (!resources_allow(s, now))
+			if (!sched_resources_allow(s, now))
 				return;
 			job = s->pending;
 			s->pending = NULL;
@@ -530,7 +435,7 @@ start_jobs(struct sched *s, int *want_input)
 			if (s->cfg->onall)
 				job = sched_onall_next(s, job);
 			/* Made first, so that the end of input is seen. */
-			if (!resources_allow(s, now)) {
+			if (!sched_resources_allow(s, now)) {
 				s->pending = job;
 				return;
 			}
@@ -812,7 +717,7 @@ sched_run(const struct config *cfg)
 	    &(struct order_hooks){ s, sched_on_delivered, sched_on_writing },
 	    &(struct exec_hooks){ s, sched_on_output, on_done });
 	for (;;) {
-		watch_memory(s);
+		sched_watch_memory(s);
 		start_jobs(s, &want_input);
 		if (s->stop != RUNNING)
 			drop_waiting(s);
