@@ -27,6 +27,7 @@
  */
 #include "sched.h"
 #include "sched_setup.h"
+#include "sched_job.h"
 #include "sched_res.h"
 #include "sched_host.h"
 #include "sched_output.h"
@@ -56,219 +57,6 @@
 #include <unistd.h>
 
 #define MS	1000000LL
-
-static long
-slot_take(struct sched *s)
-{
-	return s->free_slots[--s->nfree];
-}
-
-static void
-slot_give(struct sched *s, long slot)
-{
-	s->free_slots[s->nfree++] = slot;
-}
-
-static void
-running_add(struct sched *s, struct job *job)
-{
-	job->next = s->running;
-	s->running = job;
-	s->st.running++;
-}
-
-static void
-running_del(struct sched *s, struct job *job)
-{
-	struct job **pp;
-
-	for (pp = &s->running; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == job) {
-			*pp = job->next;
-			break;
-		}
-	job->next = NULL;
-	s->st.running--;
-}
-
-/* The job waits in the retry list until when. */
-static void
-retry_add(struct sched *s, struct job *job, int64_t when)
-{
-	struct job **pp = &s->retry;
-
-	job_set_state(job, JOB_RETRY_WAIT);
-	job->deadline_ns = when;
-	while (*pp != NULL && (*pp)->deadline_ns <= when)
-		pp = &(*pp)->next;
-	job->next = *pp;
-	*pp = job;
-}
-
-/* --halt: is it time to stop, after this job that ended? */
-static void
-check_halt(struct sched *s, struct job *job)
-{
-	const char *what;
-	int status;
-
-	if (s->stop == ENDING)
-		return;
-	/* GNU names each job it counts, until the halt. */
-	if (s->exit_override < 0 &&
-	    (what = policy_halt_counts(&s->policy, job)) != NULL)
-		report_halt_job(s->report, what, job_line(&s->maker, job));
-	switch (policy_halt(&s->policy, job, s->st.total, &status)) {
-	case POLICY_GO_ON:
-		return;
-	case POLICY_DRAIN:
-		s->exit_override = status;
-		if (s->stop == RUNNING)
-			s->stop = DRAINING;
-		return;
-	case POLICY_END:
-		s->exit_override = status;
-		sched_end_run(s, 0);
-		return;
-	}
-}
-
-static void
-on_done(void *ctx, struct job *job)
-{
-	struct sched *s = ctx;
-	char why[512];
-	int64_t delay;
-	int r;
-
-	/* A job that never opened its fifo, or left it unread, is gone. */
-	feed_stop(job->feed);
-	job->feed = NULL;
-	if (job->state == JOB_TERMINATING)
-		sched_linger_add(s, job);
-	job_set_state(job, JOB_REAPED);
-	running_del(s, job);
-	slot_give(s, job->slot);
-	if (job->host >= 0)
-		sched_host_end(s, job);
-	report_attempt(s->report, job);
-	job->deadline_ns = 0;
-	if (job->end == JOB_SPAWN_FAILED)
-		sched_spawn_message(job);
-	/* Its compressors, if any, have all its output now. */
-	spool_finish(&job->out);
-	spool_finish(&job->err);
-	if (job->out.err || job->err.err) {
-		r = job->out.err ? job->out.err : job->err.err;
-		if (spool_strerror(r, why, sizeof(why)))
-			util_warn(0, "job %ld: cannot hold its output: %s",
-			    job->seq, why);
-		else
-			util_warn(r, "job %ld: cannot hold its output in '%s'",
-			    job->seq, s->cfg->tmpdir);
-		s->fatal = 1;
-		sched_end_run(s, 0);
-		/*
-		 * Its output is lost: neither deliver nor log it, so that
-		 * --resume runs it again.
-		 */
-		job->killed = 1;
-		sched_finish_job(s, job, 1);
-		return;
-	}
-	sched_reread_jobs(s);
-	if (job->evicted && s->stop == RUNNING) {
-		/* --memfree or a host lost ended it: it runs again. */
-		if ((r = order_retry(s->order, job)) < 0)
-			sched_output_failed(s, r);
-		job->out_bytes = job->err_bytes = 0;
-		job->term_step = 0;
-		retry_add(s, job, clock_mono_ns());
-		return;
-	}
-	if (job->evicted)
-		job->killed = 1;	/* the run stops: it never finished */
-	if (s->stop == RUNNING && policy_may_retry(&s->policy, job)) {
-		s->st.retried++;
-		delay = policy_retry_delay(&s->policy, job);
-		if ((r = order_retry(s->order, job)) < 0)
-			sched_output_failed(s, r);
-		job->out_bytes = job->err_bytes = 0;
-		job->attempt++;
-		job->term_step = 0;
-		job->timed_out = 0;
-		retry_add(s, job, clock_mono_ns() + delay);
-		return;
-	}
-	if (!job->killed) {
-		policy_ended(&s->policy, job);
-		check_halt(s, job);
-	}
-	if (job_failed(job) && !job->killed)
-		job_line(&s->maker, job);	/* for the failure list */
-	if (s->out_gone)
-		job->killed = 1;
-	sched_finish_job(s, job, job->killed);
-}
-
-static int
-start(struct sched *s, struct job *job)
-{
-	/* A job --memfree ended starts again, but not for the first time. */
-	int first = job->attempt == 1 && !job->evicted;
-	int offered = job->state != JOB_NEW;
-	int r;
-
-	job_set_state(job, JOB_STARTING);
-	job->slot = slot_take(s);
-	if (s->remote != NULL)
-		sched_host_take(s, job, clock_mono_ns());
-	job_prepare(&s->maker, job);
-	job->live = order_live(s->order);
-	job->ungroup = s->cfg->output == OUTPUT_UNGROUP;
-	/* The output policy learns of a job at its first start only. */
-	if (!offered && (r = order_started(s->order, job)) < 0) {
-		/* It never ran: order still owns it, and drops it. */
-		slot_give(s, job->slot);
-		job->killed = 1;
-		sched_output_failed(s, r);
-		sched_finish_job(s, job, 1);
-		return 0;
-	}
-	if (s->cfg->trace) {
-		buf_clear(&s->scratch);
-		buf_adds(&s->scratch, job->line);
-		buf_addc(&s->scratch, '\n');
-		(void)!write(2, s->scratch.p, s->scratch.len);
-	}
-	running_add(s, job);
-	/* Stamped here, once, so that every mode measures alike. */
-	job->start_ns = s->last_start_ns = clock_mono_ns();
-	job->start_wall_ns = clock_wall_ns();
-	/* --fifo: the writer waits for the job to open {}; a retry too. */
-	r = job->feed_fd >= 0 ? feed_start(&job->feed, job->in_path,
-	    job->feed_fd, job->in_bytes) : 0;
-	if (r == 0 && (r = s->ops->start(s->exec, job)) < 0) {
-		feed_stop(job->feed);
-		job->feed = NULL;
-	}
-	if (r < 0) {
-		running_del(s, job);
-		slot_give(s, job->slot);
-		if (job->host >= 0)
-			remote_unstart(s->remote, job->host);
-		return r;
-	}
-	job_set_state(job, JOB_RUNNING);
-	job->evicted = 0;
-	report_started(s->report, job);
-	if (first)
-		s->st.started++;
-	job->limit_ns = policy_limit(&s->policy);
-	if (job->limit_ns > 0)
-		job->deadline_ns = job->start_ns + job->limit_ns;
-	return 0;
-}
 
 /*
  * --dry-run: the one place where it parts from a real run.  Each job is
@@ -449,14 +237,14 @@ start_jobs(struct sched *s, int *want_input)
 				sched_park(s, job);
 			continue;
 		}
-		r = start(s, job);
+		r = sched_start_job(s, job);
 		if (r < 0) {
 			/* Short of a resource: back off, try again. */
 			if (job->attempt == 1 && s->pending == NULL) {
 				job_set_state(job, JOB_PENDING);
 				s->pending = job;
 			} else
-				retry_add(s, job, now);
+				sched_retry_add(s, job, now);
 			s->next_start_ns = now + policy_backoff(&s->policy);
 			return;
 		}
@@ -715,7 +503,7 @@ sched_run(const struct config *cfg)
 
 	sched_setup(s, cfg,
 	    &(struct order_hooks){ s, sched_on_delivered, sched_on_writing },
-	    &(struct exec_hooks){ s, sched_on_output, on_done });
+	    &(struct exec_hooks){ s, sched_on_output, sched_on_done });
 	for (;;) {
 		sched_watch_memory(s);
 		start_jobs(s, &want_input);

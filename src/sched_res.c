@@ -42,7 +42,7 @@ sched_reread_jobs(struct sched *s)
 }
 
 /*
- * --memfree: under half of it, end the youngest running job; on_done()
+ * --memfree: under half of it, end the youngest running job; sched_on_done()
  * puts it back in the queue.  One a look: the next look sees what its
  * end freed.
  */
