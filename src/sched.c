@@ -27,6 +27,7 @@
  */
 #include "sched.h"
 #include "sched_setup.h"
+#include "sched_dry.h"
 #include "sched_job.h"
 #include "sched_res.h"
 #include "sched_host.h"
@@ -57,29 +58,6 @@
 #include <unistd.h>
 
 #define MS	1000000LL
-
-/*
- * --dry-run: the one place where it parts from a real run.  Each job is
- * made as usual (skips, --retry-failed and {#} alike) and then, instead
- * of being started, has its line printed and is freed while still
- * JOB_NEW; {%} cycles through the slots as equal jobs would.  As
- * no job ever starts, setup() creates no executor and sched_run() waits
- * for input and signals with poll() alone (wait_watches()); slots,
- * descriptors, retries, deadlines and the output policy stay idle.
- */
-static void
-dry_run(struct sched *s, struct job *job)
-{
-	int r;
-
-	job->slot = 1 + (job->seq - 1) % s->cfg->jobs;
-	buf_clear(&s->scratch);
-	buf_adds(&s->scratch, job_line(&s->maker, job));
-	buf_addc(&s->scratch, '\n');
-	if ((r = write_all(1, s->scratch.p, s->scratch.len)) < 0)
-		sched_output_failed(s, r);
-	job_free(job);
-}
 
 /*
  * {n} past the first job's values expands to nothing, so that
@@ -217,7 +195,7 @@ start_jobs(struct sched *s, int *want_input)
 				continue;
 			}
 			if (s->cfg->dry_run) {
-				dry_run(s, job);
+				sched_dry_run(s, job);
 				continue;
 			}
 			if (s->cfg->onall)
@@ -473,26 +451,6 @@ finish(struct sched *s)
 	return policy_status(&s->policy, s->st.started, s->st.failed);
 }
 
-/* --dry-run has no executor (see dry_run()): wait for input and signals. */
-static int
-wait_watches(int timeout_ms, struct exec_watch *w, size_t n)
-{
-	struct pollfd pfd[3];
-	size_t i;
-	int r;
-
-	for (i = 0; i < n; i++) {
-		pfd[i].fd = w[i].fd;
-		pfd[i].events = POLLIN;
-	}
-	r = poll(pfd, n, timeout_ms);
-	if (r < 0)
-		return errno == EINTR ? 0 : -errno;
-	for (i = 0; i < n; i++)
-		w[i].ready = pfd[i].revents != 0;
-	return r;
-}
-
 int
 sched_run(const struct config *cfg)
 {
@@ -529,7 +487,7 @@ sched_run(const struct config *cfg)
 		w[2].fd = want_input ? input_fd(s->input) : -1;
 		nw = 3;
 		r = s->ops ? s->ops->wait(s->exec, timeout, w, nw) :
-		    wait_watches(timeout, w, nw);
+		    sched_dry_wait(timeout, w, nw);
 		if (r < 0 && r != -EINTR)
 			util_die(r, "waiting for jobs");
 		if (w[0].ready)

@@ -8,7 +8,7 @@
  *
  * --dry-run is not a mode: the loop runs as usual but prints each job's
  * line where it would start it, so no executor is created and no job
- * runs (dry_run() in sched.c is the one place where it parts).
+ * runs (sched_dry.c is the one place where it parts).
  */
 #ifndef FANOUT_SCHED_H
 #define FANOUT_SCHED_H

@@ -230,7 +230,7 @@ sched_setup(struct sched *s, const struct config *cfg,
 		}
 		jobs = remote_slots(s->remote);
 	}
-	if (!cfg->dry_run) {	/* see dry_run() */
+	if (!cfg->dry_run) {	/* see sched_dry.h */
 		s->ops = exec_find(cfg->mode);
 		if (s->ops == NULL)
 			util_die(0, "--mode: no mode '%s'", cfg->mode);
@@ -274,7 +274,7 @@ sched_setup(struct sched *s, const struct config *cfg,
 		util_die(r, "--results: cannot use '%s'", cfg->results);
 	if ((r = order_new(&s->order, cfg, results, oh)) < 0)
 		util_die(r, "cannot set up output");
-	if (cfg->dry_run)	/* no executor: see dry_run() */
+	if (cfg->dry_run)	/* no executor: see sched_dry.h */
 		return;
 	if ((r = s->ops->init(&s->exec, cfg, eh)) < 0)
 		util_die(r, "cannot start the %s engine", cfg->mode);

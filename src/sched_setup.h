@@ -106,7 +106,7 @@ struct sched {
 /*
  * Make every part of a run from cfg, with the hooks the loop gives the
  * output policy and the engine; on any error, say so and exit 255
- * before a job runs.  With --dry-run, no engine (see sched.c).
+ * before a job runs.  With --dry-run, no engine (see sched_dry.h).
  */
 void	sched_setup(struct sched *, const struct config *cfg,
 	    const struct order_hooks *, const struct exec_hooks *);
