@@ -24,6 +24,12 @@
  * once everything before it has been delivered.  Only this thread
  * touches any of it.  What to do (halt, retry, back-off, time limits)
  * is policy.c's to decide; sizes and descriptor counts are budget.c's.
+ *
+ * The loop's helpers, each on this thread and sharing struct sched
+ * (sched_setup.h): a job's start and end (sched_job.c), the termination
+ * sequence and lingering groups (sched_term.c), the output policy's
+ * side (sched_output.c), --load, --memfree and -j FILE (sched_res.c),
+ * -S and --onall (sched_host.c), and --dry-run (sched_dry.c).
  */
 #include "sched.h"
 #include "sched_setup.h"
@@ -34,7 +40,6 @@
 #include "sched_output.h"
 #include "sched_term.h"
 #include "exec.h"
-#include "feed.h"
 #include "input.h"
 #include "job.h"
 #include "options.h"
@@ -50,12 +55,9 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define MS	1000000LL
 

@@ -1,6 +1,7 @@
 /*
- * sched_setup: the scheduler's state, shared by the loop (sched.c) and
- * its setup (sched_setup.c) alone; the rest of fanout sees sched.h.
+ * sched_setup: the scheduler's state, shared by the loop (sched.c), its
+ * helpers (sched_*.c) and its setup (sched_setup.c) alone; the rest of
+ * fanout sees sched.h.
  */
 #ifndef FANOUT_SCHED_SETUP_H
 #define FANOUT_SCHED_SETUP_H
