@@ -1,8 +1,9 @@
 /*
- * tmpl: compiles COMMAND once into words of segments (literal text or a
- * replacement string) and expands them per job into a shell line or an
- * argv, without allocating beyond the caller's buffer.  Words are the
- * blank-separated runs of the template (with -q, COMMAND's own words).
+ * tmpl: expands COMMAND, compiled once into words of segments (literal
+ * text or a replacement string; tmpl_compile.c), per job into a shell
+ * line or an argv, without allocating beyond the caller's buffer, and
+ * estimates the sizes -X and -s need.  Words are the blank-separated
+ * runs of the template (with -q, COMMAND's own words).
  * One walk over the words drives three emitters that must agree: LINE
  * writes literal text verbatim and each value quoted; QLINE (-q) quotes
  * each resulting word as a whole, as GNU parallel spells it; ARGV writes
