@@ -13,7 +13,7 @@ DEPS=$BATS_TEST_DIRNAME/deps
 hide_jq() {
 	local t p
 	mkdir bin
-	for t in bats script parallel perl ssh ssh-keygen curl fish mandoc \
+	for t in bats script parallel perl ssh ssh-keygen curl fish zsh mandoc \
 	    strace clang uname mktemp cat rm chmod; do
 		p=$(command -v "$t") && [ "${p#/}" != "$p" ] && ln -s "$p" bin/
 	done
