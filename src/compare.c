@@ -7,9 +7,11 @@
 #include "compare.h"
 #include "compare_table.h"
 #include "exec.h"
+#include "hist.h"
 #include "json.h"
 #include "num.h"
 #include "options.h"
+#include "progress.h"
 #include "sig.h"
 #include "spool.h"
 #include "summary.h"
@@ -57,13 +59,18 @@ static const struct {
 	{ "workers", LONG_MIN, LONG_MAX },
 };
 #define NSTATS	ARRAY_SIZE(stats_field)
+#define RUNTIMES_HEAD	"fanout-runtimes 1"
+/* The runtimes line's longest: every bucket, each with a 20-digit count. */
+#define RUNTIMES_MAX	(sizeof(RUNTIMES_HEAD) + HIST_NBUCKET * 27)
 
 int
-compare_stats_write(int fd, const struct compare_stats *cs)
+compare_stats_write(int fd, const struct compare_stats *cs,
+    const struct hist *runtimes)
 {
 	const int64_t v[NSTATS] = { cs->done, cs->failed, cs->jobs_user_ns,
 	    cs->jobs_sys_ns, cs->lat_p50_ns, cs->lat_p99_ns, cs->rss_kb,
 	    cs->workers };
+	uint64_t *count = xcalloc(HIST_NBUCKET, sizeof(*count));
 	struct buf line = { 0 };
 	size_t i;
 	int r;
@@ -72,17 +79,68 @@ compare_stats_write(int fd, const struct compare_stats *cs)
 	for (i = 0; i < NSTATS; i++)
 		buf_addf(&line, " %s=%lld", stats_field[i].key,
 		    (long long)v[i]);
+	buf_adds(&line, "\n" RUNTIMES_HEAD);
+	hist_buckets(runtimes, count);
+	for (i = 0; i < HIST_NBUCKET; i++)
+		if (count[i] > 0)
+			buf_addf(&line, " %zu=%llu", i,
+			    (unsigned long long)count[i]);
 	buf_addc(&line, '\n');
 	r = pwrite_all(fd, line.p, line.len, 0);
 	buf_free(&line);
+	free(count);
 	return r;
 }
 
-/* Read back the pass's stats line, strictly (num.h).  0 or -1. */
+/*
+ * Add the runtimes line that follows the stats line at off to h,
+ * strictly.  0 or -1.
+ */
 static int
-stats_read(int fd, struct compare_stats *cs)
+runtimes_read(int fd, off_t off, struct hist *h)
 {
-	char line[512], *tok, *save, *eq;
+	struct stat st;
+	char *text, *tok, *save, *eq;
+	int64_t i, n;
+	ssize_t got;
+	size_t len;
+	int r = -1;
+
+	if (fstat(fd, &st) < 0 || st.st_size < off ||
+	    st.st_size - off > (off_t)RUNTIMES_MAX)
+		return -1;
+	len = (size_t)(st.st_size - off);
+	text = xmalloc(len + 1);
+	if ((got = pread(fd, text, len, off)) != (ssize_t)len)
+		goto out;
+	text[len] = '\0';
+	if (strncmp(text, RUNTIMES_HEAD, strlen(RUNTIMES_HEAD)) != 0 ||
+	    len == 0 || text[len - 1] != '\n')
+		goto out;
+	for (tok = strtok_r(text + strlen(RUNTIMES_HEAD), " \n", &save);
+	    tok != NULL; tok = strtok_r(NULL, " \n", &save)) {
+		if ((eq = strchr(tok, '=')) == NULL)
+			goto out;
+		*eq = '\0';
+		if (num_int64(tok, 0, HIST_NBUCKET - 1, &i) < 0 ||
+		    num_int64(eq + 1, 1, INT64_MAX, &n) < 0)
+			goto out;
+		hist_add_bucket(h, (size_t)i, (uint64_t)n);
+	}
+	r = 0;
+out:
+	free(text);
+	return r;
+}
+
+/*
+ * Read back the pass's stats line, strictly (num.h), and add its
+ * runtimes to h.  0 or -1.
+ */
+static int
+stats_read(int fd, struct compare_stats *cs, struct hist *h)
+{
+	char line[512], *tok, *save, *eq, *nl;
 	int64_t v[NSTATS];
 	ssize_t n;
 	size_t i;
@@ -91,6 +149,10 @@ stats_read(int fd, struct compare_stats *cs)
 	if (n <= 0)
 		return -1;
 	line[n] = '\0';
+	if ((nl = strchr(line, '\n')) == NULL ||
+	    runtimes_read(fd, nl + 1 - line, h) < 0)
+		return -1;
+	nl[1] = '\0';
 	if (strncmp(line, STATS_HEAD " ", strlen(STATS_HEAD " ")) != 0)
 		return -1;
 	tok = strtok_r(line + strlen(STATS_HEAD " "), " \n", &save);
@@ -268,8 +330,9 @@ show_stderr(struct cmp *c)
 		(void)!write_all(2, buf, (size_t)n);
 }
 
+/* Run one pass of mode; its jobs' runtimes are added to rt. */
 static void
-run_pass(struct cmp *c, const char *mode, struct pass *p)
+run_pass(struct cmp *c, const char *mode, struct pass *p, struct hist *rt)
 {
 	struct rusage ru;
 	struct buf sig = { 0 };
@@ -300,7 +363,7 @@ run_pass(struct cmp *c, const char *mode, struct pass *p)
 			util_die(-errno, "--compare: waiting for a pass");
 	p->wall_ns = clock_mono_ns() - t0;
 	if (WIFSIGNALED(st) || WEXITSTATUS(st) > 101 ||
-	    stats_read(c->stats_fd, &p->cs) < 0) {
+	    stats_read(c->stats_fd, &p->cs, rt) < 0) {
 		show_stderr(c);
 		if (WIFSIGNALED(st)) {
 			sig_addname(&sig, WTERMSIG(st));
@@ -421,18 +484,23 @@ compare_run(const struct config *cfg)
 		for (i = 0; i < c->nrows; i++) {
 			struct mode_row *m = &c->rows[(run + i) % c->nrows];
 
-			run_pass(c, m->name, &m->runs[m->nruns++]);
+			run_pass(c, m->name, &m->runs[m->nruns++],
+			    &m->runtimes);
 		}
 	compare_settle(c->rows, c->nrows);
 	compare_table(c->rows, c->nrows, slots(c->cfg), c->cfg->runs, &out);
+	if (cfg->summary)
+		compare_hist(c->rows, c->nrows, progress_cols(1), &out);
 	if ((r = write_all(1, out.p, out.len)) < 0 && r != -EPIPE)
 		util_die(r, "cannot write output");
 	if (cfg->report != NULL)
 		write_report(c);
 	buf_free(&out);
 	status = failures_report(c);
-	for (i = 0; i < c->nrows; i++)
+	for (i = 0; i < c->nrows; i++) {
 		free(c->rows[i].runs);
+		hist_free(&c->rows[i].runtimes);
+	}
 	free(c->argv);
 	free(c->subst);
 	if (c->in_fd != c->null_fd)

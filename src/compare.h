@@ -12,15 +12,19 @@
  *
  * The pass reports back on descriptor N (an unlinked temp file the
  * parent reads after wait4) one line, "fanout-stats 1" then key=value
- * pairs (struct compare_stats).  fanout's own CPU is wait4's total
+ * pairs (struct compare_stats), and a second, "fanout-runtimes 1" then
+ * I=COUNT for each non-empty bucket I of the histogram of its jobs'
+ * runtimes (hist_buckets()), which the parent adds up per mode for the
+ * runtime histograms under the table.  fanout's own CPU is wait4's total
  * minus the jobs' own rusage the pass summed up; its peak memory is the
  * pass's own peak RSS plus its workers' (summary_self()).  The start
  * latency of a job is the time from its slot becoming free (the
  * executor noticed the slot's previous job end; the start of the run
  * for a slot's first job) to the scheduler handing it to the executor.
  *
- * The table goes to stdout; --report FILE gets one {"compare": {...}}
- * object per mode.
+ * The table goes to stdout, and with --summary the modes' runtime
+ * histograms under it (compare_hist()); --report FILE gets one
+ * {"compare": {...}} object per mode.
  */
 #ifndef FANOUT_COMPARE_H
 #define FANOUT_COMPARE_H
@@ -30,6 +34,7 @@
 #define COMPARE_INPUT_MAX	(1LL << 30)	/* 1 GiB */
 
 struct config;
+struct hist;
 
 /* What a pass hands back to its parent. */
 struct compare_stats {
@@ -40,8 +45,9 @@ struct compare_stats {
 	long	 workers;
 };
 
-/* The pass's side: write the stats line on fd.  0 or -errno. */
-int	compare_stats_write(int fd, const struct compare_stats *);
+/* The pass's side: write the stats and runtimes lines on fd.  0 or -errno. */
+int	compare_stats_write(int fd, const struct compare_stats *,
+	    const struct hist *runtimes);
 
 /*
  * The parent: run the comparison; returns fanout's exit status: 0, or

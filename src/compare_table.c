@@ -8,6 +8,7 @@
 #include "summary.h"
 #include "util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -231,3 +232,83 @@ compare_json(const struct mode_row *rows, size_t nrows, long slots,
 	}
 }
 
+
+/*
+ * Side by side, a mode's column is "  ", a bar, ' ' and the count; bars
+ * narrower than HIST_MIN put the modes one under another instead.
+ */
+#define HIST_MIN	10
+#define HIST_SIDE_MAX	30	/* a bar's longest side by side */
+
+void
+compare_hist(const struct mode_row *rows, size_t nrows, int width,
+    struct buf *out)
+{
+	int64_t le[SUMMARY_HIST_ROWS], min = 0, max = 0;
+	uint64_t (*count)[SUMMARY_HIST_ROWS] = NULL, most = 0, jobs = 0;
+	size_t i, k, n;
+	int cw, bar;
+
+	for (i = 0; i < nrows; i++) {
+		const struct hist *h = &rows[i].runtimes;
+
+		if (h->count == 0)
+			continue;
+		if (jobs == 0 || h->min < min)
+			min = h->min;
+		if (jobs == 0 || h->max > max)
+			max = h->max;
+		jobs += h->count;
+	}
+	if (jobs == 0)
+		return;
+	n = summary_bins(min, max, le);
+	count = xcalloc(nrows, sizeof(*count));
+	for (i = 0; i < nrows; i++) {
+		hist_bins(&rows[i].runtimes, le, count[i], n);
+		for (k = 0; k < n; k++)
+			if (count[i][k] > most)
+				most = count[i][k];
+	}
+	cw = snprintf(NULL, 0, "%llu", (unsigned long long)most);
+	buf_adds(out, "\njob runtimes, all runs\n");
+	/* Never in the last column: width - 1 at most. */
+	bar = (width - 1 - SUMMARY_LABEL - (int)nrows * (3 + cw)) /
+	    (int)nrows;
+	if (bar > HIST_SIDE_MAX)
+		bar = HIST_SIDE_MAX;
+	if (bar >= HIST_MIN) {
+		buf_addf(out, "%-*s", SUMMARY_LABEL, "");
+		for (i = 0; i < nrows; i++)
+			buf_addf(out, "  %-*s", i + 1 < nrows ? bar + 1 + cw :
+			    0, rows[i].name);
+		buf_addc(out, '\n');
+		for (k = 0; k < n; k++) {
+			summary_bin_label(out, le[k]);
+			for (i = 0; i < nrows; i++) {
+				buf_adds(out, "  ");
+				summary_bar(out, count[i][k], most, bar);
+				buf_addf(out, " %*llu", cw,
+				    (unsigned long long)count[i][k]);
+			}
+			buf_addc(out, '\n');
+		}
+	} else {
+		bar = width - 1 - SUMMARY_LABEL - 2 - cw;
+		if (bar > SUMMARY_BAR)
+			bar = SUMMARY_BAR;
+		if (bar < HIST_MIN)
+			bar = HIST_MIN;
+		for (i = 0; i < nrows; i++) {
+			buf_addf(out, "%s\n", rows[i].name);
+			for (k = 0; k < n; k++) {
+				summary_bin_label(out, le[k]);
+				buf_addc(out, ' ');
+				summary_bar(out, count[i][k], most, bar);
+				buf_addf(out, " %*llu\n", cw,
+				    (unsigned long long)count[i][k]);
+			}
+		}
+	}
+	free(count);
+}

@@ -5,8 +5,8 @@
  * worst failure count, and which mode is fastest: the one whose range
  * of wall times lies wholly below every other mode's (so none when the
  * ranges overlap, and none for a single mode).  Then the aligned table
- * for stdout, which says so when no mode is fastest, and the
- * {"compare": {...}} JSON lines.
+ * for stdout, which says so when no mode is fastest, the modes' runtime
+ * histograms under it, and the {"compare": {...}} JSON lines.
  *
  * Pure: no I/O.
  */
@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "compare.h"
+#include "hist.h"
 
 #define COMPARE_MODES_MAX	8
 
@@ -38,6 +39,7 @@ struct mode_row {
 	int64_t		 lat50, lat99;	/* medians of p50, p99 */
 	long		 rss_kb, failed, done;
 	int		 fastest;
+	struct hist	 runtimes;	/* of every run's jobs */
 };
 
 /* Fill each row's figures from its runs; mark the fastest, if any. */
@@ -45,6 +47,15 @@ void	compare_settle(struct mode_row *, size_t nrows);
 /* The table for stdout, appended to out. */
 void	compare_table(const struct mode_row *, size_t nrows, long slots,
 	    long runs, struct buf *out);
+/*
+ * The histograms of the modes' job runtimes, all on the same bins (as
+ * --summary's, from the shortest runtime of any mode to the longest) and
+ * the same scale, appended to out: side by side, one row per bin and one
+ * column per mode, when that fits in width columns; else one under
+ * another.  Nothing when no job ran.
+ */
+void	compare_hist(const struct mode_row *, size_t nrows, int width,
+	    struct buf *out);
 /* One {"compare": {...}} line per mode, appended to out. */
 void	compare_json(const struct mode_row *, size_t nrows, long slots,
 	    struct buf *out);

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #define SUB	32			/* buckets per power of two */
-#define NBUCKET	(SUB + (64 - 5) * SUB)
+#define NBUCKET	HIST_NBUCKET
 
 static size_t
 bucket_of(uint64_t v)
@@ -180,6 +180,29 @@ hist_bins(const struct hist *h, const int64_t *le, uint64_t *count,
 			v = h->max;
 		count[bin_of(le, n, v)] += h->bucket[i];
 	}
+}
+
+void
+hist_buckets(const struct hist *h, uint64_t *count)
+{
+	size_t i;
+
+	if (h->bucket != NULL) {
+		memcpy(count, h->bucket, NBUCKET * sizeof(*count));
+		return;
+	}
+	memset(count, 0, NBUCKET * sizeof(*count));
+	for (i = 0; i < h->count; i++)
+		count[bucket_of((uint64_t)h->exact[i])]++;
+}
+
+void
+hist_add_bucket(struct hist *h, size_t i, uint64_t n)
+{
+	int64_t v = bucket_mid(i);
+
+	while (n-- > 0)
+		hist_add(h, v);
 }
 
 int

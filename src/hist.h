@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #define HIST_EXACT	65536
+#define HIST_NBUCKET	(32 + (64 - 5) * 32)
 
 struct hist {
 	int64_t		*exact;		/* the first values */
@@ -46,6 +47,13 @@ int64_t	hist_quantile(struct hist *, double q);
  */
 void	hist_bins(const struct hist *, const int64_t *le, uint64_t *count,
 	    size_t n);
+/*
+ * The values counted into the logarithmic buckets, count[HIST_NBUCKET]:
+ * a histogram in a form another process can add up (hist_add_bucket()).
+ */
+void	hist_buckets(const struct hist *, uint64_t *count);
+/* Add n values, all the middle of bucket i (< HIST_NBUCKET). */
+void	hist_add_bucket(struct hist *, size_t i, uint64_t n);
 /* Whether quantiles are exact. */
 int	hist_is_exact(const struct hist *);
 void	hist_free(struct hist *);

@@ -45,7 +45,7 @@ check_compare(const struct config *cfg)
 	refused = cfg->joblog ? "--joblog" : cfg->resume ? "--resume" :
 	    cfg->retry_failed ? "--retry-failed" :
 	    cfg->results ? "--results" : cfg->dry_run ? "--dry-run" :
-	    cfg->summary ? "--summary" : cfg->progress ? "--progress" :
+	    cfg->progress ? "--progress" :
 	    cfg->bar ? "--bar" : cfg->eta ? "--eta" : NULL;
 	if (refused != NULL)
 		util_die(0, "--compare cannot be combined with %s: the passes "

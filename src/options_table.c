@@ -1015,7 +1015,9 @@ const struct opt_def options_table[] = {
 	  .help = "one JSON object per job, then a summary ('-':\n"
 	  "stderr)" },
 	{ "", { "summary" }, .group = GROUP_REPORTS, FLAG(summary),
-	  .help = "a table of counts, times and usage at the end" },
+	  .flags = OPT_NOT_PASSED,
+	  .help = "a table of counts, times and usage at the end\n"
+	  "(with --compare: each mode's runtime histogram)" },
 	{ "", { "progress" }, .group = GROUP_REPORTS, FLAG(progress),
 	  .help = "a status line on stderr: done, running, rate" },
 	{ "", { "bar" }, .group = GROUP_REPORTS, FLAG(bar),

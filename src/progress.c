@@ -57,14 +57,14 @@ progress_live(const struct progress *p)
 	return p->tty;
 }
 
-static int
-term_width(void)
+int
+progress_cols(int fd)
 {
 	struct winsize ws;
 	const char *env;
 	long v;
 
-	if (ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+	if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 		return ws.ws_col;
 	env = getenv("COLUMNS");
 	if (env != NULL && num_signed(env, 20, 10000, &v) == 0)
@@ -75,7 +75,7 @@ term_width(void)
 int
 progress_width(void)
 {
-	return isatty(2) ? term_width() : 0;
+	return isatty(2) ? progress_cols(2) : 0;
 }
 
 static void
@@ -164,7 +164,7 @@ progress_draw(struct progress *p, const struct run_stats *st, long total,
 	if (!final && p->drawn && now - p->last_ns < REDRAW_NS)
 		return;
 	p->last_ns = now;
-	width = term_width();
+	width = progress_cols(2);
 	build(p, st, total, skipped, final, width);
 	/* Never wrap: a wrapped line cannot be redrawn with "\r". */
 	if (p->line.len > (size_t)width - 1)

@@ -46,6 +46,8 @@ void	progress_draw(struct progress *, const struct run_stats *,
  * not say), or 0 when stderr is not a terminal.
  */
 int	progress_width(void);
+/* The width of the terminal on fd, else $COLUMNS, else 80. */
+int	progress_cols(int fd);
 /* Fanout is about to write to fd: erase the line if it is in the way. */
 void	progress_erase(struct progress *, int fd);
 

@@ -58,6 +58,7 @@ struct report {
 	int64_t			*slot_free;
 	size_t			 nslot;
 	struct hist		 latency;
+	struct hist		 runtimes;	/* --compare's histogram */
 	int64_t			 jobs_user_ns, jobs_sys_ns;
 };
 
@@ -144,6 +145,7 @@ report_free(struct report *r)
 	progress_free(r->progress);
 	free(r->slot_free);
 	hist_free(&r->latency);
+	hist_free(&r->runtimes);
 	free(r);
 }
 
@@ -351,6 +353,8 @@ report_job(struct report *r, const struct job *job,
 		note_failure(r, job);
 	if (r->summary != NULL)
 		summary_add(r->summary, job, report_command(job));
+	if (r->cfg->stats_fd >= 0)
+		hist_add(&r->runtimes, job->end_ns - job->start_ns);
 	if (r->joblog != NULL &&
 	    (e = joblog_write(r->joblog, job, report_command(job))) < 0) {
 		snprintf(r->what, sizeof(r->what), "--joblog: cannot write "
@@ -419,7 +423,7 @@ stats_out(struct report *r, const struct run_stats *st)
 	cs.lat_p99_ns = hist_quantile(&r->latency, 0.99);
 	cs.rss_kb = u.maxrss_kb;
 	cs.workers = u.workers;
-	(void)compare_stats_write(r->cfg->stats_fd, &cs);
+	(void)compare_stats_write(r->cfg->stats_fd, &cs, &r->runtimes);
 }
 
 static int

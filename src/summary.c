@@ -20,10 +20,7 @@
 
 #define SLOWEST		3
 #define CMD_SHOWN	60
-#define HIST_ROWS	10	/* the runtime histogram's rows */
-#define HIST_PLAIN	72	/* its width when not on a terminal */
-#define HIST_LABEL	11	/* "<= 2m05.3s" */
-#define HIST_BAR	80	/* its bars' longest */
+#define HIST_PLAIN	72	/* the histogram's width off a terminal */
 
 struct slow {
 	long	 seq;
@@ -299,35 +296,43 @@ nth_root(double x, int n)
 }
 
 /*
- * The runtime histogram: HIST_ROWS bins whose upper bounds are spaced
- * evenly on a log scale from the shortest runtime (at least 1us: a log
- * scale cannot start at 0) to the longest, the last bound; so that a few
- * slow jobs stand apart from many fast ones, and fast jobs in a slow run
- * are not all one bar.  One bin when every runtime falls in it.  Returns
- * the number of bins, 0 when no job ran.
+ * The runtime histogram: SUMMARY_HIST_ROWS bins whose upper bounds are
+ * spaced evenly on a log scale from the shortest runtime (at least 1us: a
+ * log scale cannot start at 0) to the longest, the last bound; so that a
+ * few slow jobs stand apart from many fast ones, and fast jobs in a slow
+ * run are not all one bar.  One bin when every runtime falls in it.
  */
+size_t
+summary_bins(int64_t min, int64_t max, int64_t *le)
+{
+	double lo, r, edge;
+	size_t i, n;
+
+	lo = min > 1000 ? (double)min : 1000;
+	if ((double)max <= lo) {
+		le[0] = max;
+		return 1;
+	}
+	n = SUMMARY_HIST_ROWS;
+	r = nth_root((double)max / lo, (int)n);
+	for (i = 0, edge = lo; i < n - 1; i++) {
+		edge *= r;
+		le[i] = (int64_t)(edge + 0.5);
+	}
+	le[n - 1] = max;
+	return n;
+}
+
+/* The bins of this run's runtimes; their number, 0 when no job ran. */
 static size_t
 runtime_bins(struct summary *s, int64_t *le, uint64_t *count)
 {
 	const struct hist *h = &s->runtimes;
-	double lo, r, edge;
-	size_t i, n;
+	size_t n;
 
 	if (h->count == 0)
 		return 0;
-	lo = h->min > 1000 ? (double)h->min : 1000;
-	if ((double)h->max <= lo) {
-		le[0] = h->max;
-		n = 1;
-	} else {
-		n = HIST_ROWS;
-		r = nth_root((double)h->max / lo, (int)n);
-		for (i = 0, edge = lo; i < n - 1; i++) {
-			edge *= r;
-			le[i] = (int64_t)(edge + 0.5);
-		}
-		le[n - 1] = h->max;
-	}
+	n = summary_bins(h->min, h->max, le);
 	hist_bins(h, le, count, n);
 	return n;
 }
@@ -338,47 +343,59 @@ table_row(struct buf *b, const char *name)
 	buf_addf(b, "fanout:   %-10s", name);
 }
 
+void
+summary_bin_label(struct buf *b, int64_t le)
+{
+	size_t at = b->len;
+
+	buf_adds(b, "<= ");
+	summary_dur(b, le);
+	while (b->len - at < SUMMARY_LABEL)
+		buf_addc(b, ' ');
+}
+
+void
+summary_bar(struct buf *b, uint64_t count, uint64_t most, int bar)
+{
+	int len, k;
+
+	len = count == 0 ? 0 : (int)((double)count * bar / (double)most);
+	if (count > 0 && len < 1)
+		len = 1;
+	for (k = 0; k < bar; k++)
+		buf_addc(b, k < len ? '#' : ' ');
+}
+
 /*
- * The histogram's rows: "<= BOUND", a bar as long as the bin's share of
- * the fullest bin (at least one '#' for a bin that is not empty: the
- * tail is what the picture is for), and the count.  ASCII, never in the
- * last column.
+ * The histogram's rows: "<= BOUND", a bar (summary_bar()) and the count.
+ * ASCII, never in the last column.
  */
 static void
 table_hist(struct summary *s, int width, struct buf *b)
 {
-	int64_t le[HIST_ROWS];
-	uint64_t count[HIST_ROWS], most = 0;
-	struct buf label = { 0 };
+	int64_t le[SUMMARY_HIST_ROWS];
+	uint64_t count[SUMMARY_HIST_ROWS], most = 0;
 	size_t i, n = runtime_bins(s, le, count);
-	int cw, bar, len, k;
+	int cw, bar;
 
 	for (i = 0; i < n; i++)
 		if (count[i] > most)
 			most = count[i];
 	cw = snprintf(NULL, 0, "%llu", (unsigned long long)most);
 	/* "fanout:   NAME      ", label, ' ', bar, ' ', count. */
-	bar = (width > 0 ? width : HIST_PLAIN) - 1 - 20 - HIST_LABEL - 3 -
+	bar = (width > 0 ? width : HIST_PLAIN) - 1 - 20 - SUMMARY_LABEL - 3 -
 	    cw;
-	if (bar > HIST_BAR)
-		bar = HIST_BAR;
+	if (bar > SUMMARY_BAR)
+		bar = SUMMARY_BAR;
 	if (bar < 10)
 		bar = 10;
 	for (i = 0; i < n; i++) {
 		table_row(b, i == 0 ? "histogram" : "");
-		buf_clear(&label);
-		buf_adds(&label, "<= ");
-		summary_dur(&label, le[i]);
-		buf_addf(b, "%-*s ", HIST_LABEL, label.p);
-		len = count[i] == 0 ? 0 : (int)((double)count[i] * bar /
-		    (double)most);
-		if (count[i] > 0 && len < 1)
-			len = 1;
-		for (k = 0; k < bar; k++)
-			buf_addc(b, k < len ? '#' : ' ');
+		summary_bin_label(b, le[i]);
+		buf_addc(b, ' ');
+		summary_bar(b, count[i], most, bar);
 		buf_addf(b, " %*llu\n", cw, (unsigned long long)count[i]);
 	}
-	buf_free(&label);
 }
 
 void
@@ -448,8 +465,8 @@ void
 summary_json(struct summary *s, const struct run_stats *st, int64_t wall_ns,
     int64_t lat_p50, int64_t lat_p99, struct buf *b)
 {
-	int64_t le[HIST_ROWS];
-	uint64_t count[HIST_ROWS];
+	int64_t le[SUMMARY_HIST_ROWS];
+	uint64_t count[SUMMARY_HIST_ROWS];
 	struct self_usage u;
 	double total = s->runtimes.sum;
 	size_t i, n;

@@ -27,6 +27,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define SUMMARY_HIST_ROWS	10	/* the runtime histogram's rows */
+#define SUMMARY_LABEL		11	/* a bin's label: "<= 2m05.3s" */
+#define SUMMARY_BAR		80	/* a bar's longest */
+
 struct buf;
 struct job;
 struct summary;
@@ -71,6 +75,20 @@ void	summary_table(struct summary *, const struct run_stats *,
 void	summary_json(struct summary *, const struct run_stats *,
 	    int64_t wall_ns, int64_t lat_p50, int64_t lat_p99, struct buf *b);
 void	summary_self(struct self_usage *);
+/*
+ * The upper bounds of the runtime histogram's bins for runtimes from
+ * min to max, into le[SUMMARY_HIST_ROWS]; returns their number (1 when
+ * max is at most 1us or min).
+ */
+size_t	summary_bins(int64_t min, int64_t max, int64_t *le);
+/* A bin's label, "<= DURATION", padded to SUMMARY_LABEL. */
+void	summary_bin_label(struct buf *, int64_t le);
+/*
+ * A bar bar characters wide: '#' for count's share of most, at least one
+ * for a bin that is not empty (the tail is what the picture is for),
+ * then blanks.
+ */
+void	summary_bar(struct buf *, uint64_t count, uint64_t most, int bar);
 /* A duration for people: 850us, 12.5ms, 3.042s, 2m05.3s, 1h02m03s. */
 void	summary_dur(struct buf *, int64_t ns);
 
