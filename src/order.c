@@ -63,10 +63,10 @@ order_live(const struct order *o)
 }
 
 static void
-writing(struct order *o, int fd)
+writing(struct order *o, int fd, int eol)
 {
 	if (o->hooks.writing != NULL)
-		o->hooks.writing(o->hooks.ctx, fd);
+		o->hooks.writing(o->hooks.ctx, fd, eol);
 }
 
 static int
@@ -107,7 +107,7 @@ emit(struct order *o, struct job *job, int stream, const char *p, size_t n)
 
 	if (n == 0)
 		return 0;
-	writing(o, fd);
+	writing(o, fd, p[n - 1] == '\n');
 	if (!tagging(job))
 		return put(o, fd, p, n);
 	buf_clear(&o->out);
@@ -156,7 +156,7 @@ emit_spool(struct order *o, struct job *job, int stream)
 		return -EPIPE;
 	}
 	if (s->size > 0)
-		writing(o, stream);
+		writing(o, stream, s->last == '\n');
 	if (!tagging(job))
 		r = gone(o, spool_write(s, stream));
 	else
@@ -174,7 +174,7 @@ emit_command(struct order *o, struct job *job)
 	    o->results != NULL)
 		return 0;
 	job->announced = 1;
-	writing(o, 1);
+	writing(o, 1, 1);
 	if ((r = put(o, 1, job->line, strlen(job->line))) < 0)
 		return r;
 	return put(o, 1, "\n", 1);

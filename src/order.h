@@ -33,8 +33,11 @@ struct results;
 struct order_hooks {
 	void	*ctx;
 	void	(*delivered)(void *ctx, struct job *);
-	/* Optional: order is about to write job output to fd (1 or 2). */
-	void	(*writing)(void *ctx, int fd);
+	/*
+	 * Optional: order is about to write job output to fd (1 or 2);
+	 * eol: whether its last byte ends a line.
+	 */
+	void	(*writing)(void *ctx, int fd, int eol);
 };
 
 /*

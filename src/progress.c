@@ -3,7 +3,9 @@
  * whole in one write(2).  On a terminal, "drawn" remembers whether the
  * line is on the screen, so that job output can erase it first and the
  * next tick (the end of the scheduler's turn that wrote the output)
- * draws it again below that output, whenever the last draw was.
+ * draws it again below that output, whenever the last draw was;
+ * "midline" remembers whether that output ended mid-line, so that the
+ * line is then drawn on a line of its own rather than over it.
  */
 #include "progress.h"
 #include "num.h"
@@ -23,6 +25,7 @@ struct progress {
 	int			 tty;		/* stderr is a tty */
 	int			 out_tty;	/* so is stdout */
 	int			 drawn;
+	int			 midline;	/* output ended mid-line */
 	int64_t			 last_ns;
 	int64_t			 start_ns;
 	struct buf		 line;
@@ -170,6 +173,13 @@ progress_draw(struct progress *p, const struct run_stats *st, long total,
 	if (p->line.len > (size_t)width - 1)
 		p->line.len = (size_t)width - 1;
 	buf_clear(&p->out);
+	/*
+	 * Output that did not end its line stays whole: "\r" would draw
+	 * over it, and the next erasure wipe it.  The line goes under it.
+	 */
+	if (p->midline)
+		buf_addc(&p->out, '\n');
+	p->midline = 0;
 	buf_addc(&p->out, '\r');
 	buf_add(&p->out, p->line.p, p->line.len);
 	buf_adds(&p->out, final ? "\033[K\n" : "\033[K");
@@ -178,9 +188,12 @@ progress_draw(struct progress *p, const struct run_stats *st, long total,
 }
 
 void
-progress_erase(struct progress *p, int fd)
+progress_erase(struct progress *p, int fd, int eol)
 {
-	if (!p->tty || !p->drawn || (fd == 1 && !p->out_tty))
+	if (!p->tty || (fd == 1 && !p->out_tty))
+		return;
+	p->midline = !eol;
+	if (!p->drawn)
 		return;
 	(void)!write_all(2, "\r\033[K", 4);
 	p->drawn = 0;

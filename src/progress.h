@@ -48,7 +48,11 @@ void	progress_draw(struct progress *, const struct run_stats *,
 int	progress_width(void);
 /* The width of the terminal on fd, else $COLUMNS, else 80. */
 int	progress_cols(int fd);
-/* Fanout is about to write to fd: erase the line if it is in the way. */
-void	progress_erase(struct progress *, int fd);
+/*
+ * fanout is about to write to fd: erase the line if it is in the way.
+ * eol: whether what it writes ends a line; when it does not, on the
+ * terminal, the line is drawn next on a line of its own, under it.
+ */
+void	progress_erase(struct progress *, int fd, int eol);
 
 #endif

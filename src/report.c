@@ -213,7 +213,7 @@ static void
 note(struct report *r, struct buf *b)
 {
 	if (r->progress != NULL)
-		progress_erase(r->progress, 2);
+		progress_erase(r->progress, 2, 1);
 	(void)!write_all(2, b->p, b->len);
 	buf_free(b);
 }
@@ -365,7 +365,7 @@ report_job(struct report *r, const struct job *job,
 		buf_clear(&r->json);
 		json_job(&r->json, job, r->cfg->mode);
 		if (r->json_fd == 2 && r->progress != NULL)
-			progress_erase(r->progress, 2);
+			progress_erase(r->progress, 2, 1);
 		if ((e = write_all(r->json_fd, r->json.p, r->json.len)) < 0) {
 			snprintf(r->what, sizeof(r->what), "--report: cannot "
 			    "write '%s'", r->cfg->report);
@@ -401,10 +401,10 @@ report_tick(struct report *r, const struct run_stats *st)
 }
 
 void
-report_writing(struct report *r, int fd)
+report_writing(struct report *r, int fd, int eol)
 {
 	if (r->progress != NULL)
-		progress_erase(r->progress, fd);
+		progress_erase(r->progress, fd, eol);
 }
 
 /* The figures a --compare pass hands back. */

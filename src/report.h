@@ -71,8 +71,11 @@ int	report_shows_progress(const struct report *);
 int	report_wants_ticks(const struct report *);
 /* A moment passed (progress redraw); cheap when there is nothing to do. */
 void	report_tick(struct report *, const struct run_stats *);
-/* fanout is about to write job output to fd (1 or 2). */
-void	report_writing(struct report *, int fd);
+/*
+ * fanout is about to write job output to fd (1 or 2); eol: whether its
+ * last byte ends a line.
+ */
+void	report_writing(struct report *, int fd, int eol);
 /*
  * The end of the run: progress line, failure list, summary, report.
  * stopped says why the run ended early ("halted by --halt"), and the

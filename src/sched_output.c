@@ -87,11 +87,11 @@ sched_on_delivered(void *ctx, struct job *job)
 
 /* Job output is about to reach fd: the progress line makes way. */
 void
-sched_on_writing(void *ctx, int fd)
+sched_on_writing(void *ctx, int fd, int eol)
 {
 	struct sched *s = ctx;
 
-	report_writing(s->report, fd);
+	report_writing(s->report, fd, eol);
 }
 
 /* The message a job that could not be executed gets, on its stderr. */

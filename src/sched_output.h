@@ -26,7 +26,7 @@ void	sched_on_output(void *ctx, struct job *job, int stream, const char *p,
 /* order_hooks.delivered: count and report the job, then free it. */
 void	sched_on_delivered(void *ctx, struct job *job);
 /* order_hooks.writing: job output is about to reach fd. */
-void	sched_on_writing(void *ctx, int fd);
+void	sched_on_writing(void *ctx, int fd, int eol);
 /* A job that could not be executed gets its message on its stderr. */
 void	sched_spawn_message(struct job *job);
 /*

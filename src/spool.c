@@ -262,6 +262,7 @@ spool_try_append(struct spool *s, const void *p, size_t n)
 
 	if (s->err || n == 0)
 		return 0;
+	s->last = ((const char *)p)[n - 1];
 	if (s->fd < 0 && s->len + n <= mem_limit) {
 		if ((r = grow(s, n)) < 0)
 			return r;
@@ -435,6 +436,7 @@ spool_reset(struct spool *s)
 	s->len = 0;
 	s->size = 0;
 	s->err = 0;
+	s->last = '\0';
 }
 
 void

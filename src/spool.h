@@ -30,6 +30,7 @@ struct spool {
 	int		 err;		/* first -errno of a failed spill */
 	int		 zfd;		/* pipe to the compressor, or -1 */
 	pid_t		 zpid;		/* the compressor while zfd is open */
+	char		 last;		/* the last byte appended */
 };
 
 /*

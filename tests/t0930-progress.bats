@@ -118,3 +118,18 @@ screen() {
 	screen > shown
 	awk '{ if (length($0) > 49) bad = 1 } END { exit bad }' shown
 }
+
+@test "on a terminal, output that does not end its line is not drawn over" {
+	for o in --group --line-buffer --keep-order; do
+		on_tty -j3 "$o" --bar 'sleep 0.1; echo out-{}; printf part-{}' \
+		    ::: $(seq 12)
+		screen > shown
+		# Every job's unfinished line stays on the screen, and the
+		# final bar has a line of its own, the last.
+		grep -o 'part-[0-9]*' shown | sort -u > parts
+		[ "$(wc -l < parts)" -eq 12 ] || {
+			echo "$o:"; cat -v tty.out; false; }
+		[ "$(grep -o 'out-[0-9]*' shown | sort -u | wc -l)" -eq 12 ]
+		[[ "$(tail -1 shown)" == "fanout: ["*"] 100% 12/12 done"* ]]
+	done
+}
