@@ -1,5 +1,7 @@
 /*
- * feed: --fifo's writer thread, one per running --fifo job (feed.h).
+ * feed: --fifo's writer thread, one per running --fifo job (feed.h),
+ * and at the end of the file --round-robin's dealer, which shares its
+ * sendfile(2) loop and its rules for threads.
  * The thread owns a dup of the block's file and reads it with sendfile(2)
  * at its own offset, so that a retry, which starts a new feed, reads the
  * same block from the start.  It waits only in poll(2), always with the
@@ -51,13 +53,43 @@ feed_wait(struct feed *f, int fd, int ms)
 	return p[0].revents != 0;
 }
 
+/*
+ * One sendfile(2) of what is left of src's len bytes from *off into fd:
+ * the bytes sent; 0 when the file ended early (it shrank), which ends
+ * the block; or -errno.
+ */
+static ssize_t
+feed_some(int fd, int src, off_t *off, uint64_t len)
+{
+	size_t want;
+	ssize_t n;
+
+	want = len - (uint64_t)*off > (1 << 30) ? (1 << 30) :
+	    (size_t)(len - (uint64_t)*off);
+	n = sendfile(fd, src, off, want);
+	return n < 0 ? -errno : n;
+}
+
+/* Start a thread that takes no signal: the scheduler's thread does. */
+static int
+feed_thread(pthread_t *t, void *(*run)(void *), void *arg)
+{
+	sigset_t all, old;
+	int r;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	r = -pthread_create(t, NULL, run, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return r;
+}
+
 static void *
 feed_run(void *arg)
 {
 	struct feed *f = arg;
 	off_t off = 0;
 	ssize_t n;
-	size_t want;
 	int fd, ms = OPEN_FIRST_MS;
 
 	for (;;) {
@@ -74,17 +106,11 @@ feed_run(void *arg)
 			ms *= 2;
 	}
 	while ((uint64_t)off < f->len) {
-		want = f->len - (uint64_t)off > (1 << 30) ? (1 << 30) :
-		    (size_t)(f->len - (uint64_t)off);
-		n = sendfile(fd, f->src, &off, want);
-		if (n > 0)
-			continue;
-		if (n == 0)
-			break;		/* the file shrank */
-		if (errno == EINTR)
+		n = feed_some(fd, f->src, &off, f->len);
+		if (n > 0 || n == -EINTR)
 			continue;
 		/* EPIPE: the job closed the fifo; the rest is dropped. */
-		if (errno != EAGAIN || feed_wait(f, fd, -1))
+		if (n != -EAGAIN || feed_wait(f, fd, -1))
 			break;
 	}
 	close(fd);
@@ -95,7 +121,6 @@ int
 feed_start(struct feed **fp, const char *path, int src, uint64_t len)
 {
 	struct feed *f;
-	sigset_t all, old;
 	int r;
 
 	*fp = NULL;
@@ -109,12 +134,7 @@ feed_start(struct feed **fp, const char *path, int src, uint64_t len)
 		r = -errno;
 		goto fail;
 	}
-	/* The thread takes no signal: the scheduler's thread handles them. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	r = -pthread_create(&f->thread, NULL, feed_run, f);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (r < 0) {
+	if ((r = feed_thread(&f->thread, feed_run, f)) < 0) {
 		close(f->src);
 		goto fail;
 	}
@@ -141,4 +161,359 @@ feed_stop(struct feed *f)
 	close(f->stop[1]);
 	close(f->src);
 	free(f);
+}
+
+/*
+ * --round-robin's dealer (feed.h).  Its state is under mu: the
+ * scheduler's calls change it briefly and write a byte into the wake
+ * pipe; the thread deals under mu and lets go of it only to poll.  A
+ * job's slot is never reused (each job joins once), so an id stays
+ * valid until feed_deal_stop().
+ */
+struct deal_job {
+	int		 wr;		/* its stdin's write end; -1: closed */
+	int		 src;		/* the block being written; -1: none */
+	uint64_t	 len;
+	off_t		 off;
+	uint64_t	 fed;		/* bytes written into the pipe */
+	int		 room;		/* the pipe took all we gave it */
+	int		 gone;		/* the job ended */
+};
+
+struct deal_block {
+	int		 src;
+	uint64_t	 len;
+};
+
+struct deal {
+	pthread_t	 thread;
+	pthread_mutex_t	 mu;
+	int		 wake[2];	/* to the thread: look again */
+	int		 room[2];	/* from it: a block left the queue */
+	struct deal_job	*job;
+	long		 njob, cap;	/* joined; at most cap */
+	struct deal_block *q;		/* a ring of cap blocks */
+	long		 qhead, qlen;
+	long		 turn;		/* the job to serve first next */
+	int		 ending;	/* no more blocks will come */
+	int		 stopping;
+	struct pollfd	*pfd;		/* the thread's: wake, then jobs */
+	long		*pjob;		/* which job each pfd is */
+};
+
+/* Write a byte into a pipe of ours; one already there says the same. */
+static void
+deal_poke(int fd)
+{
+	(void)!write(fd, "", 1);
+}
+
+static void
+deal_drain(int fd)
+{
+	char buf[64];
+
+	while (read(fd, buf, sizeof(buf)) > 0)
+		continue;
+}
+
+static void
+deal_close(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* Give job j the next queued block. */
+static void
+deal_take(struct deal *d, struct deal_job *j)
+{
+	struct deal_block *b = &d->q[d->qhead];
+
+	j->src = b->src;
+	j->len = b->len;
+	j->off = 0;
+	d->qhead = (d->qhead + 1) % d->cap;
+	d->qlen--;
+	deal_poke(d->room[1]);
+}
+
+/*
+ * Write job j's block while its pipe takes it.  A write error other
+ * than a full pipe (EPIPE, should the job's read end be gone) drops
+ * its pipe: the rest of its block, and any after, go nowhere.
+ */
+static void
+deal_send(struct deal_job *j)
+{
+	ssize_t n;
+
+	while (j->src >= 0) {
+		if ((uint64_t)j->off >= j->len) {
+			deal_close(&j->src);
+			break;
+		}
+		n = feed_some(j->wr, j->src, &j->off, j->len);
+		if (n > 0) {
+			j->fed += (uint64_t)n;
+			continue;
+		}
+		if (n == -EINTR)
+			continue;
+		if (n == -EAGAIN) {
+			j->room = 0;
+			break;
+		}
+		if (n == 0) {		/* the file shrank: the block ends */
+			deal_close(&j->src);
+			break;
+		}
+		deal_close(&j->src);
+		deal_close(&j->wr);
+	}
+}
+
+/*
+ * One round: each job with room in its pipe finishes its block and, in
+ * turn from d->turn, takes one more; rounds go on while blocks are
+ * taken.  A job with no block once the input has ended and the queue is
+ * empty has its stdin closed; so has a job that ended.
+ */
+static void
+deal_round(struct deal *d)
+{
+	struct deal_job *j;
+	long i, k, first;
+	int took;
+
+	do {
+		took = 0;
+		first = d->turn;
+		for (k = 0; k < d->njob; k++) {
+			i = (first + k) % d->njob;
+			j = &d->job[i];
+			if (j->gone) {
+				deal_close(&j->src);
+				deal_close(&j->wr);
+			}
+			if (j->wr < 0)
+				continue;
+			if (j->room)
+				deal_send(j);
+			if (j->wr >= 0 && j->src < 0 && j->room &&
+			    d->qlen > 0) {
+				deal_take(d, j);
+				d->turn = (i + 1) % d->njob;
+				took = 1;
+				deal_send(j);
+			}
+			if (j->wr >= 0 && j->src < 0 && d->qlen == 0 &&
+			    d->ending)
+				deal_close(&j->wr);
+		}
+	} while (took && d->qlen > 0);
+}
+
+static void *
+deal_run(void *arg)
+{
+	struct deal *d = arg;
+	struct deal_job *j;
+	long i, n;
+
+	pthread_mutex_lock(&d->mu);
+	while (!d->stopping) {
+		deal_round(d);
+		/* A job waits for room when it has a block, or could take one. */
+		n = 1;
+		for (i = 0; i < d->njob; i++) {
+			j = &d->job[i];
+			if (j->wr < 0 || j->room ||
+			    (j->src < 0 && d->qlen == 0))
+				continue;
+			d->pfd[n].fd = j->wr;
+			d->pfd[n].events = POLLOUT;
+			d->pfd[n].revents = 0;
+			d->pjob[n++] = i;
+		}
+		pthread_mutex_unlock(&d->mu);
+		if (poll(d->pfd, (nfds_t)n, -1) < 0 && errno != EINTR)
+			(void)poll(NULL, 0, 10);	/* not a spin */
+		pthread_mutex_lock(&d->mu);
+		if (d->pfd[0].revents)
+			deal_drain(d->wake[0]);
+		for (i = 1; i < n; i++)
+			if (d->pfd[i].revents)
+				d->job[d->pjob[i]].room = 1;
+	}
+	pthread_mutex_unlock(&d->mu);
+	return NULL;
+}
+
+/* Close the queued blocks. */
+static void
+deal_drop(struct deal *d)
+{
+	for (; d->qlen > 0; d->qlen--) {
+		close(d->q[d->qhead].src);
+		d->qhead = (d->qhead + 1) % d->cap;
+	}
+}
+
+/* The queue, the pipes and the memory: the thread is gone, or never was. */
+static void
+deal_free(struct deal *d)
+{
+	deal_drop(d);
+	deal_close(&d->wake[0]);
+	deal_close(&d->wake[1]);
+	deal_close(&d->room[0]);
+	deal_close(&d->room[1]);
+	free(d->job);
+	free(d->q);
+	free(d->pfd);
+	free(d->pjob);
+	free(d);
+}
+
+int
+feed_deal_start(struct deal **dp, long jobs, int *room_fd)
+{
+	struct deal *d;
+	int r;
+
+	*dp = NULL;
+	if (jobs < 1)
+		jobs = 1;
+	d = xcalloc(1, sizeof(*d));
+	d->cap = jobs;
+	d->job = xcalloc((size_t)jobs, sizeof(*d->job));
+	d->q = xcalloc((size_t)jobs, sizeof(*d->q));
+	d->pfd = xcalloc((size_t)jobs + 1, sizeof(*d->pfd));
+	d->pjob = xcalloc((size_t)jobs + 1, sizeof(*d->pjob));
+	d->wake[0] = d->wake[1] = d->room[0] = d->room[1] = -1;
+	if (pipe2(d->wake, O_CLOEXEC | O_NONBLOCK) < 0 ||
+	    pipe2(d->room, O_CLOEXEC | O_NONBLOCK) < 0) {
+		r = -errno;
+		goto fail;
+	}
+	d->pfd[0].fd = d->wake[0];
+	d->pfd[0].events = POLLIN;
+	pthread_mutex_init(&d->mu, NULL);
+	if ((r = feed_thread(&d->thread, deal_run, d)) < 0) {
+		pthread_mutex_destroy(&d->mu);
+		goto fail;
+	}
+	*room_fd = d->room[0];
+	*dp = d;
+	return 0;
+fail:
+	deal_free(d);
+	return r;
+}
+
+int
+feed_deal_pipe(int *rd, int *wr)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	/* Only the dealer's end: the job reads as from any pipe. */
+	if (fcntl(p[1], F_SETFL, O_NONBLOCK) < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -errno;
+	}
+	*rd = p[0];
+	*wr = p[1];
+	return 0;
+}
+
+long
+feed_deal_join(struct deal *d, int wr, int src, uint64_t len)
+{
+	struct deal_job *j;
+	long id;
+
+	pthread_mutex_lock(&d->mu);
+	if (d->njob == d->cap)
+		BUG("--round-robin: more than %ld jobs joined", d->cap);
+	id = d->njob++;
+	j = &d->job[id];
+	*j = (struct deal_job){ .wr = wr, .src = src, .len = len,
+	    .room = 1 };
+	pthread_mutex_unlock(&d->mu);
+	deal_poke(d->wake[1]);
+	return id;
+}
+
+uint64_t
+feed_deal_leave(struct deal *d, long id)
+{
+	uint64_t fed;
+
+	pthread_mutex_lock(&d->mu);
+	d->job[id].gone = 1;
+	fed = d->job[id].fed;
+	pthread_mutex_unlock(&d->mu);
+	deal_poke(d->wake[1]);
+	return fed;
+}
+
+int
+feed_deal_full(struct deal *d)
+{
+	int full;
+
+	deal_drain(d->room[0]);
+	pthread_mutex_lock(&d->mu);
+	full = d->qlen == d->cap;
+	pthread_mutex_unlock(&d->mu);
+	return full;
+}
+
+void
+feed_deal_push(struct deal *d, int src, uint64_t len)
+{
+	pthread_mutex_lock(&d->mu);
+	if (d->qlen == d->cap)
+		BUG("--round-robin: a block pushed on a full queue");
+	d->q[(d->qhead + d->qlen++) % d->cap] =
+	    (struct deal_block){ src, len };
+	pthread_mutex_unlock(&d->mu);
+	deal_poke(d->wake[1]);
+}
+
+void
+feed_deal_end(struct deal *d, int drop)
+{
+	pthread_mutex_lock(&d->mu);
+	d->ending = 1;
+	/* Queued blocks are no job's yet: the thread polls none of them. */
+	if (drop)
+		deal_drop(d);
+	pthread_mutex_unlock(&d->mu);
+	deal_poke(d->wake[1]);
+}
+
+void
+feed_deal_stop(struct deal *d)
+{
+	long i;
+
+	if (d == NULL)
+		return;
+	pthread_mutex_lock(&d->mu);
+	d->stopping = 1;
+	pthread_mutex_unlock(&d->mu);
+	deal_poke(d->wake[1]);
+	pthread_join(d->thread, NULL);
+	pthread_mutex_destroy(&d->mu);
+	for (i = 0; i < d->njob; i++) {
+		deal_close(&d->job[i].src);
+		deal_close(&d->job[i].wr);
+	}
+	deal_free(d);
 }

@@ -1,5 +1,8 @@
 /*
- * feed: --fifo's writer.  A job's block waits in an unlinked temp file;
+ * feed: the writers that copy blocks into jobs from threads of their
+ * own: --fifo's feed, one per job, and --round-robin's dealer (below).
+ *
+ * --fifo: a job's block waits in an unlinked temp file;
  * the job is given the name of a fifo ({}) and reads the block from it.
  * A feed copies the file into the fifo from its own thread, so that the
  * scheduler's loop never waits for a job to open or to read.
@@ -39,5 +42,65 @@ int	feed_start(struct feed **, const char *path, int src, uint64_t len);
  * NULL is fine.
  */
 void	feed_stop(struct feed *);
+
+/*
+ * --round-robin's dealer: one thread that deals whole blocks to the
+ * jobs' stdin pipes, each block to whichever job's pipe has room first
+ * (in turn when several have), so that -j jobs started once share the
+ * stream.  A job joins with its first block; the blocks after wait in a
+ * queue of at most as many blocks as jobs (each an unlinked temp file:
+ * memory stays small whatever the block size).  Once the input ends
+ * (feed_deal_end()), each job's stdin is closed when the queue is
+ * empty and its last block is written: its end of file.
+ *
+ * A job that ends (feed_deal_leave()) loses the rest of the block it
+ * was being fed, as GNU parallel's does; the blocks after go to the
+ * others.  Its pipe's write end closes then, never earlier, since
+ * fanout holds the read end until the job is freed: the dealer never
+ * sees EPIPE from a job that stopped reading, it is told.
+ *
+ * The dealer waits only in poll(2), on the jobs' pipes and a wake pipe;
+ * it calls only poll, sendfile, read, write and close, under a mutex of
+ * its own (never one of libc's, as for the feeds above).  Every call is
+ * for the scheduler's thread.
+ */
+struct deal;
+
+/*
+ * Start a dealer for at most jobs jobs.  *room_fd becomes readable when
+ * a block left the queue (see feed_deal_full()).  0 or -errno.
+ */
+int	feed_deal_start(struct deal **, long jobs, int *room_fd);
+/*
+ * A new pipe for a job's stdin: *rd for the job (blocking), *wr for
+ * feed_deal_join(); both close-on-exec.  0 or -errno (a shortage).
+ */
+int	feed_deal_pipe(int *rd, int *wr);
+/*
+ * A job joins, with its stdin's write end and its first block (len
+ * bytes of src from its start): the dealer owns both from now on.
+ * Returns the job's id for feed_deal_leave(); it never fails, as at
+ * most jobs jobs ever join.
+ */
+long	feed_deal_join(struct deal *, int wr, int src, uint64_t len);
+/*
+ * The job ended: its pipe and the rest of its block are dropped.
+ * Returns the bytes written into its pipe (the joblog's Send).
+ */
+uint64_t feed_deal_leave(struct deal *, long id);
+/*
+ * Whether the queue is full; first empties the room pipe, so that it
+ * wakes the caller again only after the next block leaves the queue.
+ */
+int	feed_deal_full(struct deal *);
+/* Queue a block (len bytes of src), owned by the dealer from now on. */
+void	feed_deal_push(struct deal *, int src, uint64_t len);
+/*
+ * No more blocks: close each job's stdin once the queue is dealt; with
+ * drop, the queued blocks are dropped first.
+ */
+void	feed_deal_end(struct deal *, int drop);
+/* Stop the thread, close everything, free the dealer.  NULL is fine. */
+void	feed_deal_stop(struct deal *);
 
 #endif

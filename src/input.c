@@ -67,6 +67,7 @@ struct input {
 	struct blocker	*blk;		/* --pipe: the stream's blocks */
 	struct parter	*part;		/* --pipepart: the file's ranges */
 	struct arg	 cat;		/* --cat, --fifo: the block's file, {} */
+	int		 headless;	/* --pipe: blocks without the header */
 };
 
 /* For *msg: input_open's callers print it before they exit. */
@@ -346,6 +347,7 @@ block_save(struct input *in, const struct block *b, off_t off,
 {
 	const struct config *cfg = in->cfg;
 	struct buf path = { 0 };
+	size_t head_len;
 	int fd, r;
 
 	if (!cfg->pipe_cat) {
@@ -365,7 +367,8 @@ block_save(struct input *in, const struct block *b, off_t off,
 		buf_free(&path);
 		return fd;
 	}
-	if ((r = write_all(fd, b->head, b->head_len)) < 0 ||
+	head_len = in->headless ? 0 : b->head_len;
+	if ((r = write_all(fd, b->head, head_len)) < 0 ||
 	    (r = b->p != NULL ? write_all(fd, b->p, b->len) :
 	    copy_range(part_fd(in->part), off, b->len, fd)) < 0) {
 		close(fd);
@@ -375,7 +378,7 @@ block_save(struct input *in, const struct block *b, off_t off,
 		return r;
 	}
 	a->in_fd = fd;
-	a->in_bytes = b->head_len + b->len;
+	a->in_bytes = head_len + b->len;
 	a->in_path = path.p;
 	a->in_fifo = cfg->pipe_fifo;
 	return 0;
@@ -418,6 +421,12 @@ pipe_next(struct input *in, struct args *a)
 	} else if (in->src != NULL && next_job(in, a) <= 0)
 		a->n = 0;
 	return 1;
+}
+
+void
+input_pipe_head(struct input *in, int with)
+{
+	in->headless = !with;
 }
 
 static void

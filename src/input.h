@@ -84,6 +84,12 @@ void	input_set_budget(struct input *, input_cost_fn *, void *ctx,
  * or a full disk, after which the same block comes again.
  */
 int	input_next(struct input *, struct args *a);
+/*
+ * --pipe --header: whether the next blocks carry the header (from the
+ * start, they do).  --round-robin gives it once to each job, at the top
+ * of its first block.
+ */
+void	input_pipe_head(struct input *, int with);
 int	input_fd(const struct input *);
 /* One read(2) from the streamed source. 0, or -errno (-EAGAIN is fine). */
 int	input_fill(struct input *);

@@ -98,6 +98,11 @@ struct job {
 	 */
 	int		 feed_fd;
 	struct feed	*feed;
+	/*
+	 * --round-robin: its id in the dealer once started (its in_fd is
+	 * then its stdin's read end, which the dealer writes), else -1.
+	 */
+	long		 deal_id;
 	/* -S: the host it runs on (sched, before job_prepare). */
 	int		 host;		/* its index; -1 when no -S */
 	int		 pinned;	/* --onall: host is set for good */

@@ -261,7 +261,7 @@ check_pipe(struct config *cfg)
 		    cfg->recstart_arg ? "--recstart" :
 		    cfg->regexp ? "--regexp" : cfg->rrs ? "--rrs" :
 		    cfg->pipe_cat ? "--cat" : cfg->pipe_fifo ? "--fifo" :
-		    NULL;
+		    cfg->round_robin ? "--round-robin" : NULL;
 		if (refused != NULL)
 			util_die(0, "%s works with --pipe only", refused);
 		/* GNU parallel reads one line, whatever N says. */
@@ -293,6 +293,10 @@ check_pipe(struct config *cfg)
 	if (cfg->pipe_cat && cfg->pipe_fifo)
 		util_die(0, "--cat and --fifo do not go together: {} is "
 		    "either the block's file or a named pipe");
+	if (cfg->round_robin && (cfg->pipe_cat || cfg->pipe_fifo))
+		util_die(0, "--round-robin does not go with %s: its jobs "
+		    "read their blocks one after another on stdin",
+		    cfg->pipe_cat ? "--cat" : "--fifo");
 	if ((cfg->pipe_cat || cfg->pipe_fifo) && cfg->nsources > 0)
 		util_die(0, "%s names the block's %s {}: ':::' values "
 		    "do not go with it", cfg->pipe_cat ? "--cat" : "--fifo",

@@ -805,6 +805,10 @@ const struct opt_def options_table[] = {
 	  .help = "the block in a temp file named {}, not stdin" },
 	{ "", { "fifo" }, .group = GROUP_PIPE, FLAG(pipe_fifo),
 	  .help = "the block in a named pipe {}, not stdin" },
+	{ "", { "round-robin" }, .aliases = { "round" }, .group = GROUP_PIPE,
+	  FLAG(round_robin),
+	  .help = "start -j jobs once and deal the blocks to\n"
+	  "whichever job's stdin takes more" },
 	{ .group = GROUP_PIPE, .usage = "-N N, -L N",
 	  .help = "N records per block, not a size" },
 

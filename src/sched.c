@@ -14,6 +14,11 @@
  * ended and waits in s->retry to run again, neither failed nor retried.
  * A -j FILE is read again as each job ends.
  *
+ * --round-robin: the first blocks start jobs as usual, at most -j of
+ * them, each given a pipe as stdin that the dealer (feed.h) writes;
+ * then deal_blocks() reads the stream into the dealer's queue while it
+ * has room, and these jobs are never started again.
+ *
  * Every job is in exactly one state (job.h), and the state says where
  * it is: PENDING (or NEW, held back by --load or --memfree) in
  * s->pending; STARTING, RUNNING and TERMINATING in
@@ -40,6 +45,7 @@
 #include "sched_output.h"
 #include "sched_term.h"
 #include "exec.h"
+#include "feed.h"
 #include "input.h"
 #include "job.h"
 #include "options.h"
@@ -150,6 +156,9 @@ start_jobs(struct sched *s, int *want_input)
 			/* --onall: its copies wait for their hosts, a few. */
 			if (s->nparked >= s->slots)
 				return;
+			/* --round-robin: the rest go to deal_blocks(). */
+			if (s->dealing && s->dealt >= s->slots)
+				return;
 			/* --retry-failed: the joblog's commands. */
 			r = s->cfg->retry_failed ?
 			    input_next_failed(s->input, &a, &seq) :
@@ -198,6 +207,9 @@ start_jobs(struct sched *s, int *want_input)
 			}
 			if (s->cfg->dry_run) {
 				sched_dry_run(s, job);
+				/* --round-robin would start no more. */
+				if (s->cfg->round_robin && s->seq >= s->slots)
+					s->eof = 1;
 				continue;
 			}
 			if (s->cfg->onall)
@@ -235,6 +247,61 @@ start_jobs(struct sched *s, int *want_input)
 			    policy_delay(&s->policy);
 			return;
 		}
+	}
+}
+
+/*
+ * --round-robin, once its jobs are started: read blocks while the
+ * dealer's queue has room.  Sets *want_input when input blocks and
+ * *want_room when the queue is full.  The input ends for the dealer
+ * when the stream does, when the run stops (the jobs then have their
+ * stdin closed, so that they end), or when every job has ended (the
+ * rest of the stream goes nowhere).
+ */
+static void
+deal_blocks(struct sched *s, int *want_input, int *want_room)
+{
+	int64_t now = clock_mono_ns();
+	struct args a;
+	int r;
+
+	*want_room = 0;
+	if (!s->dealing || s->deal_ended)
+		return;
+	if (s->eof || s->stop != RUNNING ||
+	    (s->dealt >= s->slots && s->running == NULL)) {
+		feed_deal_end(s->deal, !s->eof || s->stop != RUNNING);
+		s->eof = s->deal_ended = 1;
+		return;
+	}
+	if (s->dealt < s->slots)
+		return;
+	input_pipe_head(s->input, 0);
+	while (!(*want_room = feed_deal_full(s->deal))) {
+		if (now < s->deal_next_ns)
+			return;
+		r = input_next(s->input, &a);
+		if (r == -EAGAIN) {
+			*want_input = 1;
+			return;
+		}
+		if (r < 0 && spawn_err_transient(r)) {
+			/* No descriptor for a block: as for a job. */
+			s->deal_next_ns = now + policy_backoff(&s->policy);
+			return;
+		}
+		if (r < 0) {
+			util_warn(r, "cannot keep a block of input in "
+			    "'%s' (--tmpdir)", s->cfg->tmpdir);
+			s->fatal = 1;
+		}
+		if (r <= 0) {
+			feed_deal_end(s->deal, r < 0);
+			s->eof = s->deal_ended = 1;
+			return;
+		}
+		policy_backoff_reset(&s->policy);
+		feed_deal_push(s->deal, a.in_fd, a.in_bytes);
 	}
 }
 
@@ -302,6 +369,8 @@ fire_deadlines(struct sched *s)
 		start = next_start(s, now);
 		if (start < next)
 			next = start;
+		if (s->deal_next_ns > now && s->deal_next_ns < next)
+			next = s->deal_next_ns;
 		/* --memfree also looks while jobs run. */
 		if (s->cfg->memfree > 0 && s->running != NULL &&
 		    s->res.next_ns < next)
@@ -457,8 +526,8 @@ int
 sched_run(const struct config *cfg)
 {
 	struct sched sched = { 0 }, *s = &sched;
-	struct exec_watch w[3];
-	int want_input, timeout, r;
+	struct exec_watch w[EXEC_WATCH_MAX];
+	int want_input, want_room, timeout, r;
 	size_t nw;
 
 	sched_setup(s, cfg,
@@ -467,6 +536,7 @@ sched_run(const struct config *cfg)
 	for (;;) {
 		sched_watch_memory(s);
 		start_jobs(s, &want_input);
+		deal_blocks(s, &want_input, &want_room);
 		if (s->stop != RUNNING)
 			drop_waiting(s);
 		if (s->running == NULL && s->retry == NULL &&
@@ -479,15 +549,17 @@ sched_run(const struct config *cfg)
 		    (timeout < 0 || timeout > 100))
 			timeout = 100;
 		/*
-		 * Fixed slots: signals, stdout, input; -1 when unused.  A
-		 * pipe's write end reports an error once its reader is gone,
-		 * so jobs that hold their output a long time do not keep
-		 * fanout running for a reader that left.
+		 * Fixed slots: signals, stdout, input, --round-robin's room
+		 * for a block; -1 when unused.  A pipe's write end reports an
+		 * error once its reader is gone, so jobs that hold their
+		 * output a long time do not keep fanout running for a reader
+		 * that left.
 		 */
 		w[0].fd = sig_fd();
 		w[1].fd = s->watch_stdout && !s->out_gone ? 1 : -1;
 		w[2].fd = want_input ? input_fd(s->input) : -1;
-		nw = 3;
+		w[3].fd = want_room ? s->deal_room : -1;
+		nw = 4;
 		r = s->ops ? s->ops->wait(s->exec, timeout, w, nw) :
 		    sched_dry_wait(timeout, w, nw);
 		if (r < 0 && r != -EINTR)

@@ -44,7 +44,7 @@ sched_dry_run(struct sched *s, struct job *job)
 int
 sched_dry_wait(int timeout_ms, struct exec_watch *w, size_t n)
 {
-	struct pollfd pfd[3];
+	struct pollfd pfd[EXEC_WATCH_MAX];
 	size_t i;
 	int r;
 

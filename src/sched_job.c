@@ -112,6 +112,9 @@ sched_on_done(void *ctx, struct job *job)
 	/* A job that never opened its fifo, or left it unread, is gone. */
 	feed_stop(job->feed);
 	job->feed = NULL;
+	/* --round-robin: what it was fed; the stream never comes again. */
+	if (job->deal_id >= 0)
+		job->in_bytes = feed_deal_leave(s->deal, job->deal_id);
 	if (job->state == JOB_TERMINATING)
 		sched_linger_add(s, job);
 	job_set_state(job, JOB_REAPED);
@@ -145,7 +148,7 @@ sched_on_done(void *ctx, struct job *job)
 		return;
 	}
 	sched_reread_jobs(s);
-	if (job->evicted && s->stop == RUNNING) {
+	if (job->evicted && s->stop == RUNNING && job->deal_id < 0) {
 		/* --memfree or a host lost ended it: it runs again. */
 		if ((r = order_retry(s->order, job)) < 0)
 			sched_output_failed(s, r);
@@ -156,7 +159,8 @@ sched_on_done(void *ctx, struct job *job)
 	}
 	if (job->evicted)
 		job->killed = 1;	/* the run stops: it never finished */
-	if (s->stop == RUNNING && policy_may_retry(&s->policy, job)) {
+	if (s->stop == RUNNING && job->deal_id < 0 &&
+	    policy_may_retry(&s->policy, job)) {
 		s->st.retried++;
 		delay = policy_retry_delay(&s->policy, job);
 		if ((r = order_retry(s->order, job)) < 0)
@@ -185,7 +189,7 @@ sched_start_job(struct sched *s, struct job *job)
 	/* A job --memfree ended starts again, but not for the first time. */
 	int first = job->attempt == 1 && !job->evicted;
 	int offered = job->state != JOB_NEW;
-	int r;
+	int block = -1, wr = -1, r;
 
 	job_set_state(job, JOB_STARTING);
 	job->slot = slot_take(s);
@@ -216,9 +220,28 @@ sched_start_job(struct sched *s, struct job *job)
 	/* --fifo: the writer waits for the job to open {}; a retry too. */
 	r = job->feed_fd >= 0 ? feed_start(&job->feed, job->in_path,
 	    job->feed_fd, job->in_bytes) : 0;
+	/*
+	 * --round-robin: the job reads a pipe, its first block the first
+	 * thing the dealer writes there.
+	 */
+	if (r == 0 && s->dealing) {
+		block = job->in_fd;
+		r = feed_deal_pipe(&job->in_fd, &wr);
+	}
 	if (r == 0 && (r = s->ops->start(s->exec, job)) < 0) {
 		feed_stop(job->feed);
 		job->feed = NULL;
+		if (wr >= 0) {
+			close(job->in_fd);
+			close(wr);
+		}
+	}
+	if (block >= 0 && r < 0)
+		job->in_fd = block;
+	if (block >= 0 && r == 0) {
+		job->deal_id = feed_deal_join(s->deal, wr, block,
+		    job->in_bytes);
+		s->dealt++;
 	}
 	if (r < 0) {
 		running_del(s, job);

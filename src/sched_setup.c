@@ -8,6 +8,7 @@
 #include "sched_setup.h"
 #include "budget.h"
 #include "exec.h"
+#include "feed.h"
 #include "input.h"
 #include "options.h"
 #include "order.h"
@@ -230,6 +231,8 @@ sched_setup(struct sched *s, const struct config *cfg,
 		}
 		jobs = remote_slots(s->remote);
 	}
+	/* --round-robin's dealer is for jobs that run (see sched_dry.h). */
+	s->dealing = cfg->pipe && cfg->round_robin && !cfg->dry_run;
 	if (!cfg->dry_run) {	/* see sched_dry.h */
 		s->ops = exec_find(cfg->mode);
 		if (s->ops == NULL)
@@ -245,7 +248,8 @@ sched_setup(struct sched *s, const struct config *cfg,
 		unbounded = cfg->jobs_unbounded && s->remote == NULL;
 		jobs = budget_jobs(i, unbounded || (cfg->jobs_file != NULL &&
 		    s->remote == NULL), s->ops->run_fds + (cfg->compress ?
-		    BUDGET_SPILL_FDS : 0), &nofile);
+		    BUDGET_SPILL_FDS : 0) + (s->dealing ? DEAL_FDS : 0),
+		    &nofile);
 		/* -j 0 is cut only when the jobs known are more. */
 		if (unbounded ? jobs < BUDGET_JOBS_MAX &&
 		    (s->st.total < 0 || s->st.total > jobs) : jobs < i)
@@ -278,6 +282,9 @@ sched_setup(struct sched *s, const struct config *cfg,
 		return;
 	if ((r = s->ops->init(&s->exec, cfg, eh)) < 0)
 		util_die(r, "cannot start the %s engine", cfg->mode);
+	if (s->dealing && (r = feed_deal_start(&s->deal, s->slots_max,
+	    &s->deal_room)) < 0)
+		util_die(r, "--round-robin: cannot start its writer");
 	/* Else every start would back off, for ever. */
 	if ((i = budget_no_room(s->ops->job_fds)) > 0)
 		util_die(0, "the descriptor limit (%llu) leaves no room for "
@@ -307,6 +314,7 @@ sched_teardown(struct sched *s)
 {
 	if (s->exec)
 		s->ops->release(s->exec);
+	feed_deal_stop(s->deal);
 	spawn_forget();
 	order_free(s->order);
 	report_free(s->report);

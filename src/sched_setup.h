@@ -17,7 +17,14 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/*
+ * --round-robin: descriptors a job holds beyond its engine's, its stdin
+ * write end, the block being written, one block queued.
+ */
+#define DEAL_FDS	3
+
 struct config;
+struct deal;
 struct exec;
 struct exec_hooks;
 struct exec_ops;
@@ -99,6 +106,20 @@ struct sched {
 	int64_t		 next_start_ns;	/* --delay, or back-off after EMFILE */
 	int64_t		 last_start_ns;	/* the latest job's start stamp */
 	struct policy	 policy;	/* halt, retries, time limits */
+
+	/*
+	 * --round-robin: the dealer that writes the blocks into the jobs'
+	 * stdin, readable room when a block left its queue; the jobs
+	 * started (each once: at most slots of them); whether it was told
+	 * the input ended; when to try again to keep a block after a
+	 * shortage.
+	 */
+	int		 dealing;
+	int		 deal_ended;
+	struct deal	*deal;
+	int		 deal_room;
+	long		 dealt;
+	int64_t		 deal_next_ns;
 
 	struct job_maker maker;
 	struct buf	 scratch;	/* --trace and --dry-run lines */
