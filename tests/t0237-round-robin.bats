@@ -232,3 +232,15 @@ loses_none() {
 	    'cat > {#}' < in
 	[ "$output" = "$(printf 'cat > 1\ncat > 2')" ]
 }
+
+@test "--round-robin: Ctrl-C ends the jobs and fanout while the stream goes on" {
+	seq 2000000 > in
+	spawn_fanout --pipe --round-robin -j2 --block 10k \
+	    'touch started.{#}; while read -r x; do sleep 0.01; done' < in
+	wait_for_file started.1
+	wait_for_file started.2
+	kill -INT "$pid"
+	reap
+	[ "$status" -eq 130 ]
+	grep -q "interrupted by SIGINT" err
+}
