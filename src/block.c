@@ -267,6 +267,7 @@ static size_t
 block_end(struct blocker *b, long records, size_t size)
 {
 	size_t rs = b->pos, end = b->len, limit;
+	const char *q;
 	struct cut c;
 
 	if (rs == end)
@@ -294,6 +295,20 @@ block_end(struct blocker *b, long records, size_t size)
 		return NONE;
 	if (end - rs <= size)
 		return end;
+	/*
+	 * The usual case, one byte ending each record: the last boundary
+	 * within size is the last such byte before limit, found backwards
+	 * at once rather than record by record.  Past it the search below
+	 * finds where a record longer than size ends.
+	 */
+	if (!b->has_re && b->ru.recend_len == 1 && b->ru.recstart_len == 0 &&
+	    b->last == NONE && rs + b->scan < limit) {
+		q = memrchr(b->data + rs + b->scan, b->ru.recend[0],
+		    limit - rs - b->scan);
+		if (q != NULL)
+			return (size_t)(q - b->data) + 1;
+		b->scan = limit - rs;
+	}
 	/* The last boundary within size. */
 	while (rs + b->scan <= limit &&
 	    boundary(b, REC(b, rs), rs + b->scan, end, &c) && c.at <= limit) {
