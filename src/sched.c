@@ -121,6 +121,24 @@ can_start(struct sched *s, int64_t now)
 	return now >= s->next_start_ns;
 }
 
+/*
+ * --pipe: input_next() could not keep a block (r < 0).  No descriptor
+ * for it is waited out as for a job: *retry_ns becomes when to try
+ * again, and 1 is returned.  Anything else stops the run: 0.
+ */
+static int
+block_failed(struct sched *s, int r, int64_t now, int64_t *retry_ns)
+{
+	if (spawn_err_transient(r)) {
+		*retry_ns = now + policy_backoff(&s->policy);
+		return 1;
+	}
+	util_warn(r, "cannot keep a block of input in '%s' (--tmpdir)",
+	    s->cfg->tmpdir);
+	s->fatal = 1;
+	return 0;
+}
+
 /* Start what can be started now.  Sets *want_input when input blocks. */
 static void
 start_jobs(struct sched *s, int *want_input)
@@ -167,17 +185,10 @@ start_jobs(struct sched *s, int *want_input)
 				*want_input = 1;
 				return;
 			}
-			if (r < 0 && s->cfg->pipe && spawn_err_transient(r)) {
-				/* No descriptor for a block: as for a job. */
-				s->next_start_ns = now +
-				    policy_backoff(&s->policy);
-				return;
-			}
 			if (r < 0 && s->cfg->pipe) {
-				util_warn(r, "cannot keep a block of input in "
-				    "'%s' (--tmpdir)", s->cfg->tmpdir);
-				s->fatal = 1;
-				s->eof = 1;
+				if (!block_failed(s, r, now,
+				    &s->next_start_ns))
+					s->eof = 1;
 				return;
 			}
 			if (r < 0) {
@@ -285,16 +296,8 @@ deal_blocks(struct sched *s, int *want_input, int *want_room)
 			*want_input = 1;
 			return;
 		}
-		if (r < 0 && spawn_err_transient(r)) {
-			/* No descriptor for a block: as for a job. */
-			s->deal_next_ns = now + policy_backoff(&s->policy);
+		if (r < 0 && block_failed(s, r, now, &s->deal_next_ns))
 			return;
-		}
-		if (r < 0) {
-			util_warn(r, "cannot keep a block of input in "
-			    "'%s' (--tmpdir)", s->cfg->tmpdir);
-			s->fatal = 1;
-		}
 		if (r <= 0) {
 			feed_deal_end(s->deal, r < 0);
 			s->eof = s->deal_ended = 1;
