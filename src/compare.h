@@ -24,7 +24,7 @@
  *
  * The table goes to stdout, and with --summary the modes' runtime
  * histograms under it (compare_hist()); --report FILE gets one
- * {"compare": {...}} object per mode.
+ * {"compare": {...}} object per mode, with its runtime histogram.
  */
 #ifndef FANOUT_COMPARE_H
 #define FANOUT_COMPARE_H

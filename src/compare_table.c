@@ -191,12 +191,46 @@ compare_table(const struct mode_row *rows, size_t nrows, long slots,
 	free(off);
 }
 
+/*
+ * The bins every mode's runtimes are counted on (summary_bins(), from
+ * the shortest runtime of any mode to the longest) into le, and each
+ * mode's counts into count[mode]; their number, 0 when no job ran.
+ */
+static size_t
+common_bins(const struct mode_row *rows, size_t nrows, int64_t *le,
+    uint64_t (*count)[SUMMARY_HIST_ROWS])
+{
+	int64_t min = 0, max = 0;
+	uint64_t jobs = 0;
+	size_t i, n;
+
+	for (i = 0; i < nrows; i++) {
+		const struct hist *h = &rows[i].runtimes;
+
+		if (h->count == 0)
+			continue;
+		if (jobs == 0 || h->min < min)
+			min = h->min;
+		if (jobs == 0 || h->max > max)
+			max = h->max;
+		jobs += h->count;
+	}
+	if (jobs == 0)
+		return 0;
+	n = summary_bins(min, max, le);
+	for (i = 0; i < nrows; i++)
+		hist_bins(&rows[i].runtimes, le, count[i], n);
+	return n;
+}
+
 void
 compare_json(const struct mode_row *rows, size_t nrows, long slots,
     struct buf *b)
 {
 	const struct mode_row *m;
-	size_t i, k;
+	int64_t le[SUMMARY_HIST_ROWS];
+	uint64_t (*count)[SUMMARY_HIST_ROWS] = xcalloc(nrows, sizeof(*count));
+	size_t i, k, nbins = common_bins(rows, nrows, le, count);
 
 	for (i = 0; i < nrows; i++) {
 		m = &rows[i];
@@ -228,10 +262,18 @@ compare_json(const struct mode_row *rows, size_t nrows, long slots,
 		json_secs(b, m->lat99);
 		buf_adds(b, "},\"fastest\":");
 		json_bool(b, m->fastest);
-		buf_adds(b, "}}\n");
+		/* As the summary's, so that one reader takes both. */
+		buf_adds(b, ",\"runtime_histogram\":[");
+		for (k = 0; k < nbins; k++) {
+			buf_adds(b, k ? ",{\"le_s\":" : "{\"le_s\":");
+			json_secs(b, le[k]);
+			buf_addf(b, ",\"count\":%llu}",
+			    (unsigned long long)count[i][k]);
+		}
+		buf_adds(b, "]}}\n");
 	}
+	free(count);
 }
-
 
 /*
  * Side by side, a mode's column is "  ", a bar, ' ' and the count; bars
@@ -244,32 +286,20 @@ void
 compare_hist(const struct mode_row *rows, size_t nrows, int width,
     struct buf *out)
 {
-	int64_t le[SUMMARY_HIST_ROWS], min = 0, max = 0;
-	uint64_t (*count)[SUMMARY_HIST_ROWS] = NULL, most = 0, jobs = 0;
+	int64_t le[SUMMARY_HIST_ROWS];
+	uint64_t (*count)[SUMMARY_HIST_ROWS], most = 0;
 	size_t i, k, n;
 	int cw, bar;
 
-	for (i = 0; i < nrows; i++) {
-		const struct hist *h = &rows[i].runtimes;
-
-		if (h->count == 0)
-			continue;
-		if (jobs == 0 || h->min < min)
-			min = h->min;
-		if (jobs == 0 || h->max > max)
-			max = h->max;
-		jobs += h->count;
-	}
-	if (jobs == 0)
-		return;
-	n = summary_bins(min, max, le);
 	count = xcalloc(nrows, sizeof(*count));
-	for (i = 0; i < nrows; i++) {
-		hist_bins(&rows[i].runtimes, le, count[i], n);
+	if ((n = common_bins(rows, nrows, le, count)) == 0) {
+		free(count);
+		return;
+	}
+	for (i = 0; i < nrows; i++)
 		for (k = 0; k < n; k++)
 			if (count[i][k] > most)
 				most = count[i][k];
-	}
 	cw = snprintf(NULL, 0, "%llu", (unsigned long long)most);
 	buf_adds(out, "\njob runtimes, all runs\n");
 	/* Never in the last column: width - 1 at most. */

@@ -56,7 +56,11 @@ void	compare_table(const struct mode_row *, size_t nrows, long slots,
  */
 void	compare_hist(const struct mode_row *, size_t nrows, int width,
 	    struct buf *out);
-/* One {"compare": {...}} line per mode, appended to out. */
+/*
+ * One {"compare": {...}} line per mode, appended to out; its
+ * "runtime_histogram" is compare_hist()'s counts on the same bins, in
+ * the shape of the summary's (summary.h), [] when no job ran.
+ */
 void	compare_json(const struct mode_row *, size_t nrows, long slots,
 	    struct buf *out);
 

@@ -2,7 +2,8 @@
 # --compare --summary: under the table, each mode's histogram of its jobs'
 # runtimes (every run's), on common bins: side by side, one row per bin
 # and one column per mode, when that fits in the width (the terminal's,
-# else $COLUMNS, else 80); else one mode under another.
+# else $COLUMNS, else 80); else one mode under another.  --report has
+# them as JSON, on the same bins.
 
 load helper
 
@@ -106,6 +107,35 @@ hist_width() {
 	# Side by side: one header line naming every mode.
 	[ "$(hist_lines | sed -n 1p | xargs)" = "$(modes | xargs)" ]
 	[ "$(hist_width)" -lt 200 ]
+}
+
+@test "--compare --report: each mode's histogram, the text's bins and counts" {
+	COLUMNS=200 run --separate-stderr fanout --compare --summary \
+	    --report r.json -j2 'sleep {}' ::: 0 0 0 0.3
+	[ "$status" -eq 0 ]
+	# As the summary's: an array of {le_s, count}, bounds rising.
+	jq -e '.compare.runtime_histogram | length >= 1 and
+	    all(.[]; keys == ["count", "le_s"]) and
+	    ([.[].le_s] | . == sort) and ([.[].count] | add) == 4' \
+	    r.json >/dev/null
+	# Every mode on the same bins.
+	[ "$(jq -c '[.compare.runtime_histogram[].le_s]' r.json |
+	    sort -u | wc -l)" -eq 1 ]
+	# The counts are those of the text: one row per bin, a column per
+	# mode, the modes in the report's order, which is the table's.
+	jq -s -r '[.[].compare.runtime_histogram | map(.count)] |
+	    transpose[] | map(tostring) | join(" ")' r.json > json.counts
+	hist_lines | tail -n +2 |
+	    awk '{ s = ""; for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/)
+		s = s (s == "" ? "" : " ") $i; print s }' > text.counts
+	[ "$(cat json.counts)" = "$(cat text.counts)" ]
+}
+
+@test "--compare --report --runs K: the histogram counts every run's jobs" {
+	run --separate-stderr fanout --compare="$FANOUT_MODE" --runs 2 \
+	    --report r.json true ::: a b c
+	[ "$status" -eq 0 ]
+	[ "$(jq '[.compare.runtime_histogram[].count] | add' r.json)" -eq 6 ]
 }
 
 @test "--compare without --summary prints the table alone" {
