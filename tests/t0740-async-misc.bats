@@ -36,11 +36,16 @@ load helper
 }
 
 @test "--summary counts every worker, however many" {
-	# Past about 700 pids /proc's list of children no longer fits 4 KiB.
-	[ "$(ulimit -u)" = unlimited ] || [ "$(ulimit -u)" -ge 4000 ] ||
-	    skip "needs a process limit of 4000 (ulimit -u)"
-	run --separate-stderr fanout -j1000 --summary 'echo $FANOUT_SLOT' \
-	    ::: $(seq 1000)
+	# Past about 700 pids /proc's list of children no longer fits 4 KiB:
+	# process mode needs a thousand workers; the others have none.
+	n=20
+	if [ "$FANOUT_MODE" = process ]; then
+		[ "$(ulimit -u)" = unlimited ] || [ "$(ulimit -u)" -ge 4000 ] ||
+		    skip "needs a process limit of 4000 (ulimit -u)"
+		n=1000
+	fi
+	run --separate-stderr fanout -j$n -n0 --summary printenv FANOUT_SLOT \
+	    ::: $(seq $n)
 	[ "$status" -eq 0 ]
 	slots=$(sort -u <<<"$output" | wc -l)
 	line=$(grep '^fanout:   fanout ' <<<"$stderr")

@@ -98,12 +98,3 @@ has_pids() {
 	[ "$(ls ./*.pid | wc -l)" -eq "$n" ]
 	gone ./*.pid
 }
-
-@test "1,000 short sleeps at -j1000 all complete" {
-	[ "$(ulimit -u)" = unlimited ] || [ "$(ulimit -u)" -ge 4000 ] ||
-	    skip "needs a process limit of 4000 (ulimit -u)"
-	run --separate-stderr timeout -k 5 120 "$FANOUT_BIN" -j1000 \
-	    'sleep 0.2; echo {}' ::: $(seq 1000)
-	[ "$status" -eq 0 ]
-	[ "$(sort -n <<<"$output")" = "$(seq 1000)" ]
-}
