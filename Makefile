@@ -60,7 +60,8 @@ UNIT_TESTS = $(patsubst tests/unit/%_test.c,build/unit_%, \
 BATS_JOBS ?= $(if $(shell command -v parallel),2,1)
 BATS_FLAGS = --jobs $(BATS_JOBS) --no-parallelize-within-files
 # GNU parallel's answers, asked once for all the runs of the suite
-# (gnu_parallel in tests/helper.bash).
+# (gnu_parallel in tests/helper.bash): make test starts afresh, make
+# check keeps what a make test before it asked.
 GNU_CACHE = $(CURDIR)/build/gnu-cache
 export FANOUT_GNU_CACHE = $(GNU_CACHE)
 
@@ -96,7 +97,6 @@ test: fanout build/fault.so build/conform $(UNIT_TESTS)
 # the poll backend in async mode.
 check: check-headers check-layers build/fault.so fuzz-smoke
 	$(MAKE) clean-sanitized
-	rm -rf $(GNU_CACHE)
 	$(MAKE) fanout-asan fanout-tsan fanout-poll
 	@set -e; \
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99; \
