@@ -2,7 +2,8 @@
  * remote: -S, jobs on other hosts through the system's ssh.  A remote
  * job is a local process, ssh (or a small local sh script around it
  * when files travel), so every engine runs it as any job; this module
- * knows the hosts, their slots and health, and writes those commands.
+ * knows the hosts, their slots and health (remote.c), and writes those
+ * commands (remote_ssh.c, with the connections).
  *
  * One multiplexed connection per host (ControlMaster, its socket in a
  * private directory) makes a job cost a channel, not a handshake.  On
