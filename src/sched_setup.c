@@ -155,22 +155,15 @@ show_limits(const struct tmpl *t, const struct config *cfg)
 		    "end-of-file keystroke.\n", stderr);
 }
 
-void
-sched_setup(struct sched *s, const struct config *cfg,
-    const struct order_hooks *oh, const struct exec_hooks *eh)
+/*
+ * fanout itself, before anything else: --nice for every job and worker
+ * to inherit, /dev/null and the terminal for the jobs, the signals.
+ */
+static void
+setup_process(const struct config *cfg)
 {
-	const char *msg = NULL, *const *names;
-	struct results *results = NULL;
-	char err[512];
-	unsigned long long nofile;
-	size_t nnames;
-	struct stat st;
-	long jobs, i;
-	int r, unbounded;
+	int r;
 
-	s->cfg = cfg;
-	s->exit_override = -1;
-	policy_init(&s->policy, cfg);
 	/* --nice: fanout itself, so that every job and worker inherits it. */
 	if (cfg->nice_given && setpriority(PRIO_PROCESS, 0, cfg->nice) < 0)
 		util_warn(-errno, "--nice %d: running at niceness %d", cfg->nice,
@@ -182,6 +175,20 @@ sched_setup(struct sched *s, const struct config *cfg,
 		(void)spawn_open_tty();
 	if ((r = sig_init()) < 0)
 		util_die(r, "cannot set up signal handling");
+}
+
+/*
+ * The input, and the templates compiled against its names (returned,
+ * *nnames of them): COMMAND, --tagstring, --results NAME.  The input is
+ * read whole when a count of all jobs is needed.
+ */
+static const char *const *
+setup_input(struct sched *s, const struct config *cfg, size_t *nnames)
+{
+	const char *msg = NULL, *const *names;
+	char err[512];
+	int r;
+
 	if (cfg->resume && cfg->joblog == NULL && cfg->results != NULL &&
 	    results_kind(cfg->results) != RESULTS_DIR)
 		util_die(0, "--resume cannot read a --results table back: "
@@ -189,48 +196,87 @@ sched_setup(struct sched *s, const struct config *cfg,
 	if ((r = input_open(&s->input, cfg, &msg)) < 0)
 		util_die(r == -EINVAL ? 0 : r, "%s",
 		    msg ? msg : "cannot read input");
-	names = input_names(s->input, &nnames);
-	if ((r = tmpl_compile(&s->tmpl, cfg, names, nnames, err,
+	names = input_names(s->input, nnames);
+	if ((r = tmpl_compile(&s->tmpl, cfg, names, *nnames, err,
 	    sizeof(err))) < 0)
 		util_die(0, "%s", err);
 	budget_set_args(&s->xcount, s->input, s->tmpl, cfg);
 	if (cfg->show_limits)
 		show_limits(s->tmpl, cfg);
 	if (cfg->tagstring != NULL && (r = tmpl_compile_text(&s->tagtmpl,
-	    cfg->tagstring, cfg, names, nnames, err, sizeof(err))) < 0)
+	    cfg->tagstring, cfg, names, *nnames, err, sizeof(err))) < 0)
 		util_die(0, "--tagstring: %s", err);
-	setup_results_name(s, cfg, names, nnames);
+	setup_results_name(s, cfg, names, *nnames);
 	/* A --halt percentage is of all jobs, as GNU's: count them first. */
 	if ((cfg->shuf || cfg->halt_pct > 0 || tmpl_needs_total(s->tmpl) ||
 	    (s->tagtmpl && tmpl_needs_total(s->tagtmpl)) ||
 	    (s->restmpl && tmpl_needs_total(s->restmpl))) &&
 	    (r = input_slurp(s->input)) < 0)
 		util_die(r, "cannot read input");
+	return names;
+}
+
+/* The run's total and start, and the reports that learn them. */
+static void
+setup_reports(struct sched *s, const struct config *cfg)
+{
+	const char *msg = NULL;
+	struct stat st;
+	int r;
+
 	s->st.total = cfg->total >= 0 ? cfg->total : input_total(s->input);
 	s->st.start_ns = clock_mono_ns();
 	s->watch_stdout = fstat(1, &st) == 0 && S_ISFIFO(st.st_mode);
 	if ((r = report_new(&s->report, cfg, input_count(s->input),
 	    &msg)) < 0)
 		util_die(r == -EINVAL ? 0 : r, "%s", msg);
+}
+
+/* --load's and --memfree's sources, read once to check them. */
+static void
+setup_res(struct sched *s, const struct config *cfg)
+{
+	const char *msg = NULL;
+	int r;
 
 	if ((r = res_init(&s->res, cfg, &msg)) < 0)
 		util_die(r == -EINVAL ? 0 : r, "%s: cannot read %s from '%s'",
 		    msg == s->res.load_path ? "--load" : "--memfree",
 		    msg == s->res.load_path ? "the load average" :
 		    "the available memory", msg);
+}
+
+/* -S's hosts, connected: jobs at once is their slots; else -j's. */
+static long
+setup_hosts(struct sched *s, const struct config *cfg)
+{
+	char err[512];
+	int r;
 
 	/* --dry-run prints the jobs' own lines: it needs no host. */
 	if (!cfg->dry_run && (r = remote_open(&s->remote, cfg, err,
 	    sizeof(err))) < 0)
 		util_die(r == -EINVAL ? 0 : r, "%s", err);
-	jobs = cfg->jobs;
-	if (s->remote != NULL) {
-		if (remote_connect(s->remote) < 0) {
-			remote_close(s->remote);
-			util_die(0, "-S: no host answers: nothing can run");
-		}
-		jobs = remote_slots(s->remote);
+	if (s->remote == NULL)
+		return cfg->jobs;
+	if (remote_connect(s->remote) < 0) {
+		remote_close(s->remote);
+		util_die(0, "-S: no host answers: nothing can run");
 	}
+	return remote_slots(s->remote);
+}
+
+/*
+ * The engine, and how many of jobs fit in the descriptor and process
+ * limits with what each takes there (*nofile: the descriptor limit).
+ */
+static long
+fit_jobs(struct sched *s, const struct config *cfg, long jobs,
+    unsigned long long *nofile)
+{
+	long i;
+	int unbounded;
+
 	/* --round-robin's dealer is for jobs that run (see sched_dry.h). */
 	s->dealing = cfg->pipe && cfg->round_robin && !cfg->dry_run;
 	if (!cfg->dry_run) {	/* see sched_dry.h */
@@ -249,13 +295,25 @@ sched_setup(struct sched *s, const struct config *cfg,
 		jobs = budget_jobs(i, unbounded || (cfg->jobs_file != NULL &&
 		    s->remote == NULL), s->ops->run_fds + (cfg->compress ?
 		    BUDGET_SPILL_FDS : 0) + (s->dealing ? DEAL_FDS : 0),
-		    &nofile);
+		    nofile);
 		/* -j 0 is cut only when the jobs known are more. */
 		if (unbounded ? jobs < BUDGET_JOBS_MAX &&
 		    (s->st.total < 0 || s->st.total > jobs) : jobs < i)
-			warn_fit(cfg, jobs, "descriptor", nofile);
+			warn_fit(cfg, jobs, "descriptor", *nofile);
 		jobs = fit_procs(s, jobs);
 	}
+	return jobs;
+}
+
+/*
+ * The slots, numbered 1 to jobs (fewer in use under a -j FILE's count),
+ * and how much of their output may be held, in memory and in the spool.
+ */
+static void
+setup_slots(struct sched *s, const struct config *cfg, long jobs)
+{
+	long i;
+
 	s->free_slots = xcalloc((size_t)jobs, sizeof(*s->free_slots));
 	for (i = jobs; i >= 1; i--)
 		s->free_slots[s->nfree++] = i;
@@ -268,18 +326,34 @@ sched_setup(struct sched *s, const struct config *cfg,
 	if (cfg->compress)
 		spool_set_compress(cfg->compress_program,
 		    cfg->decompress_program);
-	job_maker_init(&s->maker, cfg, s->tmpl, s->tagtmpl, s->st.total);
-	s->maker.restmpl = s->restmpl;
-	if (s->remote != NULL)
-		setup_remote(s, cfg, names, nnames);
+}
+
+/* The output policy, with its --results files. */
+static void
+setup_output(struct sched *s, const struct config *cfg,
+    const struct order_hooks *oh)
+{
+	struct results *results = NULL;
+	int r;
 
 	if (cfg->results != NULL && (r = results_open(&results, cfg->results,
 	    s->restmpl != NULL)) < 0)
 		util_die(r, "--results: cannot use '%s'", cfg->results);
 	if ((r = order_new(&s->order, cfg, results, oh)) < 0)
 		util_die(r, "cannot set up output");
-	if (cfg->dry_run)	/* no executor: see sched_dry.h */
-		return;
+}
+
+/*
+ * The engine started, and --round-robin's dealer; then the check that
+ * a job can start at all under the descriptor limit, nofile.
+ */
+static void
+setup_engine(struct sched *s, const struct config *cfg,
+    const struct exec_hooks *eh, unsigned long long nofile)
+{
+	long i;
+	int r;
+
 	if ((r = s->ops->init(&s->exec, cfg, eh)) < 0)
 		util_die(r, "cannot start the %s engine", cfg->mode);
 	if (s->dealing && (r = feed_deal_start(&s->deal, s->slots_max,
@@ -291,6 +365,41 @@ sched_setup(struct sched *s, const struct config *cfg,
 		    "a job: fanout holds %ld descriptors and needs %d more to "
 		    "start one; raise it (ulimit -n)", nofile, i,
 		    s->ops->job_fds);
+}
+
+/*
+ * The steps in the order their errors should be seen: fanout's process,
+ * the input and templates, the reports, --load and --memfree, the hosts
+ * and the jobs at once, the slots, the job maker, the output; the engine
+ * last, and not under --dry-run.
+ */
+void
+sched_setup(struct sched *s, const struct config *cfg,
+    const struct order_hooks *oh, const struct exec_hooks *eh)
+{
+	const char *const *names;
+	unsigned long long nofile = 0;
+	size_t nnames;
+	long jobs;
+
+	s->cfg = cfg;
+	s->exit_override = -1;
+	policy_init(&s->policy, cfg);
+	setup_process(cfg);
+	names = setup_input(s, cfg, &nnames);
+	setup_reports(s, cfg);
+	setup_res(s, cfg);
+	jobs = setup_hosts(s, cfg);
+	jobs = fit_jobs(s, cfg, jobs, &nofile);
+	setup_slots(s, cfg, jobs);
+	job_maker_init(&s->maker, cfg, s->tmpl, s->tagtmpl, s->st.total);
+	s->maker.restmpl = s->restmpl;
+	if (s->remote != NULL)
+		setup_remote(s, cfg, names, nnames);
+	setup_output(s, cfg, oh);
+	if (cfg->dry_run)	/* no executor: see sched_dry.h */
+		return;
+	setup_engine(s, cfg, eh, nofile);
 }
 
 void
