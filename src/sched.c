@@ -139,99 +139,141 @@ block_failed(struct sched *s, int r, int64_t now, int64_t *retry_ns)
 	return 0;
 }
 
-/* Start what can be started now.  Sets *want_input when input blocks. */
-static void
-start_jobs(struct sched *s, int *want_input)
+/* What next_job() found. */
+enum next {
+	NEXT_JOB,		/* a job to start */
+	NEXT_SKIP,		/* none, but look again: the input goes on */
+	NEXT_NONE,		/* none now: stop starting */
+};
+
+/*
+ * A new job from the input's next record.  NEXT_NONE when the input
+ * blocks (*want_input), ends or fails, when the job may not run (-s),
+ * or when --load or --memfree hold it back (in s->pending); NEXT_SKIP
+ * when the record makes no job to start (--resume's done, --dry-run's).
+ */
+static enum next
+input_job(struct sched *s, int64_t now, int *want_input, struct job **jobp)
 {
-	int64_t now = clock_mono_ns();
 	struct args a;
 	struct job *job;
 	long seq = 0;
 	int r;
 
+	/* --onall: its copies wait for their hosts, a few. */
+	if (s->nparked >= s->slots)
+		return NEXT_NONE;
+	/* --round-robin: the rest go to deal_blocks(). */
+	if (s->dealing && s->dealt >= s->slots)
+		return NEXT_NONE;
+	/* --retry-failed: the joblog's commands. */
+	r = s->cfg->retry_failed ? input_next_failed(s->input, &a, &seq) :
+	    input_next(s->input, &a);
+	if (r == -EAGAIN) {
+		*want_input = 1;
+		return NEXT_NONE;
+	}
+	if (r < 0 && s->cfg->pipe) {
+		if (!block_failed(s, r, now, &s->next_start_ns))
+			s->eof = 1;
+		return NEXT_NONE;
+	}
+	if (r < 0) {
+		util_warn(r, "cannot read input");
+		s->fatal = 1;
+		s->eof = 1;
+		return NEXT_NONE;
+	}
+	if (r == 0) {
+		s->eof = 1;
+		return NEXT_NONE;
+	}
+	if (s->seq == 0)
+		check_positions(s, &a);
+	job = job_new(&s->maker, &a, ++s->seq);
+	if (too_long(s, job)) {
+		s->seq--;
+		job_free(job);
+		s->eof = 1;
+		return NEXT_NONE;
+	}
+	if (s->cfg->retry_failed)
+		job->seq = seq;
+	else if (report_skip(s->report, job->seq)) {
+		job_free(job);
+		return NEXT_SKIP;
+	}
+	if (s->cfg->dry_run) {
+		sched_dry_run(s, job);
+		/* --round-robin would start no more. */
+		if (s->cfg->round_robin && s->seq >= s->slots)
+			s->eof = 1;
+		return NEXT_SKIP;
+	}
+	if (s->cfg->onall)
+		job = sched_onall_next(s, job);
+	/* Made first, so that the end of input is seen. */
+	if (!sched_resources_allow(s, now)) {
+		s->pending = job;
+		return NEXT_NONE;
+	}
+	*jobp = job;
+	return NEXT_JOB;
+}
+
+/*
+ * The job to start next, first found of: an --onall copy whose host is
+ * free, a retry whose back-off is over, the job held back by --load or
+ * --memfree, the next --onall copy, a new job from the input.
+ */
+static enum next
+next_job(struct sched *s, int64_t now, int *want_input, struct job **jobp)
+{
+	struct job *job;
+
+	if (s->parked != NULL && (job = sched_unpark(s, now)) != NULL) {
+		if (!sched_resources_allow(s, now)) {
+			sched_park(s, job);
+			return NEXT_NONE;
+		}
+	} else if (s->retry != NULL && s->retry->deadline_ns <= now) {
+		if (!sched_resources_allow(s, now))
+			return NEXT_NONE;
+		job = s->retry;
+		s->retry = job->next;
+		job->next = NULL;
+		job->deadline_ns = 0;
+	} else if (s->pending != NULL) {
+		if (!sched_resources_allow(s, now))
+			return NEXT_NONE;
+		job = s->pending;
+		s->pending = NULL;
+	} else if (s->onall != NULL) {
+		job = sched_onall_next(s, NULL);
+	} else if (!s->eof) {
+		return input_job(s, now, want_input, jobp);
+	} else
+		return NEXT_NONE;
+	*jobp = job;
+	return NEXT_JOB;
+}
+
+/* Start what can be started now.  Sets *want_input when input blocks. */
+static void
+start_jobs(struct sched *s, int *want_input)
+{
+	int64_t now = clock_mono_ns();
+	struct job *job;
+	enum next found;
+	int r;
+
 	*want_input = 0;
 	while (can_start(s, now)) {
-		if (s->parked != NULL && (job = sched_unpark(s, now)) != NULL) {
-			if (!sched_resources_allow(s, now)) {
-				sched_park(s, job);
-				return;
-			}
-		} else if (s->retry != NULL && s->retry->deadline_ns <= now) {
-			if (!sched_resources_allow(s, now))
-				return;
-			job = s->retry;
-			s->retry = job->next;
-			job->next = NULL;
-			job->deadline_ns = 0;
-		} else if (s->pending != NULL) {
-			if (!sched_resources_allow(s, now))
-				return;
-			job = s->pending;
-			s->pending = NULL;
-		} else if (s->onall != NULL) {
-			job = sched_onall_next(s, NULL);
-		} else if (!s->eof) {
-			/* --onall: its copies wait for their hosts, a few. */
-			if (s->nparked >= s->slots)
-				return;
-			/* --round-robin: the rest go to deal_blocks(). */
-			if (s->dealing && s->dealt >= s->slots)
-				return;
-			/* --retry-failed: the joblog's commands. */
-			r = s->cfg->retry_failed ?
-			    input_next_failed(s->input, &a, &seq) :
-			    input_next(s->input, &a);
-			if (r == -EAGAIN) {
-				*want_input = 1;
-				return;
-			}
-			if (r < 0 && s->cfg->pipe) {
-				if (!block_failed(s, r, now,
-				    &s->next_start_ns))
-					s->eof = 1;
-				return;
-			}
-			if (r < 0) {
-				util_warn(r, "cannot read input");
-				s->fatal = 1;
-				s->eof = 1;
-				return;
-			}
-			if (r == 0) {
-				s->eof = 1;
-				return;
-			}
-			if (s->seq == 0)
-				check_positions(s, &a);
-			job = job_new(&s->maker, &a, ++s->seq);
-			if (too_long(s, job)) {
-				s->seq--;
-				job_free(job);
-				s->eof = 1;
-				return;
-			}
-			if (s->cfg->retry_failed)
-				job->seq = seq;
-			else if (report_skip(s->report, job->seq)) {
-				job_free(job);
-				continue;
-			}
-			if (s->cfg->dry_run) {
-				sched_dry_run(s, job);
-				/* --round-robin would start no more. */
-				if (s->cfg->round_robin && s->seq >= s->slots)
-					s->eof = 1;
-				continue;
-			}
-			if (s->cfg->onall)
-				job = sched_onall_next(s, job);
-			/* Made first, so that the end of input is seen. */
-			if (!sched_resources_allow(s, now)) {
-				s->pending = job;
-				return;
-			}
-		} else
+		found = next_job(s, now, want_input, &job);
+		if (found == NEXT_NONE)
 			return;
+		if (found == NEXT_SKIP)
+			continue;
 		/* --onall: a job for a host without a free slot waits. */
 		if (job->pinned && !remote_ready(s->remote, job->host, now)) {
 			if (remote_host(s->remote, job->host)->gone)
