@@ -80,6 +80,8 @@ struct exec {
 	int64_t			 sweep_ns;	/* next sweep for strays */
 	struct token		 ext[MAX_EXT];
 	struct exec_watches	 watches;
+	struct worker_keep	 keep;		/* what workers keep open */
+	int			 kept;		/* keep is found */
 };
 
 static int
@@ -140,6 +142,10 @@ worker_fork(struct exec *e, struct worker *w)
 	size_t i;
 	pid_t pid;
 
+	if (!e->kept) {
+		exec_worker_keep(&e->keep);
+		e->kept = 1;
+	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return -errno;
 	/* A record must fit the send buffer: make sure MSG_MAX does. */
@@ -154,7 +160,7 @@ worker_fork(struct exec *e, struct worker *w)
 	}
 	if (pid == 0) {
 		/* The worker: of our descriptors, only its own end. */
-		exec_worker_main(sv[1]);
+		exec_worker_main(sv[1], &e->keep);
 	}
 	close(sv[1]);
 	w->pid = pid;
@@ -618,6 +624,7 @@ process_release(struct exec *e)
 	free(e->w);
 	free(e->done);
 	free(e->rbuf);
+	free(e->keep.fd);
 	buf_free(&e->msg);
 	loop_free(e->loop);
 	free(e);

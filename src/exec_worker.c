@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -440,33 +441,11 @@ wk_run(struct wk *w, size_t n)
 }
 
 /*
- * Close fd if the coordinator opened it.  fanout creates every descriptor
- * close-on-exec, and one it inherited across exec cannot carry the flag,
- * so the flag tells fanout's own from those that pass through to jobs.
+ * Call fn on every open descriptor above 2: from /proc's list, or
+ * without /proc on every number below the limit.
  */
 static void
-wk_close_ours(int fd, int sock)
-{
-	int fl;
-
-	if (fd <= 2 || fd == sock || fd == spawn_devnull())
-		return;
-	if ((fl = fcntl(fd, F_GETFD)) >= 0 && (fl & FD_CLOEXEC))
-		close(fd);
-}
-
-/*
- * Let go of what the coordinator held when it forked us: other workers'
- * sockets (held here, they would hide those workers' deaths), its event
- * loop, the joblog, the report, the input, and other jobs' unlinked
- * spill files, whose disk space we would pin for as long as we live.
- * Kept: 0, 1 and 2 (an ungrouped job writes straight to them), our
- * socket, spawn's /dev/null, and what fanout inherited.  close_range()
- * cannot skip the inherited, which may lie anywhere, so walk the open
- * descriptors; without /proc, try every number below the limit.
- */
-static void
-wk_close_all(int sock)
+fd_each(void (*fn)(int fd, void *arg), void *arg)
 {
 	struct dirent *d;
 	DIR *dir;
@@ -475,8 +454,8 @@ wk_close_all(int sock)
 	if ((dir = opendir("/proc/self/fd")) != NULL) {
 		while ((d = readdir(dir)) != NULL) {
 			if (num_long(d->d_name, 0, INT_MAX, &fd) == 0 &&
-			    fd != dirfd(dir))
-				wk_close_ours((int)fd, sock);
+			    fd > 2 && fd != dirfd(dir))
+				fn((int)fd, arg);
 		}
 		closedir(dir);
 		return;
@@ -486,11 +465,108 @@ wk_close_all(int sock)
 	if (max > INT_MAX)
 		max = INT_MAX;
 	for (fd = 3; fd < max; fd++)
-		wk_close_ours((int)fd, sock);
+		if (fcntl((int)fd, F_GETFD) >= 0)
+			fn((int)fd, arg);
+}
+
+/*
+ * fanout creates every descriptor close-on-exec, and one it inherited
+ * across exec cannot carry the flag, so the flag tells fanout's own
+ * from those that pass through to jobs.
+ */
+static int
+inherited(int fd)
+{
+	int fl = fcntl(fd, F_GETFD);
+
+	return fl >= 0 && !(fl & FD_CLOEXEC);
+}
+
+static void
+add_inherited(int fd, void *arg)
+{
+	struct worker_keep *k = arg;
+
+	if (inherited(fd)) {
+		k->fd = xgrow(k->fd, &k->cap, k->n + 1, sizeof(*k->fd));
+		k->fd[k->n++] = fd;
+	}
+}
+
+static int
+cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+void
+exec_worker_keep(struct worker_keep *k)
+{
+	memset(k, 0, sizeof(*k));
+	fd_each(add_inherited, k);
+	qsort(k->fd, k->n, sizeof(*k->fd), cmp_int);
+}
+
+/* The walk's way: close fd unless it is sock, spawn's or inherited. */
+static void
+close_ours(int fd, void *arg)
+{
+	int sock = *(int *)arg;
+
+	if (fd != sock && fd != spawn_devnull() && !inherited(fd))
+		close(fd);
+}
+
+/* The least of fd, sock and spawn's /dev/null at least lo, or -1. */
+static int
+kept_from(int lo, int fd, int sock)
+{
+	int d = spawn_devnull(), best = fd >= lo ? fd : -1;
+
+	if (sock >= lo && (best < 0 || sock < best))
+		best = sock;
+	if (d >= lo && (best < 0 || d < best))
+		best = d;
+	return best;
+}
+
+/*
+ * Let go of what the coordinator held when it forked us: other workers'
+ * sockets (held here, they would hide those workers' deaths), its event
+ * loop, the joblog, the report, the input, and other jobs' unlinked
+ * spill files, whose disk space we would pin for as long as we live.
+ * Kept: 0, 1 and 2 (an ungrouped job writes straight to them), our
+ * socket, spawn's /dev/null, and what fanout inherited (keep).  Each
+ * run of descriptors between two kept goes in one close_range(2): a
+ * thousand workers each looking at a thousand descriptors took seconds.
+ * Without it, each open descriptor is looked at.
+ */
+static void
+wk_close_all(int sock, const struct worker_keep *keep)
+{
+#ifdef SYS_close_range
+	size_t i = 0;
+	int lo = 3, next;
+
+	for (;;) {
+		while (i < keep->n && keep->fd[i] < lo)
+			i++;
+		next = kept_from(lo, i < keep->n ? keep->fd[i] : -1, sock);
+		if ((next < 0 || next > lo) && syscall(SYS_close_range,
+		    (unsigned)lo, next < 0 ? ~0U : (unsigned)next - 1, 0) < 0)
+			break;
+		if (next < 0)
+			return;
+		lo = next + 1;
+	}
+#endif
+	fd_each(close_ours, &sock);
 }
 
 _Noreturn void
-exec_worker_main(int sock)
+exec_worker_main(int sock, const struct worker_keep *keep)
 {
 	static const int ign[] = {
 		SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP, SIGUSR1, SIGPIPE,
@@ -498,7 +574,7 @@ exec_worker_main(int sock)
 	struct wk w;
 	size_t i, n;
 
-	wk_close_all(sock);
+	wk_close_all(sock, keep);
 	/*
 	 * Our handlers only feed the coordinator's self-pipe; here the
 	 * defaults come back (SIGCHLD's among them, for wait4), then the

@@ -82,12 +82,26 @@ uint32_t exec_worker_type(const char *msg);
 int	exec_worker_send(int fd, const void *a, size_t alen, const void *b,
 	    size_t blen, int pass);
 
+/* The descriptors fanout inherited, which its workers keep; sorted. */
+struct worker_keep {
+	int		*fd;
+	size_t		 n, cap;
+};
+
+/*
+ * Find the descriptors fanout inherited (those without close-on-exec:
+ * fanout opens every one of its own with it), once, before the first
+ * worker is forked.
+ */
+void	exec_worker_keep(struct worker_keep *);
+
 /*
  * Become the worker on socket sock, in a child just forked from the
  * single-threaded coordinator: let go of every descriptor fanout opened
- * but sock and spawn's, then serve jobs until the socket's end of file.
- * Leaves by _exit only, never returns and never calls exit().
+ * but sock and spawn's (keeping keep's), then serve jobs until the
+ * socket's end of file.  Leaves by _exit only, never returns and never
+ * calls exit().
  */
-_Noreturn void exec_worker_main(int sock);
+_Noreturn void exec_worker_main(int sock, const struct worker_keep *keep);
 
 #endif
