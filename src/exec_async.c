@@ -104,6 +104,7 @@ struct exec {
 	struct awatch		 wakew;
 	struct pool		 pool;
 	int			 inflight;	/* queued or spawning */
+	int			 nused;		/* jobs between get and put */
 };
 
 static void
@@ -381,6 +382,7 @@ ajob_get(struct exec *e, struct job *job)
 	else
 		a = xcalloc(1, sizeof(*a));
 	memset(a, 0, sizeof(*a));
+	e->nused++;
 	a->e = e;
 	a->job = job;
 	a->wr[0] = a->wr[1] = -1;
@@ -418,6 +420,7 @@ ajob_put(struct exec *e, struct ajob *a)
 	a->job->priv = NULL;
 	a->next = e->free;
 	e->free = a;
+	e->nused--;
 }
 
 static void
@@ -516,8 +519,13 @@ async_start(struct exec *e, struct job *job)
 			spawn_close(wr);
 			return r;
 		}
+	/*
+	 * A spawner, unless this is the only job: with none to watch, the
+	 * loop's thread has nothing better to do than spawn it, and a
+	 * thread's hand-over would cost a lone job a third of its start.
+	 */
 	pthread_mutex_lock(&p->mu);
-	if (pool_grow(e) == 0) {
+	if (e->nused > 1 && pool_grow(e) == 0) {
 		a->wr[0] = wr[0];
 		a->wr[1] = wr[1];
 		a->state = S_QUEUED;
@@ -531,7 +539,7 @@ async_start(struct exec *e, struct job *job)
 		return 0;
 	}
 	pthread_mutex_unlock(&p->mu);
-	/* No spawner at all: spawn here, and a shortage is the caller's. */
+	/* Here, and a shortage is the caller's. */
 	r = spawn_job_on(job->path, job->argv, job->envp, job->in_fd, wr,
 	    &pid);
 	if (r < 0 && spawn_err_transient(r)) {
