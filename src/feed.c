@@ -1,17 +1,19 @@
 /*
- * feed: --fifo's writer thread, one per running --fifo job (feed.h),
- * and at the end of the file --round-robin's dealer, which shares its
- * sendfile(2) loop and its rules for threads.
- * The thread owns a dup of the block's file and reads it with sendfile(2)
- * at its own offset, so that a retry, which starts a new feed, reads the
- * same block from the start.  It waits only in poll(2), always with the
- * stop pipe's read end among the descriptors, so feed_stop() never
- * waits long.  It calls only open, poll, sendfile and close: it never
- * holds a lock of libc's (no malloc, no stdio), so that process mode,
- * which forks a worker while feeds run, gives the worker a sane libc;
- * every descriptor it opens is close-on-exec, and the worker closes all
- * but its own at once, so no copy of a fifo's write end outlives the
- * feed to keep a job from its end of file.
+ * feed: the feeds, one thread per running job that is fed a block
+ * (feed.h), and at the end of the file --round-robin's dealer; both
+ * write with feed_some() and follow the same rules for threads.
+ * A feed owns a dup of the block's file and reads it with sendfile(2)
+ * at an offset of its own, so that a retry, which starts a new feed,
+ * reads the same block again, and --pipepart's feeds share the input
+ * file without ever moving its offset.  It waits only in poll(2),
+ * always with the stop pipe's read end among the descriptors, so
+ * feed_stop() never waits long.  It calls only open, poll, write,
+ * sendfile and close: it never holds a lock of libc's (no malloc, no
+ * stdio), so that process mode, which forks a worker while feeds run,
+ * gives the worker a sane libc; every descriptor it opens is
+ * close-on-exec, and the worker closes all but its own at once, so no
+ * copy of a fifo's or a pipe's write end outlives the feed to keep a
+ * job from its end of file.
  */
 #include "feed.h"
 
@@ -34,9 +36,9 @@
 struct feed {
 	pthread_t	 thread;
 	int		 stop[2];	/* a byte in it: give up */
-	int		 src;		/* the block, our own descriptor */
+	int		 wr;		/* the pipe; -1: open the fifo path */
 	const char	*path;
-	uint64_t	 len;
+	struct feed_src	 src;		/* its fd our own */
 };
 
 /* Wait for fd's events, or for the stop pipe; 1 when stopped. */
@@ -53,21 +55,39 @@ feed_wait(struct feed *f, int fd, int ms)
 	return p[0].revents != 0;
 }
 
+/* Whether *done bytes are s's whole block. */
+static int
+feed_done(const struct feed_src *s, uint64_t done)
+{
+	return done >= s->head_len + s->len;
+}
+
 /*
- * One sendfile(2) of what is left of src's len bytes from *off into fd:
- * the bytes sent; 0 when the file ended early (it shrank), which ends
- * the block; or -errno.
+ * One write of what is left of s's block into fd, *done bytes of it
+ * written already: the head with write(2), then the file's range with
+ * sendfile(2) from an offset of our own.  The bytes written, added to
+ * *done; 0 when the file ended early (it shrank), which ends the
+ * block; or -errno (-EAGAIN: fd is full).
  */
 static ssize_t
-feed_some(int fd, int src, off_t *off, uint64_t len)
+feed_some(int fd, const struct feed_src *s, uint64_t *done)
 {
-	size_t want;
+	uint64_t left;
+	off_t off;
 	ssize_t n;
 
-	want = len - (uint64_t)*off > (1 << 30) ? (1 << 30) :
-	    (size_t)(len - (uint64_t)*off);
-	n = sendfile(fd, src, off, want);
-	return n < 0 ? -errno : n;
+	if (*done < s->head_len)
+		n = write(fd, s->head + *done, s->head_len - (size_t)*done);
+	else {
+		left = s->head_len + s->len - *done;
+		off = (off_t)(s->off + (*done - s->head_len));
+		n = sendfile(fd, s->fd, &off,
+		    left > (1 << 30) ? (1 << 30) : (size_t)left);
+	}
+	if (n < 0)
+		return -errno;
+	*done += (uint64_t)n;
+	return n;
 }
 
 /* Start a thread that takes no signal: the scheduler's thread does. */
@@ -84,32 +104,42 @@ feed_thread(pthread_t *t, void *(*run)(void *), void *arg)
 	return r;
 }
 
-static void *
-feed_run(void *arg)
+/* Open the fifo once its reader has: the descriptor, or -1 (stopped). */
+static int
+feed_open(struct feed *f)
 {
-	struct feed *f = arg;
-	off_t off = 0;
-	ssize_t n;
 	int fd, ms = OPEN_FIRST_MS;
 
 	for (;;) {
 		fd = open(f->path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 		if (fd >= 0)
-			break;
+			return fd;
 		/* ENXIO: no reader yet; a shortage: wait and try again. */
 		if (errno != ENXIO && errno != EINTR && errno != EMFILE &&
 		    errno != ENFILE && errno != ENOMEM)
-			return NULL;
+			return -1;
 		if (feed_wait(f, -1, ms))
-			return NULL;
+			return -1;
 		if (ms < OPEN_MAX_MS)
 			ms *= 2;
 	}
-	while ((uint64_t)off < f->len) {
-		n = feed_some(fd, f->src, &off, f->len);
+}
+
+static void *
+feed_run(void *arg)
+{
+	struct feed *f = arg;
+	uint64_t done = 0;
+	ssize_t n;
+	int fd;
+
+	if ((fd = f->wr) < 0 && (fd = feed_open(f)) < 0)
+		return NULL;
+	while (!feed_done(&f->src, done)) {
+		n = feed_some(fd, &f->src, &done);
 		if (n > 0 || n == -EINTR)
 			continue;
-		/* EPIPE: the job closed the fifo; the rest is dropped. */
+		/* EPIPE: the job closed its end; the rest is dropped. */
 		if (n != -EAGAIN || feed_wait(f, fd, -1))
 			break;
 	}
@@ -118,7 +148,8 @@ feed_run(void *arg)
 }
 
 int
-feed_start(struct feed **fp, const char *path, int src, uint64_t len)
+feed_start(struct feed **fp, const char *path, int wr,
+    const struct feed_src *src)
 {
 	struct feed *f;
 	int r;
@@ -127,15 +158,16 @@ feed_start(struct feed **fp, const char *path, int src, uint64_t len)
 	if ((f = calloc(1, sizeof(*f))) == NULL)
 		return -ENOMEM;
 	f->path = path;
-	f->len = len;
+	f->wr = path != NULL ? -1 : wr;
+	f->src = *src;
 	f->stop[0] = f->stop[1] = -1;
 	if (pipe2(f->stop, O_CLOEXEC | O_NONBLOCK) < 0 ||
-	    (f->src = fcntl(src, F_DUPFD_CLOEXEC, 0)) < 0) {
+	    (f->src.fd = fcntl(src->fd, F_DUPFD_CLOEXEC, 0)) < 0) {
 		r = -errno;
 		goto fail;
 	}
 	if ((r = feed_thread(&f->thread, feed_run, f)) < 0) {
-		close(f->src);
+		close(f->src.fd);
 		goto fail;
 	}
 	*fp = f;
@@ -159,8 +191,26 @@ feed_stop(struct feed *f)
 	pthread_join(f->thread, NULL);
 	close(f->stop[0]);
 	close(f->stop[1]);
-	close(f->src);
+	close(f->src.fd);
 	free(f);
+}
+
+int
+feed_pipe(int *rd, int *wr)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	/* Only the writer's end: the job reads as from any pipe. */
+	if (fcntl(p[1], F_SETFL, O_NONBLOCK) < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -errno;
+	}
+	*rd = p[0];
+	*wr = p[1];
+	return 0;
 }
 
 /*
@@ -174,7 +224,7 @@ struct deal_job {
 	int		 wr;		/* its stdin's write end; -1: closed */
 	int		 src;		/* the block being written; -1: none */
 	uint64_t	 len;
-	off_t		 off;
+	uint64_t	 done;		/* of the block */
 	uint64_t	 fed;		/* bytes written into the pipe */
 	int		 room;		/* the pipe took all we gave it */
 	int		 gone;		/* the job ended */
@@ -233,7 +283,7 @@ deal_take(struct deal *d, struct deal_job *j)
 
 	j->src = b->src;
 	j->len = b->len;
-	j->off = 0;
+	j->done = 0;
 	d->qhead = (d->qhead + 1) % d->cap;
 	d->qlen--;
 	deal_poke(d->room[1]);
@@ -247,14 +297,16 @@ deal_take(struct deal *d, struct deal_job *j)
 static void
 deal_send(struct deal_job *j)
 {
+	struct feed_src b;
 	ssize_t n;
 
 	while (j->src >= 0) {
-		if ((uint64_t)j->off >= j->len) {
+		b = (struct feed_src){ .fd = j->src, .len = j->len };
+		if (feed_done(&b, j->done)) {
 			deal_close(&j->src);
 			break;
 		}
-		n = feed_some(j->wr, j->src, &j->off, j->len);
+		n = feed_some(j->wr, &b, &j->done);
 		if (n > 0) {
 			j->fed += (uint64_t)n;
 			continue;
@@ -411,24 +463,6 @@ feed_deal_start(struct deal **dp, long jobs, int *room_fd)
 fail:
 	deal_free(d);
 	return r;
-}
-
-int
-feed_deal_pipe(int *rd, int *wr)
-{
-	int p[2];
-
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -errno;
-	/* Only the dealer's end: the job reads as from any pipe. */
-	if (fcntl(p[1], F_SETFL, O_NONBLOCK) < 0) {
-		close(p[0]);
-		close(p[1]);
-		return -errno;
-	}
-	*rd = p[0];
-	*wr = p[1];
-	return 0;
 }
 
 long

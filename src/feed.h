@@ -1,23 +1,27 @@
 /*
  * feed: the writers that copy blocks into jobs from threads of their
- * own: --fifo's feed, one per job, and --round-robin's dealer (below).
+ * own: a feed, one per job, and --round-robin's dealer (below).
  *
- * --fifo: a job's block waits in an unlinked temp file;
- * the job is given the name of a fifo ({}) and reads the block from it.
- * A feed copies the file into the fifo from its own thread, so that the
- * scheduler's loop never waits for a job to open or to read.
+ * A feed writes one block into a job: into a fifo named {} (--fifo), or
+ * into the write end of a pipe that is the job's stdin (--pipepart,
+ * whose blocks are ranges of the file, never copied).  The block is a
+ * source (struct feed_src): a range of a file, --header's bytes first;
+ * a --pipe block waits in an unlinked temp file, read from its start.
+ * A feed writes from its own thread, so that the scheduler's loop never
+ * waits for a job to open or to read.
  *
- * The writer opens the fifo with O_WRONLY | O_NONBLOCK, which fails with
+ * The writer opens a fifo with O_WRONLY | O_NONBLOCK, which fails with
  * ENXIO until the job has opened it for reading (a reader blocked in
  * open(2) counts): it tries again after a short, growing pause.  Opening
  * it O_RDWR ourselves would never fail, but then a block written before
  * the job opened the fifo would vanish with the pipe if we closed it
  * first, and the job could never see an end of file we did not time.
- * Once open, it writes without blocking, waiting in poll(2) for room or
- * for feed_stop(), and closes the fifo at the block's end: the job's
- * end of file.  A job that closes the fifo early ends the feed (EPIPE:
- * the rest of the block is dropped; fanout ignores SIGPIPE).  A job
- * that never opens it ends when the job does: feed_stop() gives up.
+ * Once open (a pipe's write end is, from the start), it writes without
+ * blocking, waiting in poll(2) for room or for feed_stop(), and closes
+ * the fifo or the pipe at the block's end: the job's end of file.  A
+ * job that closes its end early ends the feed (EPIPE: the rest of the
+ * block is dropped; fanout ignores SIGPIPE).  A job that never opens
+ * it, or stops reading, ends when the job does: feed_stop() gives up.
  *
  * Every call is for the scheduler's thread; the feed's thread touches
  * only the feed.
@@ -25,22 +29,41 @@
 #ifndef FANOUT_FEED_H
 #define FANOUT_FEED_H
 
+#include <stddef.h>
 #include <stdint.h>
+
+/*
+ * A block to write: head_len bytes of head, then len bytes of the file
+ * fd from off, read at offsets of the writer's own (fd's offset never
+ * moves, so one descriptor may serve any number of writers).
+ */
+struct feed_src {
+	int		 fd;
+	uint64_t	 off;
+	uint64_t	 len;
+	const char	*head;
+	size_t		 head_len;
+};
 
 struct feed;
 
 /*
- * Start copying len bytes of src from its start (src's offset does not
- * move; src stays the caller's) into the fifo at path (which must live
- * until feed_stop()).  0, or -errno: a shortage (threads, descriptors,
- * memory), after which nothing was started.
+ * Start writing src's block (src->fd stays the caller's: the feed
+ * writes from a dup of its own; head must live until feed_stop()):
+ * into the fifo at path (which must live until feed_stop()), or with
+ * path NULL into wr, a pipe's write end set O_NONBLOCK, which the feed
+ * owns and closes from then on.  0, or -errno: a shortage (threads,
+ * descriptors, memory), after which nothing was started and wr is still
+ * the caller's.
  */
-int	feed_start(struct feed **, const char *path, int src, uint64_t len);
+int	feed_start(struct feed **, const char *path, int wr,
+	    const struct feed_src *src);
 /*
- * The job has ended: stop writing, wait for the thread (at once: it
- * only ever waits in poll(2) with the stop pipe) and free the feed.
- * NULL is fine.
+ * A new pipe for a job's stdin: *rd for the job (blocking), *wr for
+ * feed_start() or feed_deal_join() (O_NONBLOCK); both close-on-exec.
+ * 0 or -errno (a shortage).
  */
+int	feed_pipe(int *rd, int *wr);
 void	feed_stop(struct feed *);
 
 /*
@@ -71,11 +94,6 @@ struct deal;
  * a block left the queue (see feed_deal_full()).  0 or -errno.
  */
 int	feed_deal_start(struct deal **, long jobs, int *room_fd);
-/*
- * A new pipe for a job's stdin: *rd for the job (blocking), *wr for
- * feed_deal_join(); both close-on-exec.  0 or -errno (a shortage).
- */
-int	feed_deal_pipe(int *rd, int *wr);
 /*
  * A job joins, with its stdin's write end and its first block (len
  * bytes of src from its start): the dealer owns both from now on.

@@ -338,7 +338,8 @@ fifo_make(const char *dir, struct buf *path)
 /*
  * --pipe: the block in a temp file, which becomes the job's stdin (and
  * under --cat, with a name, its {}; under --fifo, what a fifo named {}
- * is fed): b's bytes, or under --pipepart the file's range at off.  On a
+ * is fed): b's bytes, or under --pipepart with --cat or --round-robin
+ * the file's range at off.  On a
  * failure nothing was taken.
  */
 static int
@@ -385,6 +386,42 @@ block_save(struct input *in, const struct block *b, off_t off,
 }
 
 /*
+ * --pipepart, when the job's stdin is a pipe, or under --fifo: the
+ * block is the file's range at off, a dup of the file and the --header
+ * bytes, fed to the job (feed.h); nothing is copied.  On a failure
+ * nothing was taken.
+ */
+static int
+range_take(struct input *in, const struct block *b, off_t off,
+    struct args *a)
+{
+	const struct config *cfg = in->cfg;
+	struct buf path = { 0 };
+	int fd, r;
+
+	if (cfg->pipe_fifo && (r = fifo_make(cfg->tmpdir, &path)) < 0) {
+		buf_free(&path);
+		return r;
+	}
+	if ((fd = fcntl(part_fd(in->part), F_DUPFD_CLOEXEC, 0)) < 0) {
+		r = -errno;
+		if (path.p != NULL)
+			unlink(path.p);
+		buf_free(&path);
+		return r;
+	}
+	a->in_fd = fd;
+	a->in_off = (uint64_t)off;
+	a->in_head = in->headless ? NULL : b->head;
+	a->in_head_len = in->headless ? 0 : b->head_len;
+	a->in_bytes = a->in_head_len + b->len;
+	a->in_path = path.p;
+	a->in_fifo = cfg->pipe_fifo;
+	a->in_fed = !cfg->pipe_fifo;
+	return 0;
+}
+
+/*
  * --pipe: a job per block.  Its arguments are --cat's file, or the
  * next of the sources' (held) when there are any, as GNU gives them;
  * none once they run out.
@@ -400,7 +437,9 @@ pipe_next(struct input *in, struct args *a)
 		if ((r = part_next(in->part, &off, &b.len)) <= 0)
 			return r;
 		b.head = part_head(in->part, &b.head_len);
-		if ((r = block_save(in, &b, off, a)) < 0) {
+		r = in->cfg->pipe_cat || in->cfg->round_robin ?
+		    block_save(in, &b, off, a) : range_take(in, &b, off, a);
+		if (r < 0) {
 			part_back(in->part, off);
 			return r;
 		}
@@ -434,8 +473,12 @@ no_block(struct args *a)
 {
 	a->in_fd = -1;
 	a->in_bytes = 0;
+	a->in_off = 0;
+	a->in_head = NULL;
+	a->in_head_len = 0;
 	a->in_path = NULL;
 	a->in_fifo = 0;
+	a->in_fed = 0;
 }
 
 int

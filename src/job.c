@@ -143,6 +143,7 @@ job_new(struct job_maker *m, const struct args *a, long seq)
 	struct job *job = xcalloc(1, sizeof(*job));
 	size_t i, len = 0;
 	char *p;
+	int fed;
 
 	for (i = 0; i < a->n; i++)
 		len += sizeof(size_t) + a->v[i].len + 1;
@@ -156,8 +157,13 @@ job_new(struct job_maker *m, const struct args *a, long seq)
 	}
 	job->nargs = a->n;
 	job->args_len = len;
-	job->in_fd = a->in_fifo ? -1 : a->in_fd;
-	job->feed_fd = a->in_fifo ? a->in_fd : -1;
+	fed = a->in_fifo || a->in_fed;
+	job->in_fd = fed ? -1 : a->in_fd;
+	job->feed_fd = fed ? a->in_fd : -1;
+	job->feed_off = a->in_off;
+	job->feed_head = a->in_head;
+	job->feed_head_len = a->in_head_len;
+	job->in_fed = a->in_fed;
 	job->in_bytes = a->in_bytes;
 	job->in_path = a->in_path;
 	job->host = -1;
@@ -189,8 +195,12 @@ job_clone(struct job_maker *m, const struct job *job, long seq)
 
 	a.in_fd = -1;
 	a.in_bytes = 0;
+	a.in_off = 0;
+	a.in_head = NULL;
+	a.in_head_len = 0;
 	a.in_path = NULL;
 	a.in_fifo = 0;
+	a.in_fed = 0;
 	return job_new(m, &a, seq);
 }
 
@@ -284,14 +294,14 @@ job_paths(struct job_maker *m, struct job *job, struct tmpl **t, size_t n,
 /*
  * -S: the job runs on a remote host, through ssh.  Its stdin is
  * remote's, which tells the host when the job's ssh is gone; under
- * --pipe, its block.
+ * --pipe, its block (a pipe, under --pipepart, made at its start).
  */
 static size_t
 job_remote(struct job_maker *m, struct job *job, char *const vars[],
     size_t nvars, struct buf *out, const char **path)
 {
 	struct buf sends = { 0 }, returns = { 0 };
-	int piped = job->in_fd >= 0;
+	int piped = job->in_fd >= 0 || job->in_fed;
 	size_t argc, nsends, nreturns;
 
 	nsends = job_paths(m, job, m->sends, m->nsends, &sends);

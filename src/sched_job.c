@@ -59,6 +59,42 @@ running_del(struct sched *s, struct job *job)
 	s->st.running--;
 }
 
+/*
+ * A fed job's block: the fifo {}'s, or a new pipe's, which becomes its
+ * stdin.  0, or -errno: a shortage, and nothing was started.
+ */
+static int
+feed_job(struct job *job)
+{
+	struct feed_src src = {
+		.fd = job->feed_fd, .off = job->feed_off,
+		.len = job->in_bytes - job->feed_head_len,
+		.head = job->feed_head, .head_len = job->feed_head_len,
+	};
+	int wr, r;
+
+	if (!job->in_fed)
+		return feed_start(&job->feed, job->in_path, -1, &src);
+	if ((r = feed_pipe(&job->in_fd, &wr)) < 0)
+		return r;
+	if ((r = feed_start(&job->feed, NULL, wr, &src)) < 0) {
+		close(wr);
+		close(job->in_fd);
+		job->in_fd = -1;
+	}
+	return r;
+}
+
+/* A fed pipe's read end, once the job has ended or never started. */
+static void
+fed_close(struct job *job)
+{
+	if (job->in_fed && job->in_fd >= 0) {
+		close(job->in_fd);
+		job->in_fd = -1;
+	}
+}
+
 /* The job waits in the retry list until when. */
 void
 sched_retry_add(struct sched *s, struct job *job, int64_t when)
@@ -112,6 +148,7 @@ sched_on_done(void *ctx, struct job *job)
 	/* A job that never opened its fifo, or left it unread, is gone. */
 	feed_stop(job->feed);
 	job->feed = NULL;
+	fed_close(job);
 	/* --round-robin: what it was fed; the stream never comes again. */
 	if (job->deal_id >= 0)
 		job->in_bytes = feed_deal_leave(s->deal, job->deal_id);
@@ -217,20 +254,23 @@ sched_start_job(struct sched *s, struct job *job)
 	/* Stamped here, once, so that every mode measures alike. */
 	job->start_ns = s->last_start_ns = clock_mono_ns();
 	job->start_wall_ns = clock_wall_ns();
-	/* --fifo: the writer waits for the job to open {}; a retry too. */
-	r = job->feed_fd >= 0 ? feed_start(&job->feed, job->in_path,
-	    job->feed_fd, job->in_bytes) : 0;
+	/*
+	 * --fifo: the writer waits for the job to open {}; --pipepart: it
+	 * writes a new pipe, the job's stdin; a retry is fed anew.
+	 */
+	r = job->feed_fd >= 0 ? feed_job(job) : 0;
 	/*
 	 * --round-robin: the job reads a pipe, its first block the first
 	 * thing the dealer writes there.
 	 */
 	if (r == 0 && s->dealing) {
 		block = job->in_fd;
-		r = feed_deal_pipe(&job->in_fd, &wr);
+		r = feed_pipe(&job->in_fd, &wr);
 	}
 	if (r == 0 && (r = s->ops->start(s->exec, job)) < 0) {
 		feed_stop(job->feed);
 		job->feed = NULL;
+		fed_close(job);
 		if (wr >= 0) {
 			close(job->in_fd);
 			close(wr);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # --pipepart: --pipe's blocks, found in a file with small reads near their
-# edges and copied by the kernel.
+# edges and fed to the jobs from the file's ranges.
 
 load helper
 
