@@ -70,6 +70,70 @@ make_records() {
 	[ "$(tail -n +2 log | cut -f5 | paste -sd+ | bc)" -eq "$(wc -c < in)" ]
 }
 
+# About 8 MiB of numbered lines: blocks of 1M or more outgrow any pipe.
+make_big() {
+	seq -f 'line %.0f of the file' 1 360000
+}
+
+@test "--pipepart: blocks of MiBs are the file byte for byte, in order, --header atop each" {
+	make_big > in
+	fanout --pipepart -a in --block 3M -k cat > out
+	cmp in out
+	{ echo HEAD; cat in; } > hin
+	fanout --pipepart --header 1 -a hin --block 3M -k --joblog log cat > out
+	n=$(tail -n +2 log | wc -l)
+	[ "$n" -ge 3 ]
+	[ "$(grep -c '^HEAD$' out)" -eq "$n" ]
+	grep -v '^HEAD$' out | cmp - in
+	fanout --pipe --header 1 -a hin --block 3M -k cat | cmp - out
+	# Send: each block's bytes, its header's included.
+	[ "$(tail -n +2 log | cut -f5 | paste -sd+ | bc)" -eq \
+	    "$(( $(wc -c < in) + 5 * n ))" ]
+}
+
+@test "--pipepart: a job that reads only the start of its block ends, and so do the others" {
+	make_big > in
+	run --separate-stderr fanout --pipepart -a in --block 1M -k \
+	    'if [ $(({#} % 2)) = 0 ]; then head -c 10 | wc -c; [ {#} -gt 4 ]
+	    else wc -c; fi'
+	# Jobs 2 and 4 fail: the status counts them.
+	[ "$status" -eq 2 ]
+	[ "${#lines[@]}" -ge 8 ]
+	total=0
+	for i in "${!lines[@]}"; do
+		if [ $(((i + 1) % 2)) = 0 ]; then
+			[ "${lines[i]}" -eq 10 ]
+		else
+			[ "${lines[i]}" -gt 0 ]
+			total=$((total + lines[i]))
+		fi
+	done
+	[ "$total" -eq "$(fanout --pipe -a in --block 1M -k wc -c |
+	    awk 'NR % 2 { s += $1 } END { print s }')" ]
+}
+
+@test "--pipepart --retries: a retried job is fed its whole block again" {
+	make_big > in
+	fanout --pipe -a in --block 1M -k cksum > want
+	# Each job's first try reads a little of its block and fails.
+	run --separate-stderr fanout --pipepart -a in --block 1M -k \
+	    --retries 3 'if [ -e tried.{#} ]; then cksum
+	    else touch tried.{#}; head -c 100 > /dev/null; exit 1; fi'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat want)" ]
+	[ "$(ls tried.* | wc -l)" -eq "$(wc -l < want)" ]
+}
+
+@test "--pipepart: a stdin pipe or a feed's thread short at a job's start is a back-off, no block lost" {
+	seq 3000 > in
+	for spec in pipe2:EMFILE:5:6 pthread_create:EAGAIN:1:4; do
+		run --separate-stderr with_faults "$spec" \
+		    "$FANOUT_BIN" --pipepart -a in --block 1k -k cat
+		[ "$status" -eq 0 ]
+		[ "$output" = "$(cat in)" ]
+	done
+}
+
 @test "--pipepart refuses what it cannot cut, before any job runs" {
 	seq 10 > in
 	run --separate-stderr fanout --pipepart cat < in
