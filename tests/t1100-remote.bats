@@ -391,6 +391,16 @@ gone_within() {
 	[ -z "$(ls -A "$(node_home node2)")" ]
 }
 
+@test "--pipepart feeds each block, its range of the file, to a remote job's stdin" {
+	seq -f 'line %.0f' 1 300000 >in
+	"$FANOUT_BIN" --pipe -a in --block 1M -k cksum >want
+	run --separate-stderr rfanout -S node1,node2 --pipepart -a in \
+	    --block 1M -k cksum
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat want)" ]
+	[ -z "$stderr" ]
+}
+
 @test "--progress shows what each host runs and ran" {
 	run --separate-stderr rfanout -S 1/node1,1/: --progress true ::: 1 2 3 4
 	[ "$status" -eq 0 ]
