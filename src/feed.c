@@ -2,10 +2,10 @@
  * feed: the feeds, one thread per running job that is fed a block
  * (feed.h), and at the end of the file --round-robin's dealer; both
  * write with feed_some() and follow the same rules for threads.
- * A feed owns a dup of the block's file and reads it with sendfile(2)
- * at an offset of its own, so that a retry, which starts a new feed,
- * reads the same block again, and --pipepart's feeds share the input
- * file without ever moving its offset.  It waits only in poll(2),
+ * A feed reads the block's file with sendfile(2) at an offset of its
+ * own, so that a retry, which starts a new feed, reads the same block
+ * again, and --pipepart's feeds share the input file's descriptor
+ * without ever moving its offset.  It waits only in poll(2),
  * always with the stop pipe's read end among the descriptors, so
  * feed_stop() never waits long.  It calls only open, poll, write,
  * sendfile and close: it never holds a lock of libc's (no malloc, no
@@ -38,7 +38,7 @@ struct feed {
 	int		 stop[2];	/* a byte in it: give up */
 	int		 wr;		/* the pipe; -1: open the fifo path */
 	const char	*path;
-	struct feed_src	 src;		/* its fd our own */
+	struct feed_src	 src;
 };
 
 /* Wait for fd's events, or for the stop pipe; 1 when stopped. */
@@ -161,15 +161,12 @@ feed_start(struct feed **fp, const char *path, int wr,
 	f->wr = path != NULL ? -1 : wr;
 	f->src = *src;
 	f->stop[0] = f->stop[1] = -1;
-	if (pipe2(f->stop, O_CLOEXEC | O_NONBLOCK) < 0 ||
-	    (f->src.fd = fcntl(src->fd, F_DUPFD_CLOEXEC, 0)) < 0) {
+	if (pipe2(f->stop, O_CLOEXEC | O_NONBLOCK) < 0) {
 		r = -errno;
 		goto fail;
 	}
-	if ((r = feed_thread(&f->thread, feed_run, f)) < 0) {
-		close(f->src.fd);
+	if ((r = feed_thread(&f->thread, feed_run, f)) < 0)
 		goto fail;
-	}
 	*fp = f;
 	return 0;
 fail:
@@ -191,7 +188,6 @@ feed_stop(struct feed *f)
 	pthread_join(f->thread, NULL);
 	close(f->stop[0]);
 	close(f->stop[1]);
-	close(f->src.fd);
 	free(f);
 }
 

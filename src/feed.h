@@ -48,8 +48,8 @@ struct feed_src {
 struct feed;
 
 /*
- * Start writing src's block (src->fd stays the caller's: the feed
- * writes from a dup of its own; head must live until feed_stop()):
+ * Start writing src's block (src->fd stays the caller's, and it and
+ * head must live until feed_stop()):
  * into the fifo at path (which must live until feed_stop()), or with
  * path NULL into wr, a pipe's write end set O_NONBLOCK, which the feed
  * owns and closes from then on.  0, or -errno: a shortage (threads,

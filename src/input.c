@@ -387,9 +387,9 @@ block_save(struct input *in, const struct block *b, off_t off,
 
 /*
  * --pipepart, when the job's stdin is a pipe, or under --fifo: the
- * block is the file's range at off, a dup of the file and the --header
- * bytes, fed to the job (feed.h); nothing is copied.  On a failure
- * nothing was taken.
+ * block is the file's range at off, in the file's own descriptor, and
+ * the --header bytes, fed to the job (feed.h); nothing is copied.  On
+ * a failure nothing was taken.
  */
 static int
 range_take(struct input *in, const struct block *b, off_t off,
@@ -397,20 +397,14 @@ range_take(struct input *in, const struct block *b, off_t off,
 {
 	const struct config *cfg = in->cfg;
 	struct buf path = { 0 };
-	int fd, r;
+	int r;
 
 	if (cfg->pipe_fifo && (r = fifo_make(cfg->tmpdir, &path)) < 0) {
 		buf_free(&path);
 		return r;
 	}
-	if ((fd = fcntl(part_fd(in->part), F_DUPFD_CLOEXEC, 0)) < 0) {
-		r = -errno;
-		if (path.p != NULL)
-			unlink(path.p);
-		buf_free(&path);
-		return r;
-	}
-	a->in_fd = fd;
+	a->in_fd = part_fd(in->part);
+	a->in_shared = 1;
 	a->in_off = (uint64_t)off;
 	a->in_head = in->headless ? NULL : b->head;
 	a->in_head_len = in->headless ? 0 : b->head_len;
@@ -479,6 +473,7 @@ no_block(struct args *a)
 	a->in_path = NULL;
 	a->in_fifo = 0;
 	a->in_fed = 0;
+	a->in_shared = 0;
 }
 
 int

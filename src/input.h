@@ -41,13 +41,14 @@ struct args {
 	 * --pipe: the block, in_bytes long, in a temp file the taker owns
 	 * from then on (close in_fd; unlink in_path, set under --cat and
 	 * --fifo); else -1.  Under --pipepart (but for --cat and
-	 * --round-robin) it is not copied: in_fd is a dup of the input
-	 * file, the taker's, and the block is in_head's in_head_len bytes
-	 * (--header's, owned by the input, valid until input_close()) then
-	 * the file's bytes from in_off, read at offsets of the reader's
-	 * own (a feed_src, feed.h); in_fed is 1 when the job's stdin is
-	 * to be a pipe fed them.  Under --fifo in_path is a fifo, {}, to
-	 * be fed the block, and in_fifo is 1.
+	 * --round-robin) it is not copied: in_fd is the input file's
+	 * descriptor, shared by every block and the input's (in_shared:
+	 * never close it; it stays open until input_close()), and the
+	 * block is in_head's in_head_len bytes (--header's, the input's
+	 * too) then the file's bytes from in_off, to be read at offsets of
+	 * the reader's own (a feed_src, feed.h); in_fed is 1 when the
+	 * job's stdin is to be a pipe fed them.  Under --fifo in_path is a
+	 * fifo, {}, to be fed the block, and in_fifo is 1.
 	 */
 	int		 in_fd;
 	uint64_t	 in_bytes;
@@ -57,6 +58,7 @@ struct args {
 	char		*in_path;
 	int		 in_fifo;
 	int		 in_fed;
+	int		 in_shared;
 };
 
 struct input;
@@ -91,7 +93,7 @@ void	input_set_budget(struct input *, input_cost_fn *, void *ctx,
  * order.  Under --pipe each job is a block of the stream (block.h) in
  * a temp file, or under --pipepart a range of the file (part.h), with
  * arguments only from ':::' sources or --cat; then -errno is the temp
- * file's (in --tmpdir) or the dup's: a shortage of descriptors, or a
+ * file's or the fifo's (in --tmpdir): a shortage of descriptors, or a
  * full disk, after which the same block comes again.
  */
 int	input_next(struct input *, struct args *a);

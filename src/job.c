@@ -160,6 +160,7 @@ job_new(struct job_maker *m, const struct args *a, long seq)
 	fed = a->in_fifo || a->in_fed;
 	job->in_fd = fed ? -1 : a->in_fd;
 	job->feed_fd = fed ? a->in_fd : -1;
+	job->feed_shared = a->in_shared;
 	job->feed_off = a->in_off;
 	job->feed_head = a->in_head;
 	job->feed_head_len = a->in_head_len;
@@ -201,6 +202,7 @@ job_clone(struct job_maker *m, const struct job *job, long seq)
 	a.in_path = NULL;
 	a.in_fifo = 0;
 	a.in_fed = 0;
+	a.in_shared = 0;
 	return job_new(m, &a, seq);
 }
 
@@ -215,7 +217,7 @@ job_free(struct job *job)
 	if (job->in_fd >= 0 && !job->in_borrowed)
 		close(job->in_fd);
 	feed_stop(job->feed);
-	if (job->feed_fd >= 0)
+	if (job->feed_fd >= 0 && !job->feed_shared)
 		close(job->feed_fd);
 	if (job->in_path != NULL) {
 		unlink(job->in_path);

@@ -94,13 +94,15 @@ struct job {
 	int		 in_borrowed;	/* in_fd is -S's, not the job's own */
 	/*
 	 * --fifo, and --pipepart's ranges: the block's file (in_fd is then
-	 * -1 until the job starts), its bytes from feed_off after the
-	 * input's feed_head (in_bytes in all), and while the job runs the
+	 * -1 until the job starts; feed_shared: the input's, not to be
+	 * closed), its bytes from feed_off after the input's feed_head
+	 * (in_bytes in all), and while the job runs the
 	 * feed writing it into the fifo in_path, or with in_fed into a
 	 * pipe whose read end is then in_fd, the job's stdin, closed when
 	 * the job ends (sched's thread only).
 	 */
 	int		 feed_fd;
+	int		 feed_shared;
 	uint64_t	 feed_off;
 	const char	*feed_head;
 	size_t		 feed_head_len;
