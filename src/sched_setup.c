@@ -294,8 +294,9 @@ fit_jobs(struct sched *s, const struct config *cfg, long jobs,
 		unbounded = cfg->jobs_unbounded && s->remote == NULL;
 		jobs = budget_jobs(i, unbounded || (cfg->jobs_file != NULL &&
 		    s->remote == NULL), s->ops->run_fds + (cfg->compress ?
-		    BUDGET_SPILL_FDS : 0) + (s->dealing ? DEAL_FDS : 0),
-		    nofile);
+		    BUDGET_SPILL_FDS : 0) + (s->dealing ? DEAL_FDS : 0) +
+		    (cfg->pipe_fifo || (cfg->pipepart && !cfg->pipe_cat &&
+		    !cfg->round_robin) ? FEED_FDS : 0), nofile);
 		/* -j 0 is cut only when the jobs known are more. */
 		if (unbounded ? jobs < BUDGET_JOBS_MAX &&
 		    (s->st.total < 0 || s->st.total > jobs) : jobs < i)

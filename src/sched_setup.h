@@ -22,6 +22,12 @@
  * write end, the block being written, one block queued.
  */
 #define DEAL_FDS	3
+/*
+ * A fed job's (--fifo, and --pipepart's ranges: see input.h), beyond
+ * its engine's: its block's temp file (a range shares the input's
+ * file), its feed's stop pipe, and its stdin pipe or its fifo.
+ */
+#define FEED_FDS	5
 
 struct config;
 struct deal;

@@ -134,6 +134,19 @@ make_big() {
 	done
 }
 
+@test "--pipepart: under a low descriptor limit the jobs that fit are fed, and all run" {
+	# Each fed job holds descriptors of its own besides its engine's:
+	# -j counted without them starts jobs that could never spawn.
+	seq 200000 > in
+	run --separate-stderr timeout -k 5 120 sh -c 'ulimit -n 48 &&
+	    exec "$FANOUT_BIN" -j 30 --pipepart -a in --block 20k -k wc -l'
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "${lines[@]}" | paste -sd+ | bc)" -eq 200000 ]
+	[ "${#lines[@]}" -ge 50 ]
+	[[ $stderr == *"jobs fit in the descriptor limit (48)"* ]] ||
+	    [[ $stderr == *"job fits in the descriptor limit (48)"* ]]
+}
+
 @test "--pipepart refuses what it cannot cut, before any job runs" {
 	seq 10 > in
 	run --separate-stderr fanout --pipepart cat < in
