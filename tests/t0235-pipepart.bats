@@ -86,6 +86,8 @@ make_big() {
 	[ "$(grep -c '^HEAD$' out)" -eq "$n" ]
 	grep -v '^HEAD$' out | cmp - in
 	fanout --pipe --header 1 -a hin --block 3M -k cat | cmp - out
+	fanout --pipepart --fifo --header 1 -a hin --block 3M -k 'cat {}' |
+	    cmp - out
 	# Send: each block's bytes, its header's included.
 	[ "$(tail -n +2 log | cut -f5 | paste -sd+ | bc)" -eq \
 	    "$(( $(wc -c < in) + 5 * n ))" ]
