@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -192,7 +193,7 @@ feed_stop(struct feed *f)
 }
 
 int
-feed_pipe(int *rd, int *wr)
+feed_pipe(int *rd, int *wr, size_t size)
 {
 	int p[2];
 
@@ -204,6 +205,12 @@ feed_pipe(int *rd, int *wr)
 		close(p[1]);
 		return -errno;
 	}
+	/*
+	 * A bigger pipe wakes the job and the writer less often; refused
+	 * (EPERM) once the user's pipes hold too much, it is no matter.
+	 */
+	if (size > 0 && size <= INT_MAX)
+		(void)fcntl(p[1], F_SETPIPE_SZ, (int)size);
 	*rd = p[0];
 	*wr = p[1];
 	return 0;

@@ -61,9 +61,10 @@ int	feed_start(struct feed **, const char *path, int wr,
 /*
  * A new pipe for a job's stdin: *rd for the job (blocking), *wr for
  * feed_start() or feed_deal_join() (O_NONBLOCK); both close-on-exec.
- * 0 or -errno (a shortage).
+ * With size > 0, the pipe holds about size bytes if the kernel lets
+ * it (F_SETPIPE_SZ; else the default).  0 or -errno (a shortage).
  */
-int	feed_pipe(int *rd, int *wr);
+int	feed_pipe(int *rd, int *wr, size_t size);
 void	feed_stop(struct feed *);
 
 /*

@@ -60,22 +60,36 @@ running_del(struct sched *s, struct job *job)
 }
 
 /*
+ * A fed stdin pipe holds up to FEED_PIPE_MAX bytes of its block (the
+ * default is 64 KiB), when at most FEED_PIPE_JOBS jobs run at once: a
+ * user's pipes share a quota (16 MiB here at most), past which the
+ * kernel gives every new pipe of the user, the jobs' own too, only two
+ * pages.
+ */
+#define FEED_PIPE_MAX	(1u << 20)
+#define FEED_PIPE_JOBS	16
+
+/*
  * A fed job's block: the fifo {}'s, or a new pipe's, which becomes its
  * stdin.  0, or -errno: a shortage, and nothing was started.
  */
 static int
-feed_job(struct job *job)
+feed_job(struct sched *s, struct job *job)
 {
 	struct feed_src src = {
 		.fd = job->feed_fd, .off = job->feed_off,
 		.len = job->in_bytes - job->feed_head_len,
 		.head = job->feed_head, .head_len = job->feed_head_len,
 	};
+	size_t size = 0;
 	int wr, r;
 
 	if (!job->in_fed)
 		return feed_start(&job->feed, job->in_path, -1, &src);
-	if ((r = feed_pipe(&job->in_fd, &wr)) < 0)
+	if (s->slots <= FEED_PIPE_JOBS && job->in_bytes > (64u << 10))
+		size = job->in_bytes < FEED_PIPE_MAX ?
+		    (size_t)job->in_bytes : FEED_PIPE_MAX;
+	if ((r = feed_pipe(&job->in_fd, &wr, size)) < 0)
 		return r;
 	if ((r = feed_start(&job->feed, NULL, wr, &src)) < 0) {
 		close(wr);
@@ -258,14 +272,14 @@ sched_start_job(struct sched *s, struct job *job)
 	 * --fifo: the writer waits for the job to open {}; --pipepart: it
 	 * writes a new pipe, the job's stdin; a retry is fed anew.
 	 */
-	r = job->feed_fd >= 0 ? feed_job(job) : 0;
+	r = job->feed_fd >= 0 ? feed_job(s, job) : 0;
 	/*
 	 * --round-robin: the job reads a pipe, its first block the first
 	 * thing the dealer writes there.
 	 */
 	if (r == 0 && s->dealing) {
 		block = job->in_fd;
-		r = feed_pipe(&job->in_fd, &wr);
+		r = feed_pipe(&job->in_fd, &wr, 0);
 	}
 	if (r == 0 && (r = s->ops->start(s->exec, job)) < 0) {
 		feed_stop(job->feed);
