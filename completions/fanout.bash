@@ -179,7 +179,7 @@ _fanout()
 		    --trim --header --skip-first-line --shebang --hashbang --shebang-wrap
 		    --arg-sep --arg-file-sep --pipe --pipepart --block
 		    --block-size --recend --recstart --regexp --rrs --remove-rec-sep --removerecsep
-		    --cat --fifo --round-robin --round --sshlogin --sshloginfile --slf --ssh --sshdelay
+		    --cat --fifo --round-robin --round --tee --sshlogin --sshloginfile --slf --ssh --sshdelay
 		    --filter-hosts --onall --nonall --workdir --wd --transfer --transferfile --tf
 		    --return --cleanup --trc --basefile --bf --plus --quote --shell
 		    --no-shell --env --dry-run --verbose --mode --jobs --max-procs

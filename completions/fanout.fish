@@ -93,6 +93,7 @@ complete -c fanout -n __fanout_no_command -l rrs -l remove-rec-sep -l removerecs
 complete -c fanout -n __fanout_no_command -l cat -d 'The block in a file named {}'
 complete -c fanout -n __fanout_no_command -l fifo -d 'The block in a named pipe {}'
 complete -c fanout -n __fanout_no_command -l round-robin -l round -d 'Start -j jobs once and deal them the blocks'
+complete -c fanout -n __fanout_no_command -l tee -d 'Give every ::: job the whole stream'
 complete -c fanout -n __fanout_no_command -s I -x -d 'Replacement string for {}'
 complete -c fanout -n __fanout_no_command -l plus -d 'More replacement strings, as in GNU parallel'
 complete -c fanout -n __fanout_no_command -s q -l quote -d 'Quote the command words too'

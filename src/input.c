@@ -643,6 +643,18 @@ pipe_open(struct input *in)
 	struct sources_count c;
 	int r;
 
+	/*
+	 * --tee: the jobs are the sources' combinations, as without --pipe;
+	 * each reads the whole stream (tee.h), which the input never opens.
+	 */
+	if (cfg->tee) {
+		if ((r = sources_setup(in)) < 0 ||
+		    (r = sources_slurp(in->src, &c)) < 0)
+			return r;
+		if (r > 0)
+			in->total = jobs_for(in, &c);
+		return 0;
+	}
 	if (cfg->pipepart) {
 		r = part_open(&in->part, &ru, cfg->pipe_path,
 		    cfg->blocks_per_slot, cfg->jobs);

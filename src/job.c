@@ -168,7 +168,7 @@ job_new(struct job_maker *m, const struct args *a, long seq)
 	job->in_bytes = a->in_bytes;
 	job->in_path = a->in_path;
 	job->host = -1;
-	job->deal_id = -1;
+	job->deal_id = job->tee_id = -1;
 	job->state = JOB_NEW;
 	job->seq = seq;
 	job->attempt = 1;

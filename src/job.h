@@ -113,6 +113,8 @@ struct job {
 	 * then its stdin's read end, which the dealer writes), else -1.
 	 */
 	long		 deal_id;
+	/* --tee: its id in the tee writer once started (tee.h), else -1. */
+	long		 tee_id;
 	/* -S: the host it runs on (sched, before job_prepare). */
 	int		 host;		/* its index; -1 when no -S */
 	int		 pinned;	/* --onall: host is set for good */

@@ -102,6 +102,7 @@ struct config {
 	int		 pipe_cat;	/* --cat: the block in a file, {} */
 	int		 pipe_fifo;	/* --fifo: the block in a fifo, {} */
 	int		 round_robin;	/* --round-robin: -j jobs share blocks */
+	int		 tee;		/* --tee: every job reads the stream */
 	long		 pipe_header;	/* --header: records atop each block */
 	long		 header_records;	/* --header N; ':', REGEX: 1 */
 	const char	*header_re;	/* --header REGEX, else NULL */

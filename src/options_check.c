@@ -261,7 +261,8 @@ check_pipe(struct config *cfg)
 		    cfg->recstart_arg ? "--recstart" :
 		    cfg->regexp ? "--regexp" : cfg->rrs ? "--rrs" :
 		    cfg->pipe_cat ? "--cat" : cfg->pipe_fifo ? "--fifo" :
-		    cfg->round_robin ? "--round-robin" : NULL;
+		    cfg->round_robin ? "--round-robin" :
+		    cfg->tee ? "--tee" : NULL;
 		if (refused != NULL)
 			util_die(0, "%s works with --pipe only", refused);
 		/* GNU parallel reads one line, whatever N says. */
@@ -297,6 +298,15 @@ check_pipe(struct config *cfg)
 		util_die(0, "--round-robin does not go with %s: its jobs "
 		    "read their blocks one after another on stdin",
 		    cfg->pipe_cat ? "--cat" : "--fifo");
+	if (cfg->tee && (cfg->round_robin || cfg->pipe_cat ||
+	    cfg->pipe_fifo))
+		util_die(0, "--tee does not go with %s: each of its jobs "
+		    "reads the whole stream on stdin", cfg->round_robin ?
+		    "--round-robin" : cfg->pipe_cat ? "--cat" : "--fifo");
+	if (cfg->tee && cfg->nsources == 0)
+		util_die(0, "--tee needs ::: values (or :::: FILE after the "
+		    "stream's): one job for each, every job given the whole "
+		    "stream");
 	if ((cfg->pipe_cat || cfg->pipe_fifo) && cfg->nsources > 0)
 		util_die(0, "%s names the block's %s {}: ':::' values "
 		    "do not go with it", cfg->pipe_cat ? "--cat" : "--fifo",

@@ -809,6 +809,9 @@ const struct opt_def options_table[] = {
 	  FLAG(round_robin),
 	  .help = "start -j jobs once and deal the blocks to\n"
 	  "whichever job's stdin takes more" },
+	{ "", { "tee" }, .group = GROUP_PIPE, FLAG(tee),
+	  .help = "every ::: job at once, each given the whole\n"
+	  "stream on stdin (not a block)" },
 	{ .group = GROUP_PIPE, .usage = "-N N, -L N",
 	  .help = "N records per block, not a size" },
 

@@ -19,6 +19,10 @@
  * then deal_blocks() reads the stream into the dealer's queue while it
  * has room, and these jobs are never started again.
  *
+ * --tee: every job is started (all at once: sched_setup() saw to the
+ * slots), each given a pipe as stdin; then tee_stream() lets the tee
+ * writer (tee.h) copy the whole stream into every one of them.
+ *
  * Every job is in exactly one state (job.h), and the state says where
  * it is: PENDING (or NEW, held back by --load or --memfree) in
  * s->pending; STARTING, RUNNING and TERMINATING in
@@ -55,6 +59,7 @@
 #include "res.h"
 #include "sig.h"
 #include "spawn.h"
+#include "tee.h"
 #include "remote.h"
 #include "tmpl.h"
 #include "util.h"
@@ -173,7 +178,7 @@ input_job(struct sched *s, int64_t now, int *want_input, struct job **jobp)
 		*want_input = 1;
 		return NEXT_NONE;
 	}
-	if (r < 0 && s->cfg->pipe) {
+	if (r < 0 && s->cfg->pipe && !s->cfg->tee) {
 		if (!block_failed(s, r, now, &s->next_start_ns))
 			s->eof = 1;
 		return NEXT_NONE;
@@ -347,6 +352,28 @@ deal_blocks(struct sched *s, int *want_input, int *want_room)
 		}
 		policy_backoff_reset(&s->policy);
 		feed_deal_push(s->deal, a.in_fd, a.in_bytes);
+	}
+}
+
+/*
+ * --tee: the stream is copied once every job has started (the slots
+ * stop start_jobs() short of the input's end: the count says it), none
+ * waiting to start, or to start again, so that none misses its start; a
+ * stop closes every job's stdin instead, so that they end.
+ */
+static void
+tee_stream(struct sched *s)
+{
+	if (!s->teeing || s->tee_told & TEE_TOLD_END)
+		return;
+	if (s->stop != RUNNING) {
+		tee_end(s->tee);
+		s->tee_told |= TEE_TOLD_END;
+	} else if (!(s->tee_told & TEE_TOLD_GO) &&
+	    (s->eof || s->seq >= s->st.total) &&
+	    s->pending == NULL && s->retry == NULL) {
+		tee_go(s->tee);
+		s->tee_told |= TEE_TOLD_GO;
 	}
 }
 
@@ -582,6 +609,7 @@ sched_run(const struct config *cfg)
 		sched_watch_memory(s);
 		start_jobs(s, &want_input);
 		deal_blocks(s, &want_input, &want_room);
+		tee_stream(s);
 		if (s->stop != RUNNING)
 			drop_waiting(s);
 		if (s->running == NULL && s->retry == NULL &&

@@ -21,6 +21,7 @@
 #include "remote.h"
 #include "report.h"
 #include "spool.h"
+#include "tee.h"
 #include "util.h"
 
 #include <unistd.h>
@@ -166,6 +167,9 @@ sched_on_done(void *ctx, struct job *job)
 	/* --round-robin: what it was fed; the stream never comes again. */
 	if (job->deal_id >= 0)
 		job->in_bytes = feed_deal_leave(s->deal, job->deal_id);
+	/* --tee: the same; the stream went on to the others. */
+	if (job->tee_id >= 0)
+		job->in_bytes = tee_leave(s->tee, job->tee_id);
 	if (job->state == JOB_TERMINATING)
 		sched_linger_add(s, job);
 	job_set_state(job, JOB_REAPED);
@@ -199,7 +203,8 @@ sched_on_done(void *ctx, struct job *job)
 		return;
 	}
 	sched_reread_jobs(s);
-	if (job->evicted && s->stop == RUNNING && job->deal_id < 0) {
+	if (job->evicted && s->stop == RUNNING && job->deal_id < 0 &&
+	    job->tee_id < 0) {
 		/* --memfree or a host lost ended it: it runs again. */
 		if ((r = order_retry(s->order, job)) < 0)
 			sched_output_failed(s, r);
@@ -210,7 +215,7 @@ sched_on_done(void *ctx, struct job *job)
 	}
 	if (job->evicted)
 		job->killed = 1;	/* the run stops: it never finished */
-	if (s->stop == RUNNING && job->deal_id < 0 &&
+	if (s->stop == RUNNING && job->deal_id < 0 && job->tee_id < 0 &&
 	    policy_may_retry(&s->policy, job)) {
 		s->st.retried++;
 		delay = policy_retry_delay(&s->policy, job);
@@ -275,9 +280,10 @@ sched_start_job(struct sched *s, struct job *job)
 	r = job->feed_fd >= 0 ? feed_job(s, job) : 0;
 	/*
 	 * --round-robin: the job reads a pipe, its first block the first
-	 * thing the dealer writes there.
+	 * thing the dealer writes there; --tee: the stream, once every job
+	 * has joined (tee.h).
 	 */
-	if (r == 0 && s->dealing) {
+	if (r == 0 && (s->dealing || s->teeing)) {
 		block = job->in_fd;
 		r = feed_pipe(&job->in_fd, &wr, 0);
 	}
@@ -290,8 +296,10 @@ sched_start_job(struct sched *s, struct job *job)
 			close(wr);
 		}
 	}
-	if (block >= 0 && r < 0)
+	if (wr >= 0 && r < 0)
 		job->in_fd = block;
+	if (s->teeing && r == 0)
+		job->tee_id = tee_join(s->tee, wr);
 	if (block >= 0 && r == 0) {
 		job->deal_id = feed_deal_join(s->deal, wr, block,
 		    job->in_bytes);

@@ -18,10 +18,12 @@
 #include "sig.h"
 #include "spawn.h"
 #include "spool.h"
+#include "tee.h"
 #include "tmpl.h"
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,6 +269,44 @@ setup_hosts(struct sched *s, const struct config *cfg)
 }
 
 /*
+ * --tee: every job reads the whole stream, so all must run at once (a
+ * job started late would miss its start): by default as many slots as
+ * jobs; fewer, asked for, is an error before anything starts, as GNU
+ * parallel's.
+ */
+static long
+tee_jobs(const struct sched *s, long jobs)
+{
+	const struct config *cfg = s->cfg;
+	long total = s->st.total > 0 ? s->st.total : 1;
+
+	if (cfg->jobs_unbounded || (!cfg->jobs_given && s->remote == NULL))
+		return total;
+	if (jobs < total)
+		util_die(0, "--tee: its %ld jobs each read the whole stream, "
+		    "all at once: %s %ld is too few (leave -j out, or give "
+		    "-j 0)", total, s->remote != NULL ? "-S's slots are" :
+		    "-j", jobs);
+	return jobs;
+}
+
+/* --tee: the writer, and the stream it copies. */
+static void
+tee_open(struct sched *s, const struct config *cfg)
+{
+	int fd = 0, r;
+
+	if (cfg->pipe_path != NULL &&
+	    (fd = open(cfg->pipe_path, O_RDONLY | O_CLOEXEC)) < 0)
+		util_die(-errno, "%s", cfg->pipe_path);
+	r = tee_start(&s->tee, fd, s->slots_max);
+	if (fd > 0)
+		close(fd);
+	if (r < 0)
+		util_die(r, "--tee: cannot start its writer");
+}
+
+/*
  * The engine, and how many of jobs fit in the descriptor and process
  * limits with what each takes there (*nofile: the descriptor limit).
  */
@@ -279,6 +319,9 @@ fit_jobs(struct sched *s, const struct config *cfg, long jobs,
 
 	/* --round-robin's dealer is for jobs that run (see sched_dry.h). */
 	s->dealing = cfg->pipe && cfg->round_robin && !cfg->dry_run;
+	s->teeing = cfg->tee && !cfg->dry_run;
+	if (cfg->tee)
+		jobs = tee_jobs(s, jobs);
 	if (!cfg->dry_run) {	/* see sched_dry.h */
 		s->ops = exec_find(cfg->mode);
 		if (s->ops == NULL)
@@ -294,14 +337,19 @@ fit_jobs(struct sched *s, const struct config *cfg, long jobs,
 		unbounded = cfg->jobs_unbounded && s->remote == NULL;
 		jobs = budget_jobs(i, unbounded || (cfg->jobs_file != NULL &&
 		    s->remote == NULL), s->ops->run_fds + (cfg->compress ?
-		    BUDGET_SPILL_FDS : 0) + (s->dealing ? DEAL_FDS : 0) +
-		    (cfg->pipe_fifo || (cfg->pipepart && !cfg->pipe_cat &&
-		    !cfg->round_robin) ? FEED_FDS : 0), nofile);
+		    BUDGET_SPILL_FDS : 0) + (s->dealing || s->teeing ?
+		    DEAL_FDS : 0) + (cfg->pipe_fifo || (cfg->pipepart &&
+		    !cfg->pipe_cat && !cfg->round_robin && !cfg->tee) ?
+		    FEED_FDS : 0), nofile);
 		/* -j 0 is cut only when the jobs known are more. */
 		if (unbounded ? jobs < BUDGET_JOBS_MAX &&
 		    (s->st.total < 0 || s->st.total > jobs) : jobs < i)
 			warn_fit(cfg, jobs, "descriptor", *nofile);
 		jobs = fit_procs(s, jobs);
+		if (s->teeing && jobs < s->st.total)
+			util_die(0, "--tee: only %ld of its %ld jobs fit in "
+			    "the limits (descriptors, processes), and every "
+			    "one must run at once", jobs, s->st.total);
 	}
 	return jobs;
 }
@@ -360,6 +408,8 @@ setup_engine(struct sched *s, const struct config *cfg,
 	if (s->dealing && (r = feed_deal_start(&s->deal, s->slots_max,
 	    &s->deal_room)) < 0)
 		util_die(r, "--round-robin: cannot start its writer");
+	if (s->teeing)
+		tee_open(s, cfg);
 	/* Else every start would back off, for ever. */
 	if ((i = budget_no_room(s->ops->job_fds)) > 0)
 		util_die(0, "the descriptor limit (%llu) leaves no room for "
@@ -425,6 +475,7 @@ sched_teardown(struct sched *s)
 	if (s->exec)
 		s->ops->release(s->exec);
 	feed_deal_stop(s->deal);
+	tee_stop(s->tee);
 	spawn_forget();
 	order_free(s->order);
 	report_free(s->report);

@@ -29,8 +29,13 @@
  */
 #define FEED_FDS	5
 
+/* What --tee's writer was told (sched.tee_told). */
+#define TEE_TOLD_GO	1
+#define TEE_TOLD_END	2
+
 struct config;
 struct deal;
+struct tee;
 struct exec;
 struct exec_hooks;
 struct exec_ops;
@@ -126,6 +131,13 @@ struct sched {
 	int		 deal_room;
 	long		 dealt;
 	int64_t		 deal_next_ns;
+	/*
+	 * --tee: the writer that copies the stream into every job's stdin;
+	 * whether it was told to go (every job has joined) and to end.
+	 */
+	int		 teeing;
+	int		 tee_told;	/* TEE_TOLD_* */
+	struct tee	*tee;
 
 	struct job_maker maker;
 	struct buf	 scratch;	/* --trace and --dry-run lines */
