@@ -92,7 +92,9 @@ void	input_set_budget(struct input *, input_cost_fn *, void *ctx,
  * have been read whole (input_slurp()), and hands them out in a random
  * order.  Under --pipe each job is a block of the stream (block.h) in
  * a temp file, or under --pipepart a range of the file (part.h), with
- * arguments only from ':::' sources or --cat; then -errno is the temp
+ * arguments only from ':::' sources or --cat (under --tee the jobs are
+ * the sources' combinations, as without --pipe, and carry no block:
+ * each reads the whole stream, tee.h); then -errno is the temp
  * file's or the fifo's (in --tmpdir): a shortage of descriptors, or a
  * full disk, after which the same block comes again.
  */

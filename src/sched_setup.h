@@ -19,7 +19,8 @@
 
 /*
  * --round-robin: descriptors a job holds beyond its engine's, its stdin
- * write end, the block being written, one block queued.
+ * write end, the block being written, one block queued (--tee: its stdin
+ * write end alone, counted the same).
  */
 #define DEAL_FDS	3
 /*

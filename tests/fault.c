@@ -13,7 +13,7 @@
  *
  * Calls: pipe2, socketpair, posix_spawn, pthread_create, epoll_ctl (only
  * EPOLL_CTL_ADD is counted and failed), open (only O_TMPFILE opens),
- * mkostemp and fsync.  ERRNO is one of the names in errnos[] below, or DIE
+ * mkostemp, fsync and tee (EINVAL: tee(2) refused).  ERRNO is one of the names in errnos[] below, or DIE
  * for posix_spawn alone: that call succeeds, then its caller kills itself
  * with SIGKILL (a worker lost just after it spawned its job).  A forked
  * worker inherits its parent's counts at the fork.
@@ -33,11 +33,11 @@
 #include <unistd.h>
 
 enum { PIPE2, SOCKETPAIR, POSIX_SPAWN, PTHREAD_CREATE, EPOLL_CTL, OPEN,
-    MKOSTEMP, FSYNC, NCALLS };
+    MKOSTEMP, FSYNC, TEE, NCALLS };
 
 static const char *const names[NCALLS] = {
 	"pipe2", "socketpair", "posix_spawn", "pthread_create", "epoll_ctl",
-	"open", "mkostemp", "fsync",
+	"open", "mkostemp", "fsync", "tee",
 };
 
 /* Not an errno: posix_spawn succeeds, then its caller is killed. */
@@ -49,7 +49,7 @@ static const struct {
 } errnos[] = {
 	{ "EMFILE", EMFILE }, { "ENFILE", ENFILE }, { "EAGAIN", EAGAIN },
 	{ "ENOMEM", ENOMEM }, { "ENOSPC", ENOSPC }, { "EIO", EIO },
-	{ "ENOSYS", ENOSYS }, { "DIE", DIE },
+	{ "ENOSYS", ENOSYS }, { "EINVAL", EINVAL }, { "DIE", DIE },
 };
 
 struct rule {
@@ -247,4 +247,17 @@ fsync(int fd)
 	if (real == NULL)
 		real = next("fsync");
 	return real(fd);
+}
+
+ssize_t
+tee(int in, int out, size_t len, unsigned int flags)
+{
+	static ssize_t (*real)(int, int, size_t, unsigned int);
+	int e;
+
+	if ((e = fault(TEE)) != 0)
+		return errno = e, -1;
+	if (real == NULL)
+		real = next("tee");
+	return real(in, out, len, flags);
 }

@@ -32,6 +32,14 @@ each_has_all() {
 	each_has_all x y
 }
 
+@test "--tee: where tee(2) is refused, every job is given every byte all the same" {
+	make_input
+	run --separate-stderr with_faults tee:EINVAL:1 \
+	    "$FANOUT_BIN" --pipe --tee 'cat > out.{}' ::: a b c < <(cat in)
+	[ "$status" -eq 0 ]
+	each_has_all a b c
+}
+
 @test "--tee: one job alone is given every byte" {
 	make_input
 	cat in | fanout --pipe --tee 'cat > out.{}' ::: a
