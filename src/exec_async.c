@@ -11,10 +11,14 @@
  * that keep them open cannot stall anything.  Finished jobs are collected
  * while a batch of events is processed and handed back after it, so no
  * event of the batch can refer to a job that is gone.
+ *
+ * While other jobs run, a job is spawned by the spawners of the pool
+ * (exec_async_pool.h), so that the loop's thread never waits for a
+ * spawn; it is queued there and taken back when the pool wakes the loop.
  */
-#include "budget.h"
 #include "engine.h"
 #include "exec.h"
+#include "exec_async_pool.h"
 #include "job.h"
 #include "loop.h"
 #include "options.h"
@@ -22,71 +26,12 @@
 #include "util.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
-#ifdef __linux__
-#include <sys/eventfd.h>
-#endif
-
-enum watch_kind { W_OUT, W_ERR, W_PID, W_EXT, W_WAKE };
-
-/* Where a job is on its way to a pid. */
-enum spawn_state { S_RUNNING, S_QUEUED, S_SPAWNING, S_SPAWNED };
-
-#define SPAWNERS_MAX	16
-#define SPAWNER_STACK	(256 * 1024)
-
-struct ajob;
-
-struct awatch {
-	enum watch_kind	 kind;
-	struct ajob	*a;		/* W_OUT, W_ERR, W_PID */
-	size_t		 ext;		/* W_EXT: index in exec's watches */
-};
-
-struct ajob {
-	struct exec	*e;
-	struct job	*job;
-	int		 fd[3];		/* out, err, pidfd; -1 when closed */
-	struct awatch	 w[3];
-	int		 exited;	/* reaped: never signal again */
-	int		 held;		/* queued for a spawner, no pid yet */
-	struct ajob	*next;		/* free list, polled list, done list */
-	/* Under the pool's mutex while state is not S_RUNNING. */
-	enum spawn_state state;
-	struct ajob	*qnext;		/* the spawners' queue, handed back */
-	int		 wr[2];		/* the job's ends of its pipes */
-	int		 spawn_r;	/* 0, -errno, or the signal that ended it */
-	pid_t		 spawn_pid;
-	int		 spawn_pidfd;
-	int		 end_signo;	/* kept: ends it before it has a pid */
-	int		 stopped;	/* kept: stop it once it has a pid */
-};
-
-/*
- * The spawners and their queue.  The loop's thread queues jobs and
- * takes back the spawned; spawners take from the queue.
- */
-struct pool {
-	pthread_mutex_t	 mu;
-	pthread_cond_t	 cv;		/* the queue has a job, or quit */
-	pthread_cond_t	 kept;		/* a signal was kept, or quit */
-	struct ajob	*qhead, **qtail;
-	struct ajob	*back;		/* spawned, for the loop's thread */
-	int		 wake_pending;
-	int		 idle;		/* spawners waiting for a job */
-	int		 quit;
-	int		 wake[2];	/* read, write: the same for an eventfd */
-	pthread_t	 tid[SPAWNERS_MAX];
-	int		 n, max;
-};
 
 #define MAX_EXT	EXEC_WATCH_MAX
 
@@ -106,235 +51,6 @@ struct exec {
 	int			 inflight;	/* queued or spawning */
 	int			 nused;		/* jobs between get and put */
 };
-
-static void
-wake_poke(struct pool *p)
-{
-#ifdef __linux__
-	uint64_t one = 1;
-
-	(void)!write(p->wake[1], &one, sizeof(one));
-#else
-	(void)!write(p->wake[1], "", 1);
-#endif
-}
-
-static void
-wake_clear(struct pool *p)
-{
-	char junk[64];
-
-	while (read(p->wake[0], junk, sizeof(junk)) > 0)
-		;
-}
-
-static void
-pool_close(struct pool *p)
-{
-	if (p->wake[1] >= 0 && p->wake[1] != p->wake[0])
-		close(p->wake[1]);
-	if (p->wake[0] >= 0)
-		close(p->wake[0]);
-	p->wake[0] = p->wake[1] = -1;
-}
-
-/*
- * The wake-up descriptor, watched by the loop from the start.  An
- * eventfd where there is one: fanout's pipes are then only the jobs'.
- */
-static int
-pool_init(struct exec *e)
-{
-	struct pool *p = &e->pool;
-	unsigned long long limit;
-	long cpus, used;
-	int r;
-
-	p->qtail = &p->qhead;
-	p->wake[0] = p->wake[1] = -1;
-#ifdef __linux__
-	if ((p->wake[0] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0)
-		return -errno;
-	p->wake[1] = p->wake[0];
-#else
-	if (pipe2(p->wake, O_CLOEXEC | O_NONBLOCK) < 0)
-		return -errno;
-#endif
-	e->wakew.kind = W_WAKE;
-	if ((r = loop_add(e->loop, p->wake[0], &e->wakew)) < 0) {
-		pool_close(p);
-		return r;
-	}
-	/* A spawner per core: more only queue behind the same cores. */
-	cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	p->max = cpus < 1 ? 1 : cpus > SPAWNERS_MAX ? SPAWNERS_MAX :
-	    (int)cpus;
-	/*
-	 * Spawners are tasks of the process limit beside the jobs': only
-	 * where it leaves thousands to spare (budget.h), so that under a
-	 * tight one a job costs one task as the budget counts it, and the
-	 * loop's thread spawns as it always did.
-	 */
-	(void)budget_procs(e->cfg->jobs + p->max, 1, &limit, &used);
-	if (limit != 0)
-		p->max = 0;
-	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->cv, NULL);
-	pthread_cond_init(&p->kept, NULL);
-	return 0;
-}
-
-/*
- * Spawn a with its pipes, waiting out a shortage here as a thread
- * mode's worker does.  Called and returns with the pool's mutex held;
- * the spawn itself runs without it, so that the loop's thread never
- * waits for one.  Returns 0, -errno, or the kept signal that ended the
- * job before it was spawned.
- */
-static int
-spawn_one(struct pool *p, struct ajob *a, pid_t *pid)
-{
-	struct job *job = a->job;
-	struct timespec until;
-	int ms = 0, r;
-
-	for (;;) {
-		if (a->end_signo != 0)
-			return a->end_signo;
-		pthread_mutex_unlock(&p->mu);
-		r = spawn_job(job->path, job->argv, job->envp, job->in_fd,
-		    a->wr[0], a->wr[1], pid);
-		pthread_mutex_lock(&p->mu);
-		if (r == 0 || !spawn_err_transient(r))
-			return r;
-		ms = spawn_backoff_ms(ms);
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_sec += ms / 1000;
-		until.tv_nsec += (long)(ms % 1000) * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		/* A kept signal, or the end, cuts the wait short. */
-		while (a->end_signo == 0 && !p->quit &&
-		    pthread_cond_timedwait(&p->kept, &p->mu, &until) !=
-		    ETIMEDOUT)
-			;
-		if (p->quit)
-			return r;
-	}
-}
-
-static void *
-spawner_main(void *arg)
-{
-	struct exec *e = arg;
-	struct pool *p = &e->pool;
-	struct ajob *a;
-	pid_t pid = 0;
-	int poke, r;
-
-	pthread_mutex_lock(&p->mu);
-	for (;;) {
-		while (p->qhead == NULL && !p->quit) {
-			p->idle++;
-			pthread_cond_wait(&p->cv, &p->mu);
-			p->idle--;
-		}
-		if (p->quit)
-			break;
-		a = p->qhead;
-		if ((p->qhead = a->qnext) == NULL)
-			p->qtail = &p->qhead;
-		a->state = S_SPAWNING;
-		r = spawn_one(p, a, &pid);
-		/* The job's ends are the job's alone: ours would hide EOF. */
-		spawn_close(a->wr);
-		a->spawn_r = r;
-		a->spawn_pid = r == 0 ? pid : 0;
-		a->spawn_pidfd = -1;
-		if (r == 0 && e->have_pidfd) {
-			pthread_mutex_unlock(&p->mu);
-			/* Before the loop's thread can reap it: pid is ours. */
-			a->spawn_pidfd = spawn_pidfd(pid);
-			pthread_mutex_lock(&p->mu);
-		}
-		a->state = S_SPAWNED;
-		a->qnext = p->back;
-		p->back = a;
-		poke = !p->wake_pending;
-		p->wake_pending = 1;
-		if (poke)
-			wake_poke(p);
-	}
-	pthread_mutex_unlock(&p->mu);
-	spawn_forget();
-	return NULL;
-}
-
-/*
- * One more spawner while every one is busy, up to one per core.  With
- * the pool's mutex held.  0, or -errno when none could be started and
- * there is none at all.
- */
-static int
-pool_grow(struct exec *e)
-{
-	struct pool *p = &e->pool;
-	pthread_attr_t attr;
-	sigset_t all, old;
-	int r;
-
-	if (p->idle > 0 || p->n >= p->max)
-		return p->n > 0 ? 0 : -EAGAIN;
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, SPAWNER_STACK);
-	/* Spawners block every signal: the loop's thread takes them. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	r = pthread_create(&p->tid[p->n], &attr, spawner_main, e);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	pthread_attr_destroy(&attr);
-	if (r == 0)
-		p->n++;
-	return p->n > 0 ? 0 : -r;
-}
-
-/* After pool_stop: free the jobs still queued or handed back. */
-static void
-pool_drop(struct pool *p)
-{
-	struct ajob *lists[2] = { p->qhead, p->back }, *a;
-	int i;
-
-	for (i = 0; i < 2; i++)
-		while ((a = lists[i]) != NULL) {
-			lists[i] = a->qnext;
-			spawn_close(a->wr);
-			if (a->state == S_SPAWNED && a->spawn_pidfd >= 0)
-				close(a->spawn_pidfd);
-			free(a);
-		}
-	p->qhead = p->back = NULL;
-}
-
-static void
-pool_stop(struct pool *p)
-{
-	int i;
-
-	pthread_mutex_lock(&p->mu);
-	p->quit = 1;
-	pthread_cond_broadcast(&p->cv);
-	pthread_cond_broadcast(&p->kept);
-	pthread_mutex_unlock(&p->mu);
-	for (i = 0; i < p->n; i++)
-		pthread_join(p->tid[i], NULL);
-	pthread_mutex_destroy(&p->mu);
-	pthread_cond_destroy(&p->cv);
-	pthread_cond_destroy(&p->kept);
-	pool_close(p);
-}
 
 static int
 async_init(struct exec **ep, const struct config *cfg,
@@ -362,7 +78,9 @@ async_init(struct exec **ep, const struct config *cfg,
 		e->have_pidfd = 1;
 		close(fd);
 	}
-	if ((r = pool_init(e)) < 0) {
+	e->wakew.kind = W_WAKE;
+	if ((r = pool_init(&e->pool, e->loop, &e->wakew, e->cfg->jobs,
+	    e->have_pidfd)) < 0) {
 		loop_free(e->loop);
 		free(e);
 		return r;
@@ -482,7 +200,7 @@ take_spawned(struct exec *e)
 	list = p->back;
 	p->back = NULL;
 	if (p->wake_pending) {
-		wake_clear(p);
+		pool_wake_clear(p);
 		p->wake_pending = 0;
 	}
 	pthread_mutex_unlock(&p->mu);
@@ -525,7 +243,7 @@ async_start(struct exec *e, struct job *job)
 	 * thread's hand-over would cost a lone job a third of its start.
 	 */
 	pthread_mutex_lock(&p->mu);
-	if (e->nused > 1 && pool_grow(e) == 0) {
+	if (e->nused > 1 && pool_grow(p) == 0) {
 		a->wr[0] = wr[0];
 		a->wr[1] = wr[1];
 		a->state = S_QUEUED;
