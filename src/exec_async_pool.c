@@ -96,7 +96,8 @@ pool_init(struct pool *p, struct loop *loop, void *wake, long jobs,
 		p->max = 0;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
-	pthread_cond_init(&p->kept, NULL);
+	/* Timed: the back-off's deadlines (spawn_one). */
+	spawn_cond_init(&p->kept);
 	p->pidfd = pidfd;
 	return 0;
 }
@@ -124,14 +125,7 @@ spawn_one(struct pool *p, struct ajob *a, pid_t *pid)
 		pthread_mutex_lock(&p->mu);
 		if (r == 0 || !spawn_err_transient(r))
 			return r;
-		ms = spawn_backoff_ms(ms);
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_sec += ms / 1000;
-		until.tv_nsec += (long)(ms % 1000) * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
+		until = spawn_backoff_until(&ms);
 		/* A kept signal, or the end, cuts the wait short. */
 		while (a->end_signo == 0 && !p->quit &&
 		    pthread_cond_timedwait(&p->kept, &p->mu, &until) !=

@@ -204,14 +204,7 @@ spawn_retrying(struct worker *w, struct job *job, int fd[2])
 		}
 		if (!spawn_err_transient(r))
 			break;
-		ms = spawn_backoff_ms(ms);
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_sec += ms / 1000;
-		until.tv_nsec += (long)(ms % 1000) * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
+		until = spawn_backoff_until(&ms);
 		while (w->end_signo == 0 &&
 		    pthread_cond_timedwait(&w->cv, &w->mu, &until) != ETIMEDOUT)
 			;
@@ -347,7 +340,6 @@ static int
 worker_start(struct exec *e, struct worker *w)
 {
 	pthread_attr_t attr;
-	pthread_condattr_t ca;
 	sigset_t all, old;
 	int r;
 
@@ -355,11 +347,7 @@ worker_start(struct exec *e, struct worker *w)
 	if (w->done == NULL)
 		w->done = xmalloc(sizeof(*w->done));
 	pthread_mutex_init(&w->mu, NULL);
-	/* Back-off deadlines must not move with the wall clock. */
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&w->cv, &ca);
-	pthread_condattr_destroy(&ca);
+	spawn_cond_init(&w->cv);
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, STACK_SIZE);
 	/* Workers block every signal; they inherit the mask at creation. */

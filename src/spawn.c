@@ -413,6 +413,33 @@ spawn_backoff(int *ms)
 	util_sleep_ms(*ms);
 }
 
+void
+spawn_cond_init(pthread_cond_t *cv)
+{
+	pthread_condattr_t ca;
+
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(cv, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
+struct timespec
+spawn_backoff_until(int *ms)
+{
+	struct timespec until;
+
+	*ms = spawn_backoff_ms(*ms);
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += *ms / 1000;
+	until.tv_nsec += (long)(*ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	return until;
+}
+
 int
 spawn_sig_stops(int signo)
 {

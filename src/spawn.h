@@ -15,8 +15,10 @@
 #ifndef FANOUT_SPAWN_H
 #define FANOUT_SPAWN_H
 
+#include <pthread.h>
 #include <sys/resource.h>
 #include <sys/types.h>
+#include <time.h>
 
 /*
  * Call once at start, before any signal handler is installed and before
@@ -90,6 +92,16 @@ int	spawn_backoff_ms(int last_ms);
  * nothing else to watch meanwhile.  Async-signal-safe.
  */
 void	spawn_backoff(int *ms);
+/*
+ * For a thread that waits out the back-off in pthread_cond_timedwait(),
+ * so that a signal kept for its job can cut the wait short:
+ * spawn_cond_init() makes a condition variable whose waits run on
+ * CLOCK_MONOTONIC (a deadline must not move with the wall clock), and
+ * spawn_backoff_until() gives the end of the next wait after *ms on
+ * that clock, setting *ms to it.
+ */
+void	spawn_cond_init(pthread_cond_t *);
+struct timespec spawn_backoff_until(int *ms);
 
 /*
  * A signal for a job that is still waiting out a shortage has no process

@@ -17,6 +17,10 @@
  * for posix_spawn alone: that call succeeds, then its caller kills itself
  * with SIGKILL (a worker lost just after it spawned its job).  A forked
  * worker inherits its parent's counts at the fork.
+ *
+ * With FANOUT_FAULTS_LOG set to a file's name, each failure made is
+ * appended to it as a line "call nanoseconds" (CLOCK_MONOTONIC), so
+ * that a test can see how often fanout tried again.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -26,10 +30,12 @@
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { PIPE2, SOCKETPAIR, POSIX_SPAWN, PTHREAD_CREATE, EPOLL_CTL, OPEN,
@@ -105,6 +111,27 @@ fault_init(void)
 	}
 }
 
+/* Append "call nanoseconds" to $FANOUT_FAULTS_LOG, if set. */
+static void
+fault_log(int call)
+{
+	const char *path = getenv("FANOUT_FAULTS_LOG");
+	struct timespec t;
+	char line[64];
+	int fd, n;
+
+	if (path == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	n = snprintf(line, sizeof(line), "%s %lld\n", names[call],
+	    (long long)t.tv_sec * 1000000000LL + t.tv_nsec);
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0600)) < 0)
+		return;
+	(void)!write(fd, line, (size_t)n);
+	close(fd);
+}
+
 /* 0, or the errno this call (counted now) must fail with. */
 static int
 fault(int call)
@@ -117,6 +144,7 @@ fault(int call)
 	if (n < rules[call].first ||
 	    (rules[call].last != 0 && n > rules[call].last))
 		return 0;
+	fault_log(call);
 	return rules[call].err;
 }
 

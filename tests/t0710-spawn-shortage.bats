@@ -176,3 +176,30 @@ start_one_of_two() {
 	[ "$output" = "$(printf 'via sh: a\nvia sh: b')" ]
 	[ -z "$stderr" ]
 }
+
+@test "a spawn short of processes waits longer before each new try" {
+	# Every spawn after the first fails, and each failure is logged with
+	# its time: between two tries fanout must wait at least the
+	# back-off, 10 ms doubling each time.  The job spawned first holds
+	# its slot until the end, so that the other is spawned beside it: by
+	# a worker thread, or by async's spawners.  A process-mode worker
+	# counts its own calls: one slot, there, so that b is its worker's
+	# second spawn.
+	export FANOUT_FAULTS_LOG=$PWD/faults
+	if [ "$FANOUT_MODE" = process ]; then
+		spawn_faulty posix_spawn:EAGAIN:2 -j1 'echo {}' ::: a b
+	else
+		spawn_faulty posix_spawn:EAGAIN:2 -j2 \
+		    'echo {}; exec waitfor never' ::: a b
+	fi
+	wait_until 60 has_lines faults 6
+	kill -INT "$pid"
+	reap_within_10s
+	[ "$status" -eq 130 ]
+	head -n 6 faults | awk '
+	    NR > 1 { gap = ($2 - last) / 1e6; need = 10 * 2 ^ (NR - 2)
+		     printf "gap %d: %.1f ms, at least %d\n", NR - 1, gap, need
+		     if (gap < need) bad = 1 }
+	    { last = $2 }
+	    END { exit bad }'
+}
