@@ -1,7 +1,9 @@
 /*
  * feed: the feeds, one thread per running job that is fed a block
  * (feed.h), and at the end of the file --round-robin's dealer; both
- * write with feed_some() and follow the same rules for threads.
+ * write with feed_some(), from the same struct feed_src (a temp file's
+ * block or a range of the input file), and follow the same rules for
+ * threads.
  * A feed reads the block's file with sendfile(2) at an offset of its
  * own, so that a retry, which starts a new feed, reads the same block
  * again, and --pipepart's feeds share the input file's descriptor
@@ -225,8 +227,8 @@ feed_pipe(int *rd, int *wr, size_t size)
  */
 struct deal_job {
 	int		 wr;		/* its stdin's write end; -1: closed */
-	int		 src;		/* the block being written; -1: none */
-	uint64_t	 len;
+	struct feed_src	 src;		/* the block being written; fd -1: none */
+	int		 own;		/* src.fd is the dealer's to close */
 	uint64_t	 done;		/* of the block */
 	uint64_t	 fed;		/* bytes written into the pipe */
 	int		 room;		/* the pipe took all we gave it */
@@ -234,8 +236,8 @@ struct deal_job {
 };
 
 struct deal_block {
-	int		 src;
-	uint64_t	 len;
+	struct feed_src	 src;
+	int		 own;
 };
 
 struct deal {
@@ -278,6 +280,18 @@ deal_close(int *fd)
 	*fd = -1;
 }
 
+/*
+ * Done with a block: its descriptor is closed if the dealer owns it (a
+ * temp file), never if it is shared (the caller's, feed.h).
+ */
+static void
+deal_release(struct feed_src *src, int own)
+{
+	if (own)
+		deal_close(&src->fd);
+	src->fd = -1;
+}
+
 /* Give job j the next queued block. */
 static void
 deal_take(struct deal *d, struct deal_job *j)
@@ -285,7 +299,7 @@ deal_take(struct deal *d, struct deal_job *j)
 	struct deal_block *b = &d->q[d->qhead];
 
 	j->src = b->src;
-	j->len = b->len;
+	j->own = b->own;
 	j->done = 0;
 	d->qhead = (d->qhead + 1) % d->cap;
 	d->qlen--;
@@ -300,16 +314,14 @@ deal_take(struct deal *d, struct deal_job *j)
 static void
 deal_send(struct deal_job *j)
 {
-	struct feed_src b;
 	ssize_t n;
 
-	while (j->src >= 0) {
-		b = (struct feed_src){ .fd = j->src, .len = j->len };
-		if (feed_done(&b, j->done)) {
-			deal_close(&j->src);
+	while (j->src.fd >= 0) {
+		if (feed_done(&j->src, j->done)) {
+			deal_release(&j->src, j->own);
 			break;
 		}
-		n = feed_some(j->wr, &b, &j->done);
+		n = feed_some(j->wr, &j->src, &j->done);
 		if (n > 0) {
 			j->fed += (uint64_t)n;
 			continue;
@@ -321,10 +333,10 @@ deal_send(struct deal_job *j)
 			break;
 		}
 		if (n == 0) {		/* the file shrank: the block ends */
-			deal_close(&j->src);
+			deal_release(&j->src, j->own);
 			break;
 		}
-		deal_close(&j->src);
+		deal_release(&j->src, j->own);
 		deal_close(&j->wr);
 	}
 }
@@ -349,21 +361,21 @@ deal_round(struct deal *d)
 			i = (first + k) % d->njob;
 			j = &d->job[i];
 			if (j->gone) {
-				deal_close(&j->src);
+				deal_release(&j->src, j->own);
 				deal_close(&j->wr);
 			}
 			if (j->wr < 0)
 				continue;
 			if (j->room)
 				deal_send(j);
-			if (j->wr >= 0 && j->src < 0 && j->room &&
+			if (j->wr >= 0 && j->src.fd < 0 && j->room &&
 			    d->qlen > 0) {
 				deal_take(d, j);
 				d->turn = (i + 1) % d->njob;
 				took = 1;
 				deal_send(j);
 			}
-			if (j->wr >= 0 && j->src < 0 && d->qlen == 0 &&
+			if (j->wr >= 0 && j->src.fd < 0 && d->qlen == 0 &&
 			    d->ending)
 				deal_close(&j->wr);
 		}
@@ -385,7 +397,7 @@ deal_run(void *arg)
 		for (i = 0; i < d->njob; i++) {
 			j = &d->job[i];
 			if (j->wr < 0 || j->room ||
-			    (j->src < 0 && d->qlen == 0))
+			    (j->src.fd < 0 && d->qlen == 0))
 				continue;
 			d->pfd[n].fd = j->wr;
 			d->pfd[n].events = POLLOUT;
@@ -411,7 +423,7 @@ static void
 deal_drop(struct deal *d)
 {
 	for (; d->qlen > 0; d->qlen--) {
-		close(d->q[d->qhead].src);
+		deal_release(&d->q[d->qhead].src, d->q[d->qhead].own);
 		d->qhead = (d->qhead + 1) % d->cap;
 	}
 }
@@ -469,7 +481,7 @@ fail:
 }
 
 long
-feed_deal_join(struct deal *d, int wr, int src, uint64_t len)
+feed_deal_join(struct deal *d, int wr, const struct feed_src *src, int own)
 {
 	struct deal_job *j;
 	long id;
@@ -479,7 +491,7 @@ feed_deal_join(struct deal *d, int wr, int src, uint64_t len)
 		BUG("--round-robin: more than %ld jobs joined", d->cap);
 	id = d->njob++;
 	j = &d->job[id];
-	*j = (struct deal_job){ .wr = wr, .src = src, .len = len,
+	*j = (struct deal_job){ .wr = wr, .src = *src, .own = own,
 	    .room = 1 };
 	pthread_mutex_unlock(&d->mu);
 	deal_poke(d->wake[1]);
@@ -512,13 +524,13 @@ feed_deal_full(struct deal *d)
 }
 
 void
-feed_deal_push(struct deal *d, int src, uint64_t len)
+feed_deal_push(struct deal *d, const struct feed_src *src, int own)
 {
 	pthread_mutex_lock(&d->mu);
 	if (d->qlen == d->cap)
 		BUG("--round-robin: a block pushed on a full queue");
 	d->q[(d->qhead + d->qlen++) % d->cap] =
-	    (struct deal_block){ src, len };
+	    (struct deal_block){ *src, own };
 	pthread_mutex_unlock(&d->mu);
 	deal_poke(d->wake[1]);
 }
@@ -549,7 +561,7 @@ feed_deal_stop(struct deal *d)
 	pthread_join(d->thread, NULL);
 	pthread_mutex_destroy(&d->mu);
 	for (i = 0; i < d->njob; i++) {
-		deal_close(&d->job[i].src);
+		deal_release(&d->job[i].src, d->job[i].own);
 		deal_close(&d->job[i].wr);
 	}
 	deal_free(d);

@@ -72,8 +72,12 @@ void	feed_stop(struct feed *);
  * jobs' stdin pipes, each block to whichever job's pipe has room first
  * (in turn when several have), so that -j jobs started once share the
  * stream.  A job joins with its first block; the blocks after wait in a
- * queue of at most as many blocks as jobs (each an unlinked temp file:
- * memory stays small whatever the block size).  Once the input ends
+ * queue of at most as many blocks as jobs (memory stays small whatever
+ * the block size).  A block is a source (struct feed_src), written with
+ * the feeds' own feed_some(): --pipe's, an unlinked temp file read from
+ * its start, which the dealer owns and closes; --pipepart's, a range
+ * of the input file's shared descriptor, which the dealer reads at
+ * offsets of its own and never closes.  Once the input ends
  * (feed_deal_end()), each job's stdin is closed when the queue is
  * empty and its last block is written: its end of file.
  *
@@ -96,12 +100,20 @@ struct deal;
  */
 int	feed_deal_start(struct deal **, long jobs, int *room_fd);
 /*
- * A job joins, with its stdin's write end and its first block (len
- * bytes of src from its start): the dealer owns both from now on.
- * Returns the job's id for feed_deal_leave(); it never fails, as at
- * most jobs jobs ever join.
+ * A block's descriptor, src->fd: with own, the dealer's from now on,
+ * closed once the block is written or dropped; without, the caller's
+ * (shared: the dealer never closes it nor moves its offset), and it and
+ * src->head must then live until feed_deal_stop().  *src is copied.
  */
-long	feed_deal_join(struct deal *, int wr, int src, uint64_t len);
+/*
+ * A job joins, with its stdin's write end, which the dealer owns from
+ * now on, and its first block (the job's --header goes in it, at the
+ * top of its input, never in the blocks after).  Returns the job's id
+ * for feed_deal_leave(); it never fails, as at most jobs jobs ever
+ * join.
+ */
+long	feed_deal_join(struct deal *, int wr, const struct feed_src *src,
+	    int own);
 /*
  * The job ended: its pipe and the rest of its block are dropped.
  * Returns the bytes written into its pipe (the joblog's Send).
@@ -112,8 +124,8 @@ uint64_t feed_deal_leave(struct deal *, long id);
  * wakes the caller again only after the next block leaves the queue.
  */
 int	feed_deal_full(struct deal *);
-/* Queue a block (len bytes of src), owned by the dealer from now on. */
-void	feed_deal_push(struct deal *, int src, uint64_t len);
+/* Queue a block (its descriptor's owner as for feed_deal_join()). */
+void	feed_deal_push(struct deal *, const struct feed_src *src, int own);
 /*
  * No more blocks: close each job's stdin once the queue is dealt; with
  * drop, the queued blocks are dropped first.

@@ -386,7 +386,8 @@ block_save(struct input *in, const struct block *b, off_t off,
 }
 
 /*
- * --pipepart, when the job's stdin is a pipe, or under --fifo: the
+ * --pipepart, when the job's stdin is a pipe (a feed's, or under
+ * --round-robin the dealer's), or under --fifo: the
  * block is the file's range at off, in the file's own descriptor, and
  * the --header bytes, fed to the job (feed.h); nothing is copied.  On
  * a failure nothing was taken.
@@ -431,7 +432,7 @@ pipe_next(struct input *in, struct args *a)
 		if ((r = part_next(in->part, &off, &b.len)) <= 0)
 			return r;
 		b.head = part_head(in->part, &b.head_len);
-		r = in->cfg->pipe_cat || in->cfg->round_robin ?
+		r = in->cfg->pipe_cat ?
 		    block_save(in, &b, off, a) : range_take(in, &b, off, a);
 		if (r < 0) {
 			part_back(in->part, off);

@@ -40,14 +40,15 @@ struct args {
 	/*
 	 * --pipe: the block, in_bytes long, in a temp file the taker owns
 	 * from then on (close in_fd; unlink in_path, set under --cat and
-	 * --fifo); else -1.  Under --pipepart (but for --cat and
-	 * --round-robin) it is not copied: in_fd is the input file's
-	 * descriptor, shared by every block and the input's (in_shared:
-	 * never close it; it stays open until input_close()), and the
-	 * block is in_head's in_head_len bytes (--header's, the input's
-	 * too) then the file's bytes from in_off, to be read at offsets of
-	 * the reader's own (a feed_src, feed.h); in_fed is 1 when the
-	 * job's stdin is to be a pipe fed them.  Under --fifo in_path is a
+	 * --fifo); else -1.  Under --pipepart (but for --cat) it is not
+	 * copied: in_fd is the input file's descriptor, shared by every
+	 * block and the input's (in_shared: never close it; it stays open
+	 * until input_close()), and the block is in_head's in_head_len
+	 * bytes (--header's, the input's too) then the file's bytes from
+	 * in_off, to be read at offsets of the reader's own (a feed_src,
+	 * feed.h); in_fed is 1 when the job's stdin is to be a pipe fed
+	 * them (by a feed of its own, or under --round-robin by the
+	 * dealer, with the blocks after).  Under --fifo in_path is a
 	 * fifo, {}, to be fed the block, and in_fifo is 1.
 	 */
 	int		 in_fd;

@@ -140,6 +140,7 @@ static void
 deal_blocks(struct sched *s, int *want_input, int *want_room)
 {
 	int64_t now = clock_mono_ns();
+	struct feed_src src;
 	struct args a;
 	int r;
 
@@ -171,7 +172,10 @@ deal_blocks(struct sched *s, int *want_input, int *want_room)
 			return;
 		}
 		policy_backoff_reset(&s->policy);
-		feed_deal_push(s->deal, a.in_fd, a.in_bytes);
+		src = (struct feed_src){ .fd = a.in_fd, .off = a.in_off,
+		    .len = a.in_bytes - a.in_head_len, .head = a.in_head,
+		    .head_len = a.in_head_len };
+		feed_deal_push(s->deal, &src, !a.in_shared);
 	}
 }
 

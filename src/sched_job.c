@@ -100,6 +100,33 @@ feed_job(struct sched *s, struct job *job)
 	return r;
 }
 
+/*
+ * --round-robin: the job joins the dealer with its stdin's write end
+ * and its first block: a temp file, block, which the dealer then owns,
+ * or (block -1) --pipepart's range, the input file's shared descriptor.
+ */
+static void
+deal_join(struct sched *s, struct job *job, int wr, int block)
+{
+	struct feed_src src = {
+		.fd = block, .len = job->in_bytes,
+	};
+	int own = 1;
+
+	if (block < 0) {
+		src = (struct feed_src){
+			.fd = job->feed_fd, .off = job->feed_off,
+			.len = job->in_bytes - job->feed_head_len,
+			.head = job->feed_head,
+			.head_len = job->feed_head_len,
+		};
+		own = !job->feed_shared;
+		if (own)
+			job->feed_fd = -1;
+	}
+	job->deal_id = feed_deal_join(s->deal, wr, &src, own);
+}
+
 /* A fed pipe's read end, once the job has ended or never started. */
 static void
 fed_close(struct job *job)
@@ -277,11 +304,12 @@ sched_start_job(struct sched *s, struct job *job)
 	 * --fifo: the writer waits for the job to open {}; --pipepart: it
 	 * writes a new pipe, the job's stdin; a retry is fed anew.
 	 */
-	r = job->feed_fd >= 0 ? feed_job(s, job) : 0;
+	r = job->feed_fd >= 0 && !s->dealing ? feed_job(s, job) : 0;
 	/*
-	 * --round-robin: the job reads a pipe, its first block the first
-	 * thing the dealer writes there; --tee: the stream, once every job
-	 * has joined (tee.h).
+	 * --round-robin: the job reads a pipe, its first block (in_fd, a
+	 * temp file; under --pipepart, feed_fd's range) the first thing the
+	 * dealer writes there; --tee: the stream, once every job has joined
+	 * (tee.h).
 	 */
 	if (r == 0 && (s->dealing || s->teeing)) {
 		block = job->in_fd;
@@ -300,9 +328,8 @@ sched_start_job(struct sched *s, struct job *job)
 		job->in_fd = block;
 	if (s->teeing && r == 0)
 		job->tee_id = tee_join(s->tee, wr);
-	if (block >= 0 && r == 0) {
-		job->deal_id = feed_deal_join(s->deal, wr, block,
-		    job->in_bytes);
+	if (s->dealing && r == 0) {
+		deal_join(s, job, wr, block);
 		s->dealt++;
 	}
 	if (r < 0) {
