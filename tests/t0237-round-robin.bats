@@ -159,6 +159,73 @@ whole_blocks_of() {
 	[ "$(all_sorted out.*)" = "$(LC_ALL=C sort in)" ]
 }
 
+# send_is_given N: the joblog's Send of jobs 1..N is the size of out.N.
+send_is_given() {
+	local j
+	for j in $(seq "$1"); do
+		[ "$(awk -v j="$j" '$1 == j { print $5 }' log)" -eq \
+		    "$(wc -c < out.$j)" ] || return 1
+	done
+}
+
+# Lines of 8 bytes, numbered from 1: --block 2M cuts blocks of 262144
+# of them, whole_blocks_of can tell where each range was read from.
+fixed_lines() {
+	seq -f '%07.0f' 1 "$1"
+}
+
+@test "--pipepart --round-robin: ranges of MiBs go whole, each from its own offset" {
+	fixed_lines 3000000 > in
+	fanout --pipepart -a in --round-robin -j2 --block 2M --joblog log \
+	    'cat > out.{#}'
+	[ -s out.1 ] && [ -s out.2 ]
+	whole_blocks_of 262144 out.1 out.2
+	all_sorted out.* > got
+	cmp in got
+	send_is_given 2
+	# The check itself sees a range read from the wrong offset.
+	fixed_lines 263143 | tail -n 262144 > wrong
+	run ! whole_blocks_of 262144 wrong
+}
+
+@test "--pipepart --round-robin: ranges of MiBs, --header once atop each job" {
+	{ echo HEAD; fixed_lines 3000000; } > in
+	fanout --pipepart -a in --header 1 --round-robin -j3 --block 2M \
+	    --joblog log 'cat > out.{#}'
+	for j in 1 2 3; do
+		[ "$(head -1 out.$j)" = HEAD ]
+		[ "$(grep -c '^HEAD$' out.$j)" -eq 1 ]
+	done
+	grep -hv '^HEAD$' out.* | LC_ALL=C sort > got
+	tail -n +2 in | cmp - got
+	send_is_given 3
+}
+
+@test "--pipepart --round-robin: a job that exits early loses its range alone, the other reads on" {
+	fixed_lines 3000000 > in
+	fanout --pipepart -a in --round-robin -j2 --block 2M --joblog log \
+	    'if [ {#} = 1 ]; then head -n 1 > out.1; else cat > out.2; fi'
+	[ "$(cat out.1)" = 0000001 ]
+	# Job 1's range is bigger than its pipe: it never took another.
+	whole_blocks_of 262144 out.2
+	LC_ALL=C sort out.2 > got
+	tail -n +262145 in | cmp - got
+	[ "$(awk '$1 == 2 { print $5 }' log)" -eq "$(wc -c < out.2)" ]
+	n=$(awk '$1 == 1 { print $5 }' log)
+	[ "$n" -gt 0 ]
+	[ "$n" -lt $((2 * 1024 * 1024)) ]
+}
+
+@test "--pipepart --round-robin: short of pipes for the jobs' stdin, fanout waits and loses none" {
+	fixed_lines 1000000 > in
+	run --separate-stderr with_faults pipe2:EMFILE:5:4 \
+	    "$FANOUT_BIN" --pipepart -a in --round-robin -j2 --block 1M cat
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	LC_ALL=C sort <<< "$output" > got
+	cmp in got
+}
+
 @test "--round-robin: the same records and number of jobs as GNU parallel" {
 	seq 5000 > in
 	gnu_parallel in --pipe --round-robin -j3 --block 2k \
