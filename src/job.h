@@ -99,7 +99,8 @@ struct job {
 	 * (in_bytes in all), and while the job runs the
 	 * feed writing it into the fifo in_path, or with in_fed into a
 	 * pipe whose read end is then in_fd, the job's stdin, closed when
-	 * the job ends (sched's thread only).
+	 * the job ends (sched's thread only).  Under --round-robin no
+	 * feed starts: the dealer writes the range, then the next ones.
 	 */
 	int		 feed_fd;
 	int		 feed_shared;
