@@ -174,7 +174,7 @@ budget_spool_limit(long jobs)
 }
 
 size_t
-budget_hold_max(long jobs, int per_job)
+budget_hold_max(long jobs, int per_job, int per_held)
 {
 	struct rlimit rl;
 	rlim_t left, busy = (rlim_t)jobs * (rlim_t)(per_job +
@@ -182,14 +182,15 @@ budget_hold_max(long jobs, int per_job)
 	size_t max = (size_t)jobs * 2 + 16;
 
 	/*
-	 * A finished job -k holds keeps its spill files: as many as the
-	 * descriptors the running jobs leave, at least one (else nothing
-	 * would start again).
+	 * A finished job -k holds keeps its spill files, and per_held
+	 * more: as many as the descriptors the running jobs leave, at
+	 * least one (else nothing would start again).
 	 */
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= 4096)
 		return max;
 	left = fds_free(rl.rlim_cur);
-	left = left > busy ? (left - busy) / BUDGET_SPILL_FDS : 0;
+	left = left > busy ? (left - busy) /
+	    (rlim_t)(BUDGET_SPILL_FDS + per_held) : 0;
 	if (left < 1)
 		left = 1;
 	return left < max ? (size_t)left : max;

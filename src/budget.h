@@ -68,9 +68,10 @@ size_t	budget_spool_limit(long jobs);
 /*
  * Finished jobs -k may hold behind an unfinished one before pausing: no
  * more than the descriptors left beside jobs running jobs (per_job as
- * for budget_jobs()) can hold spilled; at least 1.
+ * for budget_jobs()) can hold spilled, each with the per_held it keeps
+ * besides (a --pipe block's file); at least 1.
  */
-size_t	budget_hold_max(long jobs, int per_job);
+size_t	budget_hold_max(long jobs, int per_job, int per_held);
 
 /*
  * The command line's size limits, as xargs --show-limits gives them:

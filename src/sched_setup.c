@@ -306,6 +306,40 @@ tee_open(struct sched *s, const struct config *cfg)
 		util_die(r, "--tee: cannot start its writer");
 }
 
+/* Whether each job's --pipe block is a temp file of its own. */
+static int
+own_block(const struct config *cfg)
+{
+	return cfg->pipe && !cfg->round_robin && !cfg->tee &&
+	    (!cfg->pipepart || cfg->pipe_cat);
+}
+
+/*
+ * Descriptors a running job holds beyond its engine's and its spilled
+ * output's files.  With --compress, its spilled streams each hold a
+ * pipe to their compressor besides the file.
+ */
+static int
+job_extra_fds(const struct sched *s, const struct config *cfg)
+{
+	int fed = cfg->pipe_fifo || (cfg->pipepart && !cfg->pipe_cat &&
+	    !cfg->round_robin && !cfg->tee);
+
+	return (cfg->compress ? BUDGET_SPILL_FDS : 0) +
+	    (s->dealing || s->teeing ? DEAL_FDS : 0) +
+	    (fed ? FEED_FDS : own_block(cfg) ? BLOCK_FDS : 0);
+}
+
+/* -k's back-pressure: how many finished jobs may be held, slots running. */
+static size_t
+hold_max(const struct sched *s, long slots)
+{
+	if (s->ops == NULL)
+		return budget_hold_max(slots, 0, 0);
+	return budget_hold_max(slots, s->ops->run_fds + job_extra_fds(s,
+	    s->cfg), own_block(s->cfg) ? BLOCK_FDS : 0);
+}
+
 /*
  * The engine, and how many of jobs fit in the descriptor and process
  * limits with what each takes there (*nofile: the descriptor limit).
@@ -327,20 +361,14 @@ fit_jobs(struct sched *s, const struct config *cfg, long jobs,
 		if (s->ops == NULL)
 			util_die(0, "--mode: no mode '%s'", cfg->mode);
 		/*
-		 * With --compress, a running job's spilled streams each hold
-		 * a pipe to their compressor besides the file.
-		 *
 		 * A -j FILE may ask for more mid-run: make room for as many
 		 * as the limits allow, as -j 0 does.
 		 */
 		i = jobs;
 		unbounded = cfg->jobs_unbounded && s->remote == NULL;
 		jobs = budget_jobs(i, unbounded || (cfg->jobs_file != NULL &&
-		    s->remote == NULL), s->ops->run_fds + (cfg->compress ?
-		    BUDGET_SPILL_FDS : 0) + (s->dealing || s->teeing ?
-		    DEAL_FDS : 0) + (cfg->pipe_fifo || (cfg->pipepart &&
-		    !cfg->pipe_cat && !cfg->round_robin && !cfg->tee) ?
-		    FEED_FDS : 0), nofile);
+		    s->remote == NULL), s->ops->run_fds + job_extra_fds(s,
+		    cfg), nofile);
 		/* -j 0 is cut only when the jobs known are more. */
 		if (unbounded ? jobs < BUDGET_JOBS_MAX &&
 		    (s->st.total < 0 || s->st.total > jobs) : jobs < i)
@@ -369,7 +397,7 @@ setup_slots(struct sched *s, const struct config *cfg, long jobs)
 	s->slots_max = s->slots = jobs;
 	if (cfg->jobs_file != NULL && !cfg->dry_run && s->remote == NULL)
 		sched_set_slots(s, cfg->jobs, cfg->jobs_unbounded);
-	s->hold_max = budget_hold_max(s->slots, s->ops ? s->ops->run_fds : 0);
+	s->hold_max = hold_max(s, s->slots);
 	spool_set_limit(budget_spool_limit(jobs));
 	spool_set_dir(cfg->tmpdir);
 	if (cfg->compress)
@@ -401,7 +429,7 @@ setup_engine(struct sched *s, const struct config *cfg,
     const struct exec_hooks *eh, unsigned long long nofile)
 {
 	long i;
-	int r;
+	int need, r;
 
 	if ((r = s->ops->init(&s->exec, cfg, eh)) < 0)
 		util_die(r, "cannot start the %s engine", cfg->mode);
@@ -410,12 +438,21 @@ setup_engine(struct sched *s, const struct config *cfg,
 		util_die(r, "--round-robin: cannot start its writer");
 	if (s->teeing)
 		tee_open(s, cfg);
-	/* Else every start would back off, for ever. */
-	if ((i = budget_no_room(s->ops->job_fds)) > 0)
+	/*
+	 * Else every start would back off, for ever, or the one job that
+	 * runs could not hold its output: what starting it takes, or what
+	 * it holds running with both its streams spilled if more, and what
+	 * it holds besides (its block, its feed, its compressors, and the
+	 * far end of a compressor's pipe while it starts).
+	 */
+	need = s->ops->run_fds + BUDGET_SPILL_FDS;
+	if (need < s->ops->job_fds)
+		need = s->ops->job_fds;
+	need += job_extra_fds(s, cfg) + (cfg->compress ? 1 : 0);
+	if ((i = budget_no_room(need)) > 0)
 		util_die(0, "the descriptor limit (%llu) leaves no room for "
 		    "a job: fanout holds %ld descriptors and needs %d more to "
-		    "start one; raise it (ulimit -n)", nofile, i,
-		    s->ops->job_fds);
+		    "start one; raise it (ulimit -n)", nofile, i, need);
 }
 
 /*
@@ -466,7 +503,7 @@ sched_set_slots(struct sched *s, long jobs, int unbounded)
 		jobs = s->slots_max;
 	}
 	s->slots = jobs;
-	s->hold_max = budget_hold_max(jobs, s->ops ? s->ops->run_fds : 0);
+	s->hold_max = hold_max(s, jobs);
 }
 
 void

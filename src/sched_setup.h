@@ -29,6 +29,14 @@
  * file), its feed's stop pipe, and its stdin pipe or its fifo.
  */
 #define FEED_FDS	5
+/*
+ * A --pipe job's block in a temp file of its own (not --round-robin's,
+ * dealt from the dealer's, nor --pipepart's ranges, in the input's
+ * file): held from its start until its output is delivered, so a
+ * finished job -k holds keeps it too (--fifo's is in FEED_FDS while it
+ * runs).
+ */
+#define BLOCK_FDS	1
 
 /* What --tee's writer was told (sched.tee_told). */
 #define TEE_TOLD_GO	1

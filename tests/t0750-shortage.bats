@@ -113,6 +113,92 @@ did_all_or_refused() {
 	[ "$ok" -eq 24 ]
 }
 
+# fits_one CASE: under limits from one too low for fanout to ones with
+# room to spare, the run of CASE (a function of the limit: its output in
+# out, its stderr in err, its joblog in jl, what it should print in want)
+# either does it all or refuses before any job, saying why; once a limit
+# has done it all, every higher one does.
+fits_one() {
+	local n ok=0
+	for n in $(seq 6 48); do
+		rm -f jl out err
+		status=0
+		"$1" "$n" > out 2> err || status=$?
+		if [ "$status" -eq 0 ]; then
+			cmp out want || { echo "$1: limit $n: wrong output"; false; }
+			[ "$(tail -n +2 jl | cut -f7 | sort -u)" = 0 ]
+			[ "$(grep -v '^[0-9]*$' err | grep -vc 'fits* in the descriptor limit')" -eq 0 ]
+			[ "$ok" -ne 0 ] || ok=$n
+			[ "$n" -lt $((ok + 4)) ] || return 0
+			continue
+		fi
+		echo "$1: limit $n: status $status: $(grep -v '^[0-9]*$' err)"
+		[ "$ok" -eq 0 ]
+		[ "$status" -eq 255 ]
+		[ ! -s out ]
+		grep -q "descriptor limit ($n) leaves no room for a job\|Too many open files" err
+		[ "$(grep -c '^fanout: job ' err)" -eq 0 ]
+	done
+	echo "$1: no limit up to 48 did it all"
+	false
+}
+
+# The cases for fits_one: each --pipe form, a job that spills both its
+# streams, with and without --compress.
+lim() {
+	ASAN_OPTIONS=$no_leak_check prlimit --nofile="$1:$1" timeout -k 5 60 \
+	    "$FANOUT_BIN" -j 30 --joblog jl "${@:2}"
+}
+case_pipe() { lim "$1" --pipe --block 1k -k cat < in; }
+case_deal() {
+	local st=0
+	lim "$1" --pipe --round-robin --block 1k cat < in > dealt || st=$?
+	sort -n dealt
+	return "$st"
+}
+case_part() { lim "$1" --pipepart -a in --block 1k -k cat; }
+case_fifo() { lim "$1" --pipe --fifo --block 1k -k 'cat {}' < in; }
+big='yes {} | head -c 1100000; yes {} | head -c 1100000 >&2'
+case_spill() { lim "$1" -k "$big" ::: 1 2; }
+case_zip() { lim "$1" -k --compress "$big" ::: 1 2; }
+
+@test "a limit with room for fanout and one job's start, not its block, feed or spill, refuses at once" {
+	# A job holds more than its start takes: its block's file, its
+	# feed, the dealer's blocks, its spilled streams and their
+	# compressors.  Under a limit with room for the start alone the one
+	# job that runs would wait for ever for descriptors that only it
+	# could free, or lose its output.
+	seq 3000 > in
+	cp in want
+	for c in case_pipe case_deal case_part case_fifo; do
+		fits_one "$c"
+	done
+	{ yes 1 | head -c 1100000; yes 2 | head -c 1100000; } > want
+	fits_one case_spill
+	fits_one case_zip
+}
+
+@test "--pipe -k under a low descriptor limit: jobs held with their blocks fail no job" {
+	# A finished job -k holds keeps its block's file beside its spilled
+	# streams: counted as the spills alone, the jobs held left those
+	# running no room to spill theirs, and they failed.
+	seq 50000 > in
+	status=0
+	prlimit --nofile=100:100 timeout -k 5 120 "$FANOUT_BIN" -j 200 \
+	    --pipe --block 8k -k --joblog jl 'cat > /dev/null
+	    yes {#} | head -c 1200000; yes {#} | head -c 1200000 >&2' \
+	    < in > out 2> err || status=$?
+	grep -v '^[0-9]*$' err || :
+	[ "$status" -eq 0 ]
+	n=$(tail -n +2 jl | wc -l)
+	[ "$n" -ge 30 ]
+	[ "$(tail -n +2 jl | cut -f7 | sort -u)" = 0 ]
+	[ "$(uniq out | tr '\n' ' ')" = "$(seq "$n" | tr '\n' ' ')" ]
+	[ "$(wc -c < out)" -eq $((n * 1200000)) ]
+	[ "$(grep -v '^fanout: ' err | wc -c)" -eq $((n * 1200000)) ]
+	[ "$(grep '^fanout: ' err | grep -vc 'fit in the descriptor limit')" -eq 0 ]
+}
+
 @test "each job-start shortage fails no job and loses nothing" {
 	for spec in "${start_faults[@]}"; do
 		rm -f jl
