@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
@@ -190,23 +189,15 @@ spawner_main(void *arg)
 int
 pool_grow(struct pool *p)
 {
-	pthread_attr_t attr;
-	sigset_t all, old;
 	int r;
 
 	if (p->idle > 0 || p->n >= p->max)
 		return p->n > 0 ? 0 : -EAGAIN;
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, SPAWNER_STACK);
-	/* Spawners block every signal: the loop's thread takes them. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	r = pthread_create(&p->tid[p->n], &attr, spawner_main, p);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	pthread_attr_destroy(&attr);
+	/* Spawners take no signal: the loop's thread takes them. */
+	r = util_thread(&p->tid[p->n], SPAWNER_STACK, spawner_main, p);
 	if (r == 0)
 		p->n++;
-	return p->n > 0 ? 0 : -r;
+	return p->n > 0 ? 0 : r;
 }
 
 /* After pool_stop: free the jobs still queued or handed back. */

@@ -339,8 +339,6 @@ thread_init(struct exec **ep, const struct config *cfg,
 static int
 worker_start(struct exec *e, struct worker *w)
 {
-	pthread_attr_t attr;
-	sigset_t all, old;
 	int r;
 
 	w->e = e;
@@ -348,18 +346,11 @@ worker_start(struct exec *e, struct worker *w)
 		w->done = xmalloc(sizeof(*w->done));
 	pthread_mutex_init(&w->mu, NULL);
 	spawn_cond_init(&w->cv);
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, STACK_SIZE);
-	/* Workers block every signal; they inherit the mask at creation. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	r = pthread_create(&w->tid, &attr, worker_main, w);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	pthread_attr_destroy(&attr);
-	if (r != 0) {
+	/* Workers take no signal. */
+	if ((r = util_thread(&w->tid, STACK_SIZE, worker_main, w)) < 0) {
 		pthread_mutex_destroy(&w->mu);
 		pthread_cond_destroy(&w->cv);
-		return -r;
+		return r;
 	}
 	w->started = 1;
 	return 0;

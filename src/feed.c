@@ -24,7 +24,6 @@
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <sys/sendfile.h>
 #include <sys/types.h>
@@ -93,20 +92,6 @@ feed_some(int fd, const struct feed_src *s, uint64_t *done)
 	return n;
 }
 
-/* Start a thread that takes no signal: the scheduler's thread does. */
-static int
-feed_thread(pthread_t *t, void *(*run)(void *), void *arg)
-{
-	sigset_t all, old;
-	int r;
-
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	r = -pthread_create(t, NULL, run, arg);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return r;
-}
-
 /* Open the fifo once its reader has: the descriptor, or -1 (stopped). */
 static int
 feed_open(struct feed *f)
@@ -168,7 +153,7 @@ feed_start(struct feed **fp, const char *path, int wr,
 		r = -errno;
 		goto fail;
 	}
-	if ((r = feed_thread(&f->thread, feed_run, f)) < 0)
+	if ((r = util_thread(&f->thread, 0, feed_run, f)) < 0)
 		goto fail;
 	*fp = f;
 	return 0;
@@ -468,7 +453,7 @@ feed_deal_start(struct deal **dp, long jobs, int *room_fd)
 	d->pfd[0].fd = d->wake[0];
 	d->pfd[0].events = POLLIN;
 	pthread_mutex_init(&d->mu, NULL);
-	if ((r = feed_thread(&d->thread, deal_run, d)) < 0) {
+	if ((r = util_thread(&d->thread, 0, deal_run, d)) < 0) {
 		pthread_mutex_destroy(&d->mu);
 		goto fail;
 	}

@@ -21,7 +21,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -384,7 +383,6 @@ tee_free(struct tee *t)
 int
 tee_start(struct tee **tp, int src, long jobs)
 {
-	sigset_t all, old;
 	struct stat st;
 	struct tee *t;
 	int r;
@@ -412,12 +410,7 @@ tee_start(struct tee **tp, int src, long jobs)
 		t->start = 0;
 	t->pfd[0] = (struct pollfd){ .fd = t->wake[0], .events = POLLIN };
 	pthread_mutex_init(&t->mu, NULL);
-	/* The scheduler's thread takes the signals. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	r = -pthread_create(&t->thread, NULL, tee_run, t);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (r < 0) {
+	if ((r = util_thread(&t->thread, 0, tee_run, t)) < 0) {
 		pthread_mutex_destroy(&t->mu);
 		goto fail;
 	}

@@ -7,6 +7,7 @@
 #ifndef FANOUT_UTIL_H
 #define FANOUT_UTIL_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -73,6 +74,13 @@ int	pwrite_all(int fd, const void *, size_t, off_t);
 int64_t	clock_mono_ns(void);
 /* Sleep ms milliseconds, whatever signals come.  Async-signal-safe. */
 void	util_sleep_ms(int ms);
+/*
+ * Start a thread that takes no signal (the thread that started fanout
+ * takes them all; a new thread inherits its creator's mask), on a stack
+ * of stack bytes (0: the default).  0, or -errno.
+ */
+int	util_thread(pthread_t *, size_t stack, void *(*run)(void *),
+	    void *arg);
 int64_t	clock_wall_ns(void);
 
 /*
