@@ -163,14 +163,6 @@ post_done(struct worker *w, struct job *job)
 	queue_push(e, ev);
 }
 
-static void
-close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
 /*
  * Spawn with the output on pipes in fd[], waiting out a shortage here:
  * the scheduler already counts this job as started, and a worker has
@@ -224,7 +216,7 @@ pump(struct worker *w, int *fd, int stream)
 	if (n > 0)
 		post_output(w, stream, chunk, (size_t)n);
 	else if (n < 0)
-		close_fd(fd);
+		util_close(fd);
 }
 
 /* After the job has exited: what its pipes hold now, then close them. */
@@ -238,7 +230,7 @@ drain(struct worker *w, int fd[2])
 		if (fd[i] >= 0)
 			engine_drain(fd[i], i + 1, chunk, sizeof(chunk),
 			    post_output, w);
-		close_fd(&fd[i]);
+		util_close(&fd[i]);
 	}
 }
 
@@ -292,7 +284,7 @@ run(struct worker *w, struct job *job)
 			    WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid != 0)
 				exited = 1;
 	}
-	close_fd(&pidfd);
+	util_close(&pidfd);
 	drain(w, fd);
 	reap(w, job);
 	post_done(w, job);

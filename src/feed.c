@@ -257,14 +257,6 @@ deal_drain(int fd)
 		continue;
 }
 
-static void
-deal_close(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
 /*
  * Done with a block: its descriptor is closed if the dealer owns it (a
  * temp file), never if it is shared (the caller's, feed.h).
@@ -273,7 +265,7 @@ static void
 deal_release(struct feed_src *src, int own)
 {
 	if (own)
-		deal_close(&src->fd);
+		util_close(&src->fd);
 	src->fd = -1;
 }
 
@@ -322,7 +314,7 @@ deal_send(struct deal_job *j)
 			break;
 		}
 		deal_release(&j->src, j->own);
-		deal_close(&j->wr);
+		util_close(&j->wr);
 	}
 }
 
@@ -347,7 +339,7 @@ deal_round(struct deal *d)
 			j = &d->job[i];
 			if (j->gone) {
 				deal_release(&j->src, j->own);
-				deal_close(&j->wr);
+				util_close(&j->wr);
 			}
 			if (j->wr < 0)
 				continue;
@@ -362,7 +354,7 @@ deal_round(struct deal *d)
 			}
 			if (j->wr >= 0 && j->src.fd < 0 && d->qlen == 0 &&
 			    d->ending)
-				deal_close(&j->wr);
+				util_close(&j->wr);
 		}
 	} while (took && d->qlen > 0);
 }
@@ -418,10 +410,10 @@ static void
 deal_free(struct deal *d)
 {
 	deal_drop(d);
-	deal_close(&d->wake[0]);
-	deal_close(&d->wake[1]);
-	deal_close(&d->room[0]);
-	deal_close(&d->room[1]);
+	util_close(&d->wake[0]);
+	util_close(&d->wake[1]);
+	util_close(&d->room[0]);
+	util_close(&d->room[1]);
 	free(d->job);
 	free(d->q);
 	free(d->pfd);
@@ -547,7 +539,7 @@ feed_deal_stop(struct deal *d)
 	pthread_mutex_destroy(&d->mu);
 	for (i = 0; i < d->njob; i++) {
 		deal_release(&d->job[i].src, d->job[i].own);
-		deal_close(&d->job[i].wr);
+		util_close(&d->job[i].wr);
 	}
 	deal_free(d);
 }

@@ -64,14 +64,6 @@ struct tee {
 	long		*pjob;		/* which job each pfd is; -1: src */
 };
 
-static void
-tee_close(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
 /* A write error other than a full pipe: the job is dropped. */
 static int
 tee_full(void)
@@ -97,7 +89,7 @@ tee_send_file(struct tee *t, struct tee_job *j)
 			j->room = 0;
 			return;
 		}
-		tee_close(&j->wr);	/* the end of the file, or EPIPE */
+		util_close(&j->wr);	/* the end of the file, or EPIPE */
 	}
 }
 
@@ -144,7 +136,7 @@ tee_round_pipe(struct tee *t, long first, long last)
 	if (k < 0 && errno == EINVAL)
 		t->how = TEE_BUF;	/* refused: copy through buf */
 	else if (k < 0 && !tee_full())
-		tee_close(&j->wr);
+		util_close(&j->wr);
 	if (k <= 0)
 		return;
 	j->fed += (uint64_t)k;
@@ -158,7 +150,7 @@ tee_round_pipe(struct tee *t, long first, long last)
 			continue;
 		k = tee(t->src, j->wr, n, SPLICE_F_NONBLOCK);
 		if (k < 0 && !tee_full())
-			tee_close(&j->wr);
+			util_close(&j->wr);
 		if (k < 0)
 			k = 0;
 		j->done = (uint64_t)k;
@@ -170,7 +162,7 @@ tee_round_pipe(struct tee *t, long first, long last)
 	if (!partial) {
 		k = splice(t->src, NULL, j->wr, NULL, n, SPLICE_F_NONBLOCK);
 		if (k < 0 && !tee_full())
-			tee_close(&j->wr);
+			util_close(&j->wr);
 		if (k < 0)
 			k = 0;
 		j->fed += (uint64_t)k;
@@ -182,7 +174,10 @@ tee_round_pipe(struct tee *t, long first, long last)
 		tee_read_rest(t, n - t->base);
 }
 
-/* Begin a round: 0 when nothing came (wait for the stream again). */
+/*
+ * Begin a round; when nothing came, t->n stays 0 and the stream is
+ * waited for again.
+ */
 static void
 tee_round(struct tee *t)
 {
@@ -236,7 +231,7 @@ tee_write(struct tee *t)
 				all = 0;
 				break;
 			} else if (k < 0 && errno != EINTR)
-				tee_close(&j->wr);
+				util_close(&j->wr);
 		}
 	}
 	return all;
@@ -272,7 +267,7 @@ tee_work(struct tee *t)
 			/* The end, or nobody left to read it. */
 			t->eof = 1;
 			for (i = 0; i < t->njob; i++)
-				tee_close(&t->job[i].wr);
+				util_close(&t->job[i].wr);
 			return;
 		}
 		ready = t->readable;
@@ -330,7 +325,7 @@ tee_run(void *arg)
 		for (i = 0; i < (nfds_t)t->njob; i++) {
 			j = &t->job[i];
 			if (j->gone || t->ending)
-				tee_close(&j->wr);
+				util_close(&j->wr);
 		}
 		if (t->go && !t->ending)
 			tee_work(t);
@@ -369,10 +364,10 @@ tee_free(struct tee *t)
 	long i;
 
 	for (i = 0; i < t->njob; i++)
-		tee_close(&t->job[i].wr);
-	tee_close(&t->wake[0]);
-	tee_close(&t->wake[1]);
-	tee_close(&t->src);
+		util_close(&t->job[i].wr);
+	util_close(&t->wake[0]);
+	util_close(&t->wake[1]);
+	util_close(&t->src);
 	free(t->job);
 	free(t->buf);
 	free(t->pfd);

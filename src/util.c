@@ -202,6 +202,14 @@ buf_free(struct buf *b)
 	b->len = b->cap = 0;
 }
 
+void
+util_close(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
 int
 write_all(int fd, const void *buf, size_t len)
 {

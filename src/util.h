@@ -69,6 +69,8 @@ int	write_all_unless(int fd, const void *, size_t,
 	    int (*stop)(void *), void *ctx);
 /* write_all to an explicit offset. 0 or -errno. */
 int	pwrite_all(int fd, const void *, size_t, off_t);
+/* Close *fd unless it is -1 already, and make it -1. */
+void	util_close(int *fd);
 
 /* Monotonic and wall-clock time in nanoseconds. */
 int64_t	clock_mono_ns(void);
