@@ -338,9 +338,8 @@ fifo_make(const char *dir, struct buf *path)
 /*
  * --pipe: the block in a temp file, which becomes the job's stdin (and
  * under --cat, with a name, its {}; under --fifo, what a fifo named {}
- * is fed): b's bytes, or under --pipepart with --cat or --round-robin
- * the file's range at off.  On a
- * failure nothing was taken.
+ * is fed): b's bytes, or under --pipepart --cat the file's range at
+ * off.  On a failure nothing was taken.
  */
 static int
 block_save(struct input *in, const struct block *b, off_t off,
@@ -386,11 +385,11 @@ block_save(struct input *in, const struct block *b, off_t off,
 }
 
 /*
- * --pipepart, when the job's stdin is a pipe (a feed's, or under
- * --round-robin the dealer's), or under --fifo: the
- * block is the file's range at off, in the file's own descriptor, and
- * the --header bytes, fed to the job (feed.h); nothing is copied.  On
- * a failure nothing was taken.
+ * --pipepart without --cat: the block is the file's range at off, in
+ * the file's own descriptor, and the --header bytes, fed to the job
+ * (feed.h) through its stdin pipe (a feed's, or under --round-robin
+ * the dealer's) or a fifo named {} (--fifo); nothing is copied.  On a
+ * failure nothing was taken.
  */
 static int
 range_take(struct input *in, const struct block *b, off_t off,

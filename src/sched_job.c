@@ -70,6 +70,17 @@ running_del(struct sched *s, struct job *job)
 #define FEED_PIPE_MAX	(1u << 20)
 #define FEED_PIPE_JOBS	16
 
+/* What a fed job's block is: feed_fd's bytes from feed_off, its head. */
+static struct feed_src
+fed_block(const struct job *job)
+{
+	return (struct feed_src){
+		.fd = job->feed_fd, .off = job->feed_off,
+		.len = job->in_bytes - job->feed_head_len,
+		.head = job->feed_head, .head_len = job->feed_head_len,
+	};
+}
+
 /*
  * A fed job's block: the fifo {}'s, or a new pipe's, which becomes its
  * stdin.  0, or -errno: a shortage, and nothing was started.
@@ -77,11 +88,7 @@ running_del(struct sched *s, struct job *job)
 static int
 feed_job(struct sched *s, struct job *job)
 {
-	struct feed_src src = {
-		.fd = job->feed_fd, .off = job->feed_off,
-		.len = job->in_bytes - job->feed_head_len,
-		.head = job->feed_head, .head_len = job->feed_head_len,
-	};
+	struct feed_src src = fed_block(job);
 	size_t size = 0;
 	int wr, r;
 
@@ -114,12 +121,7 @@ deal_join(struct sched *s, struct job *job, int wr, int block)
 	int own = 1;
 
 	if (block < 0) {
-		src = (struct feed_src){
-			.fd = job->feed_fd, .off = job->feed_off,
-			.len = job->in_bytes - job->feed_head_len,
-			.head = job->feed_head,
-			.head_len = job->feed_head_len,
-		};
+		src = fed_block(job);
 		own = !job->feed_shared;
 		if (own)
 			job->feed_fd = -1;
