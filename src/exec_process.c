@@ -81,7 +81,6 @@ struct exec {
 	struct token		 ext[MAX_EXT];
 	struct exec_watches	 watches;
 	struct worker_keep	 keep;		/* what workers keep open */
-	int			 kept;		/* keep is found */
 };
 
 static int
@@ -109,6 +108,7 @@ process_init(struct exec **ep, const struct config *cfg,
 		data[i] = &e->ext[i];
 	}
 	exec_watches_init(&e->watches, data);
+	exec_worker_keep(&e->keep);
 	e->rbuf = xmalloc(MSG_MAX);
 	*ep = e;
 	return 0;
@@ -142,10 +142,6 @@ worker_fork(struct exec *e, struct worker *w)
 	size_t i;
 	pid_t pid;
 
-	if (!e->kept) {
-		exec_worker_keep(&e->keep);
-		e->kept = 1;
-	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return -errno;
 	/* A record must fit the send buffer: make sure MSG_MAX does. */

@@ -90,8 +90,8 @@ struct worker_keep {
 
 /*
  * Find the descriptors fanout inherited (those without close-on-exec:
- * fanout opens every one of its own with it), once, before the first
- * worker is forked.
+ * fanout opens every one of its own with it), once, before any worker
+ * is forked.
  */
 void	exec_worker_keep(struct worker_keep *);
 
