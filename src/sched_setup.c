@@ -30,15 +30,19 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+/*
+ * Only jobs of the asked fit in the limit of what.  Not said under a -j
+ * FILE, whose count is checked against the fit as it is read, nor under
+ * --tee, which then refuses to run (fit_jobs()).
+ */
 static void
-warn_fit(const struct config *cfg, long jobs, const char *what,
+warn_fit(const struct sched *s, long asked, long jobs, const char *what,
     unsigned long long limit)
 {
-	/* -j FILE: its count is checked against the fit as it is read. */
-	if (cfg->jobs_file == NULL)
+	if (s->cfg->jobs_file == NULL && !s->teeing)
 		util_warn(0, "-j %ld: only %ld job%s fit%s in the %s limit "
-		    "(%llu); running %ld at once", cfg->jobs_unbounded ? 0 :
-		    cfg->jobs, jobs, jobs == 1 ? "" : "s", jobs == 1 ? "s" : "",
+		    "(%llu); running %ld at once", s->cfg->jobs_unbounded ?
+		    0 : asked, jobs, jobs == 1 ? "" : "s", jobs == 1 ? "s" : "",
 		    what, limit, jobs);
 }
 
@@ -62,7 +66,7 @@ fit_procs(struct sched *s, long jobs)
 		    "needs %d more; raise it (ulimit -u)", limit, used,
 		    tasks);
 	if (fit < jobs)
-		warn_fit(s->cfg, fit, "process", limit);
+		warn_fit(s, jobs, fit, "process", limit);
 	return fit;
 }
 
@@ -372,7 +376,7 @@ fit_jobs(struct sched *s, const struct config *cfg, long jobs,
 		/* -j 0 is cut only when the jobs known are more. */
 		if (unbounded ? jobs < BUDGET_JOBS_MAX &&
 		    (s->st.total < 0 || s->st.total > jobs) : jobs < i)
-			warn_fit(cfg, jobs, "descriptor", *nofile);
+			warn_fit(s, i, jobs, "descriptor", *nofile);
 		jobs = fit_procs(s, jobs);
 		if (s->teeing && jobs < s->st.total)
 			util_die(0, "--tee: only %ld of its %ld jobs fit in "

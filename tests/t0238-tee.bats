@@ -167,6 +167,19 @@ each_has_all() {
 	[ "$output" = "$(printf '10\n10\n10')" ]
 }
 
+@test "--tee: more jobs than the descriptor limit allows is one clear error" {
+	seq 10 > in
+	run --separate-stderr bash -c 'ulimit -n 40 &&
+	    exec "$0" --pipe --tee "touch ran.{}; cat" ::: $(seq 30) < in' \
+	    "$FANOUT_BIN"
+	[ "$status" -eq 255 ]
+	[ "$stderr" = "fanout: --tee: only $(echo "$stderr" |
+	    sed 's/.*only \([0-9]*\) .*/\1/') of its 30 jobs fit in the limits (descriptors, processes), and every one must run at once" ]
+	[ "$output" = "" ]
+	run ls ran.1
+	[ "$status" -ne 0 ]
+}
+
 @test "--tee without --pipe is refused" {
 	run --separate-stderr fanout --tee echo ::: a < /dev/null
 	[ "$status" -eq 255 ]
