@@ -68,6 +68,7 @@ struct input {
 	struct parter	*part;		/* --pipepart: the file's ranges */
 	struct arg	 cat;		/* --cat, --fifo: the block's file, {} */
 	int		 headless;	/* --pipe: blocks without the header */
+	int		 keep_failed;	/* input_keep_failed() */
 };
 
 /* For *msg: input_open's callers print it before they exit. */
@@ -427,6 +428,7 @@ pipe_next(struct input *in, struct args *a)
 	off_t off = 0;
 	int r;
 
+	in->keep_failed = 0;
 	if (in->part != NULL) {
 		if ((r = part_next(in->part, &off, &b.len)) <= 0)
 			return r;
@@ -435,6 +437,7 @@ pipe_next(struct input *in, struct args *a)
 		    block_save(in, &b, off, a) : range_take(in, &b, off, a);
 		if (r < 0) {
 			part_back(in->part, off);
+			in->keep_failed = 1;
 			return r;
 		}
 	} else {
@@ -442,6 +445,7 @@ pipe_next(struct input *in, struct args *a)
 			return r;
 		if ((r = block_save(in, &b, 0, a)) < 0) {
 			block_keep(in->blk);
+			in->keep_failed = 1;
 			return r;
 		}
 	}
@@ -497,6 +501,12 @@ input_next(struct input *in, struct args *a)
 	*a = in->shuf[in->next_shuf++];
 	no_block(a);
 	return 1;
+}
+
+int
+input_keep_failed(const struct input *in)
+{
+	return in->keep_failed;
 }
 
 int

@@ -95,11 +95,14 @@ void	input_set_budget(struct input *, input_cost_fn *, void *ctx,
  * a temp file, or under --pipepart a range of the file (part.h), with
  * arguments only from ':::' sources or --cat (under --tee the jobs are
  * the sources' combinations, as without --pipe, and carry no block:
- * each reads the whole stream, tee.h); then -errno is the temp
- * file's or the fifo's (in --tmpdir): a shortage of descriptors, or a
- * full disk, after which the same block comes again.
+ * each reads the whole stream, tee.h); then -errno is a read error of
+ * the input, or, when input_keep_failed() says so, the temp file's or
+ * the fifo's (in --tmpdir): a shortage of descriptors, or a full disk,
+ * after which the same block comes again.
  */
 int	input_next(struct input *, struct args *a);
+/* Whether input_next()'s last -errno was in keeping a block. */
+int	input_keep_failed(const struct input *);
 /*
  * --pipe --header: whether the next blocks carry the header (from the
  * start, they do).  --round-robin gives it once to each job, at the top

@@ -63,20 +63,17 @@ too_long(struct sched *s, struct job *job)
 	return 1;
 }
 
-/*
- * --pipe: input_next() could not keep a block (r < 0).  No descriptor
- * for it is waited out as for a job: *retry_ns becomes when to try
- * again, and 1 is returned.  Anything else stops the run: 0.
- */
 int
 sched_block_failed(struct sched *s, int r, int64_t now, int64_t *retry_ns)
 {
-	if (spawn_err_transient(r)) {
+	if (!input_keep_failed(s->input))
+		util_warn(r, "cannot read input");
+	else if (spawn_err_transient(r)) {
 		*retry_ns = now + policy_backoff(&s->policy);
 		return 1;
-	}
-	util_warn(r, "cannot keep a block of input in '%s' (--tmpdir)",
-	    s->cfg->tmpdir);
+	} else
+		util_warn(r, "cannot keep a block of input in '%s' "
+		    "(--tmpdir)", s->cfg->tmpdir);
 	s->fatal = 1;
 	return 0;
 }

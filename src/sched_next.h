@@ -31,9 +31,10 @@ enum next {
 enum next	sched_next_job(struct sched *, int64_t now, int *want_input,
 		    struct job **jobp);
 /*
- * --pipe: input_next() could not keep a block (r < 0).  No descriptor
- * for it is waited out as for a job: *retry_ns becomes when to try
- * again, and 1 is returned.  Anything else stops the run (s->fatal): 0.
+ * --pipe: input_next() failed (r < 0).  No descriptor to keep a block
+ * is waited out as for a job: *retry_ns becomes when to try again, and
+ * 1 is returned.  Anything else, or a read error of the input, stops
+ * the run (s->fatal): 0.
  */
 int	sched_block_failed(struct sched *, int r, int64_t now,
 	    int64_t *retry_ns);

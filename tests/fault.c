@@ -13,9 +13,10 @@
  *
  * Calls: pipe2, socketpair, posix_spawn, pthread_create, epoll_ctl (only
  * EPOLL_CTL_ADD is counted and failed), open (only O_TMPFILE opens),
- * mkostemp, fsync and tee (EINVAL: tee(2) refused).  ERRNO is one of the names in errnos[] below, or DIE
- * for posix_spawn alone: that call succeeds, then its caller kills itself
- * with SIGKILL (a worker lost just after it spawned its job).  A forked
+ * mkostemp, fsync, tee (EINVAL: tee(2) refused) and pread.  ERRNO is
+ * one of the names in errnos[] below, or DIE for posix_spawn alone:
+ * that call succeeds, then its caller kills itself with SIGKILL (a
+ * worker lost just after it spawned its job).  A forked
  * worker inherits its parent's counts at the fork.
  *
  * With FANOUT_FAULTS_LOG set to a file's name, each failure made is
@@ -39,11 +40,11 @@
 #include <unistd.h>
 
 enum { PIPE2, SOCKETPAIR, POSIX_SPAWN, PTHREAD_CREATE, EPOLL_CTL, OPEN,
-    MKOSTEMP, FSYNC, TEE, NCALLS };
+    MKOSTEMP, FSYNC, TEE, PREAD, NCALLS };
 
 static const char *const names[NCALLS] = {
 	"pipe2", "socketpair", "posix_spawn", "pthread_create", "epoll_ctl",
-	"open", "mkostemp", "fsync", "tee",
+	"open", "mkostemp", "fsync", "tee", "pread",
 };
 
 /* Not an errno: posix_spawn succeeds, then its caller is killed. */
@@ -288,4 +289,17 @@ tee(int in, int out, size_t len, unsigned int flags)
 	if (real == NULL)
 		real = next("tee");
 	return real(in, out, len, flags);
+}
+
+ssize_t
+pread(int fd, void *p, size_t n, off_t off)
+{
+	static ssize_t (*real)(int, void *, size_t, off_t);
+	int e;
+
+	if ((e = fault(PREAD)) != 0)
+		return errno = e, -1;
+	if (real == NULL)
+		real = next("pread");
+	return real(fd, p, n, off);
 }

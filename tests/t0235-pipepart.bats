@@ -149,6 +149,18 @@ make_big() {
 	    [[ $stderr == *"job fits in the descriptor limit (48)"* ]]
 }
 
+@test "--pipepart: a read error of the file is said as one, and ends the run" {
+	seq 100000 > in
+	# The first pread finds the first block's end; the next fail.
+	for rr in "" --round-robin; do
+		run --separate-stderr with_faults pread:EIO:2:0 \
+		    "$FANOUT_BIN" -j1 $rr --pipepart -a in --block 100k wc -c
+		[ "$status" -eq 255 ]
+		[ "$stderr" = "fanout: cannot read input: Input/output error" ]
+		[ "$output" -gt 0 ]
+	done
+}
+
 @test "--pipepart refuses what it cannot cut, before any job runs" {
 	seq 10 > in
 	run --separate-stderr fanout --pipepart cat < in
