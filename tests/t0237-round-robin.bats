@@ -175,7 +175,7 @@ fixed_lines() {
 }
 
 @test "--pipepart --round-robin: ranges of MiBs go whole, each from its own offset" {
-	fixed_lines 3000000 > in
+	fixed_lines 1200000 > in
 	fanout --pipepart -a in --round-robin -j2 --block 2M --joblog log \
 	    'cat > out.{#}'
 	[ -s out.1 ] && [ -s out.2 ]
@@ -189,7 +189,7 @@ fixed_lines() {
 }
 
 @test "--pipepart --round-robin: ranges of MiBs, --header once atop each job" {
-	{ echo HEAD; fixed_lines 3000000; } > in
+	{ echo HEAD; fixed_lines 1200000; } > in
 	fanout --pipepart -a in --header 1 --round-robin -j3 --block 2M \
 	    --joblog log 'cat > out.{#}'
 	for j in 1 2 3; do
@@ -202,7 +202,7 @@ fixed_lines() {
 }
 
 @test "--pipepart --round-robin: a job that exits early loses its range alone, the other reads on" {
-	fixed_lines 3000000 > in
+	fixed_lines 1200000 > in
 	fanout --pipepart -a in --round-robin -j2 --block 2M --joblog log \
 	    'if [ {#} = 1 ]; then head -n 1 > out.1; else cat > out.2; fi'
 	[ "$(cat out.1)" = 0000001 ]
@@ -217,9 +217,9 @@ fixed_lines() {
 }
 
 @test "--pipepart --round-robin: short of pipes for the jobs' stdin, fanout waits and loses none" {
-	fixed_lines 1000000 > in
+	fixed_lines 100000 > in
 	run --separate-stderr with_faults pipe2:EMFILE:5:4 \
-	    "$FANOUT_BIN" --pipepart -a in --round-robin -j2 --block 1M cat
+	    "$FANOUT_BIN" --pipepart -a in --round-robin -j2 --block 200k cat
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "" ]
 	LC_ALL=C sort <<< "$output" > got
