@@ -23,10 +23,11 @@ extern char **environ;
 /*
  * Descriptors kept beside those open at setup: the engine's own (its
  * event loop, wake-up pipes, a worker's socket pair while it forks), one
- * job's pipe ends while it is spawned, and files opened for a moment (a
- * --results file, a --joblog line).
+ * job's pipe ends while it is spawned, --pipe's block cut ahead
+ * (input_ahead()), and files opened for a moment (a --results file, a
+ * --joblog line).
  */
-#define FDS_RESERVE	8
+#define FDS_RESERVE	9
 
 /* The descriptors open now, below limit. */
 static int

@@ -69,6 +69,13 @@ struct input {
 	struct arg	 cat;		/* --cat, --fifo: the block's file, {} */
 	int		 headless;	/* --pipe: blocks without the header */
 	int		 keep_failed;	/* input_keep_failed() */
+	/*
+	 * --pipe: the next block, cut and kept ahead (input_ahead()) in
+	 * ahead's in_fd (and in_path, under --cat and --fifo), else -1;
+	 * ahead_off after a failure to keep a block, until one is kept.
+	 */
+	struct args	 ahead;
+	int		 ahead_off;
 };
 
 /* For *msg: input_open's callers print it before they exit. */
@@ -416,6 +423,66 @@ range_take(struct input *in, const struct block *b, off_t off,
 	return 0;
 }
 
+static void
+no_block(struct args *a)
+{
+	a->in_fd = -1;
+	a->in_bytes = 0;
+	a->in_off = 0;
+	a->in_head = NULL;
+	a->in_head_len = 0;
+	a->in_path = NULL;
+	a->in_fifo = 0;
+	a->in_fed = 0;
+	a->in_shared = 0;
+}
+
+/*
+ * --pipe: the stream's next block, kept in its temp file (block_save()).
+ * 1, 0 at the end, -EAGAIN when more input is needed, or a failure to
+ * keep it, after which the same block comes again and input_ahead()
+ * keeps none until a block is kept.
+ */
+static int
+stream_block(struct input *in, struct args *a)
+{
+	struct block b = { 0 };
+	int r;
+
+	if ((r = block_next(in->blk, &b)) <= 0)
+		return r;
+	if ((r = block_save(in, &b, 0, a)) < 0) {
+		block_keep(in->blk);
+		in->keep_failed = in->ahead_off = 1;
+		return r;
+	}
+	in->ahead_off = 0;
+	return 1;
+}
+
+int
+input_ahead(struct input *in)
+{
+	int r;
+
+	if (in->blk == NULL || in->ahead.in_fd >= 0 || in->ahead_off)
+		return 0;
+	r = stream_block(in, &in->ahead);
+	return r == -EAGAIN ? r : 0;
+}
+
+void
+input_ahead_drop(struct input *in)
+{
+	if (in->ahead.in_fd < 0)
+		return;
+	close(in->ahead.in_fd);
+	if (in->ahead.in_path != NULL)
+		unlink(in->ahead.in_path);
+	free(in->ahead.in_path);
+	no_block(&in->ahead);
+}
+
 /*
  * --pipe: a job per block.  Its arguments are --cat's file, or the
  * next of the sources' (held) when there are any, as GNU gives them;
@@ -440,15 +507,12 @@ pipe_next(struct input *in, struct args *a)
 			in->keep_failed = 1;
 			return r;
 		}
-	} else {
-		if ((r = block_next(in->blk, &b)) <= 0)
-			return r;
-		if ((r = block_save(in, &b, 0, a)) < 0) {
-			block_keep(in->blk);
-			in->keep_failed = 1;
-			return r;
-		}
-	}
+	} else if (in->ahead.in_fd >= 0) {
+		/* Its block's fields alone: the rest are set below. */
+		*a = in->ahead;
+		no_block(&in->ahead);
+	} else if ((r = stream_block(in, a)) <= 0)
+		return r;
 	a->n = a->nrecords = 0;
 	if (in->cfg->pipe_cat || in->cfg->pipe_fifo) {
 		in->cat.p = a->in_path;
@@ -463,21 +527,10 @@ pipe_next(struct input *in, struct args *a)
 void
 input_pipe_head(struct input *in, int with)
 {
+	/* A block kept ahead was cut with the header or without. */
+	if (in->ahead.in_fd >= 0 && in->headless == with)
+		BUG("--header changed for a block kept ahead");
 	in->headless = !with;
-}
-
-static void
-no_block(struct args *a)
-{
-	a->in_fd = -1;
-	a->in_bytes = 0;
-	a->in_off = 0;
-	a->in_head = NULL;
-	a->in_head_len = 0;
-	a->in_path = NULL;
-	a->in_fifo = 0;
-	a->in_fed = 0;
-	a->in_shared = 0;
 }
 
 int
@@ -708,6 +761,7 @@ input_open(struct input **inp, const struct config *cfg, const char **msg)
 		in->cap = (size_t)cfg->max_args;
 	in->budget = SIZE_MAX;
 	in->total = -1;
+	no_block(&in->ahead);
 	r = cfg->retry_failed ? failed_open(in) :
 	    cfg->pipe ? pipe_open(in) : sources_setup(in);
 	if (r < 0) {
@@ -727,6 +781,7 @@ input_close(struct input *in)
 	if (in == NULL)
 		return;
 	sources_close(in->src);
+	input_ahead_drop(in);
 	block_close(in->blk);
 	part_close(in->part);
 	history_free(&in->failed);

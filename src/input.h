@@ -104,9 +104,30 @@ int	input_next(struct input *, struct args *a);
 /* Whether input_next()'s last -errno was in keeping a block. */
 int	input_keep_failed(const struct input *);
 /*
+ * --pipe (not --pipepart): cut the next block now and keep it in its
+ * temp file, so that the next input_next() hands it out at once; the
+ * scheduler calls it while every slot is taken, so that reading and
+ * keeping a block overlap the jobs that run.  At most one block is kept
+ * ahead (one more descriptor, or under --cat and --fifo also a file in
+ * --tmpdir, until input_next() or input_close()).  -EAGAIN when more
+ * input is needed (as for input_next()), else 0: a block is kept, or
+ * there is none to keep (the end of input; not --pipe; or keeping one
+ * failed, in input_next() or here: then none is kept ahead until
+ * input_next() has kept one, so that its caller's back-off holds, and
+ * the block comes again from input_next(), which says why it fails).
+ */
+int	input_ahead(struct input *);
+/*
+ * Drop the block kept ahead, if any: its temp file closed, under --cat
+ * and --fifo its file removed.  For a run that stops, whose end (by a
+ * signal) may come before input_close(); the stream has moved past it.
+ */
+void	input_ahead_drop(struct input *);
+/*
  * --pipe --header: whether the next blocks carry the header (from the
  * start, they do).  --round-robin gives it once to each job, at the top
- * of its first block.
+ * of its first block.  Never with a block kept ahead that was cut the
+ * other way (input_ahead(): --round-robin cuts none ahead).
  */
 void	input_pipe_head(struct input *, int with);
 int	input_fd(const struct input *);

@@ -14,6 +14,10 @@
  * ended and waits in s->retry to run again, neither failed nor retried.
  * A -j FILE is read again as each job ends.
  *
+ * --pipe: once no job can start, the next block is cut ahead
+ * (sched_next_ahead()), so that reading the stream and keeping the block
+ * overlap the jobs that run rather than wait for a slot to free.
+ *
  * --round-robin: the first blocks start jobs as usual, at most -j of
  * them, each given a pipe as stdin that the dealer (feed.h) writes;
  * then deal_blocks() reads the stream into the dealer's queue while it
@@ -432,6 +436,7 @@ sched_run(const struct config *cfg)
 	for (;;) {
 		sched_watch_memory(s);
 		start_jobs(s, &want_input);
+		sched_next_ahead(s, &want_input);
 		deal_blocks(s, &want_input, &want_room);
 		tee_stream(s);
 		if (s->stop != RUNNING)

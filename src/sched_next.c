@@ -78,6 +78,26 @@ sched_block_failed(struct sched *s, int r, int64_t now, int64_t *retry_ns)
 	return 0;
 }
 
+void
+sched_next_ahead(struct sched *s, int *want_input)
+{
+	const struct config *cfg = s->cfg;
+
+	/*
+	 * No job takes it now: its file under --cat or --fifo goes at once,
+	 * as an end by a signal would leave it behind.
+	 */
+	if (s->stop != RUNNING) {
+		input_ahead_drop(s->input);
+		return;
+	}
+	if (*want_input || !cfg->pipe || cfg->round_robin || cfg->tee ||
+	    cfg->dry_run || s->eof)
+		return;
+	if (input_ahead(s->input) == -EAGAIN)
+		*want_input = 1;
+}
+
 /*
  * A new job from the input's next record.  NEXT_NONE when the input
  * blocks (*want_input), ends or fails, when the job may not run (-s),

@@ -31,6 +31,16 @@ enum next {
 enum next	sched_next_job(struct sched *, int64_t now, int *want_input,
 		    struct job **jobp);
 /*
+ * --pipe: once start_jobs() starts no more (every slot taken, or a
+ * wait), cut the next block ahead (input_ahead()), so that reading and
+ * keeping it overlap the jobs that run, and the next start takes it at
+ * once.  Sets *want_input when that needs input.  None under
+ * --round-robin (its dealer has a queue of its own), --tee (no block)
+ * or --dry-run (no job runs); nor once the input ends.  Once the run
+ * stops, the block kept ahead is dropped (input_ahead_drop()).
+ */
+void	sched_next_ahead(struct sched *, int *want_input);
+/*
  * --pipe: input_next() failed (r < 0).  No descriptor to keep a block
  * is waited out as for a job: *retry_ns becomes when to try again, and
  * 1 is returned.  Anything else, or a read error of the input, stops

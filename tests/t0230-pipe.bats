@@ -207,6 +207,27 @@ lines_of() {
 	[ "$(ls tmp)" = "" ]
 }
 
+# has_files DIR N: DIR holds at least N files.
+has_files() {
+	[ "$(ls "$1" | wc -l)" -ge "$2" ]
+}
+
+@test "--cat: a run ended by a signal leaves no block in --tmpdir" {
+	# While the job holds the only slot, the next block waits in its own
+	# file, cut ahead: the end by a signal removes it too.
+	mkdir tmp
+	seq 10 > in
+	spawn_fanout --tmpdir tmp --pipe --cat -N 2 -j1 \
+	    'recordpid job.pid; exec sleep 900; : {}' < in
+	wait_for_file job.pid
+	wait_until 20 has_files tmp 2
+	kill -TERM "$pid"
+	reap
+	[ "$status" -eq 143 ]
+	gone job.pid
+	[ "$(ls tmp)" = "" ]
+}
+
 @test "--pipe: a record written in two parts is never cut between them" {
 	mkfifo p
 	{ printf 'aa'; waitfor more; printf 'bb\ncc\n'; } > p &
