@@ -41,6 +41,7 @@ struct feed {
 	int		 wr;		/* the pipe; -1: open the fifo path */
 	const char	*path;
 	struct feed_src	 src;
+	int		 cut;		/* the file ended before the block */
 };
 
 /* Wait for fd's events, or for the stop pipe; 1 when stopped. */
@@ -127,6 +128,7 @@ feed_run(void *arg)
 		n = feed_some(fd, &f->src, &done);
 		if (n > 0 || n == -EINTR)
 			continue;
+		f->cut = n == 0;
 		/* EPIPE: the job closed its end; the rest is dropped. */
 		if (n != -EAGAIN || feed_wait(f, fd, -1))
 			break;
@@ -166,17 +168,21 @@ fail:
 	return r;
 }
 
-void
+int
 feed_stop(struct feed *f)
 {
+	int cut;
+
 	if (f == NULL)
-		return;
+		return 0;
 	/* The pipe is empty and ours alone: the byte always fits. */
 	(void)!write(f->stop[1], "", 1);
 	pthread_join(f->thread, NULL);
+	cut = f->cut;
 	close(f->stop[0]);
 	close(f->stop[1]);
 	free(f);
+	return cut;
 }
 
 int

@@ -65,7 +65,12 @@ int	feed_start(struct feed **, const char *path, int wr,
  * it (F_SETPIPE_SZ; else the default).  0 or -errno (a shortage).
  */
 int	feed_pipe(int *rd, int *wr, size_t size);
-void	feed_stop(struct feed *);
+/*
+ * Stop the feed (NULL is fine): 1 when its file ended before the block
+ * did (it shrank under us), so that the job got the block cut short;
+ * else 0.
+ */
+int	feed_stop(struct feed *);
 
 /*
  * --round-robin's dealer: one thread that deals whole blocks to the

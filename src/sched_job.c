@@ -189,8 +189,15 @@ sched_on_done(void *ctx, struct job *job)
 	int64_t delay;
 	int r;
 
-	/* A job that never opened its fifo, or left it unread, is gone. */
-	feed_stop(job->feed);
+	/*
+	 * A job that never opened its fifo, or left it unread, is gone.  A
+	 * file that shrank under us is read no more, as on a read error.
+	 */
+	if (feed_stop(job->feed) && !s->fatal) {
+		util_warn(0, "cannot read input: the file shrank while it "
+		    "was read; job %ld got its block cut short", job->seq);
+		s->fatal = s->eof = 1;
+	}
 	job->feed = NULL;
 	fed_close(job);
 	/* --round-robin: what it was fed; the stream never comes again. */

@@ -161,6 +161,19 @@ make_big() {
 	done
 }
 
+@test "--pipepart: a file that shrinks while it is read is said, and ends the run" {
+	seq 100000 > in
+	# The first job empties the file once it has its block: the
+	# second's comes out empty, and no third starts.
+	run --separate-stderr fanout -j1 -k --pipepart -a in --block 100k \
+	    'wc -c; truncate -s 0 in'
+	[ "$status" -eq 255 ]
+	[ "$stderr" = "fanout: cannot read input: the file shrank while it was read; job 2 got its block cut short" ]
+	[ "${#lines[@]}" -eq 2 ]
+	[ "${lines[0]}" -gt 90000 ]
+	[ "${lines[1]}" -eq 0 ]
+}
+
 @test "--pipepart refuses what it cannot cut, before any job runs" {
 	seq 10 > in
 	run --separate-stderr fanout --pipepart cat < in
