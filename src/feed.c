@@ -224,6 +224,7 @@ struct deal_job {
 	uint64_t	 fed;		/* bytes written into the pipe */
 	int		 room;		/* the pipe took all we gave it */
 	int		 gone;		/* the job ended */
+	int		 cut;		/* a file ended before its block */
 };
 
 struct deal_block {
@@ -316,6 +317,7 @@ deal_send(struct deal_job *j)
 			break;
 		}
 		if (n == 0) {		/* the file shrank: the block ends */
+			j->cut = 1;
 			deal_release(&j->src, j->own);
 			break;
 		}
@@ -482,13 +484,14 @@ feed_deal_join(struct deal *d, int wr, const struct feed_src *src, int own)
 }
 
 uint64_t
-feed_deal_leave(struct deal *d, long id)
+feed_deal_leave(struct deal *d, long id, int *cut)
 {
 	uint64_t fed;
 
 	pthread_mutex_lock(&d->mu);
 	d->job[id].gone = 1;
 	fed = d->job[id].fed;
+	*cut = d->job[id].cut;
 	pthread_mutex_unlock(&d->mu);
 	deal_poke(d->wake[1]);
 	return fed;

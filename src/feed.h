@@ -121,9 +121,11 @@ long	feed_deal_join(struct deal *, int wr, const struct feed_src *src,
 	    int own);
 /*
  * The job ended: its pipe and the rest of its block are dropped.
- * Returns the bytes written into its pipe (the joblog's Send).
+ * Returns the bytes written into its pipe (the joblog's Send); *cut
+ * says whether a block of its came out short because its file ended
+ * first (it shrank under us), as feed_stop() does.
  */
-uint64_t feed_deal_leave(struct deal *, long id);
+uint64_t feed_deal_leave(struct deal *, long id, int *cut);
 /*
  * Whether the queue is full; first empties the room pipe, so that it
  * wakes the caller again only after the next block leaves the queue.

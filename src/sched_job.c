@@ -187,22 +187,21 @@ sched_on_done(void *ctx, struct job *job)
 	struct sched *s = ctx;
 	char why[512];
 	int64_t delay;
-	int r;
+	int cut, r;
 
-	/*
-	 * A job that never opened its fifo, or left it unread, is gone.  A
-	 * file that shrank under us is read no more, as on a read error.
-	 */
-	if (feed_stop(job->feed) && !s->fatal) {
-		util_warn(0, "cannot read input: the file shrank while it "
-		    "was read; job %ld got its block cut short", job->seq);
-		s->fatal = s->eof = 1;
-	}
+	/* A job that never opened its fifo, or left it unread, is gone. */
+	cut = feed_stop(job->feed);
 	job->feed = NULL;
 	fed_close(job);
 	/* --round-robin: what it was fed; the stream never comes again. */
 	if (job->deal_id >= 0)
-		job->in_bytes = feed_deal_leave(s->deal, job->deal_id);
+		job->in_bytes = feed_deal_leave(s->deal, job->deal_id, &cut);
+	/* A file that shrank under us is read no more, as on a read error. */
+	if (cut && !s->fatal) {
+		util_warn(0, "cannot read input: the file shrank while it "
+		    "was read; job %ld got its block cut short", job->seq);
+		s->fatal = s->eof = 1;
+	}
 	/* --tee: the same; the stream went on to the others. */
 	if (job->tee_id >= 0)
 		job->in_bytes = tee_leave(s->tee, job->tee_id);

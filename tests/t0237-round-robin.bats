@@ -226,6 +226,17 @@ fixed_lines() {
 	cmp in got
 }
 
+@test "--pipepart --round-robin: a file that shrinks while it is dealt is said, and ends the run" {
+	# Many times the job's pipe: the dealer has ranges left to write
+	# when the job empties the file.
+	seq 1000000 > in
+	run --separate-stderr fanout -j1 --round-robin --pipepart -a in \
+	    --block 100k 'head -c 1000 > /dev/null; truncate -s 0 in; wc -c'
+	[ "$status" -eq 255 ]
+	[ "$stderr" = "fanout: cannot read input: the file shrank while it was read; job 1 got its block cut short" ]
+	[ "$output" -lt "$(seq 1000000 | wc -c)" ]
+}
+
 @test "--round-robin: the same records and number of jobs as GNU parallel" {
 	seq 5000 > in
 	gnu_parallel in --pipe --round-robin -j3 --block 2k \
