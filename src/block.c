@@ -94,24 +94,6 @@ compile(struct blocker *b, char *msg, size_t msgsize)
 	return r;
 }
 
-/*
- * A pipe's writer may run ahead by up to a block (PIPE_MAX at most)
- * while we do not read, so that a block comes in one read or a few
- * rather than in the default 64 KiB, each a wake-up of the writer and
- * of us.  A smaller pipe works as well, only slower: a refusal (EPERM
- * once the user's pipes hold too much) is no matter.
- */
-static void
-pipe_grow(int fd, size_t size)
-{
-	int now = fcntl(fd, F_GETPIPE_SZ);
-
-	if (size > PIPE_MAX)
-		size = PIPE_MAX;
-	if (now >= 0 && (size_t)now < size)
-		(void)fcntl(fd, F_SETPIPE_SZ, (int)size);
-}
-
 int
 block_open(struct blocker **out, const struct block_rules *ru,
     const char *path, char *msg, size_t msgsize)
@@ -145,8 +127,15 @@ block_open(struct blocker **out, const struct block_rules *ru,
 		return r;
 	}
 	b->pollable = !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode);
+	/*
+	 * A pipe's writer may run ahead by up to a block (PIPE_MAX at
+	 * most) while we do not read, so that a block comes in one read or
+	 * a few rather than in the default 64 KiB, each a wake-up of the
+	 * writer and of us.
+	 */
 	if (S_ISFIFO(st.st_mode))
-		pipe_grow(b->fd, ru->size);
+		util_pipe_grow(b->fd, ru->size < PIPE_MAX ? ru->size :
+		    PIPE_MAX);
 	b->head_done = ru->header == 0;
 	*out = b;
 	return 0;

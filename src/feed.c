@@ -21,7 +21,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -198,12 +197,7 @@ feed_pipe(int *rd, int *wr, size_t size)
 		close(p[1]);
 		return -errno;
 	}
-	/*
-	 * A bigger pipe wakes the job and the writer less often; refused
-	 * (EPERM) once the user's pipes hold too much, it is no matter.
-	 */
-	if (size > 0 && size <= INT_MAX)
-		(void)fcntl(p[1], F_SETPIPE_SZ, (int)size);
+	util_pipe_grow(p[1], size);
 	*rd = p[0];
 	*wr = p[1];
 	return 0;

@@ -105,17 +105,17 @@ struct deal;
  */
 int	feed_deal_start(struct deal **, long jobs, int *room_fd);
 /*
- * A block's descriptor, src->fd: with own, the dealer's from now on,
- * closed once the block is written or dropped; without, the caller's
- * (shared: the dealer never closes it nor moves its offset), and it and
- * src->head must then live until feed_deal_stop().  *src is copied.
- */
-/*
  * A job joins, with its stdin's write end, which the dealer owns from
  * now on, and its first block (the job's --header goes in it, at the
  * top of its input, never in the blocks after).  Returns the job's id
  * for feed_deal_leave(); it never fails, as at most jobs jobs ever
  * join.
+ *
+ * A block's descriptor, src->fd (here and in feed_deal_push()): with
+ * own, the dealer's from now on, closed once the block is written or
+ * dropped; without, the caller's (shared: the dealer never closes it
+ * nor moves its offset), and it and src->head must then live until
+ * feed_deal_stop().  *src is copied.
  */
 long	feed_deal_join(struct deal *, int wr, const struct feed_src *src,
 	    int own);

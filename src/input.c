@@ -423,8 +423,8 @@ range_take(struct input *in, const struct block *b, off_t off,
 	return 0;
 }
 
-static void
-no_block(struct args *a)
+void
+input_no_block(struct args *a)
 {
 	a->in_fd = -1;
 	a->in_bytes = 0;
@@ -480,7 +480,7 @@ input_ahead_drop(struct input *in)
 	if (in->ahead.in_path != NULL)
 		unlink(in->ahead.in_path);
 	free(in->ahead.in_path);
-	no_block(&in->ahead);
+	input_no_block(&in->ahead);
 }
 
 /*
@@ -510,7 +510,7 @@ pipe_next(struct input *in, struct args *a)
 	} else if (in->ahead.in_fd >= 0) {
 		/* Its block's fields alone: the rest are set below. */
 		*a = in->ahead;
-		no_block(&in->ahead);
+		input_no_block(&in->ahead);
 	} else if ((r = stream_block(in, a)) <= 0)
 		return r;
 	a->n = a->nrecords = 0;
@@ -538,7 +538,7 @@ input_next(struct input *in, struct args *a)
 {
 	int r;
 
-	no_block(a);
+	input_no_block(a);
 	if (in->blk != NULL || in->part != NULL)
 		return pipe_next(in, a);
 	if (!in->cfg->shuf)
@@ -552,7 +552,7 @@ input_next(struct input *in, struct args *a)
 	if (in->next_shuf == in->nshuf)
 		return 0;
 	*a = in->shuf[in->next_shuf++];
-	no_block(a);
+	input_no_block(a);
 	return 1;
 }
 
@@ -644,7 +644,7 @@ input_next_failed(struct input *in, struct args *a, long *seq)
 
 	if (in->next_failed >= in->failed.nfailed)
 		return 0;
-	no_block(a);
+	input_no_block(a);
 	c = &in->failed.failed[in->next_failed++];
 	in->one.p = c->cmd;
 	in->one.len = strlen(c->cmd);
@@ -761,7 +761,7 @@ input_open(struct input **inp, const struct config *cfg, const char **msg)
 		in->cap = (size_t)cfg->max_args;
 	in->budget = SIZE_MAX;
 	in->total = -1;
-	no_block(&in->ahead);
+	input_no_block(&in->ahead);
 	r = cfg->retry_failed ? failed_open(in) :
 	    cfg->pipe ? pipe_open(in) : sources_setup(in);
 	if (r < 0) {

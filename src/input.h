@@ -62,6 +62,9 @@ struct args {
 	int		 in_shared;
 };
 
+/* a's block fields set to no block (in_fd -1), its values untouched. */
+void	input_no_block(struct args *a);
+
 struct input;
 
 /*

@@ -194,15 +194,7 @@ job_clone(struct job_maker *m, const struct job *job, long seq)
 {
 	struct args a = job_args(m, job);
 
-	a.in_fd = -1;
-	a.in_bytes = 0;
-	a.in_off = 0;
-	a.in_head = NULL;
-	a.in_head_len = 0;
-	a.in_path = NULL;
-	a.in_fifo = 0;
-	a.in_fed = 0;
-	a.in_shared = 0;
+	input_no_block(&a);
 	return job_new(m, &a, seq);
 }
 

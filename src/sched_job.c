@@ -196,15 +196,15 @@ sched_on_done(void *ctx, struct job *job)
 	/* --round-robin: what it was fed; the stream never comes again. */
 	if (job->deal_id >= 0)
 		job->in_bytes = feed_deal_leave(s->deal, job->deal_id, &cut);
+	/* --tee: the same; the stream went on to the others. */
+	if (job->tee_id >= 0)
+		job->in_bytes = tee_leave(s->tee, job->tee_id);
 	/* A file that shrank under us is read no more, as on a read error. */
 	if (cut && !s->fatal) {
 		util_warn(0, "cannot read input: the file shrank while it "
 		    "was read; job %ld got its block cut short", job->seq);
 		s->fatal = s->eof = 1;
 	}
-	/* --tee: the same; the stream went on to the others. */
-	if (job->tee_id >= 0)
-		job->in_bytes = tee_leave(s->tee, job->tee_id);
 	if (job->state == JOB_TERMINATING)
 		sched_linger_add(s, job);
 	job_set_state(job, JOB_REAPED);

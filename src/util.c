@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -208,6 +209,18 @@ util_close(int *fd)
 	if (*fd >= 0)
 		close(*fd);
 	*fd = -1;
+}
+
+void
+util_pipe_grow(int fd, size_t size)
+{
+	int now;
+
+	if (size == 0 || size > INT_MAX)
+		return;
+	now = fcntl(fd, F_GETPIPE_SZ);
+	if (now >= 0 && (size_t)now < size)
+		(void)fcntl(fd, F_SETPIPE_SZ, (int)size);
 }
 
 int

@@ -71,6 +71,13 @@ int	write_all_unless(int fd, const void *, size_t,
 int	pwrite_all(int fd, const void *, size_t, off_t);
 /* Close *fd unless it is -1 already, and make it -1. */
 void	util_close(int *fd);
+/*
+ * Let the pipe fd hold about size bytes, if it holds fewer: a bigger
+ * pipe wakes its writer and reader less often.  A refusal (EPERM once
+ * the user's pipes hold too much) leaves it as it was: a smaller pipe
+ * works as well, only slower.
+ */
+void	util_pipe_grow(int fd, size_t size);
 
 /* Monotonic and wall-clock time in nanoseconds. */
 int64_t	clock_mono_ns(void);
